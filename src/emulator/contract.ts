@@ -1,0 +1,44 @@
+/**
+ * The seams inside the emulator. The HTTP layer (server.ts) knows protocols, validation, faults and stats; each
+ * service (Batch, CloudWatch Logs) is a table of operation handlers over its own state. Handlers receive the
+ * request body already validated against AWS's service model and return the response body.
+ */
+
+/** An error in AWS's shape: `code` is the exception name (ClientException, ResourceNotFoundException, ...). */
+export class ApiError extends Error {
+  override name = 'ApiError'
+
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message)
+  }
+}
+
+/** One operation: the validated request body in, the response body out. */
+export type OperationHandler = (input: Record<string, unknown>) => Promise<unknown> | unknown
+
+export interface EmulatedService {
+  /** Operations by their model name (SubmitJob, GetLogEvents, ...). */
+  operations: Record<string, OperationHandler>
+  /** Load persisted state; called once before the server listens. */
+  start?(): Promise<void> | void
+  /** Flush state and stop background work (running jobs are left to the caller). */
+  stop?(): Promise<void> | void
+}
+
+/** What the Batch job runner needs from CloudWatch Logs: somewhere to put a job's output lines, in order. */
+export interface LogSink {
+  /** Creates the group and stream if missing (idempotent). */
+  ensureStream(group: string, stream: string): void
+  /** Appends events in order; timestamps in epoch ms. */
+  append(group: string, stream: string, events: ReadonlyArray<{message: string; timestamp: number}>): void
+}
+
+/** Fixed identity of the emulated account, used in every ARN. */
+export const EMULATOR_ACCOUNT_ID = '000000000000'
+export const EMULATOR_DEFAULT_REGION = 'us-east-1'
+/** The documented default port of `mfbatch emulator` and `--local`. */
+export const EMULATOR_DEFAULT_PORT = 4589
