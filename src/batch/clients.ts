@@ -1,0 +1,157 @@
+/**
+ * The one door to AWS. Every SDK client is built here, with the region, profile, endpoint and retry policy the
+ * settings give, and handed out behind narrow interfaces so services never see the SDK's full surface.
+ *
+ * The SDK modules are loaded with `await import()` inside `createClients()`: a command that never reaches AWS
+ * (`--help`, `--dry-run`, bad input) does not pay their ~150 ms load time (DESIGN.md section 9).
+ */
+import type {
+  CancelJobCommandInput,
+  CancelJobCommandOutput,
+  DescribeComputeEnvironmentsCommandInput,
+  DescribeComputeEnvironmentsCommandOutput,
+  DescribeJobDefinitionsCommandInput,
+  DescribeJobDefinitionsCommandOutput,
+  DescribeJobQueuesCommandInput,
+  DescribeJobQueuesCommandOutput,
+  DescribeJobsCommandInput,
+  DescribeJobsCommandOutput,
+  ListJobsCommandInput,
+  ListJobsCommandOutput,
+  RegisterJobDefinitionCommandInput,
+  RegisterJobDefinitionCommandOutput,
+  SubmitJobCommandInput,
+  SubmitJobCommandOutput,
+  TerminateJobCommandInput,
+  TerminateJobCommandOutput,
+} from '@aws-sdk/client-batch'
+import type {
+  DescribeLogStreamsCommandInput,
+  DescribeLogStreamsCommandOutput,
+  FilterLogEventsCommandInput,
+  FilterLogEventsCommandOutput,
+  GetLogEventsCommandInput,
+  GetLogEventsCommandOutput,
+} from '@aws-sdk/client-cloudwatch-logs'
+
+/** The Batch operations mfbatch uses, and nothing else. */
+export interface BatchApi {
+  cancelJob(input: CancelJobCommandInput): Promise<CancelJobCommandOutput>
+  describeComputeEnvironments(
+    input: DescribeComputeEnvironmentsCommandInput,
+  ): Promise<DescribeComputeEnvironmentsCommandOutput>
+  describeJobDefinitions(input: DescribeJobDefinitionsCommandInput): Promise<DescribeJobDefinitionsCommandOutput>
+  describeJobQueues(input: DescribeJobQueuesCommandInput): Promise<DescribeJobQueuesCommandOutput>
+  describeJobs(input: DescribeJobsCommandInput): Promise<DescribeJobsCommandOutput>
+  listJobs(input: ListJobsCommandInput): Promise<ListJobsCommandOutput>
+  registerJobDefinition(input: RegisterJobDefinitionCommandInput): Promise<RegisterJobDefinitionCommandOutput>
+  /**
+   * Sent exactly once, never retried by the SDK: SubmitJob has no idempotency token, so a blind resend after an
+   * ambiguous failure could start the job twice. The caller decides (DESIGN.md section 6).
+   */
+  submitJob(input: SubmitJobCommandInput): Promise<SubmitJobCommandOutput>
+  terminateJob(input: TerminateJobCommandInput): Promise<TerminateJobCommandOutput>
+}
+
+/** The CloudWatch Logs operations mfbatch uses. */
+export interface LogsApi {
+  describeLogStreams(input: DescribeLogStreamsCommandInput): Promise<DescribeLogStreamsCommandOutput>
+  filterLogEvents(input: FilterLogEventsCommandInput): Promise<FilterLogEventsCommandOutput>
+  getLogEvents(input: GetLogEventsCommandInput): Promise<GetLogEventsCommandOutput>
+}
+
+export interface ClientOptions {
+  /** Overrides AWS_ENDPOINT_URL* (the emulator, or a VPC endpoint). */
+  endpoint?: string
+  /** Attempts per call for retryable errors (throttling, 5xx, network); SubmitJob always gets 1. */
+  maxAttempts?: number
+  profile?: string
+  region?: string
+  /** Called with one line per API call when `--verbose` is on. Never receives credentials. */
+  trace?: (line: string) => void
+}
+
+export interface Clients {
+  batch: BatchApi
+  logs: LogsApi
+}
+
+/**
+ * Patient by default: Batch throttles at a few requests a second per account, and a Makefile run should ride that
+ * out rather than fail. The SDK's adaptive mode adds client-side rate limiting on top of backoff with jitter.
+ */
+const DEFAULT_MAX_ATTEMPTS = 10
+
+export async function createClients(options: ClientOptions = {}): Promise<Clients> {
+  const [batchSdk, logsSdk] = await Promise.all([
+    import('@aws-sdk/client-batch'),
+    import('@aws-sdk/client-cloudwatch-logs'),
+  ])
+  const common = {
+    ...(options.endpoint ? {endpoint: options.endpoint} : {}),
+    ...(options.profile ? {profile: options.profile} : {}),
+    ...(options.region ? {region: options.region} : {}),
+  }
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
+  const batch = new batchSdk.BatchClient({...common, maxAttempts, retryMode: 'adaptive'})
+  const submitter = new batchSdk.BatchClient({...common, maxAttempts: 1})
+  const logs = new logsSdk.CloudWatchLogsClient({...common, maxAttempts, retryMode: 'adaptive'})
+  if (options.trace) {
+    // The three stacks differ only in their input/output type parameters, which tracing never looks at.
+    for (const client of [batch, submitter, logs]) {
+      traceCalls(client.middlewareStack as unknown as MiddlewareStackLike, options.trace)
+    }
+  }
+
+  return {
+    batch: {
+      cancelJob: (input) => batch.send(new batchSdk.CancelJobCommand(input)),
+      describeComputeEnvironments: (input) => batch.send(new batchSdk.DescribeComputeEnvironmentsCommand(input)),
+      describeJobDefinitions: (input) => batch.send(new batchSdk.DescribeJobDefinitionsCommand(input)),
+      describeJobQueues: (input) => batch.send(new batchSdk.DescribeJobQueuesCommand(input)),
+      describeJobs: (input) => batch.send(new batchSdk.DescribeJobsCommand(input)),
+      listJobs: (input) => batch.send(new batchSdk.ListJobsCommand(input)),
+      registerJobDefinition: (input) => batch.send(new batchSdk.RegisterJobDefinitionCommand(input)),
+      submitJob: (input) => submitter.send(new batchSdk.SubmitJobCommand(input)),
+      terminateJob: (input) => batch.send(new batchSdk.TerminateJobCommand(input)),
+    },
+    logs: {
+      describeLogStreams: (input) => logs.send(new logsSdk.DescribeLogStreamsCommand(input)),
+      filterLogEvents: (input) => logs.send(new logsSdk.FilterLogEventsCommand(input)),
+      getLogEvents: (input) => logs.send(new logsSdk.GetLogEventsCommand(input)),
+    },
+  }
+}
+
+interface MiddlewareStackLike {
+  add(
+    middleware: (
+      next: (args: unknown) => Promise<unknown>,
+      context: {commandName?: string},
+    ) => (args: unknown) => Promise<unknown>,
+    options: {name: string; step: 'initialize'},
+  ): void
+}
+
+/**
+ * `--verbose`: one line per API call with the operation, the attempt's outcome and its duration. Only the
+ * operation name and the request's top-level member names are shown, never values, headers or credentials.
+ */
+function traceCalls(stack: MiddlewareStackLike, trace: (line: string) => void): void {
+  stack.add(
+    (next, context) => async (args) => {
+      const started = Date.now()
+      const input = (args as {input?: Record<string, unknown>}).input ?? {}
+      const members = Object.keys(input).join(',')
+      try {
+        const result = await next(args)
+        trace(`aws ${context.commandName ?? 'call'}(${members}) ok ${Date.now() - started}ms`)
+        return result
+      } catch (error) {
+        trace(`aws ${context.commandName ?? 'call'}(${members}) ${(error as Error).name} ${Date.now() - started}ms`)
+        throw error
+      }
+    },
+    {name: 'mfbatchTrace', step: 'initialize'},
+  )
+}
