@@ -1,0 +1,69 @@
+import {invalid} from '../errors'
+
+/**
+ * Durations for people ("1h02m", "3m ago") and for flags ("2h", "1h30m", "90s", "90"). Pure: the current time is
+ * always passed in, so output like "3m ago" is testable.
+ */
+
+const SECOND = 1000
+const MINUTE = 60 * SECOND
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+
+const pad = (n: number): string => String(n).padStart(2, '0')
+
+/** A span as the two largest units: "850ms", "12s", "3m04s", "1h02m", "2d03h". Negative spans count as 0. */
+export function formatDuration(ms: number): string {
+  const span = Math.max(0, Math.floor(ms))
+  if (span < SECOND) return `${span}ms`
+  if (span < MINUTE) return `${Math.floor(span / SECOND)}s`
+  if (span < HOUR) return `${Math.floor(span / MINUTE)}m${pad(Math.floor((span % MINUTE) / SECOND))}s`
+  if (span < DAY) return `${Math.floor(span / HOUR)}h${pad(Math.floor((span % HOUR) / MINUTE))}m`
+  return `${Math.floor(span / DAY)}d${pad(Math.floor((span % DAY) / HOUR))}h`
+}
+
+/** How long ago, in one unit: "just now", "45s ago", "3m ago", "2h ago", "3d ago". A future time is "just now". */
+export function formatAgo(then: Date | number, now: Date | number): string {
+  const span = Number(now) - Number(then)
+  if (span < SECOND) return 'just now'
+  if (span < MINUTE) return `${Math.floor(span / SECOND)}s ago`
+  if (span < HOUR) return `${Math.floor(span / MINUTE)}m ago`
+  if (span < DAY) return `${Math.floor(span / HOUR)}h ago`
+  return `${Math.floor(span / DAY)}d ago`
+}
+
+const UNIT_MS: Record<string, number> = {d: DAY, h: HOUR, m: MINUTE, ms: 1, s: SECOND}
+const SPAN = /^(?:\d+(?:\.\d+)?(?:ms|[dhms]))+$/
+
+/**
+ * Parses "90" (seconds), "90s", "15m", "2h", "1d", "1h30m", "500ms" into milliseconds. `source` names the flag in
+ * the error for anything else.
+ */
+export function parseDuration(value: string, source: string): number {
+  const text = value.trim().toLowerCase()
+  if (/^\d+(?:\.\d+)?$/.test(text)) return Math.round(Number(text) * SECOND)
+  if (!SPAN.test(text)) throw invalid(source, value, 'use a duration such as 90s, 15m, 2h, 1h30m or 1d')
+  let total = 0
+  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|[dhms])/g)) total += Number(amount) * UNIT_MS[unit]
+  return Math.round(total)
+}
+
+/**
+ * `--since`: a duration back from `now` ("2h", "30m") or an ISO 8601 date/time ("2024-05-01",
+ * "2024-05-01T10:00:00Z"). Returns the moment as epoch milliseconds.
+ */
+export function parseSince(value: string, now: Date | number, source = '--since'): number {
+  const text = value.trim()
+  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
+    const at = Date.parse(text)
+    if (Number.isNaN(at))
+      throw invalid(source, value, 'use a duration such as 2h or an ISO date such as 2024-05-01T10:00Z')
+    return at
+  }
+
+  try {
+    return Number(now) - parseDuration(text, source)
+  } catch {
+    throw invalid(source, value, 'use a duration such as 2h or an ISO date such as 2024-05-01T10:00Z')
+  }
+}

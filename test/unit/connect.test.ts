@@ -1,0 +1,59 @@
+import type {ClientOptions, Clients} from '../../src/batch/clients'
+
+import {clientOptions, connect, LOCAL_ENDPOINT} from '../../src/connect'
+import {InputError} from '../../src/errors'
+
+const noTrace = (): void => {}
+
+describe('clientOptions', () => {
+  test('passes region, profile and endpoint through', () => {
+    const options = clientOptions(
+      {endpointUrl: {source: 'AWS_ENDPOINT_URL', value: 'http://x:1'}, profile: 'dev', region: 'eu-west-1'},
+      undefined,
+      noTrace,
+    )
+    expect(options).toEqual({endpoint: 'http://x:1', profile: 'dev', region: 'eu-west-1'})
+  })
+
+  test('the local endpoint wins over an endpoint from the environment, with a region the SDK needs', () => {
+    const options = clientOptions(
+      {endpointUrl: {source: 'AWS_ENDPOINT_URL', value: 'http://x:1'}},
+      LOCAL_ENDPOINT,
+      noTrace,
+    )
+    expect(options).toEqual({endpoint: 'http://127.0.0.1:4589', region: 'us-east-1'})
+  })
+
+  test('--verbose installs the trace', () => {
+    expect(clientOptions({verbose: true}, undefined, noTrace)).toEqual({trace: noTrace})
+  })
+})
+
+describe('connect', () => {
+  const fake = {} as Clients
+  test('--local uses the emulator the starter reports and notes the endpoint under --verbose', async () => {
+    const seen: ClientOptions[] = []
+    const lines: string[] = []
+    const clients = await connect(
+      {local: true, verbose: true},
+      {
+        async create(options) {
+          seen.push(options)
+          return fake
+        },
+        log: (line) => lines.push(line),
+        startLocal: async () => ({endpoint: 'http://127.0.0.1:5000'}),
+      },
+    )
+    expect(clients).toBe(fake)
+    expect(seen).toEqual([{endpoint: 'http://127.0.0.1:5000', region: 'us-east-1', trace: expect.any(Function)}])
+    expect(lines).toEqual(['aws endpoint http://127.0.0.1:5000 (from --local), region us-east-1'])
+    expect(process.env.AWS_ACCESS_KEY_ID).toBeTruthy()
+  })
+
+  test('--local with --endpoint-url is bad usage', async () => {
+    await expect(
+      connect({endpointUrl: {source: '--endpoint-url', value: 'http://x:1'}, local: true}, {create: async () => fake}),
+    ).rejects.toThrow(new InputError('--local and --endpoint-url: use one or the other'))
+  })
+})
