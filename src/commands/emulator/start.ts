@@ -1,0 +1,47 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../base-command'
+import {EMULATOR_DEFAULT_PORT} from '../../emulator/contract'
+import {startDaemon} from '../../emulator/daemon'
+import {defaultStateDir, PORT_ENV} from '../../emulator/local'
+import {exitCodeHelp} from '../../exit-codes'
+
+export default class EmulatorStart extends BaseCommand {
+  static override description = `Runs \`mfbatch emulator\` detached, writes its pid, port and start time to emulator.pid in the state
+directory and its output to emulator.log there, waits until it answers, then prints its endpoint on stdout. When an
+emulator already answers, nothing is started and its endpoint is printed: running it twice is safe. This is what
+--local does by itself when no emulator answers.
+
+ENVIRONMENT
+  ${PORT_ENV}   the port (default ${EMULATOR_DEFAULT_PORT})
+  XDG_DATA_HOME           the default state directory is $XDG_DATA_HOME/mfbatch/emulator (~/.local/share/...)
+
+${exitCodeHelp(false)}`
+  static override enableJsonFlag = true
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    'export AWS_ENDPOINT_URL=$(<%= config.bin %> <%= command.id %>)',
+  ]
+  static override flags = {
+    port: Flags.integer({
+      default: EMULATOR_DEFAULT_PORT,
+      env: PORT_ENV,
+      max: 65_535,
+      min: 1,
+      summary: 'Port to listen on (127.0.0.1).',
+    }),
+    'state-dir': Flags.string({summary: 'Where jobs, logs, the pid file and the log file live.'}),
+  }
+  static override summary = 'Start the local emulator in the background.'
+
+  async run(): Promise<{endpoint: string; pid?: number; started: boolean; stateDir: string}> {
+    const {flags} = await this.parse(EmulatorStart)
+    const stateDir = flags['state-dir'] ?? defaultStateDir()
+    const {endpoint, record, started} = await startDaemon(stateDir, flags.port)
+    const who = record ? `pid ${record.pid}, state: ${record.stateDir}, log: ${record.logFile}` : 'not started here'
+    this.logToStderr(`${started ? 'Started' : 'Already running:'} the emulator at ${endpoint} (${who})`)
+    if (started) this.logToStderr(`Stop it with: ${this.config.bin} emulator stop`)
+    if (!this.jsonEnabled()) this.log(endpoint)
+    return {endpoint, pid: record?.pid, started, stateDir: record?.stateDir ?? stateDir}
+  }
+}
