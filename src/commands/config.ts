@@ -1,11 +1,52 @@
 import {BaseCommand} from '../base-command'
+import {awsFlags} from '../config/aws-flags'
+import {CATALOG, settingsFromFlags} from '../config/catalog'
+import {resolveFromEnvironment} from '../config/load'
+import {settingsLines, type SettingsPayload, settingsPayload} from '../config/show'
+import {exitCodeHelp} from '../exit-codes'
+
+/** One line per variable (oclif wraps long lines and drops their indent), most specific key of a setting first. */
+const ENVIRONMENT = [
+  ...CATALOG.flatMap((spec) => spec.env.map((key, i) => `${key.padEnd(36)} ${spec.name}${i > 0 ? ' (fallback)' : ''}`)),
+  `${'METAFLOW_HOME, METAFLOW_PROFILE'.padEnd(36)} which Metaflow global file`,
+].join('\n')
 
 export default class Config extends BaseCommand {
-  static override description = 'Show every setting, its value and where it came from.'
-  static override enableJsonFlag = true
+  static override description = `Settings come from, highest first: a flag, an environment variable, the project \
+config file, Metaflow's local config, Metaflow's global config, the built-in default.
 
-  async run(): Promise<Record<string, unknown>> {
-    await this.parse(Config)
-    return {}
+The project config file is the first of package.json ("mfbatch" key), .mfbatchrc, .mfbatchrc.json, \
+.mfbatchrc.yaml, .mfbatchrc.yml, mfbatch.config.js, .cjs or .mjs found from the working directory upward; its keys \
+are the setting names printed here. Metaflow's local config is .metaflow/config.json in the nearest directory that \
+has a .metaflow folder; its global config is $METAFLOW_HOME/config.json (~/.metaflowconfig by default), or \
+config_$METAFLOW_PROFILE.json when METAFLOW_PROFILE is set. Where a setting reads several keys, a more specific \
+key set anywhere beats a more generic one set anywhere, as in Metaflow; a user named root is skipped.
+
+A terminal gets a table; a pipe gets one "name<TAB>value<TAB>source" line per setting.
+
+ENVIRONMENT
+${ENVIRONMENT}
+
+${exitCodeHelp(false)}`
+  static override enableJsonFlag = true
+  static override examples = [
+    {command: '<%= config.bin %> <%= command.id %>', description: 'Show every setting and its source.'},
+    {
+      command: String.raw`<%= config.bin %> <%= command.id %> | awk -F'\t' '$1 == "queue" {print $3}'`,
+      description: 'Where does the queue come from?',
+    },
+    {command: '<%= config.bin %> <%= command.id %> --json', description: 'The same as JSON, for scripts.'},
+  ]
+  static override flags = {...awsFlags}
+  static override summary = 'Show every setting, its value and where it came from.'
+
+  async run(): Promise<SettingsPayload> {
+    const {flags} = await this.parse(Config)
+    const resolved = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
+    if (!this.jsonEnabled()) {
+      for (const line of settingsLines(resolved, Boolean(process.stdout.isTTY))) this.log(line)
+    }
+
+    return settingsPayload(resolved)
   }
 }

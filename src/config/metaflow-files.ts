@@ -1,0 +1,70 @@
+/**
+ * Reads Metaflow's own config files, so mfbatch starts from the settings a Metaflow user already has:
+ * the local `.metaflow/config.json` of the project, and the global `$METAFLOW_HOME/config[_$METAFLOW_PROFILE].json`.
+ */
+import {readFile, stat} from 'node:fs/promises'
+import path from 'node:path'
+
+import type {ConfigFile} from './sources'
+
+import {InputError} from '../errors'
+import {parseJsonText} from './parse'
+import {upward} from './upward'
+
+/** `.metaflow/config.json` in the first directory upward that has a `.metaflow/` folder; that folder decides. */
+export async function findMetaflowLocal(cwd: string): Promise<ConfigFile | null> {
+  for (const dir of upward(cwd)) {
+    const folder = path.join(dir, '.metaflow')
+    // eslint-disable-next-line no-await-in-loop -- the nearest folder wins: the walk is sequential by nature
+    if (await isDirectory(folder)) return readJsonFile(path.join(folder, 'config.json'))
+  }
+
+  return null
+}
+
+/**
+ * Metaflow's rule: a named profile must exist (Metaflow exits when it does not), while a missing default
+ * config.json just means "no settings". METAFLOW_HOME may start with `~` and may be relative to the cwd.
+ */
+export async function readMetaflowGlobal(
+  env: Readonly<Record<string, string | undefined>>,
+  home: string,
+  cwd: string,
+): Promise<ConfigFile | null> {
+  const root = path.resolve(cwd, expandHome(env.METAFLOW_HOME || '~/.metaflowconfig', home))
+  const profile = env.METAFLOW_PROFILE
+  if (!profile) return readJsonFile(path.join(root, 'config.json'))
+  const filepath = path.join(root, `config_${profile}.json`)
+  const file = await readJsonFile(filepath)
+  if (!file) {
+    throw new InputError(`METAFLOW_PROFILE=${profile}: ${filepath} does not exist; create it or unset METAFLOW_PROFILE`)
+  }
+
+  return file
+}
+
+/** null when the file does not exist; an InputError naming the file when it cannot be read or parsed. */
+async function readJsonFile(filepath: string): Promise<ConfigFile | null> {
+  let text: string
+  try {
+    text = await readFile(filepath, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw new InputError(`${filepath}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+
+  return {config: parseJsonText(filepath, text), filepath}
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+function expandHome(dir: string, home: string): string {
+  if (dir === '~') return home
+  return dir.startsWith('~/') ? path.join(home, dir.slice(2)) : dir
+}
