@@ -1,0 +1,158 @@
+/**
+ * Reads one CloudWatch log stream with GetLogEvents and a cursor (DESIGN.md section 4). Pages go to the sink as they
+ * arrive and the cursor moves only after the sink took them, so memory stays flat however long the stream is, and
+ * a failed call is retried from the same place: no line lost, none printed twice.
+ */
+import type {GetLogEventsCommandInput, GetLogEventsCommandOutput} from '@aws-sdk/client-cloudwatch-logs'
+
+import type {LogsApi} from './clients'
+
+import {RuntimeError} from '../errors'
+import {backoffDelay, type Clock, errorName, isTransient, systemClock} from './pacing'
+
+/** GetLogEvents' largest page. */
+export const PAGE_SIZE = 10_000
+
+export interface LogEvent {
+  message: string
+  stream: string
+  /** Epoch milliseconds. */
+  timestamp: number
+}
+
+/** Receives each page in order. Awaited: a slow reader of stdout slows the tail instead of filling memory. */
+export type LogSink = (events: LogEvent[]) => Promise<void> | void
+
+export interface ReaderOptions {
+  clock?: Clock
+  onRetry?: (error: unknown, delayMs: number) => void
+  pageSize?: number
+  random?: () => number
+  signal?: AbortSignal
+  /** `--since`: the first read starts at this epoch ms instead of the stream's head. */
+  startTime?: number
+}
+
+export interface ReadResult {
+  events: number
+  /** False when the stream (or its group) does not exist: the container has not written yet, or never will. */
+  exists: boolean
+}
+
+export class StreamReader {
+  private failures = 0
+  private token: string | undefined
+
+  constructor(
+    private readonly logs: LogsApi,
+    readonly group: string,
+    readonly stream: string,
+    private readonly options: ReaderOptions = {},
+  ) {}
+
+  private get pageSize(): number {
+    return this.options.pageSize ?? PAGE_SIZE
+  }
+
+  /**
+   * Reads forward from the cursor until caught up (GetLogEvents hands back the token it was given), handing each
+   * page to `sink`. Called again later, it goes on from where it stopped.
+   */
+  async drain(sink: LogSink): Promise<ReadResult> {
+    let events = 0
+    for (;;) {
+      const sent = this.token
+      // eslint-disable-next-line no-await-in-loop -- each page's token is the next page's cursor
+      const page = await this.call({
+        limit: this.pageSize,
+        nextToken: sent,
+        startFromHead: true,
+        startTime: sent ? undefined : this.options.startTime,
+      })
+      if (page === 'aborted') return {events, exists: true}
+      if (page === 'missing') return {events, exists: false}
+      const batch = this.toEvents(page)
+      // eslint-disable-next-line no-await-in-loop -- back-pressure: the next page waits for the sink
+      if (batch.length > 0) await sink(batch)
+      events += batch.length
+      const next = page.nextForwardToken
+      if (next) this.token = next
+      if (!next || next === sent) return {events, exists: true}
+    }
+  }
+
+  /**
+   * `--tail N`: hands the last `n` events to `sink`, in order, and leaves the cursor after them so that `drain()`
+   * follows on. Reads backward from the end (startFromHead false) and keeps at most `n` events in memory.
+   */
+  async tail(n: number, sink: LogSink): Promise<ReadResult> {
+    const pages: LogEvent[][] = []
+    let count = 0
+    let backward: string | undefined
+    let forward: string | undefined
+    do {
+      // eslint-disable-next-line no-await-in-loop -- each page's token is the next page's cursor
+      const page = await this.call({
+        limit: Math.max(1, Math.min(this.pageSize, n - count)),
+        nextToken: backward,
+        startFromHead: false,
+        startTime: this.options.startTime,
+      })
+      if (page === 'aborted') return {events: 0, exists: true}
+      if (page === 'missing') return {events: 0, exists: false}
+      if (forward === undefined) forward = page.nextForwardToken ?? ''
+      const batch = this.toEvents(page)
+      if (n > 0 && batch.length > 0) pages.unshift(batch)
+      count += batch.length
+      const next = page.nextBackwardToken
+      if (!next || next === backward) break
+      backward = next
+    } while (count < n)
+
+    this.token = forward || undefined
+    // The oldest page may reach further back than asked: keep only the last n.
+    const events = n > 0 ? pages.flat().slice(-n) : []
+    if (events.length > 0) await sink(events)
+    return {events: events.length, exists: true}
+  }
+
+  /** One GetLogEvents, retried with backoff on throttling, 5xx and the network for as long as it takes. */
+  private async call(input: Omit<GetLogEventsCommandInput, 'logGroupName' | 'logStreamName'>) {
+    const {clock = systemClock, onRetry, random, signal} = this.options
+    for (;;) {
+      if (signal?.aborted) return 'aborted' as const
+      try {
+        // eslint-disable-next-line no-await-in-loop -- retries are sequential by nature
+        const page: GetLogEventsCommandOutput = await this.logs.getLogEvents({
+          ...input,
+          logGroupName: this.group,
+          logStreamName: this.stream,
+        })
+        this.failures = 0
+        return page
+      } catch (error) {
+        if (errorName(error) === 'ResourceNotFoundException') return 'missing' as const
+        if (!isTransient(error)) {
+          const name = errorName(error) ?? 'error'
+          throw new RuntimeError(
+            `CloudWatch Logs refused GetLogEvents on ${this.group} ${this.stream} (${name}): ${(error as Error).message}`,
+          )
+        }
+
+        this.failures++
+        const delay = backoffDelay(this.failures, {random})
+        onRetry?.(error, delay)
+        // eslint-disable-next-line no-await-in-loop
+        await clock.sleep(delay, signal)
+      }
+    }
+  }
+
+  private toEvents(page: GetLogEventsCommandOutput): LogEvent[] {
+    return (page.events ?? []).map((event) => ({
+      message: event.message ?? '',
+      stream: this.stream,
+      timestamp: event.timestamp ?? 0,
+    }))
+  }
+}
