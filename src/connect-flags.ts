@@ -7,7 +7,8 @@ import {Flags} from '@oclif/core'
 export const connectFlags = {
   local: Flags.boolean({
     description:
-      'Use the local emulator on its default port (127.0.0.1:4589), starting it in the background if none answers.',
+      'Use the local emulator (127.0.0.1:4589, or the port in MFBATCH_EMULATOR_PORT), starting it in the background ' +
+      'if none answers.',
     helpGroup: 'AWS',
   }),
   verbose: Flags.boolean({

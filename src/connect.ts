@@ -1,5 +1,8 @@
+import type {ResolvedSettings} from './config/types'
+
 import {type ClientOptions, type Clients, createClients} from './batch/clients'
-import {EMULATOR_DEFAULT_PORT, EMULATOR_DEFAULT_REGION} from './emulator/contract'
+import {EMULATOR_DEFAULT_REGION} from './emulator/contract'
+import {ensureLocalEmulator} from './emulator/local'
 import {InputError} from './errors'
 
 /**
@@ -24,7 +27,29 @@ export interface ConnectDeps {
   startLocal?: (options: {log: (line: string) => void}) => Promise<{endpoint: string}>
 }
 
-export const LOCAL_ENDPOINT = `http://127.0.0.1:${EMULATOR_DEFAULT_PORT}`
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value ? value : undefined
+}
+
+/**
+ * The connection settings from resolved settings and the `--local`/`--verbose` flags. An endpoint that came from an
+ * environment variable is left to the SDK, which reads the per-service variables itself
+ * (AWS_ENDPOINT_URL_BATCH, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS): passing one value on would send both services to it.
+ */
+export function connectSettings(
+  resolved: Pick<ResolvedSettings, 'endpointUrl' | 'profile' | 'region'>,
+  flags: {local?: boolean; verbose?: boolean},
+): ConnectSettings {
+  const endpoint = text(resolved.endpointUrl.value)
+  const {origin} = resolved.endpointUrl
+  return {
+    ...(endpoint && origin.kind !== 'env' ? {endpointUrl: {source: origin.label, value: endpoint}} : {}),
+    ...(flags.local ? {local: true} : {}),
+    ...(text(resolved.profile.value) ? {profile: text(resolved.profile.value)} : {}),
+    ...(text(resolved.region.value) ? {region: text(resolved.region.value)} : {}),
+    ...(flags.verbose ? {verbose: true} : {}),
+  }
+}
 
 function stderrLine(line: string): void {
   process.stderr.write(`${line}\n`)
@@ -55,14 +80,17 @@ export async function connect(settings: ConnectSettings, deps: ConnectDeps = {})
 
   let localEndpoint: string | undefined
   if (settings.local) {
-    localEndpoint = deps.startLocal ? (await deps.startLocal({log})).endpoint : LOCAL_ENDPOINT
+    localEndpoint = (await (deps.startLocal ?? ensureLocalEmulator)({log})).endpoint
     useLocalCredentials(process.env)
   }
 
   const options = clientOptions(settings, localEndpoint, log)
   if (settings.verbose) {
-    const where = localEndpoint ? '--local' : (settings.endpointUrl?.source ?? 'the SDK default')
-    log(`aws endpoint ${options.endpoint ?? 'AWS'} (from ${where}), region ${options.region ?? 'from the SDK chain'}`)
+    const where = localEndpoint ? '--local' : settings.endpointUrl?.source
+    const endpoint = options.endpoint
+      ? `${options.endpoint} (from ${where})`
+      : 'the SDK default (AWS_ENDPOINT_URL* if set)'
+    log(`aws endpoint ${endpoint}, region ${options.region ?? 'from the SDK chain'}`)
   }
 
   // clients.ts loads the SDK itself, lazily, so importing it here costs nothing on paths that never connect.

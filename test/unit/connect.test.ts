@@ -1,6 +1,6 @@
 import type {ClientOptions, Clients} from '../../src/batch/clients'
 
-import {clientOptions, connect, LOCAL_ENDPOINT} from '../../src/connect'
+import {clientOptions, connect, connectSettings} from '../../src/connect'
 import {InputError} from '../../src/errors'
 
 const noTrace = (): void => {}
@@ -18,7 +18,7 @@ describe('clientOptions', () => {
   test('the local endpoint wins over an endpoint from the environment, with a region the SDK needs', () => {
     const options = clientOptions(
       {endpointUrl: {source: 'AWS_ENDPOINT_URL', value: 'http://x:1'}},
-      LOCAL_ENDPOINT,
+      'http://127.0.0.1:4589',
       noTrace,
     )
     expect(options).toEqual({endpoint: 'http://127.0.0.1:4589', region: 'us-east-1'})
@@ -55,5 +55,36 @@ describe('connect', () => {
     await expect(
       connect({endpointUrl: {source: '--endpoint-url', value: 'http://x:1'}, local: true}, {create: async () => fake}),
     ).rejects.toThrow(new InputError('--local and --endpoint-url: use one or the other'))
+  })
+})
+
+describe('connectSettings', () => {
+  const unset = {origin: {kind: 'default', label: 'default'}, value: undefined} as const
+  test('an endpoint from a flag or a file is passed on, with its source', () => {
+    const settings = connectSettings(
+      {
+        endpointUrl: {origin: {kind: 'flag', label: '--endpoint-url'}, value: 'http://127.0.0.1:9'},
+        profile: {origin: {kind: 'env', label: 'AWS_PROFILE'}, value: 'dev'},
+        region: unset,
+      },
+      {verbose: true},
+    )
+    expect(settings).toEqual({
+      endpointUrl: {source: '--endpoint-url', value: 'http://127.0.0.1:9'},
+      profile: 'dev',
+      verbose: true,
+    })
+  })
+
+  test('an endpoint from the environment is left to the SDK, which reads it per service', () => {
+    const settings = connectSettings(
+      {
+        endpointUrl: {origin: {kind: 'env', label: 'AWS_ENDPOINT_URL'}, value: 'http://127.0.0.1:9'},
+        profile: unset,
+        region: {origin: {kind: 'env', label: 'AWS_REGION'}, value: 'eu-west-1'},
+      },
+      {local: true},
+    )
+    expect(settings).toEqual({local: true, region: 'eu-west-1'})
   })
 })
