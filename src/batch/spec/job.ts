@@ -1,0 +1,81 @@
+/**
+ * Job-level controls that live on SubmitJob: name, retries, timeout, array size, dependencies.
+ */
+import type {Sourced} from '../../config/types'
+
+import {InputError, invalid} from '../../errors'
+import {type Dependency, parseDependency} from '../parse/depends-on'
+import {parseDuration} from '../parse/duration'
+import {defaultJobName, JOB_NAME} from '../parse/job-name'
+import {integer, stringList, text} from '../parse/values'
+
+export interface JobControls {
+  arraySize?: number
+  /** retries + 1: AWS counts the first run as an attempt. */
+  attempts: number
+  dependsOn: Dependency[]
+  name: string
+  /** attemptDurationSeconds; measured per attempt (per child for array jobs). */
+  timeoutSeconds: number
+}
+
+export interface JobSettings {
+  arraySize?: Sourced
+  dependsOn?: Sourced
+  name?: Sourced
+  retries?: Sourced
+  timeout?: Sourced
+  user?: Sourced
+}
+
+/** Five days: Metaflow's METAFLOW_DEFAULT_RUNTIME_LIMIT. */
+export const DEFAULT_TIMEOUT_SECONDS = 432_000
+const MAX_DEPENDENCIES = 20
+
+export function buildJobControls(s: JobSettings, command: readonly string[]): JobControls {
+  const retries = integer(s.retries, {max: 9, min: 0}, 'use a whole number from 0 to 9') ?? 0
+  const arraySize = integer(s.arraySize, {max: 10_000, min: 2}, 'use a whole number from 2 to 10000')
+  const controls: JobControls = {
+    attempts: retries + 1,
+    dependsOn: buildDependencies(s.dependsOn, arraySize),
+    name: buildName(s, command),
+    timeoutSeconds: buildTimeout(s.timeout),
+  }
+  if (arraySize !== undefined) controls.arraySize = arraySize
+  return controls
+}
+
+function buildName(s: JobSettings, command: readonly string[]): string {
+  const allowed = 'use up to 128 letters, digits, - and _, starting with a letter or digit'
+  const name = text(s.name, allowed)
+  if (name === undefined) return defaultJobName(text(s.user, 'use a user name'), command)
+  if (!JOB_NAME.test(name)) throw invalid(s.name!.origin.label, s.name!.value, allowed)
+  return name
+}
+
+function buildTimeout(s: Sourced | undefined): number {
+  const allowed = 'use seconds (at least 60) or a duration like 90m, 1h30m or 2d'
+  const raw = text(s, allowed)
+  if (raw === undefined) return DEFAULT_TIMEOUT_SECONDS
+  const seconds = parseDuration(raw)
+  if (seconds === undefined || seconds < 60) throw invalid(s!.origin.label, s!.value, allowed)
+  return seconds
+}
+
+function buildDependencies(s: Sourced | undefined, arraySize: number | undefined): Dependency[] {
+  const allowed = 'use a job id, optionally with :N_TO_N or :SEQUENTIAL'
+  const items = stringList(s, allowed)
+  if (items.length > MAX_DEPENDENCIES) {
+    throw new InputError(`${s!.origin.label}: ${items.length} dependencies is too many; AWS allows at most 20`)
+  }
+
+  return items.map((raw) => {
+    const dependency = parseDependency(raw)
+    if (!dependency) throw invalid(s!.origin.label, raw, allowed)
+    if (dependency.type && arraySize === undefined) {
+      throw invalid(s!.origin.label, raw, `${dependency.type} dependencies are for array jobs; add --array-size`)
+    }
+
+    return dependency
+  })
+}

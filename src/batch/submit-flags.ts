@@ -1,0 +1,147 @@
+/**
+ * The flags of `mfbatch submit`, kept out of the command file so it stays a page long. Every setting flag is a raw
+ * string or boolean with no oclif `default`, `options` or `env`: the settings resolver supplies environment values
+ * and defaults with their origins, and buildJobSpec validates every source the same way. Help text for settings is
+ * read from the settings catalog, so it names the same environment variables and defaults resolution uses.
+ */
+import {Flags} from '@oclif/core'
+
+import type {SettingName, Sourced} from '../config/types'
+import type {SubmitInputs} from './dry-run'
+
+import {awsFlags} from '../config/aws-flags'
+import {CATALOG, catalogEntry, envHelp} from '../config/catalog'
+import {InputError} from '../errors'
+
+/** "Description (default: X; env: A, B)." from the catalog, plus an optional note. */
+function help(name: SettingName, note?: string): string {
+  const {default: fallback, description} = catalogEntry(name)
+  const facts = [
+    fallback === undefined || typeof fallback === 'object' ? '' : `default: ${fallback}`,
+    envHelp(name),
+  ].filter(Boolean)
+  const sentence = description.replace(/\.$/, '') + (note ? `; ${note}` : '')
+  return facts.length > 0 ? `${sentence} (${facts.join('; ')}).` : `${sentence}.`
+}
+
+const RESOURCES = 'RESOURCES'
+const CONTAINER = 'CONTAINER'
+const EC2 = 'EC2 ONLY'
+const JOB = 'JOB'
+
+function text(name: SettingName, helpGroup: string, helpValue: string, note?: string) {
+  return Flags.string({helpGroup, helpValue, summary: help(name, note)})
+}
+
+function list(name: SettingName, helpGroup: string, helpValue: string, note?: string) {
+  return Flags.string({helpGroup, helpValue, multiple: true, summary: help(name, note)})
+}
+
+function bool(name: SettingName, helpGroup: string, note?: string) {
+  return Flags.boolean({helpGroup, summary: help(name, note)})
+}
+
+export const submitFlags = {
+  ...awsFlags,
+  'array-size': text('arraySize', JOB, 'N'),
+  cpu: text('cpu', RESOURCES, 'N'),
+  'depends-on': Flags.string({
+    helpGroup: JOB,
+    helpValue: 'JOB[:N_TO_N|SEQUENTIAL]',
+    multiple: true,
+    summary: 'Wait for this job first (repeatable, at most 20); N_TO_N and SEQUENTIAL need --array-size.',
+  }),
+  'dry-run': Flags.boolean({
+    summary: 'Print the RegisterJobDefinition and SubmitJob requests as JSON; make no AWS call.',
+  }),
+  efa: text('efa', EC2, 'N', 'devices /dev/infiniband/uverbs0..N-1'),
+  'efs-volume': list('efsVolumes', CONTAINER, 'FS[:DST]', 'DST defaults to /mnt/FS, transit encryption on'),
+  env: list('env', JOB, 'NAME=VALUE', 'names starting with AWS_BATCH are reserved'),
+  'env-file': Flags.string({
+    helpGroup: JOB,
+    helpValue: 'FILE',
+    multiple: true,
+    summary: 'Read environment variables from a file of NAME=VALUE lines and # comments (repeatable; --env wins).',
+  }),
+  'ephemeral-storage': text('ephemeralStorage', CONTAINER, 'GiB'),
+  'execution-role': text('executionRole', CONTAINER, 'ARN', 'also needed on EC2 for --secret'),
+  gpu: text('gpu', RESOURCES, 'N', 'not on Fargate'),
+  'host-volume': list('hostVolumes', EC2, 'SRC[:DST]'),
+  'iam-role': text('iamRole', CONTAINER, 'ARN', 'optional, unlike in Metaflow'),
+  image: text('image', CONTAINER, 'IMAGE'),
+  inferentia: text('inferentia', EC2, 'N', 'devices /dev/neuron0..N-1'),
+  'log-driver': text('logDriver', CONTAINER, 'DRIVER', 'awslogs when only --log-option is given'),
+  'log-option': list('logOptions', CONTAINER, 'KEY:VALUE'),
+  'max-swap': text('maxSwap', EC2, 'MiB'),
+  memory: text('memory', RESOURCES, 'MiB'),
+  name: Flags.string({
+    helpGroup: JOB,
+    helpValue: 'NAME',
+    summary: 'Job name: up to 128 letters, digits, - and _ (default: built from the user and the command).',
+  }),
+  platform: text('platform', CONTAINER, 'ec2|fargate|auto'),
+  privileged: bool('privileged', EC2),
+  queue: text('queue', JOB, 'QUEUE'),
+  quiet: Flags.boolean({char: 'q', summary: 'Print only the job id.'}),
+  registry: text('registry', CONTAINER, 'HOST'),
+  retries: text('retries', JOB, 'N'),
+  secret: list('secrets', CONTAINER, 'NAME=ARN', 'a Secrets Manager or SSM parameter ARN'),
+  'shared-memory': text('sharedMemory', EC2, 'MiB'),
+  swappiness: text('swappiness', EC2, 'N', '100 is accepted (Metaflow rejects it)'),
+  tag: list('tags', JOB, 'KEY=VALUE', 'always sent (Metaflow needs METAFLOW_BATCH_EMIT_TAGS)'),
+  timeout: text('timeout', JOB, 'DURATION', 'at least 60 seconds'),
+  'tmpfs-path': text('tmpfsPath', EC2, 'PATH'),
+  'tmpfs-size': text('tmpfsSize', EC2, 'MiB', 'default: half of --memory'),
+  'tmpfs-tempdir': Flags.boolean({allowNo: true, helpGroup: EC2, summary: help('tmpfsTempdir')}),
+  trainium: text('trainium', EC2, 'N', 'devices /dev/neuron0..N-1; not with --inferentia'),
+  'use-tmpfs': bool('useTmpfs', EC2),
+  user: text('user', JOB, 'USER'),
+}
+
+export interface SubmitFlagValues {
+  'depends-on'?: string[]
+  'env-file'?: string[]
+  name?: string
+}
+
+function fromFlag(label: string, value: unknown): Sourced | undefined {
+  return value === undefined ? undefined : {origin: {kind: 'flag', label}, value}
+}
+
+/** The flags that are not settings, as sourced values like the resolver's (so errors name `--name`). */
+export function submitInputs(flags: SubmitFlagValues): SubmitInputs {
+  return {
+    dependsOn: fromFlag('--depends-on', flags['depends-on']),
+    envFiles: fromFlag('--env-file', flags['env-file']),
+    name: fromFlag('--name', flags.name),
+  }
+}
+
+/**
+ * The job's command: every word after the first `--`, exactly as typed. oclif's own argv is not used because it
+ * reorders words that also appear as flag values. Words before `--` that are not flags are a usage error: without
+ * `--`, a mistyped flag or a greedy repeatable flag would silently change the command.
+ */
+export function commandAfterDashDash(rawArgv: readonly string[], parsedArgv: readonly unknown[]): string[] {
+  const at = rawArgv.indexOf('--')
+  const command = at === -1 ? [] : rawArgv.slice(at + 1)
+  const stray = parsedArgv.length - command.length
+  if (stray > 0) {
+    const words = parsedArgv.slice(0, stray).map(String).join(' ')
+    throw new InputError(`put the command after --, e.g. submit --cpu 2 -- python train.py (got "${words}" before it)`)
+  }
+
+  if (command.length === 0) throw new InputError('a command is required after --, e.g. submit -- python train.py')
+  return command
+}
+
+/** The ENVIRONMENT block of `submit --help`: one variable a line (oclif wraps long lines), most specific first. */
+export function environmentHelp(): string {
+  const flagNames = new Set(Object.keys(submitFlags))
+  return CATALOG.flatMap((spec) =>
+    spec.env.map((key, i) => {
+      const target = spec.flag && flagNames.has(spec.flag) ? `--${spec.flag}` : spec.description.replace(/\.$/, '')
+      return `${key.padEnd(36)} ${target}${i > 0 ? ' (fallback)' : ''}`
+    }),
+  ).join('\n')
+}
