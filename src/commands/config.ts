@@ -4,6 +4,8 @@ import {CATALOG, settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
 import {settingsLines, type SettingsPayload, settingsPayload} from '../config/show'
 import {exitCodeHelp} from '../exit-codes'
+import {guardBrokenPipe, writeLines} from '../output/pipe'
+import {currentTerminal} from '../output/terminal'
 
 /** One line per variable (oclif wraps long lines and drops their indent), most specific key of a setting first. */
 const ENVIRONMENT = [
@@ -44,7 +46,9 @@ ${exitCodeHelp(false)}`
     const {flags} = await this.parse(Config)
     const resolved = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
     if (!this.jsonEnabled()) {
-      for (const line of settingsLines(resolved, Boolean(process.stdout.isTTY))) this.log(line)
+      const terminal = currentTerminal()
+      guardBrokenPipe()
+      writeLines(settingsLines(resolved, {columns: terminal.columns, tty: terminal.stdoutTty}))
     }
 
     return settingsPayload(resolved)

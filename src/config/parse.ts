@@ -8,7 +8,8 @@ export function parseJsonText(filepath: string, text: string): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
-    const {message} = error as Error
+    // V8 quotes the text around the problem, newlines included: keep the message on one line.
+    const message = (error as Error).message.replaceAll(/\s+/g, ' ')
     const offset = /at position (\d+)/.exec(message)
     const where = offset ? ` (${lineAndColumn(text, Number(offset[1]))})` : ''
     throw new InputError(`${filepath}: bad JSON: ${message.replace(/ at position \d+.*$/, '')}${where}`)

@@ -1,9 +1,10 @@
-import type {ResolvedSettings, SettingName, SourceKind} from './types'
-
 /**
  * What `mfbatch config` prints: a table for a person at a terminal, `name<TAB>value<TAB>source` lines for a pipe
  * (like `git config --show-origin`), and the `--json` payload. The JSON shape is a contract under test.
  */
+import type {ResolvedSettings, SettingName, SourceKind} from './types'
+
+import {type Column, renderTable, type TableOptions} from '../output/table'
 import {CATALOG} from './catalog'
 
 export interface SettingsPayload {
@@ -21,17 +22,25 @@ export function settingsPayload(resolved: ResolvedSettings): SettingsPayload {
   return {settings}
 }
 
-export function settingsLines(resolved: ResolvedSettings, tty: boolean): string[] {
-  const rows = CATALOG.map(({name}) => [name, valueText(resolved[name].value), resolved[name].origin.label])
-  if (!tty) return rows.map((row) => row.join('\t'))
-  const table = [['SETTING', 'VALUE', 'SOURCE'], ...rows]
-  const widths = [0, 1].map((column) => Math.max(...table.map((row) => row[column].length)))
-  return table.map(([name, value, source]) => `${name.padEnd(widths[0])}  ${value.padEnd(widths[1])}  ${source}`)
+interface Row {
+  label: string
+  name: SettingName
+  value: unknown
 }
 
-/** Strings print as they are unless a tab or newline would break the line format; everything else as JSON. */
+const COLUMNS: ReadonlyArray<Column<Row>> = [
+  {header: 'setting', value: (row) => row.name},
+  {header: 'value', shrink: true, value: (row) => valueText(row.value)},
+  {header: 'source', shrink: true, value: (row) => row.label},
+]
+
+export function settingsLines(resolved: ResolvedSettings, options: TableOptions): string[] {
+  const rows = CATALOG.map(({name}) => ({label: resolved[name].origin.label, name, value: resolved[name].value}))
+  return renderTable(COLUMNS, rows, options)
+}
+
+/** Strings print as they are; lists and objects as JSON; an unset value as nothing. */
 function valueText(value: unknown): string {
   if (value === undefined || value === null) return ''
-  if (typeof value === 'string') return /[\t\n\r]/.test(value) ? JSON.stringify(value) : value
-  return JSON.stringify(value)
+  return typeof value === 'string' ? value : JSON.stringify(value)
 }
