@@ -121,7 +121,7 @@ export interface QueueChoice {
  */
 export async function chooseQueue(
   batch: BatchApi,
-  queue: string | undefined,
+  queue?: string,
   requested: 'auto' | 'ec2' | 'fargate' | Platform = 'auto',
 ): Promise<QueueChoice> {
   const name = queue ?? (await defaultQueue(batch)).jobQueueName

@@ -84,7 +84,7 @@ function memoryFindings(want: number | undefined, queue: string, envs: ComputeEn
  * described (then only the job's own status reason is judged). Never empty: when nothing explains the wait, the
  * last sentence says so and what usually causes it.
  */
-export function diagnoseRunnable(job: JobDetail, info: QueueInfo | undefined): string[] {
+export function diagnoseRunnable(job: JobDetail, info?: QueueInfo): string[] {
   const findings: string[] = []
   if (job.statusReason?.startsWith('MISCONFIGURATION:')) findings.push(`AWS Batch says: ${job.statusReason}`)
   if (info) {
