@@ -1,0 +1,386 @@
+/**
+ * The job engine: moves jobs through SUBMITTED → PENDING → RUNNABLE → STARTING → RUNNING → SUCCEEDED | FAILED.
+ *
+ * Work happens on a tick (every `tickMs`), and a job takes at most one step per tick, so every state is visible
+ * to a poller for at least one tick. Phases run from the end of the lifecycle to its start for that reason. A
+ * running attempt's end is handled the moment its process ends. Time comes from the injected clock, so tests can
+ * drive `tick()` by hand with a fake clock and a fake runner.
+ */
+import {createHash, randomUUID} from 'node:crypto'
+
+import {ecsArn} from '../arn'
+import {BatchContext, JobControl} from '../context'
+import {queueComputeEnvironments} from '../control/queues'
+import {specOf} from '../jobs/render'
+import {
+  CONTAINER_EXITED,
+  DEPENDENCY_FAILED,
+  hostLost,
+  MISCONFIGURED_RESOURCES,
+  TASK_FAILED_TO_START,
+  TIMEOUT,
+} from '../reasons'
+import {ComputeEnvironmentRecord, isFinal, JobRecord, JobStatus} from '../types'
+import {dependencyState} from './dependencies'
+import {attemptEnvironment} from './environment'
+import {killOrphanGroup, processStartTime} from './processes'
+import {AttemptOutcome, shouldRetry} from './retry'
+import {AttemptHandle, AttemptResult, AttemptRunner} from './runner'
+import {CeCapacity, place, reserve} from './scheduler'
+
+export interface EngineOptions {
+  /** The emulator's own environment, from which PATH, HOME and LANG are passed on. */
+  hostEnv: NodeJS.ProcessEnv
+  /** Between SIGTERM and SIGKILL when a job is terminated or times out (AWS: 30 s, like `docker stop`). */
+  killGraceMs: number
+  runner: AttemptRunner
+  /** 0: no timer; the owner calls tick(). */
+  tickMs: number
+}
+
+const NOT_STARTED: ReadonlySet<JobStatus> = new Set(['PENDING', 'RUNNABLE', 'SUBMITTED'])
+
+/** A stable, made-up EC2 instance id per compute environment, for host-lost reasons and ARNs. */
+export const instanceIdOf = (ce: Pick<ComputeEnvironmentRecord, 'uuid'> | undefined): string =>
+  `i-${createHash('sha256')
+    .update(ce?.uuid ?? 'gone')
+    .digest('hex')
+    .slice(0, 17)}`
+
+const clusterName = (ce: ComputeEnvironmentRecord): string => ce.ecsClusterArn.slice(ce.ecsClusterArn.indexOf('/') + 1)
+
+export class Engine implements JobControl {
+  private readonly handles = new Map<string, AttemptHandle>()
+  private stopping = false
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly ctx: BatchContext,
+    private readonly options: EngineOptions,
+  ) {}
+
+  /** Whether any attempt process is still running. */
+  get running(): number {
+    return this.handles.size
+  }
+
+  cancel(job: JobRecord, reason: string): void {
+    if (job.arraySize !== undefined) {
+      job.isCancelled = true
+      this.ctx.store.touch(job)
+      for (const child of this.ctx.store.children.get(job.jobId) ?? []) this.cancel(child, reason)
+      return
+    }
+
+    // Jobs that reached STARTING or RUNNING are not cancelled (TerminateJob does that), as on AWS.
+    if (!NOT_STARTED.has(job.status)) return
+    job.isCancelled = true
+    job.statusReason = reason
+    this.setStatus(job, 'FAILED')
+  }
+
+  /** Recovers from the last run, then starts ticking. */
+  start(): void {
+    this.recover()
+    if (this.options.tickMs > 0) {
+      this.timer = setInterval(() => this.tick(), this.options.tickMs)
+      this.timer.unref()
+    }
+  }
+
+  /**
+   * Stops ticking and kills every running attempt. Their records stay RUNNING on disk: to the next start, this
+   * looks like a lost host, which is what it is.
+   */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    this.stopping = true
+    for (const handle of this.handles.values()) handle.signal('SIGKILL')
+    const deadline = Date.now() + 5000
+    while (this.handles.size > 0 && Date.now() < deadline) {
+      // eslint-disable-next-line no-await-in-loop
+      await new Promise((resolve) => {
+        setTimeout(resolve, 10)
+      })
+    }
+
+    this.ctx.store.close()
+  }
+
+  terminate(job: JobRecord, reason: string): void {
+    if (job.arraySize !== undefined) {
+      job.isTerminated = true
+      this.ctx.store.touch(job)
+      for (const child of this.ctx.store.children.get(job.jobId) ?? []) this.terminate(child, reason)
+      return
+    }
+
+    if (isFinal(job.status)) return
+    job.isTerminated = true
+    const handle = this.handles.get(job.jobId)
+    if (job.status === 'RUNNING' && handle) {
+      // The end of the process finishes the job; a second terminate does not restart the grace period.
+      job.kill ??= {reason, sentAt: this.ctx.now(), why: 'terminate'}
+      this.ctx.store.touch(job)
+      handle.signal('SIGTERM')
+      return
+    }
+
+    // Nothing runs yet: the job fails now, without an exit code. A placed attempt that never ran is dropped.
+    if (job.status === 'STARTING') job.attempts.pop()
+    job.ceName = undefined
+    job.statusReason = reason
+    this.setStatus(job, 'FAILED')
+  }
+
+  /** One step of every job that can move, from the end of the lifecycle to its start; then one journal write. */
+  tick(): void {
+    const now = this.ctx.now()
+    const {active} = this.ctx.store
+    this.enforceDeadlines(now)
+    for (const job of active.get('STARTING')!) this.launch(job, now)
+    this.schedule()
+    for (const job of active.get('PENDING')!) this.checkDependencies(job)
+    for (const job of active.get('SUBMITTED')!) this.setStatus(job, job.dependsOn.length > 0 ? 'PENDING' : 'RUNNABLE')
+    this.ctx.store.flush()
+  }
+
+  private capacities(): Map<string, CeCapacity> {
+    const {capacity, store} = this.ctx
+    const caps = new Map<string, CeCapacity>()
+    for (const ce of store.computeEnvironments.values()) {
+      const vcpus = ce.computeResources?.maxvCpus ?? ce.unmanagedvCpus ?? capacity.vcpus
+      caps.set(ce.computeEnvironmentName, {
+        name: ce.computeEnvironmentName,
+        open: ce.state === 'ENABLED' && ce.status === 'VALID',
+        total: {gpus: capacity.gpus ?? 0, memoryMiB: capacity.memoryMiB, vcpus},
+        used: {gpus: 0, memoryMiB: 0, vcpus: 0},
+      })
+    }
+
+    for (const status of ['STARTING', 'RUNNING'] as const) {
+      for (const job of store.active.get(status)!) {
+        const ce = job.ceName === undefined ? undefined : caps.get(job.ceName)
+        if (ce) reserve(ce, specOf(store, job).resources)
+      }
+    }
+
+    return caps
+  }
+
+  private checkDependencies(job: JobRecord): void {
+    const state = dependencyState(job.dependsOn, (id) => this.ctx.store.jobs.get(id)?.status)
+    if (state === 'failed') {
+      job.statusReason = DEPENDENCY_FAILED
+      this.setStatus(job, 'FAILED')
+    } else if (state === 'satisfied') {
+      this.setStatus(job, 'RUNNABLE')
+    }
+  }
+
+  /** Timeouts send SIGTERM; a kill still running after the grace period gets SIGKILL. */
+  private enforceDeadlines(now: number): void {
+    for (const job of this.ctx.store.active.get('RUNNING')!) {
+      const handle = this.handles.get(job.jobId)
+      if (!handle) continue
+      if (job.kill === undefined) {
+        const seconds = specOf(this.ctx.store, job).timeout?.attemptDurationSeconds
+        const startedAt = job.attempts.at(-1)?.startedAt
+        if (seconds !== undefined && startedAt !== undefined && now - startedAt >= seconds * 1000) {
+          job.kill = {reason: TIMEOUT, sentAt: now, why: 'timeout'}
+          this.ctx.store.touch(job)
+          handle.signal('SIGTERM')
+        }
+      } else if (!job.kill.forced && now - job.kill.sentAt >= this.options.killGraceMs) {
+        job.kill.forced = true
+        handle.signal('SIGKILL')
+      }
+    }
+  }
+
+  /** Records a failed attempt's end: a new attempt if the retry strategy says so, else FAILED. */
+  private failOrRetry(job: JobRecord, outcome: AttemptOutcome): void {
+    if (shouldRetry(specOf(this.ctx.store, job).retryStrategy, job.attempts.length, outcome)) {
+      job.statusReason = undefined
+      this.setStatus(job, 'RUNNABLE')
+    } else {
+      job.statusReason = outcome.statusReason
+      this.setStatus(job, 'FAILED')
+    }
+  }
+
+  private finish(job: JobRecord, result: AttemptResult): void {
+    this.handles.delete(job.jobId)
+    // The emulator is stopping: the record stays RUNNING and the next start reports the host as lost.
+    if (this.stopping) return
+    const attempt = job.attempts.at(-1)!
+    attempt.stoppedAt = this.ctx.now()
+    attempt.container.exitCode = result.exitCode
+    attempt.container.reason = result.reason
+    attempt.statusReason = result.startError ? TASK_FAILED_TO_START : CONTAINER_EXITED
+    const {kill} = job
+    job.kill = undefined
+    job.pid = undefined
+    job.pidStartTime = undefined
+    job.ceName = undefined
+    if (kill) {
+      // Terminated and timed-out attempts are not retried.
+      job.statusReason = kill.reason
+      this.setStatus(job, 'FAILED')
+    } else if (result.exitCode === 0 && !result.startError) {
+      job.statusReason = CONTAINER_EXITED
+      this.setStatus(job, 'SUCCEEDED')
+    } else {
+      this.failOrRetry(job, {exitCode: result.exitCode, reason: result.reason, statusReason: attempt.statusReason})
+    }
+
+    this.ctx.store.flush()
+  }
+
+  /** STARTING → RUNNING: the attempt's process starts. */
+  private launch(job: JobRecord, now: number): void {
+    const {store} = this.ctx
+    const spec = specOf(store, job)
+    const attempt = job.attempts.at(-1)!
+    const parent = job.parentId === undefined ? undefined : store.jobs.get(job.parentId)
+    const env = attemptEnvironment(this.options.hostEnv, spec.container.environment, {
+      arrayIndex: job.arrayIndex,
+      arraySize: parent?.arraySize,
+      attempt: job.attempts.length,
+      ceName: job.ceName!,
+      jobId: job.jobId,
+      queueName: spec.jobQueueName,
+    })
+    attempt.startedAt = now
+    job.startedAt = now
+    this.setStatus(job, 'RUNNING')
+    const handle = this.options.runner.start(
+      {
+        command: spec.container.command ?? [],
+        env,
+        logGroup: spec.container.logConfiguration?.options?.['awslogs-group'] ?? '/aws/batch/job',
+        logStream: attempt.container.logStreamName!,
+      },
+      (result) => this.finish(job, result),
+    )
+    this.handles.set(job.jobId, handle)
+    job.pid = handle.pid
+    job.pidStartTime = handle.pid === undefined ? undefined : processStartTime(handle.pid)
+  }
+
+  /** RUNNABLE → STARTING: the attempt gets its place, task and log stream. */
+  private placeAttempt(job: JobRecord, ce: ComputeEnvironmentRecord): void {
+    const {id} = this.ctx
+    const spec = specOf(this.ctx.store, job)
+    const taskId = randomUUID().replaceAll('-', '')
+    const prefix = spec.container.logConfiguration?.options?.['awslogs-stream-prefix'] ?? spec.jobDefinitionName
+    const fargate = ['FARGATE', 'FARGATE_SPOT'].includes(ce.computeResources?.type ?? '')
+    job.attempts.push({
+      container: {
+        containerInstanceArn: fargate
+          ? undefined
+          : ecsArn(id, 'container-instance', `${clusterName(ce)}/${instanceIdOf(ce)}`),
+        logStreamName: `${prefix}/default/${taskId}`,
+        networkInterfaces: [],
+        taskArn: ecsArn(id, 'task', `${clusterName(ce)}/${taskId}`),
+      },
+    })
+    job.ceName = ce.computeEnvironmentName
+    job.statusReason = undefined
+    this.setStatus(job, 'STARTING')
+  }
+
+  /**
+   * A job that was STARTING or RUNNING when the last emulator process ended lost its host: its attempt ends with
+   * AWS's host-lost reason and no exit code, and the retry strategy decides what follows. Processes that survived
+   * that emulator are killed first.
+   */
+  private recover(): void {
+    const {store} = this.ctx
+    const now = this.ctx.now()
+    for (const job of [...store.active.get('STARTING')!, ...store.active.get('RUNNING')!]) {
+      if (job.pid !== undefined && job.pidStartTime !== undefined) killOrphanGroup(job.pid, job.pidStartTime)
+      const reason = hostLost(
+        instanceIdOf(job.ceName === undefined ? undefined : store.computeEnvironments.get(job.ceName)),
+      )
+      const attempt = job.attempts.at(-1)
+      if (attempt) {
+        attempt.stoppedAt = now
+        attempt.statusReason = reason
+      }
+
+      const {kill} = job
+      job.kill = undefined
+      job.pid = undefined
+      job.pidStartTime = undefined
+      job.ceName = undefined
+      if (kill) {
+        job.statusReason = kill.reason
+        this.setStatus(job, 'FAILED')
+      } else {
+        this.failOrRetry(job, {statusReason: reason})
+      }
+    }
+
+    store.flush()
+  }
+
+  /** RUNNABLE jobs, higher-priority queues first and oldest first, take the free capacity they fit in. */
+  private schedule(): void {
+    const {store} = this.ctx
+    const runnable = [...store.active.get('RUNNABLE')!]
+    if (runnable.length === 0) return
+    const caps = this.capacities()
+    const priority = (job: JobRecord): number => store.jobQueues.get(specOf(store, job).jobQueueName)?.priority ?? 0
+    runnable.sort((a, b) => priority(b) - priority(a) || a.seq - b.seq)
+    for (const job of runnable) {
+      const spec = specOf(store, job)
+      const queue = store.jobQueues.get(spec.jobQueueName)
+      // A DISABLED queue keeps its RUNNABLE jobs waiting (jobs already placed go on).
+      if (!queue || queue.state !== 'ENABLED') continue
+      const ces = queueComputeEnvironments(this.ctx, queue)
+      const placement = place(
+        spec.resources,
+        ces.map((ce) => caps.get(ce.computeEnvironmentName)!),
+      )
+      if (placement.kind === 'place') {
+        reserve(caps.get(placement.ce)!, spec.resources)
+        this.placeAttempt(job, store.computeEnvironments.get(placement.ce)!)
+      } else {
+        this.setWaitingReason(job, placement.kind === 'never' ? MISCONFIGURED_RESOURCES : undefined)
+      }
+    }
+  }
+
+  /** Moves a job; final states get stoppedAt; an array parent follows its children. */
+  private setStatus(job: JobRecord, status: JobStatus): void {
+    const {store} = this.ctx
+    store.setStatus(job, status)
+    if (isFinal(status)) job.stoppedAt = this.ctx.now()
+    if (job.parentId !== undefined) this.updateParent(job.parentId)
+  }
+
+  private setWaitingReason(job: JobRecord, reason: string | undefined): void {
+    if (job.statusReason === reason) return
+    job.statusReason = reason
+    this.ctx.store.touch(job)
+  }
+
+  /**
+   * An array parent is SUBMITTED, then PENDING once any child is RUNNABLE (or further), then SUCCEEDED when every
+   * child succeeded, or FAILED when all have ended and one failed.
+   */
+  private updateParent(parentId: string): void {
+    const {store} = this.ctx
+    const parent = store.jobs.get(parentId)
+    const counts = store.childCounts.get(parentId)
+    if (!parent || !counts || isFinal(parent.status)) return
+    const size = parent.arraySize!
+    let {status} = parent
+    if (counts.SUCCEEDED + counts.FAILED === size) status = counts.FAILED > 0 ? 'FAILED' : 'SUCCEEDED'
+    else if (counts.SUBMITTED + counts.PENDING < size) status = 'PENDING'
+    if (status === parent.status) return
+    store.setStatus(parent, status)
+    if (isFinal(status)) parent.stoppedAt = this.ctx.now()
+  }
+}

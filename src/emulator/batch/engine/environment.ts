@@ -1,0 +1,41 @@
+/**
+ * The environment of an attempt: only PATH, HOME and LANG from the emulator (a container does not inherit its
+ * host's environment), then the job's variables, then the ones AWS Batch sets (they win: AWS_BATCH_ is reserved).
+ */
+import {KeyValue} from '../types'
+
+export interface AttemptIdentity {
+  arrayIndex?: number
+  arraySize?: number
+  /** 1-based. */
+  attempt: number
+  ceName: string
+  jobId: string
+  queueName: string
+}
+
+const INHERITED = ['PATH', 'HOME', 'LANG']
+
+export function attemptEnvironment(
+  host: NodeJS.ProcessEnv,
+  jobEnvironment: readonly KeyValue[] | undefined,
+  who: AttemptIdentity,
+): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const name of INHERITED) {
+    const value = host[name]
+    if (value !== undefined) env[name] = value
+  }
+
+  for (const {name, value} of jobEnvironment ?? []) env[name] = value
+  env.AWS_BATCH_JOB_ID = who.jobId
+  env.AWS_BATCH_JOB_ATTEMPT = String(who.attempt)
+  env.AWS_BATCH_JQ_NAME = who.queueName
+  env.AWS_BATCH_CE_NAME = who.ceName
+  if (who.arrayIndex !== undefined) {
+    env.AWS_BATCH_JOB_ARRAY_INDEX = String(who.arrayIndex)
+    env.AWS_BATCH_JOB_ARRAY_SIZE = String(who.arraySize)
+  }
+
+  return env
+}

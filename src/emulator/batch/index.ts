@@ -1,0 +1,111 @@
+/**
+ * The emulated AWS Batch service: the control plane (compute environments, queues, job definitions, tags), the
+ * job API, and an engine that really runs each job attempt as a local process (see engine/runner.ts: no container
+ * engine; the image is ignored) and sends its output to CloudWatch Logs through a LogSink.
+ */
+import type {EmulatedService, LogSink, OperationHandler} from '../contract'
+
+import {BatchContext, Capacity, Input} from './context'
+import {
+  createComputeEnvironment,
+  deleteComputeEnvironment,
+  describeComputeEnvironments,
+  updateComputeEnvironment,
+} from './control/compute-environments'
+import {createDefaults} from './control/defaults'
+import {deregisterJobDefinition, describeJobDefinitions, registerJobDefinition} from './control/definitions'
+import {createJobQueue, deleteJobQueue, describeJobQueues, updateJobQueue} from './control/queues'
+import {listTagsForResource, tagResource, untagResource} from './control/tags'
+import {Engine} from './engine/engine'
+import {AttemptRunner, ProcessRunner} from './engine/runner'
+import {describeJobs, listJobs} from './jobs/read'
+import {cancelJob, terminateJob} from './jobs/stop'
+import {submitJob} from './jobs/submit'
+import {BatchStore} from './store'
+
+export interface BatchServiceOptions {
+  accountId: string
+  /** The size of each compute environment (vCPUs, memory in MiB, GPUs; GPUs default to 0). */
+  capacity: Capacity
+  /** Environment passed on to jobs (only PATH, HOME and LANG are taken). Default: process.env. */
+  hostEnv?: NodeJS.ProcessEnv
+  /** Between SIGTERM and SIGKILL when a job is terminated or times out. Default 30 s, as AWS (docker stop). */
+  killGraceMs?: number
+  logs: LogSink
+  now?: () => number
+  region: string
+  /** Runs attempts; default: local processes. Tests may pass a fake. */
+  runner?: AttemptRunner
+  stateDir: string
+  /** How often the engine takes a step. Default 100 ms; 0 = never by itself (tests call tick()). */
+  tickMs?: number
+  /** Where each attempt gets its temporary working directory. Default: <os tmpdir>/mfbatch-jobs. */
+  workDir?: string
+}
+
+export interface BatchService extends EmulatedService {
+  /** Number of attempt processes running now. */
+  readonly runningProcesses: number
+  /** One engine step (the timer calls it every tickMs). */
+  tick(): void
+}
+
+export const DEFAULT_TICK_MS = 100
+export const DEFAULT_KILL_GRACE_MS = 30_000
+
+export function createBatchService(options: BatchServiceOptions): BatchService {
+  const now = options.now ?? Date.now
+  const store = new BatchStore(options.stateDir)
+  const ctx: BatchContext = {
+    capacity: options.capacity,
+    control: {cancel() {}, terminate() {}},
+    id: {accountId: options.accountId, region: options.region},
+    now,
+    store,
+  }
+  const engine = new Engine(ctx, {
+    hostEnv: options.hostEnv ?? process.env,
+    killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+    runner: options.runner ?? new ProcessRunner(options.logs, now, options.workDir),
+    tickMs: options.tickMs ?? DEFAULT_TICK_MS,
+  })
+  ctx.control = engine
+
+  const handler =
+    (fn: (c: BatchContext, input: Input) => unknown): OperationHandler =>
+    (input) =>
+      fn(ctx, input)
+
+  return {
+    operations: {
+      CancelJob: handler(cancelJob),
+      CreateComputeEnvironment: handler(createComputeEnvironment),
+      CreateJobQueue: handler(createJobQueue),
+      DeleteComputeEnvironment: handler(deleteComputeEnvironment),
+      DeleteJobQueue: handler(deleteJobQueue),
+      DeregisterJobDefinition: handler(deregisterJobDefinition),
+      DescribeComputeEnvironments: handler(describeComputeEnvironments),
+      DescribeJobDefinitions: handler(describeJobDefinitions),
+      DescribeJobQueues: handler(describeJobQueues),
+      DescribeJobs: handler(describeJobs),
+      ListJobs: handler(listJobs),
+      ListTagsForResource: handler(listTagsForResource),
+      RegisterJobDefinition: handler(registerJobDefinition),
+      SubmitJob: handler(submitJob),
+      TagResource: handler(tagResource),
+      TerminateJob: handler(terminateJob),
+      UntagResource: handler(untagResource),
+      UpdateComputeEnvironment: handler(updateComputeEnvironment),
+      UpdateJobQueue: handler(updateJobQueue),
+    },
+    get runningProcesses() {
+      return engine.running
+    },
+    start() {
+      if (!store.load()) createDefaults(ctx)
+      engine.start()
+    },
+    stop: () => engine.stop(),
+    tick: () => engine.tick(),
+  }
+}
