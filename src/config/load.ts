@@ -6,11 +6,11 @@
 import os from 'node:os'
 
 import type {ConfigFile} from './sources'
-import type {ResolvedSettings, SettingName} from './types'
+import type {ResolvedSettings} from './types'
 
 import {findMetaflowLocal, readMetaflowGlobal} from './metaflow-files'
 import {findProjectConfig} from './project-file'
-import {resolveSettings} from './resolve'
+import {resolveSettings, type SettingsInput} from './resolve'
 
 export interface EnvironmentInput {
   /** Where the upward searches start; defaults to process.cwd(). */
@@ -43,11 +43,11 @@ export async function loadSettingsSources(input: EnvironmentInput = {}): Promise
 }
 
 export async function resolveFromEnvironment(
-  input: EnvironmentInput & {flags?: Partial<Record<SettingName, unknown>>} = {},
+  input: EnvironmentInput & Partial<Pick<SettingsInput, 'flagLabels' | 'flags'>> = {},
 ): Promise<ResolvedSettings> {
   const env = input.env ?? process.env
   const sources = await loadSettingsSources({...input, env})
-  return resolveSettings({...sources, env, flags: input.flags ?? {}})
+  return resolveSettings({...sources, env, flagLabels: input.flagLabels, flags: input.flags ?? {}})
 }
 
 function settled<T>(result: PromiseSettledResult<T>): T {

@@ -11,6 +11,8 @@ import {checkMetaflowConfig, checkProjectConfig, type ConfigFile} from './source
 
 export interface SettingsInput {
   env: Readonly<Record<string, string | undefined>>
+  /** Labels for flags that set a setting under another name (`--local` sets endpointUrl); default `--<flag>`. */
+  flagLabels?: Readonly<Partial<Record<SettingName, string>>>
   /** Keyed by setting name (see `settingsFromFlags`); `undefined` or an empty array means "not given". */
   flags: Readonly<Partial<Record<SettingName, unknown>>>
   metaflowGlobal?: ConfigFile | null
@@ -51,7 +53,7 @@ type Candidate = () => Sourced | undefined
 function candidates(spec: SettingSpec, s: Sources): Candidate[] {
   const flag: Candidate = () =>
     given(s.flags[spec.name])
-      ? {origin: {kind: 'flag', label: flagLabel(spec.name)}, value: s.flags[spec.name]}
+      ? {origin: {kind: 'flag', label: s.flagLabels?.[spec.name] ?? flagLabel(spec.name)}, value: s.flags[spec.name]}
       : undefined
   const project: Candidate = () => fromProject(s.project, spec.name)
   const env =

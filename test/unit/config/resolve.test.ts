@@ -118,6 +118,14 @@ describe('resolveSettings precedence: each layer beats the one below', () => {
     expect(resolved.timeout).toEqual(global('METAFLOW_DEFAULT_RUNTIME_LIMIT', 3600))
   })
 
+  test('a flag that sets a setting under another name gets its own label', () => {
+    const resolved = resolveSettings({
+      ...input({env: {AWS_ENDPOINT_URL: 'http://env'}, flags: {endpointUrl: 'http://127.0.0.1:8123'}}),
+      flagLabels: {endpointUrl: '--local'},
+    })
+    expect(resolved.endpointUrl).toEqual(flag('--local', 'http://127.0.0.1:8123'))
+  })
+
   test('flags carry their own flag name in the label', () => {
     const resolved = resolveSettings(
       input({flags: {efsVolumes: ['fs-1'], endpointUrl: 'http://127.0.0.1:1', iamRole: 'r', tags: ['a=b']}}),
