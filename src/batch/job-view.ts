@@ -76,8 +76,8 @@ function arrayView(job: JobDetail): JobView['array'] {
   }
 }
 
-export function jobView(job: JobDetail, now: number): JobView {
-  const attempts = (job.attempts ?? []).map((attempt, i): AttemptView => ({
+function attemptView(attempt: NonNullable<JobDetail['attempts']>[number], i: number): AttemptView {
+  return {
     durationSeconds: seconds(attempt.startedAt, attempt.stoppedAt),
     exitCode: attempt.container?.exitCode ?? null,
     logStreamName: attempt.container?.logStreamName ?? null,
@@ -86,7 +86,11 @@ export function jobView(job: JobDetail, now: number): JobView {
     startedAt: isoOrNull(attempt.startedAt),
     statusReason: attempt.statusReason ?? null,
     stoppedAt: isoOrNull(attempt.stoppedAt),
-  }))
+  }
+}
+
+export function jobView(job: JobDetail, now: number): JobView {
+  const attempts = (job.attempts ?? []).map((attempt, i) => attemptView(attempt, i))
   const running = job.startedAt !== undefined && job.stoppedAt === undefined
   return {
     array: arrayView(job),
