@@ -89,23 +89,31 @@ function attemptView(attempt: NonNullable<JobDetail['attempts']>[number], i: num
   }
 }
 
+/** The container's result, falling back to the latest attempt's (AWS fills one or the other). */
+function containerView(job: JobDetail, attempts: AttemptView[]): Pick<JobView, 'exitCode' | 'image' | 'logStreamName'> {
+  const container = job.container ?? {}
+  return {
+    exitCode: container.exitCode ?? attempts.at(-1)?.exitCode ?? null,
+    image: container.image ?? null,
+    logStreamName: container.logStreamName ?? attempts.at(-1)?.logStreamName ?? null,
+  }
+}
+
 export function jobView(job: JobDetail, now: number): JobView {
   const attempts = (job.attempts ?? []).map((attempt, i) => attemptView(attempt, i))
   const running = job.startedAt !== undefined && job.stoppedAt === undefined
   return {
+    ...containerView(job, attempts),
     array: arrayView(job),
     attempts,
     createdAt: isoOrNull(job.createdAt),
     dependsOn: (job.dependsOn ?? []).map((d) => ({jobId: d.jobId ?? '', type: d.type ?? null})),
     durationSeconds: seconds(job.startedAt, running ? now : job.stoppedAt),
-    exitCode: job.container?.exitCode ?? attempts.at(-1)?.exitCode ?? null,
-    image: job.container?.image ?? null,
     jobArn: job.jobArn ?? null,
     jobDefinition: job.jobDefinition ?? null,
     jobId: job.jobId ?? '',
     jobName: job.jobName ?? null,
     jobQueue: job.jobQueue ?? null,
-    logStreamName: job.container?.logStreamName ?? attempts.at(-1)?.logStreamName ?? null,
     resources: resources(job),
     startedAt: isoOrNull(job.startedAt),
     status: job.status ?? 'UNKNOWN',
