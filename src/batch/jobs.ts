@@ -100,18 +100,19 @@ export function nameMatcher(name: string | undefined): (jobName: string | undefi
 }
 
 /**
- * The ListJobs requests for a filter (pure). AWS takes one filter per call and, with a filter, ignores `jobStatus`
- * and returns every status; so the most selective filter goes to AWS (the name's literal prefix, as `prefix*`,
- * else the creation time) and the rest is checked here. Without a filter, one request per wanted status.
+ * The ListJobs requests for a filter (pure). With a filter AWS ignores `jobStatus` and returns every status, and
+ * mfbatch sends one filter per call, so the most selective one goes to AWS (the name's literal prefix, as
+ * `prefix*`, else the creation time) and the rest is checked here. Without a filter, one request per wanted status.
  */
 export function listRequests(filter: JobFilter): ListJobsCommandInput[] {
-  const base = {jobQueue: filter.queue, maxResults: 1000}
   const prefix = filter.name?.split(GLOB)[0]
   let server: KeyValuesPair | undefined
   if (prefix) server = {name: 'JOB_NAME', values: [`${prefix}*`]}
-  else if (filter.since !== undefined) server = {name: 'AFTER_CREATED_AT', values: [String(filter.since)]}
-  if (server) return [{...base, filters: [server]}]
-  return filter.states.map((jobStatus) => ({...base, jobStatus}))
+  // AWS compares "created after" strictly; one millisecond earlier keeps a job created exactly at --since.
+  else if (filter.since !== undefined) server = {name: 'AFTER_CREATED_AT', values: [String(filter.since - 1)]}
+  // Pages: up to 100 jobs with a filter, 1000 without (AWS's limits).
+  if (server) return [{filters: [server], jobQueue: filter.queue, maxResults: 100}]
+  return filter.states.map((jobStatus) => ({jobQueue: filter.queue, jobStatus, maxResults: 1000}))
 }
 
 /** Whether a listed job passes every part of the filter (the part AWS applied is checked again, harmlessly). */

@@ -88,6 +88,7 @@ describe('nameMatcher', () => {
 
 describe('listRequests', () => {
   const base = {jobQueue: 'q', maxResults: 1000}
+  const filtered = {jobQueue: 'q', maxResults: 100}
   test('no filter: one request per status', () => {
     expect(listRequests({queue: 'q', states: ['RUNNABLE', 'RUNNING']})).toEqual([
       {...base, jobStatus: 'RUNNABLE'},
@@ -96,14 +97,14 @@ describe('listRequests', () => {
   })
 
   test('a name: its literal prefix goes to AWS as prefix*, once, whatever the statuses', () => {
-    const expected: ListJobsCommandInput[] = [{...base, filters: [{name: 'JOB_NAME', values: ['train-*']}]}]
+    const expected: ListJobsCommandInput[] = [{...filtered, filters: [{name: 'JOB_NAME', values: ['train-*']}]}]
     expect(listRequests({name: 'train-*-v2', queue: 'q', since: 5, states: JOB_STATES})).toEqual(expected)
     expect(listRequests({name: 'train-', queue: 'q', states: ['RUNNING']})).toEqual(expected)
   })
 
   test('a glob with no literal prefix and --since: the creation time goes to AWS', () => {
     expect(listRequests({name: '*-v2', queue: 'q', since: 1234, states: ['RUNNING']})).toEqual([
-      {...base, filters: [{name: 'AFTER_CREATED_AT', values: ['1234']}]},
+      {...filtered, filters: [{name: 'AFTER_CREATED_AT', values: ['1233']}]},
     ])
   })
 })
