@@ -1,0 +1,146 @@
+import {Flags} from '@oclif/core'
+import {availableParallelism, totalmem} from 'node:os'
+
+import {BaseCommand} from '../../base-command'
+import {EMULATOR_DEFAULT_PORT} from '../../emulator/contract'
+import {defaultStateDir, PORT_ENV} from '../../emulator/local'
+import {invalid, RuntimeError} from '../../errors'
+import {exitCodeHelp} from '../../exit-codes'
+
+const rate = Flags.custom<number>({
+  async parse(input, _context, options) {
+    const value = Number(input)
+    if (input.trim() === '' || !(value >= 0 && value <= 1))
+      throw invalid(`--${options.name}`, input, 'use a number from 0 to 1')
+    return value
+  },
+})
+
+export default class Emulator extends BaseCommand {
+  static override description = `A local AWS Batch + CloudWatch Logs server that really runs jobs, as processes on this
+machine (no Docker needed): AWS's own clients and mfbatch talk to it unchanged. It starts with the queues "local"
+(EC2) and "local-fargate" (FARGATE). Jobs, definitions, queues and log events persist in the state directory.
+
+Once listening it prints one line on stdout, "mfbatch emulator listening on http://127.0.0.1:<port> (state:
+<dir>)", and logs to stderr. Ctrl-C or SIGTERM stops it cleanly. It runs whatever command a job names, so it
+listens on 127.0.0.1 only unless --allow-remote.
+
+Faults for testing: --throttle-rps answers throttling errors above a request rate (HTTP 429 TooManyRequestsException
+for Batch, 400 ThrottlingException for Logs), --fault-5xx answers a share of requests with HTTP 500 before doing
+them, --fault-drop does a share of requests and then drops the connection without an answer, --latency delays every
+answer. GET /__emulator/stats counts calls per operation; POST /__emulator/reset clears the counts.
+
+The AWS CLI v2 ignores AWS_ENDPOINT_URL: give it --endpoint-url.
+
+ENVIRONMENT
+  ${PORT_ENV}   the port (default ${EMULATOR_DEFAULT_PORT})
+  XDG_DATA_HOME           the default state directory is $XDG_DATA_HOME/mfbatch/emulator (~/.local/share/...)
+
+${exitCodeHelp(false)}`
+  static override examples = [
+    {command: '<%= config.bin %> <%= command.id %>', description: 'Run it in the foreground on port 4589.'},
+    {
+      command: 'AWS_ENDPOINT_URL=http://127.0.0.1:4589 <%= config.bin %> submit --queue local -- echo hello',
+      description: 'In another terminal: point mfbatch (or any AWS SDK) at it.',
+    },
+    {
+      command: 'aws --endpoint-url http://127.0.0.1:4589 batch describe-job-queues',
+      description: 'The AWS CLI v2 needs --endpoint-url.',
+    },
+    {
+      command: 'aws --endpoint-url http://127.0.0.1:4589 logs tail /aws/batch/job --follow',
+      description: 'Follow every job output.',
+    },
+    {
+      command:
+        '<%= config.bin %> <%= command.id %> --port 0 --state-dir "$(mktemp -d)" --throttle-rps 5 --fault-5xx 0.1',
+      description: 'A throwaway emulator on a free port that throttles and fails now and then.',
+    },
+  ]
+  static override flags = {
+    'allow-remote': Flags.boolean({
+      summary: 'Allow a --host other than loopback (anyone reaching it can run commands).',
+    }),
+    'fault-5xx': rate({helpValue: 'RATE', summary: 'Share of requests (0..1) answered with a server error.'}),
+    'fault-drop': rate({helpValue: 'RATE', summary: 'Share of requests (0..1) done, then dropped unanswered.'}),
+    host: Flags.string({default: '127.0.0.1', summary: 'Address to listen on.'}),
+    latency: Flags.integer({helpValue: 'MS', min: 0, summary: 'Milliseconds added to every answer.'}),
+    memory: Flags.integer({
+      helpValue: 'MiB',
+      min: 1,
+      summary: "Memory of each compute environment [default: this machine's].",
+    }),
+    port: Flags.integer({
+      default: EMULATOR_DEFAULT_PORT,
+      env: PORT_ENV,
+      max: 65_535,
+      min: 0,
+      summary: 'Port to listen on; 0 picks a free one.',
+    }),
+    seed: Flags.integer({summary: 'Seed of the fault draws, to repeat a run exactly.'}),
+    'state-dir': Flags.string({summary: 'Where jobs and logs persist [default: $XDG_DATA_HOME/mfbatch/emulator].'}),
+    'throttle-rps': Flags.integer({helpValue: 'N', min: 1, summary: 'Throttle requests above N a second.'}),
+    vcpus: Flags.integer({min: 1, summary: "vCPUs of each compute environment [default: this machine's]."}),
+  }
+  static override summary = 'Run the local AWS Batch + CloudWatch Logs emulator in the foreground.'
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Emulator)
+    const {createEmulator} = await import('../../emulator/create-emulator.js')
+    const {isLoopback} = await import('../../emulator/server.js')
+    if (!isLoopback(flags.host) && !flags['allow-remote']) {
+      throw invalid('--host', flags.host, 'use a loopback address, or add --allow-remote (the emulator runs commands)')
+    }
+
+    const stateDir = flags['state-dir'] ?? defaultStateDir()
+    const emulator = await createEmulator({
+      allowRemote: flags['allow-remote'],
+      capacity: {
+        memoryMiB: flags.memory ?? Math.floor(totalmem() / 1024 / 1024),
+        vcpus: flags.vcpus ?? availableParallelism(),
+      },
+      faults: {
+        fault5xx: flags['fault-5xx'],
+        faultDrop: flags['fault-drop'],
+        latencyMs: flags.latency,
+        seed: flags.seed,
+        throttleRps: flags['throttle-rps'],
+      },
+      host: flags.host,
+      log,
+      port: flags.port,
+      stateDir,
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        throw new RuntimeError(
+          `port ${flags.port} is in use: is an emulator already running? (--port 0 picks a free one)`,
+        )
+      }
+
+      throw error
+    })
+    this.log(`mfbatch emulator listening on ${emulator.url} (state: ${stateDir})`)
+    await untilSignal()
+    log('mfbatch emulator: stopping')
+    await emulator.close()
+  }
+}
+
+/** The emulator logs to stderr: stdout carries only the listening line. */
+function log(line: string): void {
+  process.stderr.write(`${line}\n`)
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one while stopping ends the process at once. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.once('SIGINT', () => process.exit(130))
+      process.once('SIGTERM', () => process.exit(143))
+      resolve()
+    }
+
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+}

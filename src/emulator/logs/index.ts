@@ -1,0 +1,2 @@
+/** The emulated CloudWatch Logs service; see service.ts. */
+export {createLogsService, type LogsService, type LogsServiceOptions} from './service'
