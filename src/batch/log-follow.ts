@@ -12,6 +12,11 @@ import {attemptStreams} from './log-source'
 export interface FollowPlan {
   /** 1-based; undefined follows the latest attempt, moving on at each retry. */
   attempt?: number
+  /**
+   * Without `attempt`: the attempt to start at, when not the latest. A job just submitted starts at 1, so an
+   * attempt that failed before the first DescribeJobs is still printed.
+   */
+  from?: number
   /** `--tail N` applies to the first stream read. */
   tail?: number
 }
@@ -41,7 +46,7 @@ export class AttemptFollower {
   /** Reads all that is new for this job, as described now. `exists` is false when the stream is not there yet. */
   async round(job: JobDetail, sink: LogSink): Promise<ReadResult> {
     const streams = attemptStreams(job)
-    this.index ??= this.plan.attempt === undefined ? Math.max(0, streams.length - 1) : this.plan.attempt - 1
+    this.index ??= Math.max(0, (this.plan.attempt ?? this.plan.from ?? streams.length) - 1)
     let total: ReadResult = {events: 0, exists: true}
     for (let stream = streams[this.index]; stream; stream = streams[this.index]) {
       if (this.reader?.stream !== stream) this.reader = this.open(job, stream)

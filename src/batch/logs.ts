@@ -24,6 +24,8 @@ export interface LogsRequest {
   /** 1-based; the latest when undefined. While following the latest, a retry moves on to the next attempt. */
   attempt?: number
   follow?: boolean
+  /** Following the latest attempt: start at this one instead (1 for a job just submitted). */
+  from?: number
   jobId: string
   /** `--since`, epoch ms. */
   since?: number

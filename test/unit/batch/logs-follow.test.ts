@@ -36,6 +36,11 @@ function scenario(states: (ms: number) => JobDetail, world: (ms: number, logs: F
   return {clock, describes: () => describes, logs, printed, run, statuses, text: () => printed.map((e) => e.message)}
 }
 
+/** A job already on its second attempt when first described. */
+function retriedOnce(ms: number): JobDetail {
+  return ms < 2000 ? withAttempts('RUNNING', ['a1', 'a2']) : withAttempts('SUCCEEDED', ['a1', 'a2'])
+}
+
 describe('following a job', () => {
   test('waits for the stream, prints every line once as it comes, drains after the end, exits with the job code', async () => {
     // RUNNABLE for 3 s; RUNNING with no stream yet for 1 s; then a line every 100 ms for 5 s; FAILED with exit 3,
@@ -109,6 +114,20 @@ describe('following a job', () => {
     expect(s.printed.map((e) => e.stream)).toEqual(['a1', 'a1', 'a2'])
     expect(s.statuses).toEqual(['RUNNING', 'RUNNABLE', 'RUNNING', 'SUCCEEDED'])
     expect(outcome.exitCode).toBe(0)
+  })
+
+  test('a job first seen on its second attempt: from the latest by default, from attempt 1 when asked', async () => {
+    const latest = scenario(retriedOnce)
+    const first = scenario(retriedOnce)
+    for (const s of [latest, first]) {
+      s.logs.append(G, 'a1', ['from attempt 1'])
+      s.logs.append(G, 'a2', ['from attempt 2'])
+    }
+
+    await latest.run()
+    await first.run({from: 1})
+    expect(latest.text()).toEqual(['from attempt 2'])
+    expect(first.text()).toEqual(['from attempt 1', 'from attempt 2'])
   })
 
   test('--attempt 1 follows that attempt only and stops when it has ended', async () => {

@@ -1,0 +1,114 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../base-command'
+import {parseJobId} from '../batch/jobs-ids'
+import {readJobLogs} from '../batch/logs'
+import {createWatcher, RUNNABLE_AFTER_ENV, runnableAfterMs} from '../batch/watcher'
+import {awsFlags} from '../config/aws-flags'
+import {settingsFromFlags} from '../config/catalog'
+import {resolveFromEnvironment} from '../config/load'
+import {connect, connectSettings} from '../connect'
+import {connectFlags} from '../connect-flags'
+import {exitCodeHelp} from '../exit-codes'
+import {colorEnabled, palette} from '../output/color'
+import {parseDuration, parseSince} from '../output/duration'
+import {onInterrupt} from '../output/interrupt'
+import {diagnosisLines, logPrinter, statusLine} from '../output/log-printer'
+import {guardBrokenPipe} from '../output/pipe'
+
+export default class Logs extends BaseCommand {
+  static override args = {
+    job: Args.string({description: 'Job id, or JOBID:N for a child of an array job.', required: true}),
+  }
+  static override description = `Reads the job's CloudWatch log stream: the log group from the job definition's \
+awslogs-group option (default /aws/batch/job), the stream of the latest attempt (or --attempt N). Log lines go \
+to stdout; notes and, with --follow, status changes go to stderr.
+
+--follow waits for a job that has not started, prints lines as they come, moves on to the next attempt's stream \
+on a retry, and stops by itself once the job has ended and its stream is drained, with the job's exit code.
+
+ENVIRONMENT
+  ${'AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL*'.padEnd(44)} where to connect (the AWS SDK's own variables)
+  ${RUNNABLE_AFTER_ENV.padEnd(44)} with --follow, diagnose a job RUNNABLE this long (default 1m)
+  ${'NO_COLOR, FORCE_COLOR'.padEnd(44)} colour of status lines on stderr
+
+${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
+  static override examples = [
+    {
+      command: '<%= config.bin %> <%= command.id %> 6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f',
+      description: "Print a job's log.",
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> --follow 6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f; echo "exit $?"',
+      description: "Follow it until it ends; the exit code is the job's.",
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> 6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f:3 --attempt 1 --tail 20',
+      description: 'The last 20 lines of the first attempt of array child 3.',
+    },
+    {
+      command:
+        '<%= config.bin %> <%= command.id %> --json --since 10m 6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f | jq -r .message',
+      description: 'The last ten minutes as NDJSON.',
+    },
+  ]
+  static override flags = {
+    ...awsFlags,
+    ...connectFlags,
+    attempt: Flags.integer({min: 1, summary: 'Read this attempt (from 1) instead of the latest.'}),
+    follow: Flags.boolean({char: 'f', summary: 'Keep printing new lines until the job ends; exit with its code.'}),
+    // Our own flag, not oclif's enableJsonFlag: a log is a stream of records (NDJSON), not one document.
+    json: Flags.boolean({summary: 'One JSON object per line: {"timestamp": ms, "message": ..., "stream": ...}.'}),
+    since: Flags.string({helpValue: '10m|ISO', summary: 'Only events from this long ago, or from this date/time.'}),
+    tail: Flags.integer({helpValue: 'N', min: 0, summary: 'Start with the last N lines.'}),
+    timestamps: Flags.boolean({char: 't', summary: 'Prefix each line with its ISO 8601 timestamp.'}),
+    'wait-timeout': Flags.string({
+      helpValue: 'DURATION',
+      summary: 'With --follow, stop after this long (e.g. 30m) with exit 124; the job keeps running.',
+    }),
+  }
+  static override summary = "Print a job's log lines, or follow them until the job ends."
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Logs)
+    const jobId = parseJobId(args.job, 'JOB')
+    const since = flags.since === undefined ? undefined : parseSince(flags.since, Date.now())
+    const timeout =
+      flags['wait-timeout'] === undefined ? undefined : parseDuration(flags['wait-timeout'], '--wait-timeout')
+    const settings = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
+    const {batch, logs} = await connect(connectSettings(settings, flags))
+    guardBrokenPipe()
+    const colors = palette(colorEnabled({stream: process.stderr}))
+    const note = this.note.bind(this)
+    const watcher = createWatcher(batch, [jobId], {
+      onChange: flags.follow ? (change) => note(statusLine(change, colors)) : undefined,
+      onDiagnosis(diagnosis) {
+        for (const line of diagnosisLines(diagnosis)) note(line)
+      },
+      runnableAfterMs: runnableAfterMs(),
+    })
+    const interrupt = flags.follow ? onInterrupt() : undefined
+    const reading = readJobLogs(
+      {attempt: flags.attempt, follow: flags.follow, jobId, since, tail: flags.tail},
+      {deadline: timeout === undefined ? undefined : Date.now() + timeout, logs, signal: interrupt?.signal, watcher},
+      logPrinter(process.stdout, flags),
+    )
+    const outcome = await Promise.race([reading, interrupt?.interrupted ?? reading])
+    interrupt?.dispose()
+    if (outcome === 'interrupted') {
+      note(`stopped following; job ${jobId} keeps running`)
+      return this.exit(130)
+    }
+
+    if (outcome.note) note(outcome.note)
+    if (flags.follow && outcome.exitCode !== 0) this.exit(outcome.exitCode)
+  }
+
+  protected override waitsOnJob(): boolean {
+    return this.argv.some((arg) => arg === '--follow' || /^-[a-z]*f[a-z]*$/i.test(arg))
+  }
+
+  private note(line: string): void {
+    this.logToStderr(`${this.config.bin}: ${line}`)
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Ctrl-C while a command waits on a job. The job is AWS's, not ours: the first SIGINT aborts the waiting loops and
+ * lets the command say how to re-attach (and terminate the job first if asked), then it leaves with 130. A second
+ * SIGINT leaves at once, so nobody has to reach for kill -9.
+ */
+import {ExitCode} from '../exit-codes'
+
+export interface Interrupt {
+  /** Stops listening; call when the wait is over. */
+  dispose(): void
+  /** Resolves on the first SIGINT. */
+  interrupted: Promise<'interrupted'>
+  /** Aborted on the first SIGINT: pass it to loops and sleeps. */
+  signal: AbortSignal
+}
+
+export function onInterrupt(exit: (code: number) => void = (code) => process.exit(code)): Interrupt {
+  const controller = new AbortController()
+  let resolve!: (value: 'interrupted') => void
+  const interrupted = new Promise<'interrupted'>((r) => {
+    resolve = r
+  })
+  const handler = (): void => {
+    if (controller.signal.aborted) {
+      exit(ExitCode.Interrupted)
+      return
+    }
+
+    controller.abort()
+    resolve('interrupted')
+  }
+
+  process.on('SIGINT', handler)
+  return {
+    dispose: () => process.off('SIGINT', handler),
+    interrupted,
+    signal: controller.signal,
+  }
+}

@@ -1,0 +1,61 @@
+import {once} from 'node:events'
+
+/**
+ * What following a job looks like. Log lines are results: stdout, as plain text, with `--timestamps`, or as NDJSON
+ * (`--json`). Status changes and the RUNNABLE diagnosis are progress: stderr. Writing waits for stdout to drain, so
+ * a slow pipe slows the tail down instead of buffering the whole log in memory.
+ */
+import type {LogEvent, LogSink} from '../batch/log-reader'
+import type {Diagnosis, StatusChange} from '../batch/watch'
+
+import {type Palette, palette} from './color'
+import {formatDuration} from './duration'
+import {jsonLine} from './json'
+
+export interface LogFormat {
+  json?: boolean
+  timestamps?: boolean
+}
+
+/** One event as one line. The awslogs driver already strips the newline; a message that kept one is not doubled. */
+export function formatEvent(event: LogEvent, format: LogFormat = {}): string {
+  // The documented field order (DESIGN.md: timestamp, message, stream) reads best in a terminal.
+  // eslint-disable-next-line perfectionist/sort-objects
+  if (format.json) return jsonLine({timestamp: event.timestamp, message: event.message, stream: event.stream})
+  const message = event.message.replace(/\r?\n$/, '')
+  return format.timestamps ? `${new Date(event.timestamp).toISOString()} ${message}\n` : `${message}\n`
+}
+
+export function logPrinter(stream: NodeJS.WritableStream, format: LogFormat = {}): LogSink {
+  return async (events) => {
+    let text = ''
+    for (const event of events) text += formatEvent(event, format)
+    if (!stream.write(text)) await once(stream, 'drain')
+  }
+}
+
+const STATUS_PAINT: Record<string, keyof Palette> = {
+  FAILED: 'red',
+  RUNNABLE: 'yellow',
+  RUNNING: 'cyan',
+  SUCCEEDED: 'green',
+}
+
+/** "hello-world a1b2c3d4 FAILED (exit 3): Essential container in task exited". */
+export function statusLine(change: StatusChange, colors: Palette = palette(false)): string {
+  const {job, status} = change
+  const paint = colors[STATUS_PAINT[status] ?? 'bold']
+  const code = job.container?.exitCode ?? job.attempts?.at(-1)?.container?.exitCode
+  const exit = status === 'FAILED' && code !== undefined ? ` (exit ${code})` : ''
+  const reason = job.statusReason ? `: ${job.statusReason}` : ''
+  return `job ${job.jobName} ${job.jobId} ${paint(status)}${exit}${reason}`
+}
+
+/** The header and one indented line per finding. */
+export function diagnosisLines(diagnosis: Diagnosis): string[] {
+  const {job, runnableForMs} = diagnosis
+  return [
+    `job ${job.jobName} ${job.jobId} has been RUNNABLE for ${formatDuration(runnableForMs)}:`,
+    ...diagnosis.findings.map((finding) => `  - ${finding}`),
+  ]
+}
