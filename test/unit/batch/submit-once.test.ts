@@ -2,7 +2,7 @@ import type {JobDetail} from '@aws-sdk/client-batch'
 
 import type {BatchApi} from '../../../src/batch/clients'
 
-import {SUBMISSION_TAG, submitJob} from '../../../src/batch/submit-service'
+import {SUBMISSION_TAG, submitJob} from '../../../src/batch/submit-once'
 import {awsError, FakeClock, job} from './logs-fakes'
 
 /**
