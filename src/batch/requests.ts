@@ -113,7 +113,7 @@ function buildLinuxParameters(spec: JobSpec): ContainerProperties['linuxParamete
 }
 
 function buildSubmit(spec: JobSpec, queue: string, jobDefinition: string): SubmitJobCommandInput {
-  const overrides: ContainerOverrides = {command: spec.command, resourceRequirements: resourceRequirements(spec)}
+  const overrides: ContainerOverrides = {command: [...spec.command], resourceRequirements: resourceRequirements(spec)}
   if (spec.environment.length > 0) overrides.environment = spec.environment.map(({name, value}) => ({name, value}))
   const submit: SubmitJobCommandInput = {
     containerOverrides: overrides,

@@ -3,11 +3,12 @@
  * host volumes; Fargate takes fixed vCPU/memory pairs, ephemeral storage and a task execution role.
  */
 import type {Sourced} from '../../config/types'
+import type {Platform} from '../platform'
 
 import {InputError, invalid} from '../../errors'
 import {text} from '../parse/values'
 
-export type Platform = 'EC2' | 'FARGATE'
+export type {Platform} from '../platform'
 
 /** The `platform` setting: `auto` (the default) means "ask the queue's first compute environment". */
 export type PlatformChoice = 'auto' | Platform
