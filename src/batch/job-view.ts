@@ -102,18 +102,22 @@ function containerView(job: JobDetail, attempts: AttemptView[]): Pick<JobView, '
 export function jobView(job: JobDetail, now: number): JobView {
   const attempts = (job.attempts ?? []).map((attempt, i) => attemptView(attempt, i))
   const running = job.startedAt !== undefined && job.stoppedAt === undefined
+  const {exitCode, image, logStreamName} = containerView(job, attempts)
+  // Keys in alphabetical order, so the JSON reads the same for every job.
   return {
-    ...containerView(job, attempts),
     array: arrayView(job),
     attempts,
     createdAt: isoOrNull(job.createdAt),
     dependsOn: (job.dependsOn ?? []).map((d) => ({jobId: d.jobId ?? '', type: d.type ?? null})),
     durationSeconds: seconds(job.startedAt, running ? now : job.stoppedAt),
+    exitCode,
+    image,
     jobArn: job.jobArn ?? null,
     jobDefinition: job.jobDefinition ?? null,
     jobId: job.jobId ?? '',
     jobName: job.jobName ?? null,
     jobQueue: job.jobQueue ?? null,
+    logStreamName,
     resources: resources(job),
     startedAt: isoOrNull(job.startedAt),
     status: job.status ?? 'UNKNOWN',

@@ -1,0 +1,154 @@
+import {Args, Flags} from '@oclif/core'
+
+import type {JobView} from '../batch/job-view'
+
+import {BaseCommand} from '../base-command'
+import {jobView} from '../batch/job-view'
+import {parseSelection, selectJobs} from '../batch/jobs-selection'
+import {systemClock} from '../batch/pacing'
+import {RUNNABLE_AFTER_ENV} from '../batch/watcher'
+import {awsFlags} from '../config/aws-flags'
+import {settingsFromFlags} from '../config/catalog'
+import {resolveFromEnvironment} from '../config/load'
+import {connect, connectSettings} from '../connect'
+import {connectFlags} from '../connect-flags'
+import {RuntimeError} from '../errors'
+import {ExitCode, exitCodeHelp} from '../exit-codes'
+import {parseDuration} from '../output/duration'
+import {JobsDisplay} from '../output/jobs-display'
+import {waitForJobs} from '../output/jobs-wait'
+import {guardBrokenPipe} from '../output/pipe'
+import {currentTerminal} from '../output/terminal'
+import {selectionFlags} from '../selection-flags'
+
+const DESCRIPTION = `Give job ids (any number; DescribeJobs asks for 100 a call), or --queue with filters to list \
+a queue's jobs (newest first; without --state only jobs not yet finished). Without ids or --queue, the configured \
+queue is listed (METAFLOW_BATCH_JOB_QUEUE or the config key queue).
+
+On a terminal: a table (id, name, status, exit code, reason, created, duration; an array job's reason counts its \
+children), or for one job id a detail view (attempts with exit codes, reasons and log streams, image, resources, \
+dependencies). In a pipe: the same fields tab-separated, one job a line, no header, times as ISO 8601 and \
+durations in seconds; one job id gives "label<TAB>value" lines. Unknown ids are reported on stderr (exit 1).
+
+--json prints {"jobs": [...], "notFound": [...]}. Each job has jobId, jobName, jobArn, jobQueue, status, \
+statusReason, exitCode, createdAt, startedAt, stoppedAt (ISO 8601), durationSeconds, jobDefinition, image, \
+resources {vcpus, memoryMiB, gpus}, dependsOn [{jobId, type}], array (null, or {size, index, statusSummary}), \
+logStreamName and attempts [{number, exitCode, reason, statusReason, logStreamName, startedAt, stoppedAt, \
+durationSeconds}]; a field AWS does not report is null, never missing.
+
+--watch redraws the view until every job has finished (in a pipe: one more row per status change). --wait waits \
+silently (a spinner on a terminal), prints the final view, and exits with the jobs' result. Both poll at most \
+once a second and back off while AWS throttles; a job RUNNABLE for over a minute gets a diagnosis on stderr.
+
+ENVIRONMENT
+  ${'AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL*'.padEnd(44)} where to connect (the AWS SDK's own variables)
+  ${'METAFLOW_BATCH_JOB_QUEUE'.padEnd(44)} the queue listed when no ids and no --queue are given
+  ${RUNNABLE_AFTER_ENV.padEnd(44)} diagnose a job RUNNABLE this long (default 1m)
+  ${'NO_COLOR, FORCE_COLOR'.padEnd(44)} colour on a terminal
+  ${'CI, TERM=dumb'.padEnd(44)} no spinner
+
+${exitCodeHelp(true).replace('(--wait, --follow)', '(--wait)')}
+  With --wait, an unknown job id exits 125.`
+
+const ID = '6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f'
+const EXAMPLES = [
+  {command: `<%= config.bin %> <%= command.id %> ${ID}`, description: 'One job in detail.'},
+  {
+    command: '<%= config.bin %> <%= command.id %> --queue prod --state all --since 2h',
+    description: "A queue's jobs of the last two hours.",
+  },
+  {
+    command: "<%= config.bin %> <%= command.id %> --queue prod --name 'train-*' --state failed | cut -f1",
+    description: 'The ids of failed training jobs.',
+  },
+  {
+    command: `<%= config.bin %> <%= command.id %> --wait --wait-timeout 1h $(cat job-ids.txt); echo "exit $?"`,
+    description: "Wait for several jobs; the exit code is the first failure's.",
+  },
+  {
+    command: '<%= config.bin %> <%= command.id %> --watch --queue prod',
+    description: 'Watch a queue until its jobs are done.',
+  },
+  {command: `<%= config.bin %> <%= command.id %> --json ${ID} | jq -r '.jobs[0].status'`, description: 'For scripts.'},
+]
+
+export interface StatusPayload {
+  jobs: JobView[]
+  notFound: string[]
+}
+
+export default class Status extends BaseCommand {
+  static override args = {jobs: Args.string({description: 'Job ids: UUID, UUID:N (array child) or a job ARN.'})}
+  static override description = DESCRIPTION
+  static override enableJsonFlag = true
+  static override examples = EXAMPLES
+  static override flags = {
+    ...selectionFlags,
+    wait: Flags.boolean({summary: "Wait until every job has finished; exit with the jobs' result (see EXIT CODES)."}),
+    'wait-timeout': Flags.string({
+      helpValue: 'DURATION',
+      summary: 'With --wait, give up after this long (e.g. 30m) with exit 124; the jobs keep running. Implies --wait.',
+    }),
+    watch: Flags.boolean({char: 'w', summary: 'Keep the view up to date until every job has finished.'}),
+    ...awsFlags,
+    ...connectFlags,
+  }
+  static override strict = false
+  static override summary = 'Show jobs by id, or the jobs of a queue; optionally wait for them to finish.'
+
+  async run(): Promise<StatusPayload> {
+    const {argv, flags} = await this.parse(Status)
+    const waits = this.waitsOnJob()
+    const timeoutMs =
+      flags['wait-timeout'] === undefined ? undefined : parseDuration(flags['wait-timeout'], '--wait-timeout')
+    const settings = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
+    const defaultQueue = typeof settings.queue.value === 'string' ? settings.queue.value : undefined
+    const selection = parseSelection({...flags, args: argv as string[], defaultQueue}, systemClock.now())
+    const {batch} = await connect(connectSettings(settings, flags))
+    guardBrokenPipe()
+    const selected = await selectJobs(batch, selection)
+    if (selected.missing.length > 0 && waits) throw new RuntimeError(notFound(selected.missing), ExitCode.ToolFailure)
+    for (const id of selected.missing) this.note(notFound([id]))
+    if (selected.missing.length > 0) process.exitCode = ExitCode.Failure
+
+    let {jobs} = selected
+    const single = selection.kind === 'ids' && selection.ids.length === 1
+    const display = new JobsDisplay({...currentTerminal(), rows: process.stdout.rows}, systemClock.now, single)
+    const watching = flags.watch && !this.jsonEnabled()
+    if ((waits || flags.watch) && jobs.length > 0) {
+      const outcome = await waitForJobs(batch, jobs, {
+        clock: systemClock,
+        display,
+        json: this.jsonEnabled(),
+        timeoutMs,
+        watch: flags.watch,
+      })
+      jobs = outcome.jobs
+      if (outcome.end !== 'finished') {
+        const why = outcome.end === 'timeout' ? '--wait-timeout ran out' : 'interrupted'
+        this.note(`${why}; the jobs keep running`)
+      }
+
+      if (waits || outcome.end === 'aborted') process.exitCode = outcome.exitCode
+    }
+
+    if (selection.kind === 'queue' && jobs.length === 0) this.note(`no jobs in queue ${selection.filter.queue} match`)
+    else if (!this.jsonEnabled() && !watching) display.print(jobs)
+    return {jobs: jobs.map((job) => jobView(job, systemClock.now())), notFound: selected.missing}
+  }
+
+  /** From argv, so it holds even when parsing fails: `--wait` or `--wait-timeout` before any `--`. */
+  protected override waitsOnJob(): boolean {
+    const end = this.argv.indexOf('--')
+    return (end === -1 ? this.argv : this.argv.slice(0, end)).some((arg) => /^--wait(?:-timeout)?(?:=|$)/.test(arg))
+  }
+
+  /** Notes go to stderr even under --json (oclif's logToStderr would drop them). */
+  private note(line: string): void {
+    process.stderr.write(`${this.config.bin}: ${line}\n`)
+  }
+}
+
+function notFound(ids: readonly string[]): string {
+  return `job ${ids.join(', ')} not found (AWS Batch keeps finished jobs for about 7 days)`
+}
