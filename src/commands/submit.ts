@@ -9,6 +9,7 @@ import {resolveFromEnvironment} from '../config/load'
 import {RuntimeError} from '../errors'
 import {exitCodeHelp} from '../exit-codes'
 import {jsonDocument} from '../output/json'
+import {guardBrokenPipe} from '../output/pipe'
 
 export default class Submit extends BaseCommand {
   static override description = `Everything after -- is the job's command, passed as is (no shell: use -- sh -c '...' \
@@ -60,6 +61,7 @@ ${exitCodeHelp(true)}`
     const inputs = submitInputs(flags)
     if (!flags['dry-run']) return submitToAws(settings, command, inputs)
     const plan = planDryRun(settings, command, inputs)
+    guardBrokenPipe()
     if (!flags.quiet) for (const notice of plan.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
     for (const warning of plan.warnings) this.logToStderr(`${this.config.bin}: warning: ${warning}`)
     if (!this.jsonEnabled()) process.stdout.write(jsonDocument(plan.requests))
