@@ -11,7 +11,8 @@
 import * as fs from 'node:fs'
 import path from 'node:path'
 
-import {Journal, readJsonFile, writeFileAtomic} from './files'
+import {readJson, writeFileAtomic, writeJsonAtomic} from '../persistence/atomic'
+import {Journal, readJournal} from '../persistence/journal'
 import {
   ComputeEnvironmentRecord,
   isFinal,
@@ -54,7 +55,7 @@ export class BatchStore {
   private compactedBytes = 0
   private readonly controlFile: string
   private readonly dirty = new Set<JobRecord>()
-  private readonly journal: Journal<JobRecord>
+  private readonly journal: Journal
   private lastSeq = 0
 
   constructor(dir: string) {
@@ -78,16 +79,17 @@ export class BatchStore {
   /** Writes every job changed since the last flush, in one append. */
   flush(): void {
     if (this.dirty.size === 0) return
-    const records = [...this.dirty]
+    const lines = [...this.dirty].map((job) => JSON.stringify(job) + '\n').join('')
     this.dirty.clear()
-    this.journal.append(records)
-    const size = this.journal.size()
+    // One write for all the jobs a step changed.
+    this.journal.appendRaw(Buffer.from(lines))
+    const {size} = this.journal
     if (size > COMPACT_MIN_BYTES && size > COMPACT_FACTOR * this.compactedBytes) this.compact()
   }
 
   /** Loads the state dir. Returns false when it held no control state yet (first start). */
   load(): boolean {
-    const control = readJsonFile<ControlFile>(this.controlFile)
+    const control = readJson<ControlFile | false>(this.controlFile, false) || undefined
     for (const ce of control?.computeEnvironments ?? []) this.computeEnvironments.set(ce.computeEnvironmentName, ce)
     for (const q of control?.jobQueues ?? []) this.jobQueues.set(q.jobQueueName, q)
     for (const d of control?.jobDefinitions ?? []) {
@@ -99,7 +101,8 @@ export class BatchStore {
     for (const revisions of this.jobDefinitions.values()) revisions.sort((a, b) => a.revision - b.revision)
 
     const latest = new Map<string, JobRecord>()
-    for (const record of this.journal.read()) latest.set(record.jobId, record)
+    // A torn last line (a crash in the middle of a write) is skipped; the compaction below drops it from the file.
+    for (const record of readJournal<JobRecord>(this.journal.path).records) latest.set(record.jobId, record)
     const jobs = [...latest.values()].sort((a, b) => a.seq - b.seq)
     for (const job of jobs) {
       this.jobs.set(job.jobId, job)
@@ -124,7 +127,7 @@ export class BatchStore {
       jobQueues: [...this.jobQueues.values()],
       version: 1,
     }
-    writeFileAtomic(this.controlFile, JSON.stringify(control))
+    writeJsonAtomic(this.controlFile, control)
   }
 
   /** Moves a job to a new status, keeping the indexes and the parent's counts right. */
@@ -152,10 +155,13 @@ export class BatchStore {
     this.dirty.add(job)
   }
 
+  /** Rewrites the journal with one line per job (atomically: a crash leaves the old journal or the new one). */
   private compact(): void {
     this.dirty.clear()
-    this.journal.rewrite([...this.jobs.values()].sort((a, b) => a.seq - b.seq))
-    this.compactedBytes = this.journal.size()
+    this.journal.close()
+    const jobs = [...this.jobs.values()].sort((a, b) => a.seq - b.seq)
+    writeFileAtomic(this.journal.path, jobs.map((job) => JSON.stringify(job) + '\n').join(''))
+    this.compactedBytes = this.journal.size
   }
 
   private index(job: JobRecord): void {
