@@ -1,9 +1,9 @@
+import {removeStateDir, startEmulator, TestEmulator} from '../helpers/emulator'
 /**
  * The AWS CLI v2 drives the emulator. Every call is the real CLI as a user would type it, so a pass means the
  * emulator's routes, shapes, errors and log semantics are what AWS's own client expects.
  */
 import {aws, awsJson, configWithoutValidation, requireAwsCli} from './helpers/aws-cli'
-import {PeerEmulator, startPeerEmulator} from './helpers/emulator'
 import {
   ComputeEnvironment,
   DEFAULT_LOG_GROUP,
@@ -15,7 +15,7 @@ import {
 } from './helpers/shapes'
 
 const DEFINITION = 'peer-cli'
-let emulator: PeerEmulator
+let emulator: TestEmulator
 
 const cli = <T>(...args: string[]): Promise<T> => awsJson<T>(emulator.url, args)
 
@@ -80,11 +80,12 @@ const exit7Job = once(async () => waitFor(await submit('peer-cli-exit7', ['sh', 
 describe('the AWS CLI v2 against the emulator', () => {
   beforeAll(async () => {
     requireAwsCli()
-    emulator = await startPeerEmulator()
+    emulator = await startEmulator()
   })
 
   afterAll(async () => {
-    await emulator?.close()
+    await emulator?.stop()
+    if (emulator) removeStateDir(emulator.stateDir)
   })
 
   test('describe-job-queues and describe-compute-environments show the two default queues', async () => {
@@ -203,6 +204,30 @@ describe('the AWS CLI v2 against the emulator', () => {
     expect(result.stderr).toMatch(/"POST \/v1\/submitjob HTTP\/1\.1" 400 /)
     const message = lastLine(result.stderr)
     expect(message).toMatch(/^An error occurred \(ClientException\) when calling the SubmitJob operation: .*vcpu/i)
+  })
+
+  test.each([
+    [
+      ['batch', 'list-jobs', '--job-queue', 'nope'],
+      /^An error occurred \(ClientException\) when calling the ListJobs operation: .*nope/,
+    ],
+    [
+      ['batch', 'list-jobs', '--job-queue', 'local', '--job-status', 'BOGUS'],
+      /^An error occurred \(ClientException\) when calling the ListJobs operation: .*BOGUS/,
+    ],
+    [
+      ['logs', 'get-log-events', '--log-group-name', 'nope', '--log-stream-name', 'nope'],
+      /^An error occurred \(ResourceNotFoundException\) when calling the GetLogEvents operation: The specified log group does not exist\.$/,
+    ],
+    [
+      ['logs', 'get-log-events', '--log-group-name', DEFAULT_LOG_GROUP, '--log-stream-name', 'nope'],
+      /^An error occurred \(ResourceNotFoundException\) when calling the GetLogEvents operation: The specified log stream does not exist\.$/,
+    ],
+  ])("%j is refused in AWS's shape (moto 5 answers the same codes)", async (args, message) => {
+    await echoJob() // the default log group exists once a job has logged
+    const result = await aws(emulator.url, args)
+    expect([result.code, result.stdout]).toEqual([254, ''])
+    expect(lastLine(result.stderr)).toMatch(message)
   })
 
   test('submit-job without jobQueue (client validation off) gets a 400 ClientException naming jobQueue', async () => {
