@@ -11,6 +11,7 @@ import type {SubmitInputs} from './dry-run'
 
 import {awsFlags} from '../config/aws-flags'
 import {CATALOG, catalogEntry, envHelp} from '../config/catalog'
+import {connectFlags} from '../connect-flags'
 import {InputError} from '../errors'
 
 /** "Description (default: X; env: A, B)." from the catalog, plus an optional note. */
@@ -28,6 +29,7 @@ const RESOURCES = 'RESOURCES'
 const CONTAINER = 'CONTAINER'
 const EC2 = 'EC2 ONLY'
 const JOB = 'JOB'
+const WAIT = 'WAIT'
 
 function text(name: SettingName, helpGroup: string, helpValue: string, note?: string) {
   return Flags.string({helpGroup, helpValue, summary: help(name, note)})
@@ -43,6 +45,7 @@ function bool(name: SettingName, helpGroup: string, note?: string) {
 
 export const submitFlags = {
   ...awsFlags,
+  ...connectFlags,
   'array-size': text('arraySize', JOB, 'N'),
   cpu: text('cpu', RESOURCES, 'N'),
   'depends-on': Flags.string({
@@ -65,11 +68,20 @@ export const submitFlags = {
   }),
   'ephemeral-storage': text('ephemeralStorage', CONTAINER, 'GiB'),
   'execution-role': text('executionRole', CONTAINER, 'ARN', 'also needed on EC2 for --secret'),
+  follow: Flags.boolean({
+    char: 'f',
+    helpGroup: WAIT,
+    summary: "Print the job's log lines on stdout as they come (implies --wait); stop once it has ended.",
+  }),
   gpu: text('gpu', RESOURCES, 'N', 'not on Fargate'),
   'host-volume': list('hostVolumes', EC2, 'SRC[:DST]'),
   'iam-role': text('iamRole', CONTAINER, 'ARN', 'optional, unlike in Metaflow'),
   image: text('image', CONTAINER, 'IMAGE'),
   inferentia: text('inferentia', EC2, 'N', 'devices /dev/neuron0..N-1'),
+  'kill-on-interrupt': Flags.boolean({
+    helpGroup: WAIT,
+    summary: 'On Ctrl-C, terminate the job before leaving (implies --wait); by default it keeps running.',
+  }),
   'log-driver': text('logDriver', CONTAINER, 'DRIVER', 'awslogs when only --log-option is given'),
   'log-option': list('logOptions', CONTAINER, 'KEY:VALUE'),
   'max-swap': text('maxSwap', EC2, 'MiB'),
@@ -96,7 +108,41 @@ export const submitFlags = {
   trainium: text('trainium', EC2, 'N', 'devices /dev/neuron0..N-1; not with --inferentia'),
   'use-tmpfs': bool('useTmpfs', EC2),
   user: text('user', JOB, 'USER'),
+  wait: Flags.boolean({
+    helpGroup: WAIT,
+    summary: "Wait until the job ends, with its status changes on stderr; exit with the job's result.",
+  }),
+  'wait-timeout': Flags.string({
+    helpGroup: WAIT,
+    helpValue: 'DURATION',
+    summary: 'Stop waiting after this long (e.g. 30m) with exit 124; the job keeps running. Implies --wait.',
+  }),
 }
+
+export interface WaitFlagValues {
+  'dry-run'?: boolean
+  follow?: boolean
+  json?: boolean
+  'kill-on-interrupt'?: boolean
+  quiet?: boolean
+  wait?: boolean
+  'wait-timeout'?: string
+}
+
+/**
+ * Whether submit waits on the job, and combinations that cannot work: a dry run makes no job to wait on, and
+ * --follow's log lines would break --json's single document and --quiet's lone job id.
+ */
+export function waitsFor(flags: WaitFlagValues): boolean {
+  const waits = Boolean(flags.wait || flags.follow || flags['kill-on-interrupt'] || flags['wait-timeout'] !== undefined)
+  if (waits && flags['dry-run']) throw new InputError('--dry-run makes no job to wait on; drop --wait/--follow')
+  if (flags.follow && flags.json) throw new InputError('--follow prints log lines; use --wait with --json')
+  if (flags.follow && flags.quiet) throw new InputError('--follow prints log lines; use --wait with --quiet')
+  return waits
+}
+
+/** The flags that make submit wait on the job (then bad input exits 125, see BaseCommand.waitsOnJob). */
+export const WAITING_FLAGS = /^(?:--(?:wait|wait-timeout|follow|kill-on-interrupt)(?:=|$)|-[a-z]*f[a-z]*$)/i
 
 export interface SubmitFlagValues {
   'depends-on'?: string[]

@@ -5,13 +5,18 @@
  * the spec is built for that platform, which catches the rest (an EC2-only flag on a Fargate queue).
  */
 import type {ResolvedSettings} from '../config/types'
-import type {BatchApi} from './clients'
+import type {BatchApi, Clients} from './clients'
 import type {SubmitInputs} from './dry-run'
+import type {LogSink} from './log-reader'
+import type {WatchOutcome} from './watch'
 
 import {buildJobSpec, type JobSpec, parsePlatformChoice, type Platform, type PlatformChoice} from './job-spec'
+import {explainAwsError} from './jobs-errors'
+import {type LogsOutcome, readJobLogs} from './logs'
 import {chooseQueue} from './platform'
 import {buildRequests} from './requests'
 import {submitJob, type SubmitOptions, type SubmittedJob} from './submit-once'
+import {createWatcher, type WatcherHooks} from './watcher'
 
 export interface PreparedSubmit {
   choice: PlatformChoice
@@ -72,4 +77,41 @@ export async function submitPrepared(
   const spec = prepared.spec ?? buildJobSpec(settings, command, {...inputs, platform: queue.platform})
   const job = await submitJob(batch, buildRequests(spec, queue.queue), options)
   return {...job, defaultedQueue: queue.defaulted, platform: queue.platform, warnings: spec.warnings}
+}
+
+export interface WaitRequest {
+  /** `--wait-timeout`, epoch ms. */
+  deadline?: number
+  /** `--follow`: log lines to the sink while waiting. */
+  follow: boolean
+  jobId: string
+  signal?: AbortSignal
+}
+
+/** AWS may take a few seconds to list a job it has just accepted (eventual consistency). */
+const NEW_JOB_GRACE_MS = 10_000
+
+/**
+ * `--wait` and `--follow`: the job's end as an exit code (DESIGN.md section 5), through the one DescribeJobs loop.
+ * Following starts at attempt 1: a first attempt that failed before the first DescribeJobs is still printed.
+ */
+export async function waitForSubmitted(
+  clients: Clients,
+  request: WaitRequest,
+  hooks: WatcherHooks,
+  sink: LogSink,
+): Promise<LogsOutcome | WatchOutcome> {
+  const {deadline, jobId, signal} = request
+  const watcher = createWatcher(clients.batch, [jobId], {graceMs: NEW_JOB_GRACE_MS, ...hooks})
+  if (!request.follow) return watcher.run({deadline, signal})
+  return readJobLogs({follow: true, from: 1, jobId}, {deadline, logs: clients.logs, signal, watcher}, sink)
+}
+
+/** `--kill-on-interrupt`: TerminateJob (which also cancels a job that has not started). */
+export async function terminateSubmitted(batch: BatchApi, jobId: string): Promise<void> {
+  try {
+    await batch.terminateJob({jobId, reason: 'Interrupted: mfbatch submit --kill-on-interrupt'})
+  } catch (error) {
+    throw explainAwsError(error, `terminating job ${jobId}`)
+  }
 }

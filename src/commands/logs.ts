@@ -9,7 +9,8 @@ import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
 import {connect, connectSettings} from '../connect'
 import {connectFlags} from '../connect-flags'
-import {exitCodeHelp} from '../exit-codes'
+import {RuntimeError} from '../errors'
+import {ExitCode, exitCodeHelp} from '../exit-codes'
 import {colorEnabled, palette} from '../output/color'
 import {parseDuration, parseSince} from '../output/duration'
 import {onInterrupt} from '../output/interrupt'
@@ -69,6 +70,12 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
   }
   static override summary = "Print a job's log lines, or follow them until the job ends."
 
+  protected override async catch(err: Error & {exitCode?: number}): Promise<never> {
+    // While following, exit 1 would read as the job's own exit code: mfbatch's failures are 125 there.
+    const mine = err instanceof RuntimeError && err.exitCode === ExitCode.Failure && this.waitsOnJob()
+    return super.catch(mine ? new RuntimeError(err.message, ExitCode.ToolFailure) : err)
+  }
+
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Logs)
     const jobId = parseJobId(args.job, 'JOB')
@@ -97,7 +104,7 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
     interrupt?.dispose()
     if (outcome === 'interrupted') {
       note(`stopped following; job ${jobId} keeps running`)
-      return this.exit(130)
+      return this.exit(ExitCode.Interrupted)
     }
 
     if (outcome.note) note(outcome.note)

@@ -1,15 +1,32 @@
+import type {Interfaces} from '@oclif/core'
+
 import type {ResolvedSettings} from '../config/types'
 
 import {BaseCommand} from '../base-command'
-import {planDryRun, type SubmitInputs} from '../batch/dry-run'
+import {planDryRun} from '../batch/dry-run'
 import {type BatchRequests} from '../batch/requests'
-import {commandAfterDashDash, environmentHelp, submitFlags, submitInputs} from '../batch/submit-flags'
+import {
+  commandAfterDashDash,
+  environmentHelp,
+  submitFlags,
+  submitInputs,
+  WAITING_FLAGS,
+  waitsFor,
+} from '../batch/submit-flags'
+import {type PreparedSubmit, prepareSubmit, submitPrepared} from '../batch/submit-service'
+import {RUNNABLE_AFTER_ENV} from '../batch/watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
+import {connect, connectSettings} from '../connect'
 import {RuntimeError} from '../errors'
-import {exitCodeHelp} from '../exit-codes'
+import {ExitCode, exitCodeHelp} from '../exit-codes'
+import {parseDuration} from '../output/duration'
 import {jsonDocument} from '../output/json'
 import {guardBrokenPipe} from '../output/pipe'
+import {connectionArgs, submitResult, type SubmitResult, submittedLines} from '../output/submit-report'
+import {waitOnSubmitted} from '../output/submit-wait'
+
+type SubmitFlags = Interfaces.InferredFlags<typeof submitFlags>
 
 export default class Submit extends BaseCommand {
   static override description = `Everything after -- is the job's command, passed as is (no shell: use -- sh -c '...' \
@@ -28,8 +45,19 @@ Where Metaflow differs, mfbatch follows AWS:
   EC2-only settings on Fargate are an error naming the setting (Metaflow drops them silently)
   --efa N maps /dev/infiniband/uverbs0..N-1 (Metaflow maps only uverbs0 for a single-node job)
 
+With --platform auto (the default) the queue's first compute environment decides between EC2 and Fargate. With no \
+queue set anywhere, the first ENABLED and VALID queue is used, and stderr says which.
+
+Only the job id goes to stdout (--follow: the log lines instead; --json: {jobId, jobName, jobArn, jobQueue, jobDefinition, platform}); stderr names \
+the queue and the exact status, logs and kill commands for the job (--quiet: nothing). --wait prints status \
+changes on stderr and exits with the job's result; --follow also prints its log lines on stdout and stops once the \
+job has ended and its log is drained. A job RUNNABLE for over a minute gets a diagnosis on stderr. Ctrl-C stops \
+waiting (exit 130) and leaves the job running, unless --kill-on-interrupt. A submit whose answer is lost (timeout, \
+reset, 5xx) looks for the job it may have made before trying again: one submit makes at most one job.
+
 ENVIRONMENT
 ${environmentHelp()}
+${RUNNABLE_AFTER_ENV.padEnd(36)} with --wait, diagnose a job RUNNABLE this long (default 1m)
 
 ${exitCodeHelp(true)}`
   static override enableJsonFlag = true
@@ -37,6 +65,18 @@ ${exitCodeHelp(true)}`
     {
       command: '<%= config.bin %> <%= command.id %> --queue gpu --gpu 1 --memory 16000 -- python train.py --epochs 3',
       description: 'Run a training script on a GPU queue.',
+    },
+    {
+      command: `JOB=$(<%= config.bin %> <%= command.id %> --queue q -- python train.py) && <%= config.bin %> status $JOB`,
+      description: 'In a script: stdout is the job id alone.',
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> --follow -- sh -c \'echo hello; exit 3\'; echo "exit $?"',
+      description: "Print the job's log as it runs; the exit code is the job's (3 here).",
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> --local --wait --wait-timeout 1h -- make test',
+      description: 'Run on the local emulator and wait at most an hour (exit 124 if it runs longer).',
     },
     {
       command:
@@ -54,12 +94,19 @@ ${exitCodeHelp(true)}`
   static override strict = false
   static override summary = "Run a command on AWS Batch with @batch's parameters."
 
-  async run(): Promise<BatchRequests> {
+  protected override async catch(err: Error & {exitCode?: number}): Promise<never> {
+    // While waiting, exit 1 would read as the job's own exit code: mfbatch's failures are 125 there.
+    const mine = err instanceof RuntimeError && err.exitCode === ExitCode.Failure && this.waitsOnJob()
+    return super.catch(mine ? new RuntimeError(err.message, ExitCode.ToolFailure) : err)
+  }
+
+  async run(): Promise<BatchRequests | SubmitResult> {
     const {argv, flags} = await this.parse(Submit)
     const command = commandAfterDashDash(this.argv, argv)
     const settings = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
     const inputs = submitInputs(flags)
-    if (!flags['dry-run']) return submitToAws(settings, command, inputs)
+    const waits = waitsFor({...flags, json: this.jsonEnabled()})
+    if (!flags['dry-run']) return this.submitToAws(prepareSubmit(settings, command, inputs), settings, flags, waits)
     const plan = planDryRun(settings, command, inputs)
     guardBrokenPipe()
     if (!flags.quiet) for (const notice of plan.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
@@ -67,13 +114,33 @@ ${exitCodeHelp(true)}`
     if (!this.jsonEnabled()) process.stdout.write(jsonDocument(plan.requests))
     return plan.requests
   }
-}
 
-/** The real submit. It arrives with the AWS calls; until then, only --dry-run works. */
-async function submitToAws(
-  _settings: ResolvedSettings,
-  _command: readonly string[],
-  _inputs: SubmitInputs,
-): Promise<never> {
-  throw new RuntimeError('submitting to AWS is not available in this build; use --dry-run')
+  protected override waitsOnJob(): boolean {
+    const end = this.argv.indexOf('--')
+    return (end === -1 ? this.argv : this.argv.slice(0, end)).some((arg) => WAITING_FLAGS.test(arg))
+  }
+
+  /** Submits, reports (stdout: the id alone), and with --wait/--follow waits and exits with the job's code. */
+  private async submitToAws(prepared: PreparedSubmit, settings: ResolvedSettings, flags: SubmitFlags, waits: boolean) {
+    const timeout = flags['wait-timeout']
+    const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
+    const clients = await connect(connectSettings(settings, flags))
+    guardBrokenPipe()
+    const job = await submitPrepared(clients.batch, prepared)
+    const connection = connectionArgs(flags)
+    const notes = [
+      ...(job.defaultedQueue ? [`no queue set; using ${job.jobQueue}, the first ENABLED and VALID queue`] : []),
+      ...job.warnings.map((warning) => `warning: ${warning}`),
+      ...submittedLines(job, this.config.bin, connection),
+    ]
+    if (!flags.quiet) for (const line of notes) process.stderr.write(`${this.config.bin}: ${line}\n`)
+    const result = submitResult(job)
+    // With --follow, stdout is the job's log (the id is in the stderr lines above).
+    if (!this.jsonEnabled() && !flags.follow) process.stdout.write(`${job.jobId}\n`)
+    if (!waits) return result
+    if (this.jsonEnabled()) process.stdout.write(jsonDocument(result))
+    const silent = flags.quiet || this.jsonEnabled()
+    const options = {bin: this.config.bin, connection, follow: flags.follow, silent, timeoutMs}
+    return this.exit(await waitOnSubmitted(clients, job, {...options, killOnInterrupt: flags['kill-on-interrupt']}))
+  }
 }

@@ -6,7 +6,20 @@ describe('submit flags', () => {
   test('every setting with a flag in the catalog is a submit flag, plus submit’s own', () => {
     const settingFlags = CATALOG.flatMap((spec) => (spec.flag ? [spec.flag] : []))
     expect(Object.keys(submitFlags).sort()).toEqual(
-      [...settingFlags, 'depends-on', 'dry-run', 'env-file', 'name', 'quiet'].sort(),
+      [
+        ...settingFlags,
+        'depends-on',
+        'dry-run',
+        'env-file',
+        'name',
+        'quiet',
+        'follow',
+        'kill-on-interrupt',
+        'local',
+        'verbose',
+        'wait',
+        'wait-timeout',
+      ].sort(),
     )
   })
 

@@ -1,0 +1,65 @@
+/**
+ * What `submit` tells a person on stderr once the job exists (stdout carries only the id): where it went and the
+ * exact commands to look at it, stop it or re-attach, with the connection flags that reached it, as dsub does.
+ */
+import type {Submission} from '../batch/submit-service'
+
+/** `--json` of submit: a stable contract. */
+export interface SubmitResult {
+  jobArn: null | string
+  jobDefinition: string
+  jobId: string
+  jobName: string
+  jobQueue: string
+  platform: string
+}
+
+export function submitResult(job: Submission): SubmitResult {
+  return {
+    jobArn: job.jobArn ?? null,
+    jobDefinition: job.jobDefinition,
+    jobId: job.jobId,
+    jobName: job.jobName,
+    jobQueue: job.jobQueue,
+    platform: job.platform,
+  }
+}
+
+export interface ConnectionFlags {
+  'endpoint-url'?: string
+  local?: boolean
+  profile?: string
+  region?: string
+}
+
+/** The connection flags as typed, so a printed command reaches the same place (`--local`, `--region eu-west-1`). */
+export function connectionArgs(flags: ConnectionFlags): string {
+  const args: string[] = []
+  if (flags.local) args.push('--local')
+  for (const name of ['region', 'profile', 'endpoint-url'] as const) {
+    const value = flags[name]
+    if (value) args.push(`--${name} ${shellWord(value)}`)
+  }
+
+  return args.map((arg) => ` ${arg}`).join('')
+}
+
+function shellWord(value: string): string {
+  return /^[\w./:@=-]+$/.test(value) ? value : `'${value.replaceAll("'", String.raw`'\''`)}'`
+}
+
+export function submittedLines(job: Submission, bin: string, connection: string): string[] {
+  const reused = job.registered ? 'registered' : 'reused'
+  return [
+    `submitted job ${job.jobName} to queue ${job.jobQueue} (${job.platform}; job definition ${reused})`,
+    `  status: ${bin} status ${job.jobId}${connection}`,
+    `  logs:   ${bin} logs --follow ${job.jobId}${connection}`,
+    `  kill:   ${bin} kill ${job.jobId}${connection}`,
+  ]
+}
+
+/** After Ctrl-C: the job runs on (or was terminated), and how to pick it up again. */
+export function interruptedLines(jobId: string, bin: string, connection: string, killed: boolean): string[] {
+  if (killed) return [`interrupted; terminated job ${jobId}`]
+  return [`interrupted; job ${jobId} keeps running. Re-attach with:`, `  ${bin} logs --follow ${jobId}${connection}`]
+}
