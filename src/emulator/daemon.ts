@@ -236,7 +236,7 @@ async function pollUntil(done: () => boolean | Promise<boolean>, timeoutMs: numb
 }
 
 /** Alive and not a zombie: a daemon that exited before its starter reaped it must count as gone. */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
   } catch (error) {

@@ -52,7 +52,7 @@ export async function ensureLocalEmulator(
   if (result.started) {
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
     log(
-      `Started the local AWS Batch emulator at ${result.endpoint} in the background (state: ${stateDir}); ` +
+      `mfbatch: started the local AWS Batch emulator at ${result.endpoint} in the background (state: ${stateDir}); ` +
         'stop it with: mfbatch emulator stop',
     )
   }

@@ -1,45 +1,36 @@
 /**
- * `mfbatch emulator start|status|stop` and `ensureLocalEmulator`, with the built CLI as a child process, on a free
- * port (MFBATCH_EMULATOR_PORT) and a temporary XDG_DATA_HOME, so no real default emulator is touched.
+ * `mfbatch emulator start|status|stop`, `ensureLocalEmulator` and `--local`, with the built CLI as a child process,
+ * on a free port (MFBATCH_EMULATOR_PORT) and a temporary XDG_DATA_HOME, so no real default emulator is touched.
  */
-import {execFile, spawnSync} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {join} from 'node:path'
 
-import {DaemonRecord, isHealthy, stopDaemon} from '../../src/emulator/daemon'
+import {DaemonRecord, isAlive, isHealthy, stopDaemon} from '../../src/emulator/daemon'
 import {ensureLocalEmulator} from '../../src/emulator/local'
+import {cleanEnv, runCli, RunResult} from '../helpers/emulator'
 
-const RUN = resolve(__dirname, '..', '..', 'bin', 'run.js')
 let dataHome: string
 let stateDir: string
 let port: number
-let env: NodeJS.ProcessEnv
+let env: Record<string, string>
 
-interface Run {
-  code: number
-  stderr: string
-  stdout: string
-}
-
-function mfbatch(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [RUN, ...args], {env, timeout: 30_000}, (error, stdout, stderr) => {
-      done({code: error ? Number(error.code ?? -1) : 0, stderr, stdout})
-    })
-  })
-}
-
+const mfbatch = (...args: string[]): Promise<RunResult> => runCli(args, {env})
 const pidFile = () => join(stateDir, 'emulator.pid')
 const endpoint = () => `http://127.0.0.1:${port}`
+const readRecord = () => JSON.parse(readFileSync(pidFile(), 'utf8')) as DaemonRecord
+const startedLine = () =>
+  `mfbatch: started the local AWS Batch emulator at ${endpoint()} in the background (state: ${stateDir}); ` +
+  'stop it with: mfbatch emulator stop'
 
 describe('the detached emulator', () => {
   beforeAll(async () => {
     dataHome = mkdtempSync(join(tmpdir(), 'mfbatch-daemon-'))
     stateDir = join(dataHome, 'mfbatch', 'emulator')
     port = await freePort()
-    env = {...process.env, MFBATCH_EMULATOR_PORT: String(port), XDG_DATA_HOME: dataHome}
+    env = {MFBATCH_EMULATOR_PORT: String(port), XDG_DATA_HOME: dataHome}
   })
 
   afterAll(async () => {
@@ -65,7 +56,7 @@ describe('the detached emulator', () => {
     test('start prints the endpoint, records the daemon, and answers', async () => {
       const run = await mfbatch('emulator', 'start')
       expect([run.code, run.stdout]).toEqual([0, `${endpoint()}\n`])
-      const record = JSON.parse(readFileSync(pidFile(), 'utf8')) as DaemonRecord
+      const record = readRecord()
       expect(record).toEqual({
         endpoint: endpoint(),
         logFile: join(stateDir, 'emulator.log'),
@@ -75,39 +66,44 @@ describe('the detached emulator', () => {
         stateDir,
       })
       expect(run.stderr).toBe(
-        `Started the emulator at ${endpoint()} (pid ${record.pid}, state: ${stateDir}, log: ${record.logFile})\n` +
-          'Stop it with: mfbatch emulator stop\n',
+        `mfbatch: started the emulator at ${endpoint()} (pid ${record.pid}, state: ${stateDir}, log: ${record.logFile})\n` +
+          'mfbatch: stop it with: mfbatch emulator stop\n',
       )
       expect(await isHealthy(endpoint())).toBe(true)
     })
 
     test('status --json describes the running daemon', async () => {
-      const record = JSON.parse(readFileSync(pidFile(), 'utf8')) as DaemonRecord
       const run = await mfbatch('emulator', 'status', '--json')
-      expect([run.code, JSON.parse(run.stdout)]).toEqual([0, {...record, healthy: true, managed: true, running: true}])
+      expect([run.code, JSON.parse(run.stdout)]).toEqual([
+        0,
+        {...readRecord(), healthy: true, managed: true, running: true},
+      ])
     })
 
     test('a second start is idempotent: same endpoint, same pid, nothing new started', async () => {
-      const before = readFileSync(pidFile(), 'utf8')
-      const run = await mfbatch('emulator', 'start')
-      expect([run.code, run.stdout]).toEqual([0, `${endpoint()}\n`])
-      expect(run.stderr).toMatch(/^Already running: the emulator at /)
-      expect(readFileSync(pidFile(), 'utf8')).toBe(before)
+      const before = readRecord()
+      const run = await mfbatch('emulator', 'start', '--json')
+      expect([run.code, JSON.parse(run.stdout)]).toEqual([
+        0,
+        {endpoint: endpoint(), pid: before.pid, started: false, stateDir},
+      ])
+      expect(run.stderr).toMatch(/^mfbatch: already running: the emulator at /)
+      expect(readRecord()).toEqual(before)
     })
 
     test('stop ends the process and removes the pid file; a second stop is a note, exit 0', async () => {
-      const record = JSON.parse(readFileSync(pidFile(), 'utf8')) as DaemonRecord
-      const run = await mfbatch('emulator', 'stop')
-      expect(run).toEqual({
+      const record = readRecord()
+      expect(await mfbatch('emulator', 'stop')).toEqual({
         code: 0,
-        stderr: `Stopped the emulator at ${endpoint()} (pid ${record.pid}); its state stays in ${stateDir}\n`,
+        stderr: `mfbatch: stopped the emulator at ${endpoint()} (pid ${record.pid}); its state stays in ${stateDir}\n`,
         stdout: '',
       })
       expect(existsSync(pidFile())).toBe(false)
-      expect(alive(record.pid)).toBe(false)
+      // A zombie awaiting its reaper counts as gone.
+      expect(isAlive(record.pid)).toBe(false)
       expect(await mfbatch('emulator', 'stop')).toEqual({
         code: 0,
-        stderr: `No background emulator is running for ${stateDir}; nothing to stop\n`,
+        stderr: `mfbatch: no background emulator is running for ${stateDir}; nothing to stop\n`,
         stdout: '',
       })
       expect((await mfbatch('emulator', 'status')).code).toBe(1)
@@ -123,42 +119,53 @@ describe('the detached emulator', () => {
     })
   })
 
-  describe('ensureLocalEmulator', () => {
-    test('starts one when none answers, says so once, then reuses it', async () => {
+  describe('ensureLocalEmulator and --local', () => {
+    test('ensureLocalEmulator starts one when none answers, says so once, then reuses it', async () => {
       const lines: string[] = []
-      const first = await ensureLocalEmulator({env, log: (line) => lines.push(line)})
-      expect(first).toEqual({endpoint: endpoint(), started: true})
-      expect(lines).toEqual([
-        `Started the local AWS Batch emulator at ${endpoint()} in the background (state: ${stateDir}); ` +
-          'stop it with: mfbatch emulator stop',
-      ])
-      expect(await ensureLocalEmulator({env, log: (line) => lines.push(line)})).toEqual({
-        endpoint: endpoint(),
-        started: false,
-      })
-      expect(lines).toHaveLength(1)
-      const stopped = await stopDaemon(stateDir)
-      expect(stopped?.port).toBe(port)
+      const log = (line: string) => lines.push(line)
+      const localEnv = {...cleanEnv(), ...env}
+      expect(await ensureLocalEmulator({env: localEnv, log})).toEqual({endpoint: endpoint(), started: true})
+      expect(await ensureLocalEmulator({env: localEnv, log})).toEqual({endpoint: endpoint(), started: false})
+      expect(lines).toEqual([startedLine()])
+      expect((await stopDaemon(stateDir))?.port).toBe(port)
+    })
+
+    test('submit --local starts the emulator once and runs the job on it; emulator stop ends it', async () => {
+      const first = await mfbatch('submit', '--local', '--wait', '--quiet', '--', 'echo', 'hello')
+      expect([first.code, first.stdout]).toEqual([0, expect.stringMatching(/^[\da-f-]{36}\n$/)])
+      expect(first.stderr.split('\n').filter((line) => line.includes('emulator'))).toEqual([startedLine()])
+      const {pid} = readRecord()
+      const second = await mfbatch('submit', '--local', '--wait', '--quiet', '--', 'echo', 'again')
+      expect([second.code, second.stderr]).toEqual([0, ''])
+      expect(readRecord().pid).toBe(pid)
+      const jobId = second.stdout.trim()
+      const status = await mfbatch('status', '--local', '--json', jobId)
+      expect([status.code, status.stderr]).toEqual([0, ''])
+      expect(JSON.stringify(JSON.parse(status.stdout))).toContain('SUCCEEDED')
+      expect((await mfbatch('emulator', 'stop')).code).toBe(0)
+      expect(isAlive(pid)).toBe(false)
     })
   })
 })
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
+/**
+ * A port that is free now, below Linux's ephemeral range (32768+): the daemon binds it a moment later, and a port
+ * from that range may meanwhile become the local end of some outgoing connection.
+ */
+async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const candidate = 20_000 + Math.floor(Math.random() * 12_000)
+    // eslint-disable-next-line no-await-in-loop -- one candidate at a time
+    if (await canListen(candidate)) return candidate
   }
+
+  throw new Error('no free port found between 20000 and 32000')
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
+function canListen(candidate: number): Promise<boolean> {
+  return new Promise((done) => {
     const server = createServer()
-    server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0))
-    })
+    server.once('error', () => done(false))
+    server.listen(candidate, '127.0.0.1', () => server.close(() => done(true)))
   })
 }

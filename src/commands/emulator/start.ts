@@ -39,8 +39,10 @@ ${exitCodeHelp(false)}`
     const stateDir = flags['state-dir'] ?? defaultStateDir()
     const {endpoint, record, started} = await startDaemon(stateDir, flags.port)
     const who = record ? `pid ${record.pid}, state: ${record.stateDir}, log: ${record.logFile}` : 'not started here'
-    this.logToStderr(`${started ? 'Started' : 'Already running:'} the emulator at ${endpoint} (${who})`)
-    if (started) this.logToStderr(`Stop it with: ${this.config.bin} emulator stop`)
+    // Straight to stderr: oclif's logToStderr is silent under --json, and these notes matter there too.
+    const note = started ? `started the emulator at ${endpoint}` : `already running: the emulator at ${endpoint}`
+    process.stderr.write(`${this.config.bin}: ${note} (${who})\n`)
+    if (started) process.stderr.write(`${this.config.bin}: stop it with: ${this.config.bin} emulator stop\n`)
     if (!this.jsonEnabled()) this.log(endpoint)
     return {endpoint, pid: record?.pid, started, stateDir: record?.stateDir ?? stateDir}
   }

@@ -25,10 +25,9 @@ ${exitCodeHelp(false)}`
     const {flags} = await this.parse(EmulatorStop)
     const stateDir = flags['state-dir'] ?? defaultStateDir()
     const stopped = await stopDaemon(stateDir)
-    this.logToStderr(
-      stopped
-        ? `Stopped the emulator at ${stopped.endpoint} (pid ${stopped.pid}); its state stays in ${stateDir}`
-        : `No background emulator is running for ${stateDir}; nothing to stop`,
-    )
+    const note = stopped
+      ? `stopped the emulator at ${stopped.endpoint} (pid ${stopped.pid}); its state stays in ${stateDir}`
+      : `no background emulator is running for ${stateDir}; nothing to stop`
+    process.stderr.write(`${this.config.bin}: ${note}\n`)
   }
 }
