@@ -120,6 +120,7 @@ export default class Status extends BaseCommand {
         clock: systemClock,
         display,
         json: this.jsonEnabled(),
+        prefix: `${this.config.bin}: `,
         timeoutMs,
         watch: flags.watch,
       })

@@ -26,6 +26,8 @@ export interface WaitOptions {
   display: JobsDisplay
   /** `--json`: nothing on stdout until the end, no spinner. */
   json: boolean
+  /** Put before each line on stderr ("mfbatch: "). */
+  prefix: string
   timeoutMs?: number
   /** `--watch`: show the view while waiting. */
   watch: boolean
@@ -34,7 +36,7 @@ export interface WaitOptions {
 export async function waitForJobs(
   batch: BatchApi,
   jobs: readonly JobDetail[],
-  {clock, display, json, timeoutMs, watch}: WaitOptions,
+  {clock, display, json, prefix, timeoutMs, watch}: WaitOptions,
 ): Promise<WatchOutcome> {
   const showView = watch && !json
   const colors = palette(colorEnabled({stream: process.stderr}))
@@ -47,10 +49,10 @@ export async function waitForJobs(
     {
       onChange(change) {
         if (showView) display.change(change.job)
-        else if (jobs.length <= NOTE_CHANGES_UP_TO) spinner.note(statusLine(change, colors))
+        else if (jobs.length <= NOTE_CHANGES_UP_TO) spinner.note(prefix + statusLine(change, colors))
       },
       onDiagnosis(diagnosis) {
-        for (const line of diagnosisLines(diagnosis)) spinner.note(line)
+        for (const line of diagnosisLines(diagnosis)) spinner.note(prefix + line)
       },
       runnableAfterMs: runnableAfterMs(),
     },
