@@ -110,6 +110,7 @@ class RequestHandler {
     const read = await readBody(req)
     if (!read.ok) {
       if (read.reason === 'too-large') {
+        // The body was read and thrown away, so the client reads this answer; the connection then closes.
         res.shouldKeepAlive = false
         const service: ServiceName = req.headers['x-amz-target'] === undefined ? 'batch' : 'logs'
         sendError(res, service, {
@@ -117,7 +118,6 @@ class RequestHandler {
           message: 'Request body too large',
           status: 413,
         })
-        res.on('finish', () => req.socket.destroy())
       }
 
       return

@@ -119,8 +119,10 @@ ${exitCodeHelp(false)}`
 
       throw error
     })
+    // Listen for signals before saying "listening": whoever reads that line may signal at once.
+    const stopped = untilSignal()
     this.log(`mfbatch emulator listening on ${emulator.url} (state: ${stateDir})`)
-    await untilSignal()
+    await stopped
     log('mfbatch emulator: stopping')
     await emulator.close()
   }

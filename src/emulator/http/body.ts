@@ -3,19 +3,19 @@ import type {IncomingMessage} from 'node:http'
 
 /** Larger than any AWS Batch or CloudWatch Logs request can be (PutLogEvents tops out at 1 MiB of events). */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024
+/**
+ * How much of an oversized body is read and thrown away so the client, still sending, can read the 413 answer.
+ * Past this the connection is cut.
+ */
+const MAX_DISCARD_BYTES = 64 * 1024 * 1024
 
 export type BodyResult = {body: Buffer; ok: true} | {ok: false; reason: 'aborted' | 'too-large'}
 
 export function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<BodyResult> {
   return new Promise((resolve) => {
-    const declared = Number(req.headers['content-length'])
-    if (Number.isFinite(declared) && declared > maxBytes) {
-      resolve({ok: false, reason: 'too-large'})
-      return
-    }
-
     const chunks: Buffer[] = []
     let size = 0
+    let tooLarge = Number(req.headers['content-length']) > maxBytes
     let settled = false
     const settle = (result: BodyResult) => {
       if (settled) return
@@ -25,17 +25,15 @@ export function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promi
 
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > maxBytes) {
-        // Stop buffering; the caller answers 413 and closes the connection, which ends the upload.
-        chunks.length = 0
-        req.pause()
-        settle({ok: false, reason: 'too-large'})
-      } else {
-        chunks.push(chunk)
+      if (size > maxBytes) tooLarge = true
+      if (!tooLarge) chunks.push(chunk)
+      else if (size > MAX_DISCARD_BYTES) {
+        req.socket.destroy()
+        settle({ok: false, reason: 'aborted'})
       }
     })
-    req.on('end', () => settle({body: Buffer.concat(chunks), ok: true}))
+    req.on('end', () => settle(tooLarge ? {ok: false, reason: 'too-large'} : {body: Buffer.concat(chunks), ok: true}))
     req.on('error', () => settle({ok: false, reason: 'aborted'}))
-    req.on('aborted', () => settle({ok: false, reason: 'aborted'}))
+    req.on('close', () => settle({ok: false, reason: 'aborted'}))
   })
 }

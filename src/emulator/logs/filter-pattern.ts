@@ -59,15 +59,20 @@ function tokenize(text: string): Term[] {
       continue
     }
 
+    if (text[i] === '%') {
+      // A regular expression may hold spaces: it runs to the next %.
+      const close = text.indexOf('%', i + 1)
+      if (close === -1) throw invalid(`unterminated regular expression in filter pattern: ${text}`)
+      terms.push({kind, test: regexTerm(text.slice(i + 1, close))})
+      i = close + 1
+      continue
+    }
+
     let end = i
     while (end < text.length && !/\s/.test(text[end])) end++
     word = text.slice(i, end)
     i = end
-    if (word.length > 2 && word.startsWith('%') && word.endsWith('%')) {
-      terms.push({kind, test: regexTerm(word.slice(1, -1))})
-    } else if (word !== '') {
-      terms.push({kind, test: (m) => m.includes(word)})
-    }
+    if (word !== '') terms.push({kind, test: (m) => m.includes(word)})
   }
 
   return terms
