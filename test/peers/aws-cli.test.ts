@@ -154,6 +154,19 @@ describe('the AWS CLI v2 against the emulator', () => {
     expect(lines.map((line) => line.replace(/^\d{4}-\d\d-\d\dT\S+ /, ''))).toEqual([`${stream} hello`])
   })
 
+  test('logs tail --follow prints each line of a running job once, in order', async () => {
+    // The CLI polls FilterLogEvents every 5 s from the newest timestamp it has seen (inclusive) and drops events
+    // whose eventId it printed: lines come out twice if startTime is ignored, and go missing if eventIds repeat.
+    const script = 'for i in $(seq 1 12); do echo tick $i; sleep 0.5; done'
+    const job = await waitFor(await submit('peer-cli-ticker', ['sh', '-c', script]), ['RUNNING', ...TERMINAL])
+    const stream = job.container?.logStreamName ?? ''
+    const args = ['logs', 'tail', DEFAULT_LOG_GROUP, '--log-stream-names', stream, '--since', '1h', '--follow']
+    // Killed after two polls past the job's end (it takes about 6 s).
+    const result = await aws(emulator.url, [...args, '--format', 'short'], {timeoutMs: 16_000})
+    const lines = result.stdout.trimEnd().split('\n')
+    expect(lines.map((line) => line.replace(/^\S+ /, ''))).toEqual(Array.from({length: 12}, (_, i) => `tick ${i + 1}`))
+  })
+
   test("submit-job `sh -c 'exit 7'` ends FAILED with exit code 7", async () => {
     const job = await exit7Job()
     expect([job.status, job.container?.exitCode]).toEqual(['FAILED', 7])
@@ -174,7 +187,12 @@ describe('the AWS CLI v2 against the emulator', () => {
     const echo = await echoJob()
     const exit7 = await exit7Job()
     const succeeded = await listJobs('--job-status', 'SUCCEEDED')
-    expect(succeeded.map((j) => [j.jobId, j.jobName, j.status])).toEqual([[echo.jobId, 'peer-cli-echo', 'SUCCEEDED']])
+    expect(succeeded.map((j) => [j.jobId, j.jobName, j.status])).toContainEqual([
+      echo.jobId,
+      'peer-cli-echo',
+      'SUCCEEDED',
+    ])
+    expect(succeeded.every((j) => j.status === 'SUCCEEDED')).toBe(true)
     const failed = await listJobs('--job-status', 'FAILED')
     expect(failed.map((j) => j.jobId)).toContain(exit7.jobId)
     expect(failed.every((j) => j.status === 'FAILED')).toBe(true)

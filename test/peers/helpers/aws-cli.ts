@@ -77,6 +77,8 @@ function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     HOME,
     LANG,
     PATH,
+    // `logs tail --follow` never flushes: killed by a timeout, a block-buffered stdout would lose every line.
+    PYTHONUNBUFFERED: '1',
     ...extra,
   }
 }
