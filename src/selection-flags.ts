@@ -5,6 +5,7 @@ export const selectionFlags = {
   limit: Flags.integer({
     description: 'At most this many jobs, the newest first.',
     helpGroup: 'SELECT',
+    helpValue: 'N',
     min: 1,
   }),
   name: Flags.string({

@@ -56,10 +56,15 @@ ${exitCodeHelp(false).replace('unknown job)', 'a job not found or not terminated
     ...selectionFlags,
     rate: Flags.integer({
       default: DEFAULT_TERMINATE_RATE,
+      helpValue: 'N',
       min: 1,
       summary: 'TerminateJob calls a second at most; lowered by itself while AWS throttles.',
     }),
-    reason: Flags.string({default: DEFAULT_REASON, summary: 'Why, as the jobs will show it in statusReason.'}),
+    reason: Flags.string({
+      default: DEFAULT_REASON,
+      helpValue: 'TEXT',
+      summary: 'Why, as the jobs will show it in statusReason.',
+    }),
     yes: Flags.boolean({char: 'y', summary: 'Do not ask before terminating jobs chosen by --queue.'}),
     ...awsFlags,
     ...connectFlags,

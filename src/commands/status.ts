@@ -47,7 +47,9 @@ ENVIRONMENT
   ${'NO_COLOR, FORCE_COLOR'.padEnd(44)} colour on a terminal
   ${'CI, TERM=dumb'.padEnd(44)} no spinner
 
-${exitCodeHelp(true).replace('(--wait, --follow)', '(--wait)')}
+${exitCodeHelp(true)
+  .replace('(--wait, --follow)', '(--wait)')
+  .replace('the job keeps running unless --kill-on-interrupt', 'the jobs keep running')}
   With --wait, an unknown job id exits 125.`
 
 const ID = '6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f'
