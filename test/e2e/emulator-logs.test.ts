@@ -47,18 +47,18 @@ async function failure(promise: Promise<unknown>) {
   throw new Error('expected the call to fail')
 }
 
-beforeAll(async () => {
-  emulator = await startEmulator()
-  logs = clientFor(emulator.url)
-})
-
-afterAll(async () => {
-  logs?.destroy()
-  await emulator?.stop()
-  if (emulator) removeStateDir(emulator.stateDir)
-})
-
 describe('CloudWatch Logs through the AWS SDK', () => {
+  beforeAll(async () => {
+    emulator = await startEmulator()
+    logs = clientFor(emulator.url)
+  })
+
+  afterAll(async () => {
+    logs?.destroy()
+    await emulator?.stop()
+    if (emulator) removeStateDir(emulator.stateDir)
+  })
+
   const now = Date.now()
 
   test('groups: create, describe with a prefix, delete', async () => {

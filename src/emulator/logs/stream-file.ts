@@ -4,7 +4,7 @@
  * the file by byte range, so a stream of a million lines costs 16 MB of memory, not its text, and an append never
  * rewrites what is already there.
  */
-import {closeSync, openSync, readSync} from 'node:fs'
+import {closeSync, openSync, readSync, truncateSync} from 'node:fs'
 
 import {Journal} from '../persistence/journal'
 import {scanLines} from '../persistence/lines'
@@ -112,15 +112,19 @@ export class StreamFile implements EventIndex {
     return this.timestamps[position]
   }
 
-  /** Builds the index from the file once, on first use; a torn last line is cut off by the journal on open. */
+  /**
+   * Builds the index from the file once, on first use. A torn last line (a crash in the middle of an append) is cut
+   * off. The file is not kept open: a group of thousands of streams read by FilterLogEvents must not hold thousands
+   * of descriptors; appends open it through the journal, whose handles the catalog keeps bounded.
+   */
   private load(): void {
     if (this.loaded) return
     this.loaded = true
-    this.journal.open()
-    const {completeBytes} = scanLines(this.path, (buffer, start, end, offset) => {
+    const {completeBytes, tornBytes} = scanLines(this.path, (buffer, start, end, offset) => {
       const [timestamp, ingestionTime] = leadingNumbers(buffer, start, end)
       this.push(offset, timestamp, ingestionTime)
     })
+    if (tornBytes > 0) truncateSync(this.path, completeBytes)
     this.offsets[this.total] = completeBytes
   }
 
