@@ -83,7 +83,7 @@ export class Engine implements JobControl {
   start(): void {
     this.recover()
     if (this.options.tickMs > 0) {
-      this.timer = setInterval(() => this.tick(), this.options.tickMs)
+      this.timer = setInterval(() => this.safeTick(), this.options.tickMs)
       this.timer.unref()
     }
   }
@@ -323,6 +323,15 @@ export class Engine implements JobControl {
     }
 
     store.flush()
+  }
+
+  /** A step that fails (a full disk, say) must not take the whole emulator down: say so, and try again next tick. */
+  private safeTick(): void {
+    try {
+      this.tick()
+    } catch (error) {
+      process.stderr.write(`mfbatch emulator: Batch engine step failed: ${(error as Error).stack ?? String(error)}\n`)
+    }
   }
 
   /** RUNNABLE jobs, higher-priority queues first and oldest first, take the free capacity they fit in. */

@@ -66,8 +66,15 @@ export class ProcessRunner implements AttemptRunner {
       return {signal() {}}
     }
 
-    fs.mkdirSync(this.workRoot, {recursive: true})
-    const cwd = fs.mkdtempSync(path.join(this.workRoot, 'attempt-'))
+    let cwd: string
+    try {
+      fs.mkdirSync(this.workRoot, {recursive: true})
+      cwd = fs.mkdtempSync(path.join(this.workRoot, 'attempt-'))
+    } catch (error) {
+      setImmediate(() => onExit(cannotStart(file, `no working directory: ${(error as Error).message}`)))
+      return {signal() {}}
+    }
+
     const forwarder = new LogForwarder(this.logs, spec.logGroup, spec.logStream, this.now)
     let finished = false
     const finish = (result: AttemptResult): void => {
