@@ -7,9 +7,9 @@ import {defaultStateDir, PORT_ENV} from '../../emulator/local'
 import {exitCodeHelp} from '../../exit-codes'
 
 export default class EmulatorStart extends BaseCommand {
-  static override description = `Runs \`mfbatch emulator\` detached, writes its pid, port and start time to emulator.pid in the state
-directory and its output to emulator.log there, waits until it answers, then prints its endpoint on stdout. When an
-emulator already answers, nothing is started and its endpoint is printed: running it twice is safe. This is what
+  static override description = `Runs \`mfbatch emulator\` detached, writes its pid, port and start time to emulator.pid in the state \
+directory and its output to emulator.log there, waits until it answers, then prints its endpoint on stdout. When an \
+emulator already answers, nothing is started and its endpoint is printed: running it twice is safe. This is what \
 --local does by itself when no emulator answers.
 
 ENVIRONMENT

@@ -6,9 +6,9 @@ import {daemonStatus, DaemonStatus} from '../../emulator/daemon'
 import {defaultStateDir, PORT_ENV} from '../../emulator/local'
 
 export default class EmulatorStatus extends BaseCommand {
-  static override description = `Tells whether the background emulator of this state directory runs (from its pid file, removed when its
-process is gone) and whether it answers; with no background one, whether any emulator answers on the port (one run in
-the foreground). --json gives the same as one JSON object: running, healthy, managed (started by \`emulator start\` or
+  static override description = `Tells whether the background emulator of this state directory runs (from its pid file, removed when its \
+process is gone) and whether it answers; with no background one, whether any emulator answers on the port (one run in \
+the foreground). --json gives the same as one JSON object: running, healthy, managed (started by \`emulator start\` or \
 --local), endpoint, port, stateDir, and pid, startedAt and logFile when managed.
 
 ENVIRONMENT

@@ -6,9 +6,9 @@ import {defaultStateDir} from '../../emulator/local'
 import {exitCodeHelp} from '../../exit-codes'
 
 export default class EmulatorStop extends BaseCommand {
-  static override description = `Stops the emulator that \`emulator start\` or --local started with this state directory: SIGTERM, up to 5
-seconds for it to finish, then SIGKILL. Its pid file is removed; its state and logs are kept for the next start.
-Nothing running is not an error: a note goes to stderr and the exit code is 0. An emulator running in the foreground
+  static override description = `Stops the emulator that \`emulator start\` or --local started with this state directory: SIGTERM, up to 5 \
+seconds for it to finish, then SIGKILL. Its pid file is removed; its state and logs are kept for the next start. \
+Nothing running is not an error: a note goes to stderr and the exit code is 0. An emulator running in the foreground \
 (\`mfbatch emulator\`) is not touched: stop it where it runs.
 
 ENVIRONMENT
