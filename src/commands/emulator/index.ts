@@ -17,17 +17,17 @@ const rate = Flags.custom<number>({
 })
 
 export default class Emulator extends BaseCommand {
-  static override description = `A local AWS Batch + CloudWatch Logs server that really runs jobs, as processes on this
-machine (no Docker needed): AWS's own clients and mfbatch talk to it unchanged. It starts with the queues "local"
-(EC2) and "local-fargate" (FARGATE). Jobs, definitions, queues and log events persist in the state directory.
+  static override description = `A local AWS Batch + CloudWatch Logs server that really runs jobs, as processes on \
+this machine (no Docker needed): AWS's own clients and mfbatch talk to it unchanged. It starts with the queues \
+"local" (EC2) and "local-fargate" (FARGATE). Jobs, definitions, queues and log events persist in the state directory.
 
-Once listening it prints one line on stdout, "mfbatch emulator listening on http://127.0.0.1:<port> (state:
-<dir>)", and logs to stderr. Ctrl-C or SIGTERM stops it cleanly. It runs whatever command a job names, so it
-listens on 127.0.0.1 only unless --allow-remote.
+Once listening it prints one line on stdout, "mfbatch emulator listening on http://127.0.0.1:<port> (state: <dir>)", \
+and logs to stderr. Ctrl-C or SIGTERM stops it cleanly. It runs whatever command a job names, so it listens on \
+127.0.0.1 only unless --allow-remote.
 
-Faults for testing: --throttle-rps answers throttling errors above a request rate (HTTP 429 TooManyRequestsException
-for Batch, 400 ThrottlingException for Logs), --fault-5xx answers a share of requests with HTTP 500 before doing
-them, --fault-drop does a share of requests and then drops the connection without an answer, --latency delays every
+Faults for testing: --throttle-rps answers throttling errors above a request rate (HTTP 429 TooManyRequestsException \
+for Batch, 400 ThrottlingException for Logs), --fault-5xx answers a share of requests with HTTP 500 before doing \
+them, --fault-drop does a share of requests and then drops the connection without an answer, --latency delays every \
 answer. GET /__emulator/stats counts calls per operation; POST /__emulator/reset clears the counts.
 
 The AWS CLI v2 ignores AWS_ENDPOINT_URL: give it --endpoint-url.
