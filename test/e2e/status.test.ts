@@ -4,9 +4,9 @@
  */
 import type {BatchClient} from '@aws-sdk/client-batch'
 
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 
-import {removeStateDir, RUN, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
+import {cleanEnv, removeStateDir, RUN, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
 import {batchClient, submitJobs, waitUntil} from './jobs-fixture'
 
 let emulator: TestEmulator
@@ -88,6 +88,22 @@ describe('status of ids', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toBe(NOT_FOUND)
     expect(lines(result.stdout).map((line) => line.split('\t')[0])).toEqual([queued[0]])
+  })
+
+  test('a reader that stops early (a broken pipe) ends the command quietly with 0', async () => {
+    // 250 jobs as JSON are far more than a pipe holds, so the CLI is still writing when the reader goes away. The
+    // unknown id would make it exit 1; a broken pipe ends it with 0 all the same (oclif alone would keep the 1).
+    const args = [RUN, 'status', '--json', ...queued, UNKNOWN]
+    const child = spawn(process.execPath, args, {env: {...cleanEnv(), ...emulator.env}})
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk
+    })
+    child.stdout.once('data', () => child.stdout.destroy())
+    const code = await new Promise((resolve) => {
+      child.on('close', resolve)
+    })
+    expect([code, stderr]).toEqual([0, NOT_FOUND])
   })
 
   test('a malformed id exits 2 with one line naming it, before any API call', async () => {
