@@ -16,7 +16,10 @@ export function batchClient(emulator: TestEmulator): BatchClient {
   return new BatchClient({
     credentials: {accessKeyId: 'AKIDTEST', secretAccessKey: 'secret'},
     endpoint: emulator.url,
+    // Patient, so setting up jobs rides out an emulator that throttles on purpose (a 429 does no work).
+    maxAttempts: 20,
     region: 'us-east-1',
+    retryMode: 'adaptive',
   })
 }
 

@@ -110,6 +110,23 @@ describe('kill', () => {
     await kill(ids)
   })
 
+  test('under throttling (3 requests a second), every job still ends', async () => {
+    const slow = await startEmulator({args: ['--vcpus', '4', '--throttle-rps', '3']})
+    try {
+      const client = batchClient(slow)
+      const ids = await submitJobs(client, {command: 'true', count: 20, name: 'throttled', vcpus: 64})
+      const result = await runCli(['kill', ...ids], {env: slow.env, timeoutMs: 90_000})
+      expect(result.code).toBe(0)
+      expect(lines(result.stdout).sort()).toEqual([...ids].sort())
+      expect(result.stderr).toBe('mfbatch: terminated 20, already finished 0, not found 0\n')
+      const ended = await waitUntil(client, ids, finished, 30_000)
+      expect(ended.map((job) => job.statusReason)).toEqual(ids.map(() => 'Terminated by mfbatch'))
+    } finally {
+      await slow.stop()
+      removeStateDir(slow.stateDir)
+    }
+  }, 120_000)
+
   test('a malformed id exits 2 naming it', async () => {
     expect(await kill(['12345'])).toEqual({
       code: 2,
