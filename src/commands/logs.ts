@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command'
 import {parseJobId} from '../batch/jobs-ids'
 import {readJobLogs} from '../batch/logs'
-import {createWatcher, RUNNABLE_AFTER_ENV, runnableAfterMs} from '../batch/watcher'
+import {createWatcher, RUNNABLE_AFTER_ENV} from '../batch/watcher'
 import {awsFlags} from '../config/aws-flags'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
@@ -11,10 +11,9 @@ import {connect, connectSettings} from '../connect'
 import {connectFlags} from '../connect-flags'
 import {RuntimeError} from '../errors'
 import {ExitCode, exitCodeHelp} from '../exit-codes'
-import {colorEnabled, palette} from '../output/color'
 import {parseDuration, parseSince} from '../output/duration'
 import {onInterrupt} from '../output/interrupt'
-import {diagnosisLines, logPrinter, statusLine} from '../output/log-printer'
+import {logPrinter, progressHooks, retryLine} from '../output/log-printer'
 import {guardBrokenPipe} from '../output/pipe'
 
 export default class Logs extends BaseCommand {
@@ -85,19 +84,22 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
     const settings = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
     const {batch, logs} = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
-    const colors = palette(colorEnabled({stream: process.stderr}))
     const note = this.note.bind(this)
-    const watcher = createWatcher(batch, [jobId], {
-      onChange: flags.follow ? (change) => note(statusLine(change, colors)) : undefined,
-      onDiagnosis(diagnosis) {
-        for (const line of diagnosisLines(diagnosis)) note(line)
-      },
-      runnableAfterMs: runnableAfterMs(),
-    })
+    const watcher = createWatcher(
+      batch,
+      [jobId],
+      progressHooks(note, {changes: Boolean(flags.follow), verbose: flags.verbose}),
+    )
     const interrupt = flags.follow ? onInterrupt() : undefined
     const reading = readJobLogs(
       {attempt: flags.attempt, follow: flags.follow, jobId, since, tail: flags.tail},
-      {deadline: timeout === undefined ? undefined : Date.now() + timeout, logs, signal: interrupt?.signal, watcher},
+      {
+        deadline: timeout === undefined ? undefined : Date.now() + timeout,
+        logs,
+        onRetry: flags.verbose ? (error, delay) => note(retryLine('GetLogEvents', error, delay)) : undefined,
+        signal: interrupt?.signal,
+        watcher,
+      },
       logPrinter(process.stdout, flags),
     )
     const outcome = await Promise.race([reading, interrupt?.interrupted ?? reading])

@@ -140,7 +140,7 @@ ${exitCodeHelp(true)}`
     if (!waits) return result
     if (this.jsonEnabled()) process.stdout.write(jsonDocument(result))
     const silent = flags.quiet || this.jsonEnabled()
-    const options = {bin: this.config.bin, connection, follow: flags.follow, silent, timeoutMs}
+    const options = {bin: this.config.bin, connection, follow: flags.follow, silent, timeoutMs, verbose: flags.verbose}
     return this.exit(await waitOnSubmitted(clients, job, {...options, killOnInterrupt: flags['kill-on-interrupt']}))
   }
 }

@@ -8,7 +8,8 @@ import {once} from 'node:events'
 import type {LogEvent, LogSink} from '../batch/log-reader'
 import type {Diagnosis, StatusChange} from '../batch/watch'
 
-import {type Palette, palette} from './color'
+import {runnableAfterMs, type WatcherHooks} from '../batch/watcher'
+import {colorEnabled, type Palette, palette} from './color'
 import {formatDuration} from './duration'
 import {jsonLine} from './json'
 
@@ -51,6 +52,12 @@ export function statusLine(change: StatusChange, colors: Palette = palette(false
   return `job ${job.jobName} ${job.jobId} ${paint(status)}${exit}${reason}`
 }
 
+/** `--verbose`: a call AWS refused for now, and when it will be tried again. */
+export function retryLine(operation: string, error: unknown, delayMs: number): string {
+  const name = (error as undefined | {name?: string})?.name ?? 'error'
+  return `${operation}: ${name}; trying again in ${(delayMs / 1000).toFixed(1)}s`
+}
+
 /** The header and one indented line per finding. */
 export function diagnosisLines(diagnosis: Diagnosis): string[] {
   const {job, runnableForMs} = diagnosis
@@ -58,4 +65,20 @@ export function diagnosisLines(diagnosis: Diagnosis): string[] {
     `job ${job.jobName} ${job.jobId} has been RUNNABLE for ${formatDuration(runnableForMs)}:`,
     ...diagnosis.findings.map((finding) => `  - ${finding}`),
   ]
+}
+
+/**
+ * What a waiting command shows on stderr through `say`: each status change (unless `changes` is false), the
+ * RUNNABLE diagnosis, and with `verbose` each DescribeJobs that AWS refused for now.
+ */
+export function progressHooks(say: (line: string) => void, {changes = true, verbose = false} = {}): WatcherHooks {
+  const colors = palette(colorEnabled({stream: process.stderr}))
+  return {
+    onChange: changes ? (change) => say(statusLine(change, colors)) : undefined,
+    onDiagnosis(diagnosis) {
+      for (const line of diagnosisLines(diagnosis)) say(line)
+    },
+    onRetry: verbose ? (error, delayMs) => say(retryLine('DescribeJobs', error, delayMs)) : undefined,
+    runnableAfterMs: runnableAfterMs(),
+  }
 }

@@ -7,11 +7,9 @@ import type {Clients} from '../batch/clients'
 import type {Submission} from '../batch/submit-service'
 
 import {terminateSubmitted, waitForSubmitted} from '../batch/submit-service'
-import {runnableAfterMs} from '../batch/watcher'
 import {ExitCode} from '../exit-codes'
-import {colorEnabled, palette} from './color'
 import {onInterrupt} from './interrupt'
-import {diagnosisLines, logPrinter, statusLine} from './log-printer'
+import {logPrinter, progressHooks} from './log-printer'
 import {startSpinner} from './spinner'
 import {interruptedLines} from './submit-report'
 
@@ -24,6 +22,8 @@ export interface SubmitWaitOptions {
   /** `--quiet`/`--json`: no status lines, no spinner (errors and the Ctrl-C note still show). */
   silent: boolean
   timeoutMs?: number
+  /** `--verbose`: say when AWS throttles and the loop waits. */
+  verbose?: boolean
 }
 
 /** How long `--kill-on-interrupt` may take before leaving anyway: Ctrl-C must not hang. */
@@ -31,7 +31,6 @@ const TERMINATE_WITHIN_MS = 5000
 
 export async function waitOnSubmitted(clients: Clients, job: Submission, options: SubmitWaitOptions): Promise<number> {
   const {bin, follow, silent} = options
-  const colors = palette(colorEnabled({stream: process.stderr}))
   const note = (line: string): void => {
     process.stderr.write(`${bin}: ${line}\n`)
   }
@@ -44,13 +43,7 @@ export async function waitOnSubmitted(clients: Clients, job: Submission, options
     const waiting = waitForSubmitted(
       clients,
       {deadline, follow, jobId: job.jobId, signal: interrupt.signal},
-      {
-        onChange: (change) => say(statusLine(change, colors)),
-        onDiagnosis(diagnosis) {
-          for (const line of diagnosisLines(diagnosis)) say(line)
-        },
-        runnableAfterMs: runnableAfterMs(),
-      },
+      progressHooks(say, {verbose: options.verbose}),
       logPrinter(process.stdout),
     )
     const outcome = await Promise.race([waiting, interrupt.interrupted])
