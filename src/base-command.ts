@@ -8,15 +8,6 @@ import {ExitCode} from './exit-codes'
  * line on stderr (never stdout, so a pipe reading results sees nothing) and the exit code of DESIGN.md section 5.
  */
 export abstract class BaseCommand extends Command {
-  /**
-   * Whether this invocation waits on a job (`--wait`, `--follow`). Then bad input exits 125 instead of 2, so a
-   * script cannot mistake mfbatch's own failure for the job's exit code. Read from argv: it must work even when
-   * flag parsing itself failed.
-   */
-  protected waitsOnJob(): boolean {
-    return false
-  }
-
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
     const waits = this.waitsOnJob()
     const usage = waits ? ExitCode.ToolFailure : ExitCode.Usage
@@ -25,11 +16,24 @@ export abstract class BaseCommand extends Command {
     if (err instanceof InputError || 'parse' in err) code = usage
     else if (err instanceof RuntimeError) code = err.exitCode
     else if (err instanceof Errors.ExitError) throw err
-    else if (err.oclif?.exit !== undefined) code = err.oclif.exit === ExitCode.Usage ? usage : err.oclif.exit
-    else code = waits ? ExitCode.ToolFailure : ExitCode.Failure
+    else if (err.oclif?.exit === undefined) {
+      code = waits ? ExitCode.ToolFailure : ExitCode.Failure
+    } else {
+      code = err.oclif.exit === ExitCode.Usage ? usage : err.oclif.exit
+    }
+
     if (err.message) process.stderr.write(`${this.config.bin}: ${oneLine(err.message)}\n`)
     if (process.env.MFBATCH_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`)
     return this.exit(code)
+  }
+
+  /**
+   * Whether this invocation waits on a job (`--wait`, `--follow`). Then bad input exits 125 instead of 2, so a
+   * script cannot mistake mfbatch's own failure for the job's exit code. Read from argv: it must work even when
+   * flag parsing itself failed.
+   */
+  protected waitsOnJob(): boolean {
+    return false
   }
 }
 

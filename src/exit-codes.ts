@@ -3,20 +3,20 @@
  * these tables, so what a script reads in `--help` is what the code does.
  */
 export const ExitCode = {
-  /** Success; for a waited job: it SUCCEEDED. */
-  Ok: 0,
   /** A runtime failure: an AWS error, the network, an unknown job id. */
   Failure: 1,
+  /** Interrupted (Ctrl-C). */
+  Interrupted: 130,
+  /** The job FAILED without an exit code: cancelled or terminated before it ran, host lost. */
+  JobFailedNoCode: 126,
+  /** Success; for a waited job: it SUCCEEDED. */
+  Ok: 0,
+  /** A command that waits on a job failed itself, or was misused: no job code is mimicked. */
+  ToolFailure: 125,
   /** Bad usage or bad input, found before any API call. */
   Usage: 2,
   /** `--wait-timeout` ran out while the job still runs; the job keeps running. */
   WaitTimeout: 124,
-  /** A command that waits on a job failed itself, or was misused: no job code is mimicked. */
-  ToolFailure: 125,
-  /** The job FAILED without an exit code: cancelled or terminated before it ran, host lost. */
-  JobFailedNoCode: 126,
-  /** Interrupted (Ctrl-C). */
-  Interrupted: 130,
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]

@@ -31,10 +31,10 @@ export interface EmulatedService {
 
 /** What the Batch job runner needs from CloudWatch Logs: somewhere to put a job's output lines, in order. */
 export interface LogSink {
-  /** Creates the group and stream if missing (idempotent). */
-  ensureStream(group: string, stream: string): void
   /** Appends events in order; timestamps in epoch ms. */
   append(group: string, stream: string, events: ReadonlyArray<{message: string; timestamp: number}>): void
+  /** Creates the group and stream if missing (idempotent). */
+  ensureStream(group: string, stream: string): void
 }
 
 /** Fixed identity of the emulated account, used in every ARN. */
