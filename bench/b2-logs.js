@@ -1,0 +1,171 @@
+/**
+ * B2 log throughput and memory: `mfbatch logs JOB > /dev/null` on a finished job's stream of 100,000 and 1,000,000
+ * lines of 79 bytes, against the AWS CLI (get-log-events paged to the end in a shell loop, and `aws logs tail`),
+ * and against the floor: the same GetLogEvents pages read by a bare HTTP client in this process, which is what the
+ * emulator alone costs. Peak RSS from /usr/bin/time (or /proc VmHWM); GetLogEvents calls from the emulator's counters.
+ */
+const {mkdtempSync, rmSync} = require('node:fs')
+const {tmpdir} = require('node:os')
+const {join} = require('node:path')
+
+const {aws, jsonTool, shell} = require('./lib/aws')
+const {startEmulator} = require('./lib/emulator')
+const {count, mb, ms, ratio} = require('./lib/format')
+const {jobWithLog} = require('./lib/jobs')
+const {RUN} = require('./lib/paths')
+const {median} = require('./lib/stats')
+const {timeInterleaved} = require('./lib/timing')
+
+const PAGE = 10_000
+
+/** Every GetLogEvents page from the head until the token repeats, parsed and dropped: the emulator's share. */
+async function floor(emu, group, stream) {
+  const started = process.hrtime.bigint()
+  let token
+  let events = 0
+  for (;;) {
+    // eslint-disable-next-line no-await-in-loop -- pages follow tokens
+    const page = await emu.logs('GetLogEvents', {
+      limit: PAGE,
+      logGroupName: group,
+      logStreamName: stream,
+      nextToken: token,
+      startFromHead: true,
+    })
+    events += page.events.length
+    if (page.nextForwardToken === token) break
+    token = page.nextForwardToken
+  }
+
+  return {events, ms: Number(process.hrtime.bigint() - started) / 1e6}
+}
+
+function pagedLoop(emu, group, stream, tmp) {
+  const json = jsonTool()
+  const page = join(tmp, 'page.json')
+  const call = `"$AWS" --endpoint-url "$URL" logs get-log-events --log-group-name '${group}' --log-stream-name '${stream}' --start-from-head --output json`
+  return shell(
+    emu,
+    [
+      'set -e',
+      'tok=',
+      'while :; do',
+      `  if [ -z "$tok" ]; then ${call} > ${page}; else ${call} --next-token "$tok" > ${page}; fi`,
+      `  ${json.messages(page)}`,
+      `  next=$(${json.token(page)})`,
+      '  [ "$next" = "$tok" ] && break',
+      '  tok=$next',
+      'done',
+    ].join('\n'),
+  )
+}
+
+async function measureSize(emu, lines, {log, runs}) {
+  log(`  B2: a job printing ${count(lines)} lines`)
+  const {group, jobId, stream} = await jobWithLog(emu, lines)
+  const tmp = mkdtempSync(join(tmpdir(), 'mfbatch-bench-b2-'))
+  try {
+    // The counters of one mfbatch run, alone.
+    await emu.resetStats()
+    const probe = {args: [RUN, 'logs', jobId], command: process.execPath, options: {env: emu.env}}
+    const {run} = require('./lib/proc')
+    await run(probe.command, probe.args, probe.options)
+    const {calls} = await emu.stats()
+    const floors = []
+    const t = await timeInterleaved(
+      {
+        awsPaged: pagedLoop(emu, group, stream, tmp),
+        awsTail: aws(emu, ['logs', 'tail', group, '--log-stream-names', stream, '--since', '1d']),
+        mfbatch: {...probe, options: {...probe.options, rss: true}},
+      },
+      {
+        log(line) {
+          log(line)
+        },
+        runs,
+        warmup: 0,
+      },
+    )
+    for (let i = 0; i < runs; i++) {
+      // eslint-disable-next-line no-await-in-loop
+      const f = await floor(emu, group, stream)
+      if (f.events !== lines) throw new Error(`the floor read ${f.events} events, not ${lines}`)
+      floors.push(f.ms)
+    }
+
+    return {calls, floor: median(floors), lines, t}
+  } finally {
+    rmSync(tmp, {force: true, recursive: true})
+  }
+}
+
+module.exports = {
+  defaultRuns: 5,
+  id: 'B2',
+  async run({log, quick, raw, runs}) {
+    const sizes = quick ? [10_000, 30_000] : [100_000, 1_000_000]
+    const emu = await startEmulator()
+    try {
+      const results = []
+      for (const lines of sizes) {
+        // eslint-disable-next-line no-await-in-loop -- one size at a time
+        results.push(await measureSize(emu, lines, {log, runs}))
+      }
+
+      raw(results)
+      const rows = []
+      for (const r of results) {
+        const m = r.t.mfbatch.median
+        const label = `${count(r.lines)} lines`
+        rows.push(
+          {
+            baseline: `${ms(r.t.awsTail.median)} (aws logs tail)`,
+            met: r.t.awsTail.median / m >= 5,
+            mfbatch: ms(m),
+            ratio: `${ratio(r.t.awsTail.median / m)} faster`,
+            target: '≥ 5x faster',
+            what: `\`logs JOB > /dev/null\`, ${label}, vs \`aws logs tail --since 1d\``,
+          },
+          {
+            baseline: `${ms(r.t.awsPaged.median)} (get-log-events loop)`,
+            mfbatch: ms(m),
+            ratio: `${ratio(r.t.awsPaged.median / m)} faster`,
+            target: '-',
+            what: `\`logs\`, ${label}, vs \`aws logs get-log-events\` paged in a shell loop`,
+          },
+          {
+            baseline: `${ms(r.floor)} (emulator floor)`,
+            mfbatch: ms(m),
+            ratio: `${ratio(m / r.floor)} of the floor`,
+            target: '-',
+            what: `\`logs\`, ${label}, vs the same pages read by a bare HTTP client (emulator only)`,
+          },
+        )
+        const expected = Math.ceil(r.lines / PAGE) + 1
+        const got = r.calls['logs:GetLogEvents'] ?? 0
+        rows.push({
+          baseline: `${expected} (ceil(lines/10,000)+1)`,
+          met: got === expected,
+          mfbatch: `${got} (+${r.calls['batch:DescribeJobs'] ?? 0} DescribeJobs)`,
+          ratio: '-',
+          target: '= ceil(lines/10,000)+1',
+          what: `GetLogEvents calls, ${label}`,
+        })
+      }
+
+      const [small, large] = results.map((r) => r.t.mfbatch.rssKb)
+      rows.push({
+        baseline: `${mb(small)} at ${count(results[0].lines)} lines`,
+        met: large < 150 * 1024 && large <= small * 1.25,
+        mfbatch: `${mb(large)} at ${count(results[1].lines)} lines`,
+        ratio: ratio(large / small),
+        target: '< 150 MB, flat (≤ 1.25x)',
+        what: 'peak RSS of `logs`',
+      })
+      return rows
+    } finally {
+      await emu.remove()
+    }
+  },
+  title: 'log throughput and memory',
+}

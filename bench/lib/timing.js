@@ -1,0 +1,39 @@
+const {run} = require('./proc')
+/**
+ * Hyperfine-like timing without hyperfine: each command run `runs` times after `warmup` rounds, the commands
+ * interleaved round by round so that a burst of load on a shared machine hits all of them alike. The ratios in the
+ * table come from medians measured this way, in the same run.
+ */
+const {median} = require('./stats')
+
+/**
+ * `commands`: {key: {command, args, options}}. Resolves with {key: {median, samples, rssKb}} (rssKb: the median
+ * peak RSS when `options.rss`).
+ */
+async function timeInterleaved(commands, {log = () => {}, runs, warmup = 1}) {
+  const keys = Object.keys(commands)
+  const samples = Object.fromEntries(keys.map((k) => [k, []]))
+  const rss = Object.fromEntries(keys.map((k) => [k, []]))
+  for (let round = -warmup; round < runs; round++) {
+    for (const key of keys) {
+      const {args, command, options = {}} = commands[key]
+      // eslint-disable-next-line no-await-in-loop -- one process at a time: concurrent runs would time each other
+      const result = await run(command, args, options)
+      if (round < 0) continue
+      samples[key].push(result.ms)
+      if (result.maxRssKb !== undefined) rss[key].push(result.maxRssKb)
+    }
+
+    if (round >= 0)
+      log(`  round ${round + 1}/${runs}: ${keys.map((k) => `${k} ${Math.round(samples[k].at(-1))}ms`).join(', ')}`)
+  }
+
+  return Object.fromEntries(
+    keys.map((k) => [
+      k,
+      {median: median(samples[k]), rssKb: rss[k].length > 0 ? median(rss[k]) : undefined, samples: samples[k]},
+    ]),
+  )
+}
+
+module.exports = {timeInterleaved}
