@@ -88,7 +88,10 @@ async function followLogs(request: LogsRequest, context: LogsContext, sink: LogS
       if (finished && !signal?.aborted) {
         const reader = follower.current
         const note = reader ? (result.exists ? undefined : noStream(job, reader)) : notStarted(job, follower.attempt)
-        return {...watcher.outcome('finished'), job, note}
+        const outcome = watcher.outcome('finished')
+        // `--attempt N` of a job that runs on: the result is that attempt's, not the job's (not known yet).
+        const exitCode = isFinished(job.status) ? outcome.exitCode : attemptExitCode(job, request.attempt!)
+        return {...outcome, exitCode, job, note}
       }
     }
 
@@ -103,6 +106,13 @@ async function followLogs(request: LogsRequest, context: LogsContext, sink: LogS
 /** With `--attempt N`, following ends when attempt N has ended (it is then in `attempts[]`), not the job. */
 function attemptDone(job: JobDetail, attempt: number | undefined): boolean {
   return attempt !== undefined && (job.attempts?.length ?? 0) >= attempt
+}
+
+/** An ended attempt's container code as section 5 maps it: 0, 1..255, else 126 (it ended without one). */
+function attemptExitCode(job: JobDetail, attempt: number): number {
+  const code = job.attempts?.[attempt - 1]?.container?.exitCode
+  if (code === 0) return ExitCode.Ok
+  return code !== undefined && code >= 1 && code <= 255 ? code : ExitCode.JobFailedNoCode
 }
 
 /** The job as the watcher saw it, checked against the request: an array parent or a missing attempt is an error. */

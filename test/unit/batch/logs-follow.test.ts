@@ -131,12 +131,15 @@ describe('following a job', () => {
   })
 
   test('--attempt 1 follows that attempt only and stops when it has ended', async () => {
-    const s = scenario((ms) => (ms < 3000 ? withAttempts('RUNNING', ['a1']) : withAttempts('RUNNING', ['a1', 'a2'])))
+    const retried = withAttempts('RUNNING', ['a1', 'a2'], {attempts: [{container: {exitCode: 9, logStreamName: 'a1'}}]})
+    const s = scenario((ms) => (ms < 3000 ? withAttempts('RUNNING', ['a1']) : retried))
     s.logs.append(G, 'a1', ['first'])
     s.logs.append(G, 'a2', ['second'])
     const outcome = await s.run({attempt: 1})
     expect(s.text()).toEqual(['first'])
     expect(outcome.end).toBe('finished')
+    // The job runs on: the exit code is attempt 1's.
+    expect(outcome.exitCode).toBe(9)
   })
 
   test('a job that ends before it ever started: no stream, exit 126, a note that says why', async () => {
