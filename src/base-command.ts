@@ -14,7 +14,9 @@ export abstract class BaseCommand extends Command {
     let code: number
     // oclif's parse errors (CLIParseError, not exported) carry the parser's output in `parse`.
     if (err instanceof InputError || 'parse' in err) code = usage
-    else if (err instanceof RuntimeError) code = err.exitCode
+    // While waiting, exit 1 would read as the job's own exit code: mfbatch's own failures are 125 there.
+    else if (err instanceof RuntimeError)
+      code = waits && err.exitCode === ExitCode.Failure ? ExitCode.ToolFailure : err.exitCode
     else if (err instanceof Errors.ExitError) throw err
     else if (err.oclif?.exit === undefined) {
       code = waits ? ExitCode.ToolFailure : ExitCode.Failure

@@ -9,7 +9,6 @@ import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
 import {connect, connectSettings} from '../connect'
 import {connectFlags} from '../connect-flags'
-import {RuntimeError} from '../errors'
 import {ExitCode, exitCodeHelp} from '../exit-codes'
 import {parseDuration, parseSince} from '../output/duration'
 import {onInterrupt} from '../output/interrupt'
@@ -68,12 +67,6 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
     }),
   }
   static override summary = "Print a job's log lines, or follow them until the job ends."
-
-  protected override async catch(err: Error & {exitCode?: number}): Promise<never> {
-    // While following, exit 1 would read as the job's own exit code: mfbatch's failures are 125 there.
-    const mine = err instanceof RuntimeError && err.exitCode === ExitCode.Failure && this.waitsOnJob()
-    return super.catch(mine ? new RuntimeError(err.message, ExitCode.ToolFailure) : err)
-  }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Logs)

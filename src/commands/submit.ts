@@ -18,8 +18,7 @@ import {RUNNABLE_AFTER_ENV} from '../batch/watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
 import {connect, connectSettings} from '../connect'
-import {RuntimeError} from '../errors'
-import {ExitCode, exitCodeHelp} from '../exit-codes'
+import {exitCodeHelp} from '../exit-codes'
 import {parseDuration} from '../output/duration'
 import {jsonDocument} from '../output/json'
 import {guardBrokenPipe} from '../output/pipe'
@@ -93,12 +92,6 @@ ${exitCodeHelp(true)}`
   // The job's command follows `--` and is read from the raw argv (see commandAfterDashDash).
   static override strict = false
   static override summary = "Run a command on AWS Batch with @batch's parameters."
-
-  protected override async catch(err: Error & {exitCode?: number}): Promise<never> {
-    // While waiting, exit 1 would read as the job's own exit code: mfbatch's failures are 125 there.
-    const mine = err instanceof RuntimeError && err.exitCode === ExitCode.Failure && this.waitsOnJob()
-    return super.catch(mine ? new RuntimeError(err.message, ExitCode.ToolFailure) : err)
-  }
 
   async run(): Promise<BatchRequests | SubmitResult> {
     const {argv, flags} = await this.parse(Submit)
