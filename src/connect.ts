@@ -3,7 +3,7 @@ import type {ResolvedSettings} from './config/types'
 import {type ClientOptions, type Clients, createClients} from './batch/clients'
 import {EMULATOR_DEFAULT_REGION} from './emulator/contract'
 import {ensureLocalEmulator} from './emulator/local'
-import {InputError} from './errors'
+import {InputError, invalid} from './errors'
 
 /**
  * The step every AWS-bound command takes after parsing: settled connection settings in, SDK clients out (through
@@ -31,6 +31,35 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value ? value : undefined
 }
 
+/** A region is one DNS label of the endpoint's host name (us-east-1, eu-central-2, us-gov-west-1). */
+const REGION = /^[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?$/
+
+/**
+ * The region and endpoint as the SDK would take them, checked before any client is built: a bad value is bad
+ * input naming its source (exit 2), not an SDK error after start-up (exit 1).
+ */
+function checkConnection(resolved: Pick<ResolvedSettings, 'endpointUrl' | 'region'>): void {
+  const region = text(resolved.region.value)
+  if (region !== undefined && !REGION.test(region)) {
+    throw invalid(resolved.region.origin.label, region, 'use an AWS region such as us-east-1')
+  }
+
+  const endpoint = text(resolved.endpointUrl.value)
+  if (endpoint === undefined) return
+  let url: undefined | URL
+  try {
+    url = new URL(endpoint)
+  } catch {
+    url = undefined
+  }
+
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password) {
+    const allowed = 'use an http:// or https:// URL without user or password, such as http://127.0.0.1:4589'
+    // A URL with credentials in it is never echoed.
+    throw invalid(resolved.endpointUrl.origin.label, url?.password || url?.username ? '****' : endpoint, allowed)
+  }
+}
+
 /**
  * The connection settings from resolved settings and the `--local`/`--verbose` flags. An endpoint that came from an
  * environment variable is left to the SDK, which reads the per-service variables itself
@@ -40,6 +69,7 @@ export function connectSettings(
   resolved: Pick<ResolvedSettings, 'endpointUrl' | 'profile' | 'region'>,
   flags: {local?: boolean; verbose?: boolean},
 ): ConnectSettings {
+  checkConnection(resolved)
   const endpoint = text(resolved.endpointUrl.value)
   const {origin} = resolved.endpointUrl
   return {

@@ -69,7 +69,9 @@ export interface JobSpecOptions {
   platform: Platform
 }
 
-const QUEUE = /^([\w-]{1,128}|arn:aws[\w-]*:batch:[\w-]+:\d{12}:job-queue\/[\w-]{1,128})$/
+/** A job queue's name or ARN, as AWS allows them. */
+export const QUEUE = /^([\w-]{1,128}|arn:aws[\w-]*:batch:[\w-]+:\d{12}:job-queue\/[\w-]{1,128})$/
+export const QUEUE_ALLOWED = 'use a job queue name or ARN'
 
 export function buildJobSpec(
   settings: Partial<ResolvedSettings>,
@@ -110,8 +112,7 @@ export function buildJobSpec(
 }
 
 function buildQueue(s: Sourced | undefined): string | undefined {
-  const allowed = 'use a job queue name or ARN'
-  const queue = text(s, allowed)?.trim()
-  if (queue !== undefined && !QUEUE.test(queue)) throw invalid(s!.origin.label, s!.value, allowed)
+  const queue = text(s, QUEUE_ALLOWED)?.trim()
+  if (queue !== undefined && !QUEUE.test(queue)) throw invalid(s!.origin.label, s!.value, QUEUE_ALLOWED)
   return queue || undefined
 }

@@ -9,6 +9,7 @@ import type {Column} from '../output/table'
 
 import {formatAgo, formatDuration} from '../output/duration'
 import {isoOrNull} from '../output/json'
+import {shownAssignment} from '../output/mask'
 import {JOB_STATES} from './jobs'
 
 export interface AttemptView {
@@ -203,8 +204,16 @@ function arrayText(view: JobView): string {
   return view.array.index === null ? childCounts(view) : `child ${view.array.index}`
 }
 
-/** The one-job view: label/value pairs, empty values left out. */
-export function jobDetailPairs(view: JobView, {now, paint}: ViewContext): Array<[string, string]> {
+/** The job's environment as `NAME=value` lines, values of secret-looking names masked (human output only). */
+export function environmentText(job: JobDetail): string {
+  return (job.container?.environment ?? []).map(({name = '', value = ''}) => shownAssignment(name, value)).join('\n')
+}
+
+/**
+ * The one-job view: label/value pairs, empty values left out. `environment` is environmentText(job): the JSON view
+ * leaves the environment out, so a script never gets a value it did not ask for.
+ */
+export function jobDetailPairs(view: JobView, {now, paint}: ViewContext, environment = ''): Array<[string, string]> {
   const pairs: Array<[string, string]> = [
     ['Job', view.jobId],
     ['Name', view.jobName ?? ''],
@@ -216,6 +225,7 @@ export function jobDetailPairs(view: JobView, {now, paint}: ViewContext): Array<
     ['Definition', nameOf(view.jobDefinition)],
     ['Image', view.image ?? ''],
     ['Resources', resourceText(view.resources)],
+    ['Environment', environment],
     ['Depends on', view.dependsOn.map((d) => (d.type ? `${d.jobId} (${d.type})` : d.jobId)).join('\n')],
     ['Created', when(view.createdAt, now)],
     ['Started', when(view.startedAt, now)],

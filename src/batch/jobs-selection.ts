@@ -6,8 +6,9 @@ import type {JobDetail} from '@aws-sdk/client-batch'
 
 import type {BatchApi} from './clients'
 
-import {InputError} from '../errors'
+import {InputError, invalid} from '../errors'
 import {parseSince} from '../output/duration'
+import {QUEUE, QUEUE_ALLOWED} from './job-spec'
 import {describeJobs, type JobFilter, listJobs, parseStates} from './jobs'
 import {parseJobIds} from './jobs-ids'
 
@@ -17,6 +18,8 @@ export interface SelectionInput {
   args: readonly string[]
   /** The configured queue (`status` only): used when neither ids nor `--queue` are given. */
   defaultQueue?: string
+  /** Where the configured queue comes from, for messages (an environment variable, a config file key). */
+  defaultQueueSource?: string
   limit?: number
   name?: string
   queue?: string
@@ -33,8 +36,13 @@ export function parseSelection(input: SelectionInput, now: number): Selection {
     return {ids: parseJobIds(input.args), kind: 'ids'}
   }
 
-  const queue = input.queue ?? input.defaultQueue
+  const queue = (input.queue ?? input.defaultQueue)?.trim()
   if (!queue) throw new InputError('give one or more job ids, or --queue QUEUE to choose jobs by queue')
+  if (!QUEUE.test(queue)) {
+    const source = input.queue === undefined ? (input.defaultQueueSource ?? 'the configured queue') : '--queue'
+    throw invalid(source, input.queue ?? input.defaultQueue, QUEUE_ALLOWED)
+  }
+
   const filter: JobFilter = {queue, states: parseStates(input.state)}
   if (input.name) filter.name = input.name
   if (input.since !== undefined) filter.since = parseSince(input.since, now)

@@ -105,7 +105,11 @@ export default class Status extends BaseCommand {
       flags['wait-timeout'] === undefined ? undefined : parseDuration(flags['wait-timeout'], '--wait-timeout')
     const settings = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
     const defaultQueue = typeof settings.queue.value === 'string' ? settings.queue.value : undefined
-    const selection = parseSelection({...flags, args: argv as string[], defaultQueue}, systemClock.now())
+    const defaultQueueSource = settings.queue.origin.label
+    const selection = parseSelection(
+      {...flags, args: argv as string[], defaultQueue, defaultQueueSource},
+      systemClock.now(),
+    )
     const {batch} = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
     const selected = await selectJobs(batch, selection)

@@ -33,6 +33,7 @@ export function formatAgo(then: Date | number, now: Date | number): string {
 }
 
 const UNIT_MS: Record<string, number> = {d: DAY, h: HOUR, m: MINUTE, ms: 1, s: SECOND}
+const MAX_DURATION_MS = 36_500 * DAY
 const SPAN = /^(?:\d+(?:\.\d+)?(?:ms|[dhms]))+$/
 
 /**
@@ -40,11 +41,15 @@ const SPAN = /^(?:\d+(?:\.\d+)?(?:ms|[dhms]))+$/
  * the error for anything else.
  */
 export function parseDuration(value: string, source: string): number {
+  const allowed = 'use a duration such as 90s, 15m, 2h, 1h30m or 1d'
   const text = value.trim().toLowerCase()
-  if (/^\d+(?:\.\d+)?$/.test(text)) return Math.round(Number(text) * SECOND)
-  if (!SPAN.test(text)) throw invalid(source, value, 'use a duration such as 90s, 15m, 2h, 1h30m or 1d')
   let total = 0
-  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|[dhms])/g)) total += Number(amount) * UNIT_MS[unit]
+  if (/^\d+(?:\.\d+)?$/.test(text)) total = Number(text) * SECOND
+  else if (SPAN.test(text)) {
+    for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|[dhms])/g)) total += Number(amount) * UNIT_MS[unit]
+  } else throw invalid(source, value, allowed)
+  // Past about a century a timer cannot be set and a date cannot be computed: an extreme number, not a duration.
+  if (!(total <= MAX_DURATION_MS)) throw invalid(source, value, allowed)
   return Math.round(total)
 }
 

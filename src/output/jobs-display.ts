@@ -5,7 +5,7 @@
  */
 import type {JobDetail} from '@aws-sdk/client-batch'
 
-import {jobColumns, jobDetailPairs, jobView, type ViewContext} from '../batch/job-view'
+import {environmentText, jobColumns, jobDetailPairs, jobView, type ViewContext} from '../batch/job-view'
 import {colorEnabled, palette} from './color'
 import {writeLines} from './pipe'
 import {redrawer} from './redraw'
@@ -50,7 +50,10 @@ export class JobsDisplay {
     }
     const header = context.paint.bold
     const views = jobs.map((job) => jobView(job, now))
-    if (detail && views.length === 1) return renderPairs(jobDetailPairs(views[0], context), {header, tty})
+    if (detail && views.length === 1) {
+      return renderPairs(jobDetailPairs(views[0], context, environmentText(jobs[0])), {header, tty})
+    }
+
     return renderTable(jobColumns(context), views, {columns: this.terminal.columns, header, tty})
   }
 }

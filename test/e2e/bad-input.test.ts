@@ -234,8 +234,8 @@ const CASES: Array<[string, Case]> = [
   [
     'an N_TO_N dependency without an array',
     {
-      args: ['--queue', 'q', '--depends-on', 'abc:N_TO_N', '--', 'x'],
-      line: '--depends-on: "abc:N_TO_N" is not allowed; N_TO_N dependencies are for array jobs; add --array-size',
+      args: ['--queue', 'q', '--depends-on', '6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f:N_TO_N', '--', 'x'],
+      line: '--depends-on: "6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f:N_TO_N" is not allowed; N_TO_N dependencies are for array jobs; add --array-size',
     },
   ],
   [

@@ -88,3 +88,42 @@ describe('connectSettings', () => {
     expect(settings).toEqual({local: true, region: 'eu-west-1'})
   })
 })
+
+describe('connectSettings checks the region and the endpoint before any client exists', () => {
+  const unset = {origin: {kind: 'default' as const, label: 'default'}, value: undefined}
+  const resolved = (region: unknown, endpoint?: unknown, label = 'AWS_REGION') => ({
+    endpointUrl:
+      endpoint === undefined ? unset : {origin: {kind: 'flag' as const, label: '--endpoint-url'}, value: endpoint},
+    profile: unset,
+    region: region === undefined ? unset : {origin: {kind: 'env' as const, label}, value: region},
+  })
+
+  test.each([
+    [resolved('not a region'), 'AWS_REGION: "not a region" is not allowed; use an AWS region such as us-east-1'],
+    [
+      resolved('us-east-1;rm', undefined, '--region'),
+      '--region: "us-east-1;rm" is not allowed; use an AWS region such as us-east-1',
+    ],
+    [
+      resolved(undefined, 'notaurl'),
+      '--endpoint-url: "notaurl" is not allowed; use an http:// or https:// URL without user or password, such as http://127.0.0.1:4589',
+    ],
+    [
+      resolved(undefined, 'file:///etc/passwd'),
+      '--endpoint-url: "file:///etc/passwd" is not allowed; use an http:// or https:// URL without user or password, such as http://127.0.0.1:4589',
+    ],
+    [
+      resolved(undefined, 'http://AKID:s3cr3t@127.0.0.1:1'),
+      '--endpoint-url: "****" is not allowed; use an http:// or https:// URL without user or password, such as http://127.0.0.1:4589',
+    ],
+  ])('%j', (settings, message) => {
+    expect(() => connectSettings(settings, {})).toThrow(new InputError(message))
+  })
+
+  test('good values pass', () => {
+    expect(connectSettings(resolved('us-gov-west-1', 'https://batch.example.com'), {})).toEqual({
+      endpointUrl: {source: '--endpoint-url', value: 'https://batch.example.com'},
+      region: 'us-gov-west-1',
+    })
+  })
+})

@@ -5,6 +5,7 @@
 import type {Sourced} from '../../config/types'
 
 import {InputError, invalid} from '../../errors'
+import {MASK, shownAssignment} from '../../output/mask'
 import {parseEnvFile} from '../parse/env-file'
 import {keyValues, stringList} from '../parse/values'
 
@@ -46,7 +47,7 @@ export function buildEnvironment(
   }
 
   for (const [name, value] of keyValues(env, '=', `use NAME=VALUE; ${NAME_ALLOWED}`)) {
-    checkName(env!.origin.label, name, `${name}=${value}`)
+    checkName(env!.origin.label, name, shownAssignment(name, value))
     vars.set(name, value)
   }
 
@@ -71,12 +72,22 @@ function readEnvFile(label: string, path: string, readFile: EnvFileReader): Arra
   })
 }
 
+/**
+ * The full ARN of a Secrets Manager secret (optionally with `:json-key:version-stage:version-id`) or of an SSM
+ * parameter. A bare parameter name, which AWS also takes, is refused: a value that is no ARN is more likely the
+ * secret itself, pasted by mistake, and would end up readable in the job definition.
+ */
+const SECRET_ARN =
+  /^arn:aws[a-z-]*:(?:secretsmanager:[a-z\d-]+:\d{12}:secret:[^\s:]+(?::\S*)?|ssm:[a-z\d-]+:\d{12}:parameter\/\S+)$/
+
 export function buildSecrets(secrets: Sourced | undefined): Secret[] {
   const allowed = 'use NAME=ARN of a Secrets Manager secret or SSM parameter'
   const out = new Map<string, string>()
   for (const [name, valueFrom] of keyValues(secrets, '=', allowed)) {
-    checkName(secrets!.origin.label, name, `${name}=${valueFrom}`)
-    if (!/^\S+$/.test(valueFrom)) throw invalid(secrets!.origin.label, `${name}=${valueFrom}`, allowed)
+    // An ARN names where the secret is; anything else may be the secret: never echo it.
+    const shown = `${name}=${valueFrom === '' || valueFrom.startsWith('arn:') ? valueFrom : MASK}`
+    checkName(secrets!.origin.label, name, shown)
+    if (!SECRET_ARN.test(valueFrom)) throw invalid(secrets!.origin.label, shown, allowed)
     out.set(name, valueFrom)
   }
 

@@ -52,7 +52,10 @@ describe('definition names', () => {
     const other = requestsFor(
       {arraySize: '2'},
       {
-        dependsOn: {origin: {kind: 'flag', label: '--depends-on'}, value: ['job-1:N_TO_N']},
+        dependsOn: {
+          origin: {kind: 'flag', label: '--depends-on'},
+          value: ['6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f:N_TO_N'],
+        },
         name: {origin: {kind: 'flag', label: '--name'}, value: 'other'},
       },
     )

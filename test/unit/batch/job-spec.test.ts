@@ -38,13 +38,13 @@ describe('buildJobSpec', () => {
         tmpfsSize: '100',
         trainium: '1',
       },
-      {dependsOn: flag('--depends-on', ['j1'])},
+      {dependsOn: flag('--depends-on', ['6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f'])},
     )
     expect(spec).toEqual({
       arraySize: 4,
       attempts: 3,
       command: ['python', 'train.py'],
-      dependsOn: [{jobId: 'j1'}],
+      dependsOn: [{jobId: '6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f'}],
       environment: [
         {name: 'METAFLOW_TEMPDIR', value: '/metaflow_temp'},
         {name: 'A', value: '1'},
@@ -223,6 +223,19 @@ describe('buildJobSpec', () => {
       ],
       [{hostVolumes: ['/a.b', '/a/b']}, '--host-volume: "/a/b" is not allowed; mount each volume once'],
       [{secrets: ['DB=']}, '--secret: "DB=" is not allowed; use NAME=ARN of a Secrets Manager secret or SSM parameter'],
+      // A value that is no ARN may be the secret itself: it is never echoed.
+      [
+        {secrets: ['DB_PASSWORD=hunter2']},
+        '--secret: "DB_PASSWORD=****" is not allowed; use NAME=ARN of a Secrets Manager secret or SSM parameter',
+      ],
+      [
+        {secrets: ['DB=arn:aws:s3:::bucket']},
+        '--secret: "DB=arn:aws:s3:::bucket" is not allowed; use NAME=ARN of a Secrets Manager secret or SSM parameter',
+      ],
+      [
+        {env: ['MY-TOKEN=abc']},
+        '--env: "MY-TOKEN=****" is not allowed; names are letters, digits and _, not starting with a digit',
+      ],
     ])('%j', (flags, message) => {
       expect(errorOf(() => specFor(flags))).toBe(`InputError: ${message}`)
     })
@@ -236,13 +249,17 @@ describe('buildJobSpec', () => {
     test('--depends-on: at most 20; typed dependencies need an array job', () => {
       const many = flag(
         '--depends-on',
-        Array.from({length: 21}, (_, i) => `j${i}`),
+        Array.from({length: 21}, (_, i) => `6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e${String(i).padStart(2, '0')}`),
       )
       expect(errorOf(() => specFor({}, {dependsOn: many}))).toBe(
         'InputError: --depends-on: 21 dependencies is too many; AWS allows at most 20',
       )
-      expect(errorOf(() => specFor({}, {dependsOn: flag('--depends-on', ['j:SEQUENTIAL'])}))).toBe(
-        'InputError: --depends-on: "j:SEQUENTIAL" is not allowed; SEQUENTIAL dependencies are for array jobs; add --array-size',
+      expect(
+        errorOf(() =>
+          specFor({}, {dependsOn: flag('--depends-on', ['6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f:SEQUENTIAL'])}),
+        ),
+      ).toBe(
+        `InputError: --depends-on: "6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f:SEQUENTIAL" is not allowed; SEQUENTIAL dependencies are for array jobs; add --array-size`,
       )
     })
 

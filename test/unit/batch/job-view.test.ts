@@ -1,6 +1,6 @@
 import type {JobDetail} from '@aws-sdk/client-batch'
 
-import {childCounts, jobColumns, jobDetailPairs, jobView} from '../../../src/batch/job-view'
+import {childCounts, environmentText, jobColumns, jobDetailPairs, jobView} from '../../../src/batch/job-view'
 import {palette} from '../../../src/output/color'
 import {renderPairs, renderTable} from '../../../src/output/table'
 
@@ -175,5 +175,29 @@ describe('detail view', () => {
       'Array',
       '10 children: 2 RUNNING, 7 SUCCEEDED, 1 FAILED',
     ])
+  })
+
+  test('the environment, one variable a line, with the values of secret-looking names masked', () => {
+    const job: JobDetail = {
+      ...failed,
+      container: {
+        ...failed.container,
+        environment: [
+          {name: 'MODE', value: 'fast'},
+          {name: 'DB_PASSWORD', value: 'hunter2'},
+          {name: 'AWS_SESSION_TOKEN', value: 'IQoJb3JpZ2luX2VjE'},
+        ],
+      },
+    }
+    const context = {now, paint: palette(false), tty: true}
+    const lines = renderPairs(jobDetailPairs(jobView(job, now), context, environmentText(job)), {tty: true})
+    expect(lines.slice(8, 11)).toEqual([
+      'Resources:    0.5 vCPU, 2048 MiB',
+      'Environment:  MODE=fast',
+      '              DB_PASSWORD=****',
+    ])
+    expect(lines[11]).toBe('              AWS_SESSION_TOKEN=****')
+    expect(lines.join('\n')).not.toMatch(/hunter2|IQoJ/)
+    expect(JSON.stringify(jobView(job, now))).not.toMatch(/hunter2|IQoJ|MODE/)
   })
 })

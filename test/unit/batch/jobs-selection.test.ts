@@ -41,6 +41,11 @@ describe('parseSelection', () => {
       {args: [], queue: 'q', since: 'soon'},
       '--since: "soon" is not allowed; use a duration such as 2h or an ISO date such as 2024-05-01T10:00Z',
     ],
+    [{args: [], queue: 'a;b'}, '--queue: "a;b" is not allowed; use a job queue name or ARN'],
+    [
+      {args: [], defaultQueue: 'my queue', defaultQueueSource: 'METAFLOW_BATCH_JOB_QUEUE'},
+      'METAFLOW_BATCH_JOB_QUEUE: "my queue" is not allowed; use a job queue name or ARN',
+    ],
     [
       {args: [], queue: 'q', state: ['done']},
       '--state: "done" is not allowed; use one of SUBMITTED, PENDING, RUNNABLE, STARTING, RUNNING, SUCCEEDED, FAILED or all',

@@ -345,12 +345,25 @@ const ROWS: Row[] = [
   {flags: {arraySize: '10'}, row: '--array-size', submit: {...SUBMIT, arrayProperties: {size: 10}}},
   {
     flags: {arraySize: '2'},
-    opts: {dependsOn: {origin: {kind: 'flag', label: '--depends-on'}, value: ['job-a', 'job-b:N_TO_N', 'c:3']}},
+    opts: {
+      dependsOn: {
+        origin: {kind: 'flag', label: '--depends-on'},
+        value: [
+          '6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f',
+          '7c3c4b6f-1e2d-4a68-8a1f-2b3c4d5e6f70:N_TO_N',
+          '8d4d5c70-2f3e-4b79-9b20-3c4d5e6f7081:3',
+        ],
+      },
+    },
     row: '--depends-on',
     submit: {
       ...SUBMIT,
       arrayProperties: {size: 2},
-      dependsOn: [{jobId: 'job-a'}, {jobId: 'job-b', type: 'N_TO_N'}, {jobId: 'c:3'}],
+      dependsOn: [
+        {jobId: '6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f'},
+        {jobId: '7c3c4b6f-1e2d-4a68-8a1f-2b3c4d5e6f70', type: 'N_TO_N'},
+        {jobId: '8d4d5c70-2f3e-4b79-9b20-3c4d5e6f7081:3'},
+      ],
     },
   },
   {

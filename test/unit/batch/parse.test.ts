@@ -134,17 +134,23 @@ describe('volumes', () => {
 })
 
 describe('dependencies', () => {
+  const ID = '6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f'
+
   test.each([
-    ['abc-123', {jobId: 'abc-123'}],
-    ['abc:N_TO_N', {jobId: 'abc', type: 'N_TO_N'}],
-    ['abc:sequential', {jobId: 'abc', type: 'SEQUENTIAL'}],
-    ['abc:3', {jobId: 'abc:3'}],
-    ['abc:3:N_TO_N', {jobId: 'abc:3', type: 'N_TO_N'}],
+    [ID, {jobId: ID}],
+    [`${ID}:N_TO_N`, {jobId: ID, type: 'N_TO_N'}],
+    [`${ID}:sequential`, {jobId: ID, type: 'SEQUENTIAL'}],
+    [`${ID}:3`, {jobId: `${ID}:3`}],
+    [`${ID}:3:N_TO_N`, {jobId: `${ID}:3`, type: 'N_TO_N'}],
+    [`arn:aws:batch:us-east-1:123456789012:job/${ID.toUpperCase()}`, {jobId: ID}],
   ])('%s', (raw, dependency) => {
     expect(parseDependency(raw)).toEqual(dependency)
   })
 
-  test.each(['', ':N_TO_N', 'a b', '-x'])('%j is rejected', (raw) => {
-    expect(parseDependency(raw)).toBeUndefined()
-  })
+  test.each(['', ':N_TO_N', 'a b', '-x', 'abc', 'abc:N_TO_N', `${ID}:x`, `${ID} ; rm -rf /`])(
+    '%j is rejected',
+    (raw) => {
+      expect(parseDependency(raw)).toBeUndefined()
+    },
+  )
 })

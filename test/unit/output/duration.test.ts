@@ -43,13 +43,16 @@ test.each([
   expect(parseDuration(text, '--wait-timeout')).toBe(ms)
 })
 
-test.each(['', 'soon', '2x', 'h', '-5m', '1h 30m'])('parseDuration rejects %j naming the flag', (text) => {
-  expect(() => parseDuration(text, '--wait-timeout')).toThrow(
-    new InputError(
-      `--wait-timeout: ${JSON.stringify(text)} is not allowed; use a duration such as 90s, 15m, 2h, 1h30m or 1d`,
-    ),
-  )
-})
+test.each(['', 'soon', '2x', 'h', '-5m', '1h 30m', 'NaN', '1e3', '99999999999999d', '9'.repeat(400)])(
+  'parseDuration rejects %j naming the flag',
+  (text) => {
+    expect(() => parseDuration(text, '--wait-timeout')).toThrow(
+      new InputError(
+        `--wait-timeout: ${JSON.stringify(text)} is not allowed; use a duration such as 90s, 15m, 2h, 1h30m or 1d`,
+      ),
+    )
+  },
+)
 
 describe('parseSince', () => {
   test('a duration counts back from now', () => {
