@@ -20,9 +20,19 @@ export class ApiError extends Error {
 /** One operation: the validated request body in, the response body out. */
 export type OperationHandler = (input: Record<string, unknown>) => Promise<unknown> | unknown
 
+/** A response body already written as JSON text, sent as is (see EmulatedService.serialized). */
+export class JsonBody {
+  constructor(readonly bytes: Buffer) {}
+}
+
 export interface EmulatedService {
   /** Operations by their model name (SubmitJob, GetLogEvents, ...). */
   operations: Record<string, OperationHandler>
+  /**
+   * Optional faster twins of some operations for the HTTP front end: the same answer, written straight as JSON
+   * bytes (GetLogEvents copies its events from the stream file without parsing and re-encoding each one).
+   */
+  serialized?: Record<string, (input: Record<string, unknown>) => JsonBody>
   /** Load persisted state; called once before the server listens. */
   start?(): Promise<void> | void
   /** Flush state and stop background work (running jobs are left to the caller). */

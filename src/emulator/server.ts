@@ -7,7 +7,7 @@ import type {AddressInfo, Socket} from 'node:net'
  */
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 
-import {ApiError, type EmulatedService} from './contract'
+import {ApiError, type EmulatedService, type OperationHandler} from './contract'
 import {Faults} from './faults'
 import {authError} from './http/auth'
 import {readBody} from './http/body'
@@ -211,7 +211,7 @@ class RequestHandler {
       if (invalid) return invalid
     }
 
-    const handler = this.services[service]?.operations[operation]
+    const handler = this.handler(service, operation)
     if (!handler) {
       const code = service === 'batch' ? 'ClientException' : 'UnknownOperationException'
       return new ApiError(code, `The mfbatch emulator does not implement ${operation}`)
@@ -224,6 +224,12 @@ class RequestHandler {
       this.log(`emulator: ${service}:${operation} failed: ${(error as Error).stack ?? String(error)}`)
       return new ApiError(SERVER_ERRORS[service], `Internal error in ${operation}`, 500)
     }
+  }
+
+  /** The operation's handler; its serialized twin when the service has one (same answer, already JSON). */
+  private handler(service: ServiceName, operation: string): OperationHandler | undefined {
+    const found = this.services[service]
+    return found?.serialized?.[operation] ?? found?.operations[operation]
   }
 }
 

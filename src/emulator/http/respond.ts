@@ -9,6 +9,8 @@ import {randomUUID} from 'node:crypto'
 
 import type {ServiceName} from '../validation/model'
 
+import {JsonBody} from '../contract'
+
 export const CONTENT_TYPES: Record<ServiceName, string> = {
   batch: 'application/json',
   logs: 'application/x-amz-json-1.1',
@@ -22,7 +24,7 @@ export interface Answer {
 }
 
 export function sendJson(res: ServerResponse, {body, contentType, headers, status}: Answer): void {
-  const data = Buffer.from(JSON.stringify(body ?? {}))
+  const data = body instanceof JsonBody ? body.bytes : Buffer.from(JSON.stringify(body ?? {}))
   if (res.headersSent || res.destroyed) return
   res.writeHead(status, {
     'content-length': data.length,

@@ -1,8 +1,9 @@
 /**
  * One log stream's events on disk: an append-only file of `[timestamp,ingestionTime,"message"]` lines, and in memory
- * only an index (where each line starts, and each event's timestamp: 16 bytes an event). Pages are read back from
- * the file by byte range, so a stream of a million lines costs 16 MB of memory, not its text, and an append never
- * rewrites what is already there.
+ * only an index (where each line starts, each event's timestamp and the length of its line's numbers: 17 bytes an
+ * event). Pages are read back from the file by byte range, so a stream of a million lines costs 17 MB of memory, not
+ * its text, and an append never rewrites what is already there. The message is stored as JSON, so a page can also be
+ * answered by copying bytes (eventsJson) instead of parsing and re-encoding each event.
  */
 import {closeSync, openSync, readSync, truncateSync} from 'node:fs'
 
@@ -18,12 +19,19 @@ export interface StoredEvent {
 /** What paging needs to know about a stream without reading its messages. */
 export interface EventIndex {
   readonly count: number
-  /** Bytes the event takes on disk (its line): an upper bound of what AWS counts against a page's 1 MB. */
+  /** What AWS counts against a page's 1 MB: the message's UTF-8 bytes plus 26 (JSON escapes may add a little). */
   size(position: number): number
   /** True while every event is at or after the one before it, so time bounds can be found by binary search. */
   readonly sorted: boolean
   timestamp(position: number): number
 }
+
+/** AWS counts each event as its message's UTF-8 bytes plus 26 against the 1 MB of a page (and of PutLogEvents). */
+export const EVENT_OVERHEAD_BYTES = 26
+const EMPTY_ARRAY = Buffer.from('[]')
+const INGESTION = Buffer.from('{"ingestionTime":')
+const MESSAGE = Buffer.from(',"message":')
+const TIMESTAMP = Buffer.from(',"timestamp":')
 
 export class StreamFile implements EventIndex {
   firstTimestamp: number | undefined
@@ -33,6 +41,8 @@ export class StreamFile implements EventIndex {
   private readonly journal: Journal
   private loaded = false
   private offsets = new Float64Array(1024)
+  /** Bytes of each line's `[timestamp,ingestionTime,` head. */
+  private prefixes = new Uint8Array(1024)
   private timestamps = new Float64Array(1024)
   private total = 0
 
@@ -57,8 +67,9 @@ export class StreamFile implements EventIndex {
     const lines = events.map((e) => JSON.stringify([e.timestamp, e.ingestionTime, e.message]))
     let offset = this.journal.appendRaw(Buffer.from(`${lines.join('\n')}\n`))
     for (const [i, event] of events.entries()) {
-      this.push(offset, event.timestamp, event.ingestionTime)
-      offset += Buffer.byteLength(lines[i]) + 1
+      const line = lines[i]
+      this.push(offset, event.timestamp, event.ingestionTime, line.indexOf(',', line.indexOf(',') + 1) + 1)
+      offset += Buffer.byteLength(line) + 1
     }
 
     this.offsets[this.total] = offset
@@ -68,6 +79,41 @@ export class StreamFile implements EventIndex {
   /** Closes the append handle (flushing it); the next append reopens it. */
   close(): void {
     this.journal.close()
+  }
+
+  /**
+   * The same events as `read`, as the JSON text of an array of `{"ingestionTime","message","timestamp"}` objects
+   * between `before` and `after`, made by copying each line's numbers and message bytes: no parse, no encode.
+   */
+  eventsJson(positions: readonly number[], before: string, after: string): Buffer {
+    const head = Buffer.from(before)
+    const tail = Buffer.from(after)
+    if (positions.length === 0) return Buffer.concat([head, EMPTY_ARRAY, tail])
+    const {buffer, start} = this.span(positions)
+    // A line `[T,I,M]\n` (length T+I+M+5) becomes `{"ingestionTime":I,"message":M,"timestamp":T}` (T+I+M+42).
+    let length = head.length + tail.length + 2 + positions.length - 1
+    for (const p of positions) length += this.offsets[p + 1] - this.offsets[p] + 37
+    const out = Buffer.allocUnsafe(length)
+    let at = head.copy(out, 0)
+    out[at++] = 0x5b // [
+    for (const [i, p] of positions.entries()) {
+      if (i > 0) out[at++] = 0x2c // ,
+      const lineStart = this.offsets[p] - start
+      const lineEnd = this.offsets[p + 1] - start - 1 // the newline
+      const messageStart = lineStart + this.prefixes[p]
+      const comma = buffer.indexOf(0x2c, lineStart)
+      at += INGESTION.copy(out, at)
+      at += buffer.copy(out, at, comma + 1, messageStart - 1)
+      at += MESSAGE.copy(out, at)
+      at += buffer.copy(out, at, messageStart, lineEnd - 1)
+      at += TIMESTAMP.copy(out, at)
+      at += buffer.copy(out, at, lineStart + 1, comma)
+      out[at++] = 0x7d // }
+    }
+
+    out[at++] = 0x5d // ]
+    tail.copy(out, at)
+    return out
   }
 
   flush(): void {
@@ -80,6 +126,59 @@ export class StreamFile implements EventIndex {
    */
   read(positions: readonly number[]): StoredEvent[] {
     if (positions.length === 0) return []
+    const {buffer, start} = this.span(positions)
+    return positions.map((p) => {
+      const [timestamp, ingestionTime, message] = JSON.parse(
+        buffer.toString('utf8', this.offsets[p] - start, this.offsets[p + 1] - start - 1),
+      ) as [number, number, string]
+      return {ingestionTime, message, timestamp}
+    })
+  }
+
+  size(position: number): number {
+    // The line less its head, the message's two quotes, `]` and the newline is the message as JSON.
+    return this.offsets[position + 1] - this.offsets[position] - this.prefixes[position] - 4 + EVENT_OVERHEAD_BYTES
+  }
+
+  timestamp(position: number): number {
+    return this.timestamps[position]
+  }
+
+  /**
+   * Builds the index from the file once, on first use. A torn last line (a crash in the middle of an append) is cut
+   * off. The file is not kept open: a group of thousands of streams read by FilterLogEvents must not hold thousands
+   * of descriptors; appends open it through the journal, whose handles the catalog keeps bounded.
+   */
+  private load(): void {
+    if (this.loaded) return
+    this.loaded = true
+    const {completeBytes, tornBytes} = scanLines(this.path, (buffer, start, end, offset) => {
+      const [timestamp, ingestionTime, prefix] = leadingNumbers(buffer, start, end)
+      this.push(offset, timestamp, ingestionTime, prefix)
+    })
+    if (tornBytes > 0) truncateSync(this.path, completeBytes)
+    this.offsets[this.total] = completeBytes
+  }
+
+  private push(offset: number, timestamp: number, ingestionTime: number, prefix: number): void {
+    if (this.total + 1 >= this.offsets.length) {
+      this.offsets = grow(this.offsets)
+      this.prefixes = grow(this.prefixes)
+      this.timestamps = grow(this.timestamps)
+    }
+
+    if (this.total > 0 && timestamp < this.timestamps[this.total - 1]) this.sorted = false
+    this.offsets[this.total] = offset
+    this.prefixes[this.total] = prefix
+    this.timestamps[this.total] = timestamp
+    this.total++
+    this.firstTimestamp = Math.min(this.firstTimestamp ?? timestamp, timestamp)
+    this.lastTimestamp = Math.max(this.lastTimestamp ?? timestamp, timestamp)
+    this.lastIngestionTime = Math.max(this.lastIngestionTime ?? ingestionTime, ingestionTime)
+  }
+
+  /** The bytes from the first position's line to the end of the last one's, with one read. */
+  private span(positions: readonly number[]): {buffer: Buffer; start: number} {
     this.load()
     const start = this.offsets[positions[0]]
     const end = this.offsets[positions.at(-1)! + 1]
@@ -96,60 +195,20 @@ export class StreamFile implements EventIndex {
       closeSync(fd)
     }
 
-    return positions.map((p) => {
-      const [timestamp, ingestionTime, message] = JSON.parse(
-        buffer.toString('utf8', this.offsets[p] - start, this.offsets[p + 1] - start - 1),
-      ) as [number, number, string]
-      return {ingestionTime, message, timestamp}
-    })
-  }
-
-  size(position: number): number {
-    return this.offsets[position + 1] - this.offsets[position]
-  }
-
-  timestamp(position: number): number {
-    return this.timestamps[position]
-  }
-
-  /**
-   * Builds the index from the file once, on first use. A torn last line (a crash in the middle of an append) is cut
-   * off. The file is not kept open: a group of thousands of streams read by FilterLogEvents must not hold thousands
-   * of descriptors; appends open it through the journal, whose handles the catalog keeps bounded.
-   */
-  private load(): void {
-    if (this.loaded) return
-    this.loaded = true
-    const {completeBytes, tornBytes} = scanLines(this.path, (buffer, start, end, offset) => {
-      const [timestamp, ingestionTime] = leadingNumbers(buffer, start, end)
-      this.push(offset, timestamp, ingestionTime)
-    })
-    if (tornBytes > 0) truncateSync(this.path, completeBytes)
-    this.offsets[this.total] = completeBytes
-  }
-
-  private push(offset: number, timestamp: number, ingestionTime: number): void {
-    if (this.total + 1 >= this.offsets.length) {
-      this.offsets = grow(this.offsets)
-      this.timestamps = grow(this.timestamps)
-    }
-
-    if (this.total > 0 && timestamp < this.timestamps[this.total - 1]) this.sorted = false
-    this.offsets[this.total] = offset
-    this.timestamps[this.total] = timestamp
-    this.total++
-    this.firstTimestamp = Math.min(this.firstTimestamp ?? timestamp, timestamp)
-    this.lastTimestamp = Math.max(this.lastTimestamp ?? timestamp, timestamp)
-    this.lastIngestionTime = Math.max(this.lastIngestionTime ?? ingestionTime, ingestionTime)
+    return {buffer, start}
   }
 }
 
-/** The two numbers at the start of `[123,456,"..."]`, read from bytes without parsing the message. */
-function leadingNumbers(buffer: Buffer, start: number, end: number): [number, number] {
+/**
+ * The two numbers at the start of `[123,456,"..."]`, read from bytes without parsing the message, and the length of
+ * that head (`[123,456,`).
+ */
+function leadingNumbers(buffer: Buffer, start: number, end: number): [number, number, number] {
   const numbers: number[] = []
   let value = 0
   let negative = false
-  for (let i = start + 1; i < end && numbers.length < 2; i++) {
+  let i = start + 1
+  for (; i < end && numbers.length < 2; i++) {
     const c = buffer[i]
     if (c >= 0x30 && c <= 0x39) value = value * 10 + (c - 0x30)
     else if (c === 0x2d) negative = true
@@ -160,11 +219,11 @@ function leadingNumbers(buffer: Buffer, start: number, end: number): [number, nu
     }
   }
 
-  return [numbers[0] ?? 0, numbers[1] ?? 0]
+  return [numbers[0] ?? 0, numbers[1] ?? 0, i - start]
 }
 
-function grow(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
-  const bigger = new Float64Array(array.length * 2)
+function grow<T extends Float64Array<ArrayBuffer> | Uint8Array<ArrayBuffer>>(array: T): T {
+  const bigger = new (array.constructor as new (length: number) => T)(array.length * 2)
   bigger.set(array)
   return bigger
 }
