@@ -16,9 +16,13 @@ import {attemptStreams, chooseStream, logGroupOf} from './log-source'
 import {type Clock, systemClock} from './pacing'
 import {isFinished} from './watch'
 
-/** While lines flow, look again soon; when idle, back off to one call a second (GetLogEvents is rate limited). */
+/**
+ * While lines flow, look again soon; when idle, back off to a read every 2 s and a DescribeJobs every 4 s, so a
+ * silent job costs 0.75 calls a second in all (GetLogEvents and DescribeJobs are rate limited per account).
+ */
 export const FAST_POLL_MS = 250
-export const IDLE_POLL_MS = 1000
+export const IDLE_POLL_MS = 2000
+export const IDLE_DESCRIBE_MS = 4000
 
 export interface LogsRequest {
   /** 1-based; the latest when undefined. While following the latest, a retry moves on to the next attempt. */
@@ -73,10 +77,11 @@ async function followLogs(request: LogsRequest, context: LogsContext, sink: LogS
   const {clock = systemClock, deadline, signal, watcher} = context
   const follower = new AttemptFollower(request, (job, stream) => newReader(job, stream, request, context))
   let idle = FAST_POLL_MS
+  let describedAt = Number.NEGATIVE_INFINITY
   for (;;) {
     if (signal?.aborted) return watcher.outcome('aborted')
     // eslint-disable-next-line no-await-in-loop -- one loop: describe when due, read, sleep
-    await watcher.pollIfDue()
+    describedAt = await describeWhenDue(watcher, clock, idle, describedAt)
     const job = watcher.job(request.jobId) && describedJob(watcher, request)
     let moved = 0
     if (job) {
@@ -101,6 +106,18 @@ async function followLogs(request: LogsRequest, context: LogsContext, sink: LogS
     // eslint-disable-next-line no-await-in-loop
     await clock.sleep(deadline === undefined ? idle : Math.min(idle, deadline - now), signal)
   }
+}
+
+/**
+ * DescribeJobs when the watcher is due (at most once a second) and, once the stream has gone quiet, at most every
+ * IDLE_DESCRIBE_MS: a silent job's end is then noticed within 4 s. Returns when the job was last described.
+ */
+async function describeWhenDue(watcher: JobWatcher, clock: Clock, idle: number, describedAt: number): Promise<number> {
+  const every = idle >= IDLE_POLL_MS ? IDLE_DESCRIBE_MS : 0
+  if (watcher.dueIn > 0 || clock.now() - describedAt < every) return describedAt
+  const now = clock.now()
+  await watcher.poll()
+  return now
 }
 
 /** With `--attempt N`, following ends when attempt N has ended (it is then in `attempts[]`), not the job. */

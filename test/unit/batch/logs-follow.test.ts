@@ -68,39 +68,43 @@ describe('following a job', () => {
     expect(s.statuses).toEqual(['RUNNABLE', 'RUNNING', 'FAILED'])
     // One DescribeJobs a second at most, over about 9 s.
     expect(s.describes()).toBeLessThanOrEqual(11)
-    // Idle, the tailer backs off to one call a second; never sleeps less than the fast interval.
-    expect(Math.max(...s.clock.sleeps)).toBeLessThanOrEqual(1000)
+    // Idle, the tailer backs off to a read every 2 s; never sleeps less than the fast interval.
+    expect(Math.max(...s.clock.sleeps)).toBeLessThanOrEqual(2000)
     expect(Math.min(...s.clock.sleeps)).toBeGreaterThanOrEqual(250)
   })
 
-  test('idle polling costs about one GetLogEvents a second', async () => {
+  test('idle polling costs under one call a second in all: a read every 2 s, DescribeJobs every 4 s', async () => {
     const s = scenario((ms) => (ms < 60_000 ? withAttempts('RUNNING', ['s1']) : withAttempts('SUCCEEDED', ['s1'])))
     s.logs.append(G, 's1', ['hello'])
     const outcome = await s.run()
     expect(outcome.exitCode).toBe(0)
     expect(s.text()).toEqual(['hello'])
-    // 60 s idle: about 60 reads, plus the first page and the final drain.
-    expect(s.logs.calls.length).toBeGreaterThanOrEqual(55)
-    expect(s.logs.calls.length).toBeLessThanOrEqual(66)
+    // 60 s idle: about 30 reads and 15 descriptions, plus the ramp from 250 ms, the first page and the final drain.
+    expect(s.logs.calls.length).toBeGreaterThanOrEqual(28)
+    expect(s.logs.calls.length).toBeLessThanOrEqual(36)
+    expect(s.describes()).toBeGreaterThanOrEqual(14)
+    expect(s.describes()).toBeLessThanOrEqual(20)
+    expect(s.logs.calls.length + s.describes()).toBeLessThanOrEqual(55)
   })
 
   test('on a retry, finishes the first attempt stream and moves on to the next', async () => {
     let sent = 0
     const s = scenario(
       (ms) =>
+        // Between attempts the job is RUNNABLE for 5 s: longer than a quiet follower's DescribeJobs interval (4 s).
         ms < 2000
           ? withAttempts('RUNNING', ['a1'])
-          : ms < 4000
+          : ms < 7000
             ? withAttempts('RUNNABLE', ['a1'])
-            : ms < 6000
+            : ms < 9000
               ? withAttempts('RUNNING', ['a1', 'a2'])
               : withAttempts('SUCCEEDED', ['a1', 'a2']),
       (ms, logs) => {
         const due = [
           [0, 'a1', 'one'],
           // Attempt 1's last line lands only when attempt 2 has already started: it must still be read, first.
-          [4000, 'a1', 'two (written late)'],
-          [4000, 'a2', 'three'],
+          [7000, 'a1', 'two (written late)'],
+          [7000, 'a2', 'three'],
         ] as const
         for (const [at, stream, line] of due.slice(sent)) {
           if (ms < at) break
