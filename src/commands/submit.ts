@@ -5,6 +5,12 @@ import type {ResolvedSettings} from '../config/types'
 import {BaseCommand} from '../base-command'
 import {planDryRun} from '../batch/dry-run'
 import {type BatchRequests} from '../batch/requests'
+import {type PreparedSubmit, prepareSubmit, submitPrepared} from '../batch/submit-service'
+import {RUNNABLE_AFTER_ENV} from '../batch/watcher'
+import {settingsFromFlags} from '../config/catalog'
+import {resolveFromEnvironment} from '../config/load'
+import {connect, connectSettings} from '../connect'
+import {exitCodeHelp} from '../exit-codes'
 import {
   commandAfterDashDash,
   environmentHelp,
@@ -12,13 +18,7 @@ import {
   submitInputs,
   WAITING_FLAGS,
   waitsFor,
-} from '../batch/submit-flags'
-import {type PreparedSubmit, prepareSubmit, submitPrepared} from '../batch/submit-service'
-import {RUNNABLE_AFTER_ENV} from '../batch/watcher'
-import {settingsFromFlags} from '../config/catalog'
-import {resolveFromEnvironment} from '../config/load'
-import {connect, connectSettings} from '../connect'
-import {exitCodeHelp} from '../exit-codes'
+} from '../flags/submit'
 import {parseDuration} from '../output/duration'
 import {jsonDocument} from '../output/json'
 import {guardBrokenPipe} from '../output/pipe'

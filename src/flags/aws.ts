@@ -5,9 +5,9 @@
  */
 import {Flags} from '@oclif/core'
 
-import type {SettingName} from './types'
+import type {SettingName} from '../config/types'
 
-import {catalogEntry, envHelp} from './catalog'
+import {catalogEntry, envHelp} from '../config/catalog'
 
 function summary(name: SettingName): string {
   return `${catalogEntry(name).description.replace(/\.$/, '')} (${envHelp(name)}).`

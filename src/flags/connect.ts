@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 /**
  * The connection flags every command that reaches AWS shares, next to the AWS flags (`--region`, `--profile`,
- * `--endpoint-url`) of src/config/aws-flags.ts.
+ * `--endpoint-url`) of src/flags/aws.ts.
  */
 export const connectFlags = {
   local: Flags.boolean({

@@ -1,6 +1,6 @@
-import {commandAfterDashDash, submitFlags, submitInputs} from '../../../src/batch/submit-flags'
 import {CATALOG} from '../../../src/config/catalog'
-import {errorOf} from './support'
+import {commandAfterDashDash, submitFlags, submitInputs} from '../../../src/flags/submit'
+import {errorOf} from '../batch/support'
 
 describe('submit flags', () => {
   test('every setting with a flag in the catalog is a submit flag, plus submit’s own', () => {

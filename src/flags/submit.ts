@@ -6,13 +6,13 @@
  */
 import {Flags} from '@oclif/core'
 
+import type {SubmitInputs} from '../batch/dry-run'
 import type {SettingName, Sourced} from '../config/types'
-import type {SubmitInputs} from './dry-run'
 
-import {awsFlags} from '../config/aws-flags'
 import {CATALOG, catalogEntry, envHelp} from '../config/catalog'
-import {connectFlags} from '../connect-flags'
 import {InputError} from '../errors'
+import {awsFlags} from './aws'
+import {connectFlags} from './connect'
 
 /** "Description (default: X; env: A, B)." from the catalog, plus an optional note. */
 function help(name: SettingName, note?: string): string {
