@@ -16,8 +16,11 @@ import {backoffDelay, type Clock, errorName, isTransient, systemClock} from './p
 import {isFinished} from './watch'
 
 export const DEFAULT_REASON = 'Terminated by mfbatch'
-/** Calls per second; AWS Batch's control-plane quotas allow this much from one client without throttling. */
-export const DEFAULT_TERMINATE_RATE = 10
+/**
+ * Calls per second: half of the 50 a second AWS Batch allows an account across all its API calls, leaving the rest
+ * to whatever else the account runs. A lower limit (throttling) slows the bucket down by itself.
+ */
+export const DEFAULT_TERMINATE_RATE = 25
 const IN_FLIGHT = 8
 /** Throttled calls are tried again this many times (after the SDK's own retries) before the id counts as failed. */
 const THROTTLE_RETRIES = 5
