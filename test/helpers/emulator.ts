@@ -15,6 +15,8 @@ export const RUN = join(ROOT, 'bin', 'run.js')
 export interface StartOptions {
   /** Extra flags for `mfbatch emulator` (`--throttle-rps`, `--fault-5xx`, `--seed`, `--vcpus`, ...). */
   args?: string[]
+  /** A fixed port (to restart an emulator where its clients expect it); a free one by default. */
+  port?: number
   /** Reuse a state dir (to test persistence across a restart); a new temporary one by default. */
   stateDir?: string
   /** How long to wait for the listening line (default 20 s). */
@@ -24,6 +26,10 @@ export interface StartOptions {
 export interface TestEmulator {
   /** What to spawn mfbatch (or an SDK client) with to use this emulator and nothing else. */
   env: Record<string, string>
+  /** Faults injected since start or the last reset. */
+  faults(): Promise<FaultCounts>
+  /** SIGKILL, as a crash or `kill -9` would: no flush, no clean stop. Resolves once the process is gone. */
+  kill(): Promise<void>
   port: number
   resetStats(): Promise<void>
   stateDir: string
@@ -36,6 +42,12 @@ export interface TestEmulator {
   url: string
 }
 
+export interface FaultCounts {
+  dropped: number
+  fault5xx: number
+  throttled: number
+}
+
 const LISTENING = /^mfbatch emulator listening on (http:\/\/127\.0\.0\.1:(\d+)) \(state: (.+)\)$/m
 
 /** Starts `node bin/run.js emulator --port 0 --state-dir <dir>` and waits for its listening line. */
@@ -43,7 +55,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<TestEmu
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'mfbatch-emu-'))
   const child = spawn(
     process.execPath,
-    [RUN, 'emulator', '--port', '0', '--state-dir', stateDir, ...(options.args ?? [])],
+    [RUN, 'emulator', '--port', String(options.port ?? 0), '--state-dir', stateDir, ...(options.args ?? [])],
     {
       cwd: ROOT,
       env: cleanEnv(),
@@ -90,6 +102,13 @@ export async function startEmulator(options: StartOptions = {}): Promise<TestEmu
       AWS_ENDPOINT_URL: url,
       AWS_REGION: 'us-east-1',
       AWS_SECRET_ACCESS_KEY: 'emulator',
+    },
+    async faults() {
+      return ((await httpJson('GET', `${url}/__emulator/stats`)) as {faults: FaultCounts}).faults
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exited
     },
     port: Number(port),
     async resetStats() {
