@@ -1,6 +1,6 @@
 /**
- * `mfbatch submit` without --dry-run: settings -> checked job spec -> queue and platform from AWS -> the two
- * requests -> one job (submit-once.ts). Input is checked in two steps so that bad input costs no API call:
+ * `mfbatch submit` without --dry-run: settings -> checked job spec -> queue and platform from AWS (or from the
+ * cache of submit-cache.ts) -> the two requests -> one job (submit-once.ts). Input is checked in two steps so that bad input costs no API call:
  * `prepareSubmit` (pure) rejects what is wrong on every platform; once the queue has told which platform it is,
  * the spec is built for that platform, which catches the rest (an EC2-only flag on a Fargate queue).
  */
@@ -13,9 +13,10 @@ import type {WatchOutcome} from './watch'
 import {buildJobSpec, type JobSpec, parsePlatformChoice, type Platform, type PlatformChoice} from './job-spec'
 import {explainAwsError} from './jobs-errors'
 import {type LogsOutcome, readJobLogs} from './logs'
-import {chooseQueue} from './platform'
+import {chooseQueue, platformOfEnvironment} from './platform'
 import {buildRequests} from './requests'
-import {submitJob, type SubmitOptions, type SubmittedJob} from './submit-once'
+import {isRejection, type SubmitCache} from './submit-cache'
+import {submitJob, submitOnce, type SubmitOptions, type SubmitRequests, type SubmittedJob} from './submit-once'
 import {createWatcher, type WatcherHooks} from './watcher'
 
 export interface PreparedSubmit {
@@ -67,16 +68,115 @@ export interface Submission extends SubmittedJob {
   warnings: string[]
 }
 
+export interface SubmitPreparedOptions extends SubmitOptions {
+  /** Queue platforms and definition ARNs remembered between runs (submit-cache.ts); none unless given. */
+  cache?: SubmitCache
+}
+
+/**
+ * Submits to the queue the settings name, or the default one. With a cache that knows the queue (and the
+ * definition), that is one call, SubmitJob; if AWS rejects it, the cached entries are dropped and the submit takes
+ * the long way once: the queue described, the definition looked up or registered, then SubmitJob.
+ */
 export async function submitPrepared(
   batch: BatchApi,
   prepared: PreparedSubmit,
-  options: SubmitOptions = {},
+  options: SubmitPreparedOptions = {},
+): Promise<Submission> {
+  const {cache, ...submitOptions} = options
+  const quick = cache ? await submitFromCache(batch, prepared, cache, submitOptions) : undefined
+  return quick ?? submitLongWay(batch, prepared, submitOptions, cache)
+}
+
+async function submitLongWay(
+  batch: BatchApi,
+  prepared: PreparedSubmit,
+  options: SubmitOptions,
+  cache: SubmitCache | undefined,
 ): Promise<Submission> {
   const {choice, command, inputs, settings} = prepared
   const queue = await chooseQueue(batch, prepared.queue, choice)
   const spec = prepared.spec ?? buildJobSpec(settings, command, {...inputs, platform: queue.platform})
-  const job = await submitJob(batch, buildRequests(spec, queue.queue), options)
+  const requests = buildRequests(spec, queue.queue)
+  const job = await submitJob(batch, requests, options)
+  // The queue's own platform (not a --platform given for this submit), when it has a compute environment.
+  const first = queue.info.computeEnvironments[0]
+  cache?.remember({
+    definition: {arn: job.jobDefinition, name: requests.registerJobDefinition.jobDefinitionName!},
+    queue:
+      prepared.queue === undefined || !first
+        ? undefined
+        : {asked: prepared.queue, platform: platformOfEnvironment(first), queue: queue.queue},
+  })
   return {...job, defaultedQueue: queue.defaulted, platform: queue.platform, warnings: spec.warnings}
+}
+
+/**
+ * The short way, when the cache knows the queue: no DescribeJobQueues or DescribeComputeEnvironments, and no
+ * DescribeJobDefinitions either when it knows the definition. Undefined sends the caller the long way: the queue is
+ * not known, or AWS rejected what the cache said (and the entries used are gone).
+ */
+async function submitFromCache(
+  batch: BatchApi,
+  prepared: PreparedSubmit,
+  cache: SubmitCache,
+  options: SubmitOptions,
+): Promise<Submission | undefined> {
+  const {choice, command, inputs, settings} = prepared
+  const hit = prepared.queue === undefined ? undefined : cache.queue(prepared.queue)
+  if (!hit) return undefined
+  const platform = choice === 'auto' ? hit.platform : (choice.toUpperCase() as Platform)
+  let spec: JobSpec
+  try {
+    spec = prepared.spec ?? buildJobSpec(settings, command, {...inputs, platform})
+  } catch {
+    // Not valid on the platform the cache says: maybe the queue changed. The long way says for sure.
+    return undefined
+  }
+
+  const requests = buildRequests(spec, hit.queue)
+  const name = requests.registerJobDefinition.jobDefinitionName!
+  const arn = cache.definition(name)
+  const watched = watchSubmitJob(batch)
+  try {
+    const job = arn
+      ? await submitWithDefinition(watched.batch, requests, arn, options)
+      : await submitJob(watched.batch, requests, options)
+    if (!arn) cache.remember({definition: {arn: job.jobDefinition, name}})
+    return {...job, defaultedQueue: false, platform, warnings: spec.warnings}
+  } catch (error) {
+    if (!isRejection(watched.submitError())) throw error
+    cache.forget({definition: name, queue: prepared.queue})
+    return undefined
+  }
+}
+
+/** SubmitJob (exactly once, submit-once.ts) with a definition already known to exist. */
+async function submitWithDefinition(
+  batch: BatchApi,
+  requests: SubmitRequests,
+  arn: string,
+  options: SubmitOptions,
+): Promise<SubmittedJob> {
+  const input = {...requests.submitJob, jobDefinition: arn}
+  const made = await submitOnce(batch, input, options)
+  return {...made, jobDefinition: arn, jobQueue: input.jobQueue!, registered: false}
+}
+
+/** The same BatchApi, keeping the last error SubmitJob answered (its sentence hides the exception's name). */
+function watchSubmitJob(batch: BatchApi): {batch: BatchApi; submitError: () => unknown} {
+  let last: unknown
+  const watched = Object.create(batch) as BatchApi
+  watched.submitJob = async (input) => {
+    try {
+      return await batch.submitJob(input)
+    } catch (error) {
+      last = error
+      throw error
+    }
+  }
+
+  return {batch: watched, submitError: () => last}
 }
 
 export interface WaitRequest {

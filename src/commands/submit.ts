@@ -5,6 +5,7 @@ import type {ResolvedSettings} from '../config/types'
 import {BaseCommand} from '../base-command'
 import {planDryRun} from '../batch/dry-run'
 import {type BatchRequests} from '../batch/requests'
+import {CACHE_DIR_ENV, NO_CACHE_ENV, openSubmitCache} from '../batch/submit-cache'
 import {type PreparedSubmit, prepareSubmit, submitPrepared} from '../batch/submit-service'
 import {RUNNABLE_AFTER_ENV} from '../batch/watcher'
 import {settingsFromFlags} from '../config/catalog'
@@ -34,7 +35,9 @@ files (see "mfbatch config"). Every value is checked before any AWS call.
 
 Like Metaflow, the job definition holds only what a submit cannot override (image, roles, linux parameters, \
 volumes, logging, privileged, secrets, platform) and is named by a hash of its content, so it is registered once \
-and reused; cpu, gpu, memory, the command and the environment travel with each job.
+and reused; cpu, gpu, memory, the command and the environment travel with each job. The queue's platform and the \
+definition's ARN are remembered, so the next submit like it makes one API call (SubmitJob) instead of four; if AWS \
+rejects what was remembered, submit forgets it and asks again.
 
 Where Metaflow differs, mfbatch follows AWS:
   --swappiness 100 is accepted (Metaflow allows only 0..99)
@@ -57,6 +60,8 @@ reset, 5xx) looks for the job it may have made before trying again: one submit m
 ENVIRONMENT
 ${environmentHelp()}
 ${RUNNABLE_AFTER_ENV.padEnd(36)} with --wait, diagnose a job RUNNABLE this long (default 1m)
+${CACHE_DIR_ENV.padEnd(36)} where submit remembers queues and definitions (default ~/.cache/mfbatch)
+${NO_CACHE_ENV.padEnd(36)} 1: remember nothing; describe the queue and the definition every time
 
 ${exitCodeHelp(true)}`
   static override enableJsonFlag = true
@@ -119,7 +124,7 @@ ${exitCodeHelp(true)}`
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
     const clients = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
-    const job = await submitPrepared(clients.batch, prepared)
+    const job = await submitPrepared(clients.batch, prepared, {cache: openSubmitCache(settings, flags.local)})
     const connection = connectionArgs(flags)
     const notes = [
       ...(job.defaultedQueue ? [`no queue set; using ${job.jobQueue}, the first ENABLED and VALID queue`] : []),

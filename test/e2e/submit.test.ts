@@ -125,9 +125,11 @@ describe('submit', () => {
 
   test('the second identical submit registers nothing: the definition is found and reused', async () => {
     const args = ['--quiet', '--image', 'reuse-test', '--', 'echo', 'hi']
-    await submit(args)
+    // Without the submit cache, which would skip the lookup (test/e2e/submit-cache.test.ts).
+    const uncached = {MFBATCH_NO_CACHE: '1'}
+    await submit(args, uncached)
     await emulator.resetStats()
-    const again = await submit(args)
+    const again = await submit(args, uncached)
     expect(again.code).toBe(0)
     const stats = await emulator.stats()
     expect(stats['batch:RegisterJobDefinition'] ?? 0).toBe(0)
