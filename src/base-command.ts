@@ -2,6 +2,7 @@ import {Command, Errors} from '@oclif/core'
 
 import {InputError, RuntimeError} from './errors'
 import {ExitCode} from './exit-codes'
+import {wasInterrupted} from './output/interrupt'
 
 /**
  * The parent of every mfbatch command. It owns one thing: how a failure leaves the process. Every error becomes one
@@ -27,6 +28,17 @@ export abstract class BaseCommand extends Command {
     if (err.message) process.stderr.write(`${this.config.bin}: ${oneLine(err.message)}\n`)
     if (process.env.MFBATCH_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`)
     return this.exit(code)
+  }
+
+  /**
+   * After Ctrl-C, once the command has printed what it had to (the re-attach hint, the last view, the JSON), the
+   * process ends with the code already chosen: a DescribeJobs still retrying under throttling is not waited for.
+   */
+  protected override async finally(err: Error | undefined): Promise<void> {
+    await super.finally(err)
+    if (!wasInterrupted()) return
+    const code = err instanceof Errors.ExitError ? err.oclif.exit : Number(process.exitCode ?? ExitCode.Interrupted)
+    this.exit(code ?? ExitCode.Interrupted)
   }
 
   /**

@@ -14,6 +14,16 @@ export interface Interrupt {
   signal: AbortSignal
 }
 
+let sawInterrupt = false
+
+/**
+ * Whether Ctrl-C has ended a wait in this process. Once the command has said its piece it leaves at once (see
+ * BaseCommand.finally): a call still retrying under throttling must not hold the process for seconds.
+ */
+export function wasInterrupted(): boolean {
+  return sawInterrupt
+}
+
 export function onInterrupt(exit: (code: number) => void = (code) => process.exit(code)): Interrupt {
   const controller = new AbortController()
   let resolve!: (value: 'interrupted') => void
@@ -26,6 +36,7 @@ export function onInterrupt(exit: (code: number) => void = (code) => process.exi
       return
     }
 
+    sawInterrupt = true
     controller.abort()
     resolve('interrupted')
   }

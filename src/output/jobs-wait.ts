@@ -60,7 +60,7 @@ export async function waitForJobs(
   const current = (): JobDetail[] => watcher.ids.flatMap((id) => watcher.job(id) ?? [])
   const interrupt = onInterrupt()
   try {
-    return await followJobs(watcher, {
+    const following = followJobs(watcher, {
       clock,
       deadline: timeoutMs === undefined ? undefined : clock.now() + timeoutMs,
       onRound() {
@@ -69,6 +69,11 @@ export async function waitForJobs(
       },
       signal: interrupt.signal,
     })
+    // Ctrl-C is answered at once, even while a DescribeJobs is being retried; that call's end is of no interest.
+    const first = await Promise.race([following, interrupt.interrupted])
+    if (first !== 'interrupted') return first
+    following.catch(() => {})
+    return watcher.outcome('aborted')
   } finally {
     interrupt.dispose()
     spinner.stop()
