@@ -25,7 +25,8 @@ export abstract class BaseCommand extends Command {
       code = err.oclif.exit === ExitCode.Usage ? usage : err.oclif.exit
     }
 
-    if (err.message) process.stderr.write(`${this.config.bin}: ${oneLine(err.message)}\n`)
+    const message = parseErrorLine(oneLine(err.message ?? ''), this.ctor.flags ?? {}, this.argv)
+    if (message) process.stderr.write(`${this.config.bin}: ${message}\n`)
     if (process.env.MFBATCH_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`)
     return this.exit(code)
   }
@@ -49,6 +50,45 @@ export abstract class BaseCommand extends Command {
   protected waitsOnJob(): boolean {
     return false
   }
+}
+
+interface FlagLike {
+  env?: string
+  max?: number
+  min?: number
+}
+
+/**
+ * oclif's flag errors in mfbatch's own form, naming where the value came from: `Parsing --rate Expected an integer
+ * greater than or equal to 1 but received: 0` becomes `--rate: "0" is not allowed; use a whole number of 1 or
+ * more`, and a value taken from the flag's environment variable names that variable. Other messages pass as they are.
+ */
+export function parseErrorLine(
+  message: string,
+  flags: Readonly<Record<string, FlagLike>>,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const parsing = /^Parsing --([\w-]+) (.*)$/.exec(message)
+  if (!parsing) return message
+  const [, name, rest] = parsing
+  const flag = flags[name] ?? {}
+  const typed = argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`))
+  const source = !typed && flag.env && env[flag.env] !== undefined ? flag.env : `--${name}`
+  // A custom flag's own message already names the flag.
+  if (rest.startsWith(`--${name}:`)) return source === `--${name}` ? rest : rest.replace(`--${name}:`, `${source}:`)
+  const integer = /^Expected an integer(?: (?:greater|less) than or equal to -?\d+)? but received: (.*)$/.exec(rest)
+  if (!integer) return `${source}: ${rest}`
+  const {max, min} = flag
+  const range =
+    min !== undefined && max !== undefined
+      ? ` from ${min} to ${max}`
+      : min === undefined
+        ? max === undefined
+          ? ''
+          : ` of ${max} or less`
+        : ` of ${min} or more`
+  return `${source}: ${JSON.stringify(integer[1])} is not allowed; use a whole number${range}`
 }
 
 /** oclif's parse errors span lines ("...\nSee more help with --help"); a script wants one line to grep. */

@@ -38,7 +38,18 @@ const REGION = /^[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?$/
  * The region and endpoint as the SDK would take them, checked before any client is built: a bad value is bad
  * input naming its source (exit 2), not an SDK error after start-up (exit 1).
  */
-function checkConnection(resolved: Pick<ResolvedSettings, 'endpointUrl' | 'region'>): void {
+function checkConnection(resolved: Pick<ResolvedSettings, 'endpointUrl' | 'profile' | 'region'>): void {
+  // A config file may hold any JSON: a number or an object here would otherwise be dropped without a word.
+  for (const [setting, allowed] of [
+    [resolved.region, 'use an AWS region such as us-east-1'],
+    [resolved.profile, 'use the name of a profile in ~/.aws/config'],
+    [resolved.endpointUrl, 'use an http:// or https:// URL'],
+  ] as const) {
+    const {value} = setting
+    if (value !== undefined && value !== null && typeof value !== 'string')
+      throw invalid(setting.origin.label, value, allowed)
+  }
+
   const region = text(resolved.region.value)
   if (region !== undefined && !REGION.test(region)) {
     throw invalid(resolved.region.origin.label, region, 'use an AWS region such as us-east-1')

@@ -24,5 +24,7 @@ export class RuntimeError extends Error {
 
 /** Builds the standard message: `--cpu: "abc" is not allowed; use a number greater than 0`. */
 export function invalid(source: string, value: unknown, allowed: string): InputError {
-  return new InputError(`${source}: ${JSON.stringify(value)} is not allowed; ${allowed}`)
+  // NaN and Infinity (a YAML `.nan`) would read as `null` in JSON.
+  const shown = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value)
+  return new InputError(`${source}: ${shown} is not allowed; ${allowed}`)
 }

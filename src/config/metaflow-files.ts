@@ -7,7 +7,7 @@ import path from 'node:path'
 
 import type {ConfigFile} from './sources'
 
-import {InputError} from '../errors'
+import {InputError, invalid} from '../errors'
 import {parseJsonText} from './parse'
 import {upward} from './upward'
 
@@ -34,6 +34,11 @@ export async function readMetaflowGlobal(
   const root = path.resolve(cwd, expandHome(env.METAFLOW_HOME || '~/.metaflowconfig', home))
   const profile = env.METAFLOW_PROFILE
   if (!profile) return readJsonFile(path.join(root, 'config.json'))
+  // A name, not a path: `../x` would read a file outside METAFLOW_HOME (path.join resolves the `..` itself).
+  if (/[/\\]|^\.\.?$/.test(profile)) {
+    throw invalid('METAFLOW_PROFILE', profile, 'use a profile name; it names the file config_NAME.json in METAFLOW_HOME')
+  }
+
   const filepath = path.join(root, `config_${profile}.json`)
   const file = await readJsonFile(filepath)
   if (!file) {

@@ -91,7 +91,7 @@ describe('connectSettings', () => {
 
 describe('connectSettings checks the region and the endpoint before any client exists', () => {
   const unset = {origin: {kind: 'default' as const, label: 'default'}, value: undefined}
-  const resolved = (region: unknown, endpoint?: unknown, label = 'AWS_REGION') => ({
+  const resolved = (region?: unknown, endpoint?: unknown, label = 'AWS_REGION') => ({
     endpointUrl:
       endpoint === undefined ? unset : {origin: {kind: 'flag' as const, label: '--endpoint-url'}, value: endpoint},
     profile: unset,
@@ -118,6 +118,13 @@ describe('connectSettings checks the region and the endpoint before any client e
     ],
   ])('%j', (settings, message) => {
     expect(() => connectSettings(settings, {})).toThrow(new InputError(message))
+  })
+
+  test('a config file value of the wrong JSON type is named, not dropped', () => {
+    const fromFile = {origin: {kind: 'project' as const, label: '/p/.mfbatchrc.json (key region)'}, value: {x: 1}}
+    expect(() => connectSettings({...resolved(), region: fromFile}, {})).toThrow(
+      new InputError('/p/.mfbatchrc.json (key region): {"x":1} is not allowed; use an AWS region such as us-east-1'),
+    )
   })
 
   test('good values pass', () => {

@@ -92,6 +92,7 @@ ${exitCodeHelp(false)}`
       throw invalid('--host', flags.host, 'use a loopback address, or add --allow-remote (the emulator runs commands)')
     }
 
+    if (flags['state-dir']?.trim() === '') throw invalid('--state-dir', flags['state-dir'], 'use a directory path')
     const stateDir = flags['state-dir'] ?? defaultStateDir()
     const emulator = await createEmulator({
       allowRemote: flags['allow-remote'],

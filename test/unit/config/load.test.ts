@@ -97,6 +97,15 @@ describe('Metaflow global config', () => {
     ])
   })
 
+  test.each(['../prod', 'a/b', '..'])('METAFLOW_PROFILE %j is a path, not a name: an InputError', async (profile) => {
+    const {cwd, home} = layeredTree()
+    const error = await caught(() => queueOf(cwd, home, {METAFLOW_PROFILE: profile}))
+    expect([error.constructor, error.message]).toEqual([
+      InputError,
+      `METAFLOW_PROFILE: ${JSON.stringify(profile)} is not allowed; use a profile name; it names the file config_NAME.json in METAFLOW_HOME`,
+    ])
+  })
+
   test('METAFLOW_HOME moves the folder; `~` in it is the home directory', async () => {
     const root = tree({'home/mf/config.json': {[Q]: 'moved-q'}, 'project/': null})
     const home = path.join(root, 'home')
