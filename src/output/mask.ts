@@ -4,8 +4,11 @@
  * mask; `--json` output is for programs and keeps what AWS holds.
  */
 
-/** SECRET, TOKEN, PASSWORD (or PASSWD), KEY and CREDENTIAL anywhere in the name, in any case. */
-const SECRET_NAME = /secret|token|passw(?:or)?d|key|credential/i
+/**
+ * SECRET, TOKEN, PASS (PASSWORD, PASSWD, PASSPHRASE, PGPASS), KEY and CREDENTIAL anywhere in the name, in any case.
+ * Masking a harmless value now and then (MONKEY) is the price of never showing a real one.
+ */
+const SECRET_NAME = /secret|token|pass|key|credential/i
 
 /** Always the same length, so the mask tells nothing about the value. */
 export const MASK = '****'
