@@ -1,16 +1,15 @@
 import type {Interfaces} from '@oclif/core'
 
+import type {PreparedSubmit} from '../batch/submit-service'
 import type {ResolvedSettings} from '../config/types'
 
 import {BaseCommand} from '../base-command'
 import {planDryRun} from '../batch/dry-run'
 import {type BatchRequests} from '../batch/requests'
 import {CACHE_DIR_ENV, NO_CACHE_ENV, openSubmitCache} from '../batch/submit-cache'
-import {type PreparedSubmit, prepareSubmit, submitPrepared} from '../batch/submit-service'
 import {RUNNABLE_AFTER_ENV} from '../batch/watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
-import {connect, connectSettings} from '../connect'
 import {exitCodeHelp} from '../exit-codes'
 import {
   commandAfterDashDash,
@@ -24,7 +23,6 @@ import {parseDuration} from '../output/duration'
 import {jsonDocument} from '../output/json'
 import {guardBrokenPipe} from '../output/pipe'
 import {connectionArgs, submitResult, type SubmitResult, submittedLines} from '../output/submit-report'
-import {waitOnSubmitted} from '../output/submit-wait'
 
 type SubmitFlags = Interfaces.InferredFlags<typeof submitFlags>
 
@@ -104,7 +102,12 @@ ${exitCodeHelp(true)}`
     const settings = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
     const inputs = submitInputs(flags)
     const waits = waitsFor({...flags, json: this.jsonEnabled()})
-    if (!flags['dry-run']) return this.submitToAws(prepareSubmit(settings, command, inputs), settings, flags, waits)
+    if (!flags['dry-run']) {
+      // The AWS side (the SDK, the watch loop, the log reader) is loaded only when it is used: a dry run stays fast.
+      const {prepareSubmit} = await import('../batch/submit-service.js')
+      return this.submitToAws(prepareSubmit(settings, command, inputs), settings, flags, waits)
+    }
+
     const plan = planDryRun(settings, command, inputs)
     guardBrokenPipe()
     if (!flags.quiet) for (const notice of plan.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
@@ -122,6 +125,11 @@ ${exitCodeHelp(true)}`
   private async submitToAws(prepared: PreparedSubmit, settings: ResolvedSettings, flags: SubmitFlags, waits: boolean) {
     const timeout = flags['wait-timeout']
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
+    const [{connect, connectSettings}, {submitPrepared}, {waitOnSubmitted}] = await Promise.all([
+      import('../connect.js'),
+      import('../batch/submit-service.js'),
+      import('../output/submit-wait.js'),
+    ])
     const clients = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
     const job = await submitPrepared(clients.batch, prepared, {cache: openSubmitCache(settings, flags.local)})
