@@ -81,9 +81,22 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
   // SDK clients keep connections alive for a while; closing idle ones sooner than they expect causes resets.
   server.keepAliveTimeout = 60_000
   server.headersTimeout = 65_000
-  server.on('clientError', (_error, socket: Socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
-    else socket.destroy()
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) {
+      socket.destroy()
+      return
+    }
+
+    // Not even HTTP, or headers larger than any AWS front end takes: answered in AWS's shape all the same.
+    const large = error.code === 'HPE_HEADER_OVERFLOW'
+    const [status, code, message] = large
+      ? [431, 'RequestHeaderFieldsTooLarge', 'Request header fields too large']
+      : [400, 'BadRequestException', 'Malformed HTTP request']
+    const body = JSON.stringify({__type: code, message})
+    socket.end(
+      `HTTP/1.1 ${status} ${large ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nconnection: close\r\n` +
+        `content-type: ${JSON_TYPE}\r\nx-amzn-ErrorType: ${code}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    )
   })
   await listen(server, options.port ?? 0, host)
   const {port} = server.address() as AddressInfo
