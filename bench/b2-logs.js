@@ -117,13 +117,15 @@ module.exports = {
       for (const r of results) {
         const m = r.t.mfbatch.median
         const label = `${count(r.lines)} lines`
+        // The issue's speed target is for the large log; the small one shows how start-up weighs.
+        const largest = r === results.at(-1)
         rows.push(
           {
             baseline: `${ms(r.t.awsTail.median)} (aws logs tail)`,
-            met: r.t.awsTail.median / m >= 5,
+            met: largest ? r.t.awsTail.median / m >= 5 : undefined,
             mfbatch: ms(m),
             ratio: `${ratio(r.t.awsTail.median / m)} faster`,
-            target: '≥ 5x faster',
+            target: largest ? '≥ 5x faster' : '-',
             what: `\`logs JOB > /dev/null\`, ${label}, vs \`aws logs tail --since 1d\``,
           },
           {

@@ -60,7 +60,8 @@ module.exports = {
     raw(results)
     const first = results[0].first.calls
     const second = results[0].second.calls
-    const same = results.every((r) => total(r.first.calls) === total(first) && total(r.second.calls) === total(second))
+    // The first run meets a fresh emulator (RegisterJobDefinition); later first submits find the definition there.
+    const secondsOk = results.every((r) => total(r.second.calls) <= 2)
     const t1 = median(results.map((r) => r.first.ms))
     const t2 = median(results.map((r) => r.second.ms))
     return [
@@ -69,12 +70,12 @@ module.exports = {
         mfbatch: `${total(first)}: ${names(first)}`,
         ratio: '-',
         target: '-',
-        what: 'API calls of the first `submit --queue local` (empty cache)',
+        what: 'API calls of the first `submit --queue local` (empty cache, fresh emulator)',
       },
       {
         baseline: `${METAFLOW.length} (Metaflow)`,
-        met: total(second) <= 2 && same,
-        mfbatch: `${total(second)}: ${names(second)}`,
+        met: secondsOk,
+        mfbatch: `${total(second)}: ${names(second)} (max over ${results.length} runs: ${Math.max(...results.map((r) => total(r.second.calls)))})`,
         ratio: '-',
         target: '≤ 2',
         what: 'API calls of the second `submit` (same queue and definition)',
