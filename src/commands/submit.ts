@@ -21,6 +21,7 @@ import {
 } from '../flags/submit'
 import {parseDuration} from '../output/duration'
 import {jsonDocument} from '../output/json'
+import {maskEnvironments} from '../output/mask'
 import {guardBrokenPipe} from '../output/pipe'
 import {connectionArgs, submitResult, type SubmitResult, submittedLines} from '../output/submit-report'
 
@@ -112,7 +113,8 @@ ${exitCodeHelp(true)}`
     guardBrokenPipe()
     if (!flags.quiet) for (const notice of plan.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
     for (const warning of plan.warnings) this.logToStderr(`${this.config.bin}: warning: ${warning}`)
-    if (!this.jsonEnabled()) process.stdout.write(jsonDocument(plan.requests))
+    // For people: secret-looking values masked. --json is for programs: the requests exactly as they would go.
+    if (!this.jsonEnabled()) process.stdout.write(jsonDocument(maskEnvironments(plan.requests)))
     return plan.requests
   }
 

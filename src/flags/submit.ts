@@ -55,7 +55,9 @@ export const submitFlags = {
     summary: 'Wait for this job first (repeatable, at most 20); N_TO_N and SEQUENTIAL need --array-size.',
   }),
   'dry-run': Flags.boolean({
-    summary: 'Print the RegisterJobDefinition and SubmitJob requests as JSON; make no AWS call.',
+    summary:
+      'Print the RegisterJobDefinition and SubmitJob requests as JSON; make no AWS call. Values of variables whose ' +
+      'names look secret show as **** (exact with --json).',
   }),
   efa: text('efa', EC2, 'N', 'devices /dev/infiniband/uverbs0..N-1'),
   'efs-volume': list('efsVolumes', CONTAINER, 'FS[:DST]', 'DST defaults to /mnt/FS, transit encryption on'),

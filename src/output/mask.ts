@@ -27,6 +27,17 @@ export function shownAssignment(name: string, value: string): string {
   return `${name}=${maskValue(name, value)}`
 }
 
+/** A copy of a document (the dry-run requests) with every `environment` list masked as maskEnvironment does. */
+export function maskEnvironments<T>(document: T): T {
+  return JSON.parse(
+    JSON.stringify(document, (key, value: unknown) =>
+      key === 'environment' && Array.isArray(value)
+        ? maskEnvironment(value as Array<{name?: string; value?: string}>)
+        : value,
+    ),
+  ) as T
+}
+
 /** A copy of `[{name, value}]` with the values of secret-looking names masked; other members kept as they are. */
 export function maskEnvironment<T extends {name?: string; value?: string}>(environment: readonly T[]): T[] {
   return environment.map((entry) =>

@@ -83,6 +83,12 @@ describe('secrets stay secret', () => {
         'mfbatch: --env: "DB-PASSWORD=****" is not allowed; names are letters, digits and _, not starting with a digit\n',
       stdout: '',
     })
+    // A dry run shows the requests masked to people, and exactly to programs (--json).
+    const dry = ['submit', '--dry-run', '--queue', 'local', '--env', 'DB_PASSWORD=sesame', '--', 'true']
+    const shown = JSON.parse((await mfbatch(dry)).stdout)
+    expect(shown.submitJob.containerOverrides.environment).toEqual([{name: 'DB_PASSWORD', value: '****'}])
+    const exact = JSON.parse((await mfbatch([...dry.slice(0, 2), '--json', ...dry.slice(2)])).stdout)
+    expect(exact.submitJob.containerOverrides.environment).toEqual([{name: 'DB_PASSWORD', value: 'sesame'}])
     // AWS itself keeps the real value: masking is for people, not for the job.
     const {jobs = []} = await batch.send(new DescribeJobsCommand({jobs: [id]}))
     expect(jobs[0].container?.environment).toContainEqual({name: 'DB_PASSWORD', value: 'hunter2'})

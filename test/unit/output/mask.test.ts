@@ -1,4 +1,11 @@
-import {looksSecret, MASK, maskEnvironment, maskValue, shownAssignment} from '../../../src/output/mask'
+import {
+  looksSecret,
+  MASK,
+  maskEnvironment,
+  maskEnvironments,
+  maskValue,
+  shownAssignment,
+} from '../../../src/output/mask'
 
 describe('secret-looking names', () => {
   test.each([
@@ -22,6 +29,32 @@ describe('secret-looking names', () => {
   test.each(['PATH', 'HOME', 'MODE', 'METAFLOW_TEMPDIR', 'PWD', 'USER'])('%s does not', (name) => {
     expect(looksSecret(name)).toBe(false)
     expect(maskValue(name, 'x')).toBe('x')
+  })
+
+  test('every environment list of a document is masked; the document itself is left alone', () => {
+    const requests = {
+      registerJobDefinition: {containerProperties: {environment: [{name: 'KEY_ID', value: 'k'}]}},
+      submitJob: {
+        containerOverrides: {
+          environment: [
+            {name: 'MODE', value: 'fast'},
+            {name: 'DB_PASS', value: 'p'},
+          ],
+        },
+      },
+    }
+    expect(maskEnvironments(requests)).toEqual({
+      registerJobDefinition: {containerProperties: {environment: [{name: 'KEY_ID', value: '****'}]}},
+      submitJob: {
+        containerOverrides: {
+          environment: [
+            {name: 'MODE', value: 'fast'},
+            {name: 'DB_PASS', value: '****'},
+          ],
+        },
+      },
+    })
+    expect(requests.submitJob.containerOverrides.environment[1].value).toBe('p')
   })
 
   test('an assignment and an environment list are masked by name, the mask the same whatever the value', () => {
