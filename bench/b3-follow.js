@@ -34,7 +34,7 @@ function tickingJob(tickSeconds, idleSeconds) {
 
 const calls = (stats, ops) => ops.reduce((sum, op) => sum + (stats.calls[op] ?? 0), 0)
 
-async function followOnce(emu, {idleSeconds, log, tickSeconds}) {
+async function followOnce(emu, {idleSeconds, log, tickSeconds, withAws}) {
   const jobId = await submit(emu, tickingJob(tickSeconds, idleSeconds), {name: 'ticking'})
   const [job] = await waitFor(emu, [jobId], (j) => j.status === 'RUNNING' && j.container?.logStreamName, 30_000)
   const delays = {aws: [], mfbatch: []}
@@ -61,7 +61,7 @@ async function followOnce(emu, {idleSeconds, log, tickSeconds}) {
     job.container.logStreamName,
     '--follow',
   ])
-  const awsTail = start(tail.command, tail.args, {...tail.options, stdout: reader('aws')})
+  const awsTail = withAws ? start(tail.command, tail.args, {...tail.options, stdout: reader('aws')}) : undefined
   const timeout = (tickSeconds + idleSeconds + 60) * 1000
   const seen = await Promise.race([idle, sleep(timeout).then(() => {})])
   if (seen === undefined) throw new Error(`mfbatch printed no "idle" line within ${timeout} ms`)
@@ -74,8 +74,8 @@ async function followOnce(emu, {idleSeconds, log, tickSeconds}) {
   const after = await emu.stats()
   const rate = (ops) => (calls(after, ops) - calls(before, ops)) / (window / 1000)
   const result = await mfbatch.done
-  awsTail.stop('SIGINT')
-  await awsTail.done
+  awsTail?.stop('SIGINT')
+  await awsTail?.done
   if (result.code !== 0) throw new Error(`mfbatch logs --follow exited ${result.code}: ${result.stderr}`)
   log(
     `  mfbatch: ${delays.mfbatch.length} lines, p50 ${Math.round(percentile(delays.mfbatch, 50))} ms; ` +
@@ -90,7 +90,7 @@ async function followOnce(emu, {idleSeconds, log, tickSeconds}) {
 module.exports = {
   defaultRuns: 5,
   id: 'B3',
-  async run({log, quick, raw, runs}) {
+  async run({aws: withAws, log, quick, raw, runs}) {
     const tickSeconds = quick ? 5 : 20
     const idleSeconds = quick ? 7 : 12
     const emu = await startEmulator()
@@ -98,7 +98,7 @@ module.exports = {
       const results = []
       for (let i = 0; i < runs; i++) {
         // eslint-disable-next-line no-await-in-loop -- one followed job at a time
-        results.push(await followOnce(emu, {idleSeconds, log, tickSeconds}))
+        results.push(await followOnce(emu, {idleSeconds, log, tickSeconds, withAws}))
       }
 
       const pooled = (who) => results.flatMap((r) => r.delays[who])

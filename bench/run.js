@@ -6,6 +6,7 @@
  *
  * --runs N  repetitions of each timed command (medians are reported; default per benchmark, at least 5)
  * --quick   small sizes to check the harness (10,000 log lines, 100 jobs, a short follow)
+ * --no-aws  leave out the AWS CLI baselines (to compare two builds of mfbatch quickly; ratios to the CLI are n/a)
  */
 const {mkdirSync, writeFileSync} = require('node:fs')
 const {loadavg} = require('node:os')
@@ -25,14 +26,31 @@ const BENCHMARKS = {
 }
 
 function parseArgs(argv) {
-  const options = {ids: [], quick: false, runs: undefined}
+  const options = {aws: true, ids: [], quick: false, runs: undefined}
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
-    if (arg === '--quick') options.quick = true
-    else if (arg === '--runs') options.runs = Number(argv[++i])
-    else if (arg.startsWith('--runs=')) options.runs = Number(arg.slice(7))
-    else if (/^b\d$/i.test(arg) && BENCHMARKS[arg.toUpperCase()]) options.ids.push(arg.toUpperCase())
-    else throw new Error(`unknown argument ${arg}; use B1..B6, --runs N, --quick`)
+    switch (arg) {
+      case '--no-aws': {
+        options.aws = false
+        break
+      }
+
+      case '--quick': {
+        options.quick = true
+        break
+      }
+
+      case '--runs': {
+        options.runs = Number(argv[++i])
+        break
+      }
+
+      default: {
+        if (arg.startsWith('--runs=')) options.runs = Number(arg.slice(7))
+        else if (/^b\d$/i.test(arg) && BENCHMARKS[arg.toUpperCase()]) options.ids.push(arg.toUpperCase())
+        else throw new Error(`unknown argument ${arg}; use B1..B6, --runs N, --quick, --no-aws`)
+      }
+    }
   }
 
   if (options.runs !== undefined && !(Number.isInteger(options.runs) && options.runs >= 1)) {
@@ -58,6 +76,7 @@ async function main() {
     try {
       // eslint-disable-next-line no-await-in-loop -- benchmarks run one at a time, never side by side
       const result = await bench.run({
+        aws: options.aws,
         log,
         quick: options.quick,
         raw(data) {

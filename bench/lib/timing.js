@@ -11,7 +11,8 @@ const {median} = require('./stats')
  * peak RSS when `options.rss`).
  */
 async function timeInterleaved(commands, {log = () => {}, runs, warmup = 1}) {
-  const keys = Object.keys(commands)
+  // A command given as undefined is left out (a baseline not wanted in this run): its median is NaN.
+  const keys = Object.keys(commands).filter((k) => commands[k] !== undefined)
   const samples = Object.fromEntries(keys.map((k) => [k, []]))
   const rss = Object.fromEntries(keys.map((k) => [k, []]))
   for (let round = -warmup; round < runs; round++) {
@@ -28,12 +29,14 @@ async function timeInterleaved(commands, {log = () => {}, runs, warmup = 1}) {
       log(`  round ${round + 1}/${runs}: ${keys.map((k) => `${k} ${Math.round(samples[k].at(-1))}ms`).join(', ')}`)
   }
 
-  return Object.fromEntries(
-    keys.map((k) => [
+  const missing = Object.keys(commands).filter((k) => commands[k] === undefined)
+  return Object.fromEntries([
+    ...missing.map((k) => [k, {median: Number.NaN, samples: []}]),
+    ...keys.map((k) => [
       k,
       {median: median(samples[k]), rssKb: rss[k].length > 0 ? median(rss[k]) : undefined, samples: samples[k]},
     ]),
-  )
+  ])
 }
 
 module.exports = {timeInterleaved}
