@@ -36,7 +36,11 @@ export async function readMetaflowGlobal(
   if (!profile) return readJsonFile(path.join(root, 'config.json'))
   // A name, not a path: `../x` would read a file outside METAFLOW_HOME (path.join resolves the `..` itself).
   if (/[/\\]|^\.\.?$/.test(profile)) {
-    throw invalid('METAFLOW_PROFILE', profile, 'use a profile name; it names the file config_NAME.json in METAFLOW_HOME')
+    throw invalid(
+      'METAFLOW_PROFILE',
+      profile,
+      'use a profile name; it names the file config_NAME.json in METAFLOW_HOME',
+    )
   }
 
   const filepath = path.join(root, `config_${profile}.json`)
