@@ -2,7 +2,7 @@ import oclif from 'eslint-config-oclif'
 import prettier from 'eslint-config-prettier'
 
 export default [
-  {ignores: ['dist', 'node_modules', 'coverage', 'vendor', 'bench/results', 'oclif.manifest.json']},
+  {ignores: ['dist', 'node_modules', 'coverage', 'vendor', 'bench/results', 'oclif.manifest.json', '.scratch*']},
   ...oclif,
   prettier,
   {
