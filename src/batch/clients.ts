@@ -34,6 +34,8 @@ import type {
   GetLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs'
 
+import {withFastGetLogEvents} from './log-events-protocol'
+
 /** The Batch operations mfbatch uses, and nothing else. */
 export interface BatchApi {
   cancelJob(input: CancelJobCommandInput): Promise<CancelJobCommandOutput>
@@ -83,9 +85,10 @@ export interface Clients {
 const DEFAULT_MAX_ATTEMPTS = 10
 
 export async function createClients(options: ClientOptions = {}): Promise<Clients> {
-  const [batchSdk, logsSdk] = await Promise.all([
+  const [batchSdk, logsSdk, protocols] = await Promise.all([
     import('@aws-sdk/client-batch'),
     import('@aws-sdk/client-cloudwatch-logs'),
+    import('@aws-sdk/core/protocols'),
   ])
   const common = {
     ...(options.endpoint ? {endpoint: options.endpoint} : {}),
@@ -95,7 +98,13 @@ export async function createClients(options: ClientOptions = {}): Promise<Client
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
   const batch = new batchSdk.BatchClient({...common, maxAttempts, retryMode: 'adaptive'})
   const submitter = new batchSdk.BatchClient({...common, maxAttempts: 1})
-  const logs = new logsSdk.CloudWatchLogsClient({...common, maxAttempts, retryMode: 'adaptive'})
+  const logs = new logsSdk.CloudWatchLogsClient({
+    ...common,
+    maxAttempts,
+    // GetLogEvents pages parsed in one step (log-events-protocol.ts); the rest of the protocol is the SDK's.
+    protocol: withFastGetLogEvents(protocols.AwsJson1_1Protocol),
+    retryMode: 'adaptive',
+  })
   if (options.trace) {
     // The three stacks differ only in their input/output type parameters, which tracing never looks at.
     for (const client of [batch, submitter, logs]) {
