@@ -4,9 +4,9 @@ import {randomUUID} from 'node:crypto'
 import {ApiError} from '../../contract'
 import {batchArn, ecsArn, nameFrom} from '../arn'
 import {BatchContext, Input} from '../context'
-import {pageByOffset} from '../paging'
-import {ALREADY_EXISTS, bothSet, CE_IN_USE} from '../reasons'
+import {ALREADY_EXISTS, CE_IN_USE} from '../reasons'
 import {ComputeEnvironmentRecord, Tags} from '../types'
+import {describePage} from './describe-page'
 
 /** AWS's statusReason for a healthy environment. */
 export const CE_HEALTHY = 'ComputeEnvironment Healthy'
@@ -76,21 +76,10 @@ export function createComputeEnvironment(ctx: BatchContext, input: Input): unkno
 }
 
 export function describeComputeEnvironments(ctx: BatchContext, input: Input): unknown {
-  const wanted = input.computeEnvironments as string[] | undefined
-  if (wanted?.length && input.maxResults !== undefined) {
-    throw new ApiError('ClientException', bothSet('ComputeEnvironments'))
-  }
-
-  const all = [...ctx.store.computeEnvironments.values()]
-  const selected = wanted?.length
-    ? all.filter((ce) => wanted.includes(ce.computeEnvironmentName) || wanted.includes(ce.computeEnvironmentArn))
-    : all
-  const page = pageByOffset(
-    selected,
-    input.maxResults as number | undefined,
-    input.nextToken as string | undefined,
-    100,
-  )
+  const page = describePage([...ctx.store.computeEnvironments.values()], input, 'computeEnvironments', (ce) => [
+    ce.computeEnvironmentName,
+    ce.computeEnvironmentArn,
+  ])
   return {computeEnvironments: page.items.map((ce) => render(ce)), nextToken: page.nextToken}
 }
 

@@ -2,10 +2,10 @@
 import {ApiError} from '../../contract'
 import {batchArn, nameFrom} from '../arn'
 import {BatchContext, Input} from '../context'
-import {pageByOffset} from '../paging'
-import {ALREADY_EXISTS, bothSet, queueNotFound} from '../reasons'
+import {ALREADY_EXISTS, queueNotFound} from '../reasons'
 import {ComputeEnvironmentOrder, ComputeEnvironmentRecord, isFinal, JobQueueRecord, Tags} from '../types'
 import {findComputeEnvironment} from './compute-environments'
+import {describePage} from './describe-page'
 
 /** AWS's statusReason for a healthy queue. */
 export const QUEUE_HEALTHY = 'JobQueue Healthy'
@@ -73,18 +73,10 @@ export function createJobQueue(ctx: BatchContext, input: Input): unknown {
 }
 
 export function describeJobQueues(ctx: BatchContext, input: Input): unknown {
-  const wanted = input.jobQueues as string[] | undefined
-  if (wanted?.length && input.maxResults !== undefined) throw new ApiError('ClientException', bothSet('JobQueues'))
-  const all = [...ctx.store.jobQueues.values()]
-  const selected = wanted?.length
-    ? all.filter((q) => wanted.includes(q.jobQueueName) || wanted.includes(q.jobQueueArn))
-    : all
-  const page = pageByOffset(
-    selected,
-    input.maxResults as number | undefined,
-    input.nextToken as string | undefined,
-    100,
-  )
+  const page = describePage([...ctx.store.jobQueues.values()], input, 'jobQueues', (q) => [
+    q.jobQueueName,
+    q.jobQueueArn,
+  ])
   return {jobQueues: page.items.map((q) => ({...q, jobQueueType: 'ECS'})), nextToken: page.nextToken}
 }
 

@@ -218,11 +218,7 @@ export class Engine implements JobControl {
     attempt.container.exitCode = result.exitCode
     attempt.container.reason = result.reason
     attempt.statusReason = result.startError ? TASK_FAILED_TO_START : CONTAINER_EXITED
-    const {kill} = job
-    job.kill = undefined
-    job.pid = undefined
-    job.pidStartTime = undefined
-    job.ceName = undefined
+    const kill = releaseProcess(job)
     if (kill) {
       // Terminated and timed-out attempts are not retried.
       job.statusReason = kill.reason
@@ -309,11 +305,7 @@ export class Engine implements JobControl {
         attempt.statusReason = reason
       }
 
-      const {kill} = job
-      job.kill = undefined
-      job.pid = undefined
-      job.pidStartTime = undefined
-      job.ceName = undefined
+      const kill = releaseProcess(job)
       if (kill) {
         job.statusReason = kill.reason
         this.setStatus(job, 'FAILED')
@@ -392,4 +384,14 @@ export class Engine implements JobControl {
     store.setStatus(parent, status)
     if (isFinal(status)) parent.stoppedAt = this.ctx.now()
   }
+}
+
+/** The attempt's process is gone: free its slot and return the pending kill (terminate or timeout), if any. */
+function releaseProcess(job: JobRecord): JobRecord['kill'] {
+  const {kill} = job
+  job.kill = undefined
+  job.pid = undefined
+  job.pidStartTime = undefined
+  job.ceName = undefined
+  return kill
 }
