@@ -23,6 +23,30 @@ export default [
     },
   },
   {
+    // The layers of DESIGN.md section 1: data flows from commands through config and the domain out to AWS, and
+    // the domain never prints. The emulator is a server of its own and shares no code with the client side.
+    files: ['src/**/*.ts'],
+    rules: {
+      'import/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              from: ['./src/commands', './src/flags', './src/output', './src/wait'],
+              message: 'src/batch and src/config are the core: they never print or parse flags.',
+              target: ['./src/batch', './src/config'],
+            },
+            {
+              from: ['./src/batch', './src/config', './src/commands', './src/flags', './src/output', './src/wait'],
+              message: 'the emulator is a server of its own: it imports nothing of the client side.',
+              target: './src/emulator',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.js', 'bin/*.js', '*.js', '*.mjs'],
     languageOptions: {
       globals: {

@@ -34,7 +34,7 @@ import type {
   GetLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs'
 
-import {withFastGetLogEvents} from './log-events-protocol'
+import {withFastGetLogEvents} from './logs/events-protocol'
 
 /** The Batch operations mfbatch uses, and nothing else. */
 export interface BatchApi {
@@ -101,7 +101,7 @@ export async function createClients(options: ClientOptions = {}): Promise<Client
   const logs = new logsSdk.CloudWatchLogsClient({
     ...common,
     maxAttempts,
-    // GetLogEvents pages parsed in one step (log-events-protocol.ts); the rest of the protocol is the SDK's.
+    // GetLogEvents pages parsed in one step (logs/events-protocol.ts); the rest of the protocol is the SDK's.
     protocol: withFastGetLogEvents(protocols.AwsJson1_1Protocol),
     retryMode: 'adaptive',
   })

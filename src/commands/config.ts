@@ -1,9 +1,9 @@
 import {BaseCommand} from '../base-command'
 import {CATALOG, settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
-import {settingsLines, type SettingsPayload, settingsPayload} from '../config/show'
 import {exitCodeHelp} from '../exit-codes'
 import {awsFlags} from '../flags/aws'
+import {settingsLines, type SettingsPayload, settingsPayload} from '../output/config-view'
 import {guardBrokenPipe, writeLines} from '../output/pipe'
 import {currentTerminal} from '../output/terminal'
 

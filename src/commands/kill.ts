@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command'
-import {listJobs} from '../batch/jobs'
-import {parseSelection} from '../batch/jobs-selection'
-import {DEFAULT_REASON, DEFAULT_TERMINATE_RATE, terminateJobs, type TerminateReport} from '../batch/jobs-terminate'
+import {listJobs} from '../batch/jobs/query'
+import {parseSelection} from '../batch/jobs/selection'
+import {DEFAULT_REASON, DEFAULT_TERMINATE_RATE, terminateJobs, type TerminateReport} from '../batch/jobs/terminate'
 import {systemClock} from '../batch/pacing'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'

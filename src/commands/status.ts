@@ -1,12 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 
-import type {JobView} from '../batch/job-view'
+import type {JobView} from '../output/job-view'
 
 import {BaseCommand} from '../base-command'
-import {jobView} from '../batch/job-view'
-import {parseSelection, selectJobs} from '../batch/jobs-selection'
+import {parseSelection, selectJobs} from '../batch/jobs/selection'
 import {systemClock} from '../batch/pacing'
-import {RUNNABLE_AFTER_ENV} from '../batch/watcher'
+import {parseDuration} from '../batch/parse/time'
+import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
 import {connect, connectSettings} from '../connect'
@@ -15,11 +15,11 @@ import {ExitCode, exitCodeHelp} from '../exit-codes'
 import {awsFlags} from '../flags/aws'
 import {connectFlags} from '../flags/connect'
 import {selectionFlags} from '../flags/selection'
-import {parseDuration} from '../output/duration'
+import {jobView} from '../output/job-view'
 import {JobsDisplay} from '../output/jobs-display'
-import {waitForJobs} from '../output/jobs-wait'
 import {guardBrokenPipe} from '../output/pipe'
 import {currentTerminal} from '../output/terminal'
+import {waitForJobs} from '../wait/jobs-wait'
 
 const DESCRIPTION = `Give job ids (any number; DescribeJobs asks for 100 a call), or --queue with filters to list \
 a queue's jobs (newest first; without --state only jobs not yet finished). Without ids or --queue, the configured \

@@ -1,13 +1,15 @@
 import type {Interfaces} from '@oclif/core'
 
-import type {PreparedSubmit} from '../batch/submit-service'
+import type {PreparedSubmit} from '../batch/submit/service'
 import type {ResolvedSettings} from '../config/types'
 
 import {BaseCommand} from '../base-command'
-import {planDryRun} from '../batch/dry-run'
-import {type BatchRequests} from '../batch/requests'
-import {CACHE_DIR_ENV, NO_CACHE_ENV, openSubmitCache} from '../batch/submit-cache'
-import {RUNNABLE_AFTER_ENV} from '../batch/watcher'
+import {type BatchRequests} from '../batch/definition/requests'
+import {parseDuration} from '../batch/parse/time'
+import {maskEnvironments} from '../batch/secrets'
+import {CACHE_DIR_ENV, NO_CACHE_ENV, openSubmitCache} from '../batch/submit/cache'
+import {planDryRun} from '../batch/submit/dry-run'
+import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
 import {exitCodeHelp} from '../exit-codes'
@@ -19,9 +21,7 @@ import {
   WAITING_FLAGS,
   waitsFor,
 } from '../flags/submit'
-import {parseDuration} from '../output/duration'
 import {jsonDocument} from '../output/json'
-import {maskEnvironments} from '../output/mask'
 import {guardBrokenPipe} from '../output/pipe'
 import {connectionArgs, submitResult, type SubmitResult, submittedLines} from '../output/submit-report'
 
@@ -105,7 +105,7 @@ ${exitCodeHelp(true)}`
     const waits = waitsFor({...flags, json: this.jsonEnabled()})
     if (!flags['dry-run']) {
       // The AWS side (the SDK, the watch loop, the log reader) is loaded only when it is used: a dry run stays fast.
-      const {prepareSubmit} = await import('../batch/submit-service.js')
+      const {prepareSubmit} = await import('../batch/submit/service.js')
       return this.submitToAws(prepareSubmit(settings, command, inputs), settings, flags, waits)
     }
 
@@ -129,8 +129,8 @@ ${exitCodeHelp(true)}`
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
     const [{connect, connectSettings}, {submitPrepared}, {waitOnSubmitted}] = await Promise.all([
       import('../connect.js'),
-      import('../batch/submit-service.js'),
-      import('../output/submit-wait.js'),
+      import('../batch/submit/service.js'),
+      import('../wait/submit-wait.js'),
     ])
     const clients = await connect(connectSettings(settings, flags))
     guardBrokenPipe()

@@ -6,7 +6,7 @@
  */
 import {Flags} from '@oclif/core'
 
-import type {SubmitInputs} from '../batch/dry-run'
+import type {SubmitInputs} from '../batch/submit/dry-run'
 import type {SettingName, Sourced} from '../config/types'
 
 import {CATALOG, catalogEntry, envHelp} from '../config/catalog'

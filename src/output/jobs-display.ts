@@ -5,8 +5,8 @@
  */
 import type {JobDetail} from '@aws-sdk/client-batch'
 
-import {environmentText, jobColumns, jobDetailPairs, jobView, type ViewContext} from '../batch/job-view'
 import {colorEnabled, palette} from './color'
+import {environmentText, jobColumns, jobDetailPairs, jobView, type ViewContext} from './job-view'
 import {writeLines} from './pipe'
 import {redrawer} from './redraw'
 import {renderPairs, renderTable} from './table'

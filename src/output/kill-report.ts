@@ -2,7 +2,7 @@
  * What `kill` tells the user on stderr: one line per job that was not simply terminated (already finished, with its
  * final status; not found; failed, with why), at most a screenful, then the summary line scripts and people read.
  */
-import type {TerminateReport} from '../batch/jobs-terminate'
+import type {TerminateReport} from '../batch/jobs/terminate'
 
 const MAX_DETAIL_LINES = 20
 

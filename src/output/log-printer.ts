@@ -5,10 +5,10 @@ import {once} from 'node:events'
  * (`--json`). Status changes and the RUNNABLE diagnosis are progress: stderr. Writing waits for stdout to drain, so
  * a slow pipe slows the tail down instead of buffering the whole log in memory.
  */
-import type {LogEvent, LogSink} from '../batch/log-reader'
-import type {Diagnosis, StatusChange} from '../batch/watch'
+import type {LogEvent, LogSink} from '../batch/logs/reader'
+import type {Diagnosis, StatusChange} from '../batch/watch/job-watcher'
 
-import {runnableAfterMs, type WatcherHooks} from '../batch/watcher'
+import {runnableAfterMs, type WatcherHooks} from '../batch/watch/create-watcher'
 import {colorEnabled, type Palette, palette} from './color'
 import {formatDuration} from './duration'
 import {jsonLine} from './json'

@@ -2,7 +2,7 @@
  * What `submit` tells a person on stderr once the job exists (stdout carries only the id): where it went and the
  * exact commands to look at it, stop it or re-attach, with the connection flags that reached it, as dsub does.
  */
-import type {Submission} from '../batch/submit-service'
+import type {Submission} from '../batch/submit/service'
 
 /** `--json` of submit: a stable contract. */
 export interface SubmitResult {

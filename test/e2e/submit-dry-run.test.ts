@@ -8,7 +8,7 @@ import {existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync}
 import os from 'node:os'
 import path from 'node:path'
 
-import {definitionName} from '../../src/batch/definition-name'
+import {definitionName} from '../../src/batch/definition/name'
 
 const REPO = path.resolve(__dirname, '../..')
 const RUN = path.join(REPO, 'bin/run.js')

@@ -3,7 +3,7 @@
  * last `:` is a type; anything else is part of the job id, which must be one AWS could know (a UUID, `UUID:N` or a
  * job ARN, reduced to its id): a typo is caught before any API call, not by SubmitJob.
  */
-import {jobIdIn} from '../jobs-ids'
+import {jobIdIn} from '../jobs/ids'
 
 export type DependencyType = 'N_TO_N' | 'SEQUENTIAL'
 

@@ -1,7 +1,7 @@
 import type {SettingName} from '../../../src/config/types'
 
-import {buildJobSpec, type JobSpec, type JobSpecOptions} from '../../../src/batch/job-spec'
-import {type BatchRequests, buildRequests} from '../../../src/batch/requests'
+import {buildJobSpec, type JobSpec, type JobSpecOptions} from '../../../src/batch/definition/job-spec'
+import {type BatchRequests, buildRequests} from '../../../src/batch/definition/requests'
 import {resolveSettings} from '../../../src/config/resolve'
 
 export const COMMAND = ['python', 'train.py']

@@ -1,4 +1,4 @@
-import type {Submission} from '../../../src/batch/submit-service'
+import type {Submission} from '../../../src/batch/submit/service'
 
 import {connectionArgs, interruptedLines, submitResult, submittedLines} from '../../../src/output/submit-report'
 

@@ -1,0 +1,28 @@
+import {invalid} from '../../errors'
+
+/**
+ * Job ids as users type them, checked before any API call: a UUID, an array child `UUID:N`, or a job ARN
+ * (`arn:aws:batch:REGION:ACCOUNT:job/UUID[:N]`, any partition). ARNs are reduced to the id, which is what
+ * DescribeJobs and TerminateJob take, so the same job given twice in two spellings is asked for once.
+ */
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+const ID = new RegExp(`^${UUID}(?::\\d{1,4})?$`, 'i')
+const ARN = new RegExp(`^arn:aws[a-z-]*:batch:[a-z0-9-]*:\\d*:job/(${UUID}(?::\\d{1,4})?)$`, 'i')
+
+/** The job id in `value`, lower-cased, or undefined when it is neither a job id nor a job ARN. */
+export function jobIdIn(value: string): string | undefined {
+  const text = value.trim()
+  return (ID.test(text) ? text : ARN.exec(text)?.[1])?.toLowerCase()
+}
+
+/** The job id in `value`, lower-cased; an InputError naming the value otherwise. */
+export function parseJobId(value: string, source = 'job id'): string {
+  const id = jobIdIn(value)
+  if (!id) throw invalid(source, value, 'use a job id (a UUID, or UUID:N for an array child) or a job ARN')
+  return id
+}
+
+/** Every value parsed (the first bad one throws), duplicates removed, first-seen order kept. */
+export function parseJobIds(values: readonly string[], source = 'job id'): string[] {
+  return [...new Set(values.map((value) => parseJobId(value, source)))]
+}

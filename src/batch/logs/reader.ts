@@ -1,0 +1,182 @@
+/**
+ * Reads one CloudWatch log stream with GetLogEvents and a cursor (DESIGN.md section 4). Pages go to the sink as they
+ * arrive and the cursor moves only after the sink took them, so memory stays flat however long the stream is, and
+ * a failed call is retried from the same place: no line lost, none printed twice.
+ */
+import type {GetLogEventsCommandInput, GetLogEventsCommandOutput} from '@aws-sdk/client-cloudwatch-logs'
+
+import type {LogsApi} from '../clients'
+
+import {RuntimeError} from '../../errors'
+import {backoffDelay, type Clock, errorName, isTransient, systemClock} from '../pacing'
+
+/** GetLogEvents' largest page. */
+export const PAGE_SIZE = 10_000
+
+export interface LogEvent {
+  message: string
+  stream: string
+  /** Epoch milliseconds. */
+  timestamp: number
+}
+
+/** Receives each page in order. Awaited: a slow reader of stdout slows the tail instead of filling memory. */
+export type LogSink = (events: LogEvent[]) => Promise<void> | void
+
+export interface ReaderOptions {
+  clock?: Clock
+  onRetry?: (error: unknown, delayMs: number) => void
+  pageSize?: number
+  random?: () => number
+  signal?: AbortSignal
+  /** `--since`: the first read starts at this epoch ms instead of the stream's head. */
+  startTime?: number
+}
+
+export interface ReadResult {
+  events: number
+  /** False when the stream (or its group) does not exist: the container has not written yet, or never will. */
+  exists: boolean
+}
+
+export class StreamReader {
+  private failures = 0
+  private token: string | undefined
+
+  constructor(
+    private readonly logs: LogsApi,
+    readonly group: string,
+    readonly stream: string,
+    private readonly options: ReaderOptions = {},
+  ) {}
+
+  private get pageSize(): number {
+    return this.options.pageSize ?? PAGE_SIZE
+  }
+
+  /**
+   * Reads forward from the cursor until caught up (GetLogEvents hands back the token it was given), handing each
+   * page to `sink`. Called again later, it goes on from where it stopped.
+   */
+  async drain(sink: LogSink): Promise<ReadResult> {
+    let events = 0
+    let sent = this.token
+    let pending = this.fetch(sent)
+    for (;;) {
+      // eslint-disable-next-line no-await-in-loop -- each page's token is the next page's cursor
+      const step = await this.deliver(pending, sent, sink)
+      if (step === 'aborted') return {events, exists: true}
+      if (step === 'missing') return {events, exists: false}
+      events += step.events
+      if (step.next) this.token = step.next
+      if (!step.following) return {events, exists: true}
+      sent = step.next
+      pending = step.following
+    }
+  }
+
+  /**
+   * `--tail N`: hands the last `n` events to `sink`, in order, and leaves the cursor after them so that `drain()`
+   * follows on. Reads backward from the end (startFromHead false) and keeps at most `n` events in memory.
+   */
+  async tail(n: number, sink: LogSink): Promise<ReadResult> {
+    const pages: LogEvent[][] = []
+    let count = 0
+    let backward: string | undefined
+    let forward: string | undefined
+    do {
+      // eslint-disable-next-line no-await-in-loop -- each page's token is the next page's cursor
+      const page = await this.call({
+        limit: Math.max(1, Math.min(this.pageSize, n - count)),
+        nextToken: backward,
+        startFromHead: false,
+        startTime: this.options.startTime,
+      })
+      if (page === 'aborted') return {events: 0, exists: true}
+      if (page === 'missing') return {events: 0, exists: false}
+      if (forward === undefined) forward = page.nextForwardToken ?? ''
+      const batch = this.toEvents(page)
+      if (n > 0 && batch.length > 0) pages.unshift(batch)
+      count += batch.length
+      const next = page.nextBackwardToken
+      if (!next || next === backward) break
+      backward = next
+    } while (count < n)
+
+    this.token = forward || undefined
+    // The oldest page may reach further back than asked: keep only the last n.
+    const events = n > 0 ? pages.flat().slice(-n) : []
+    if (events.length > 0) await sink(events)
+    return {events: events.length, exists: true}
+  }
+
+  /** One GetLogEvents, retried with backoff on throttling, 5xx and the network for as long as it takes. */
+  private async call(input: Omit<GetLogEventsCommandInput, 'logGroupName' | 'logStreamName'>) {
+    const {clock = systemClock, onRetry, random, signal} = this.options
+    for (;;) {
+      if (signal?.aborted) return 'aborted' as const
+      try {
+        // eslint-disable-next-line no-await-in-loop -- retries are sequential by nature
+        const page: GetLogEventsCommandOutput = await this.logs.getLogEvents({
+          ...input,
+          logGroupName: this.group,
+          logStreamName: this.stream,
+        })
+        this.failures = 0
+        return page
+      } catch (error) {
+        if (errorName(error) === 'ResourceNotFoundException') return 'missing' as const
+        if (!isTransient(error)) {
+          const name = errorName(error) ?? 'error'
+          throw new RuntimeError(
+            `CloudWatch Logs refused GetLogEvents on ${this.group} ${this.stream} (${name}): ${(error as Error).message}`,
+          )
+        }
+
+        this.failures++
+        const delay = backoffDelay(this.failures, {random})
+        onRetry?.(error, delay)
+        // eslint-disable-next-line no-await-in-loop
+        await clock.sleep(delay, signal)
+      }
+    }
+  }
+
+  /**
+   * One page into the sink. The page after it is asked for before the sink is called, so that AWS answers while
+   * this page is printed; the sink still holds the reader back (at most one page waits, ready). A function of its
+   * own so that the page is garbage as soon as it returns: held by drain's frame while the next page arrives, each
+   * page would outlive a young-generation collection, and a long stream would grow the heap.
+   */
+  private async deliver(pending: ReturnType<StreamReader['fetch']>, sent: string | undefined, sink: LogSink) {
+    const page = await pending
+    if (page === 'aborted' || page === 'missing') return page
+    const next = page.nextForwardToken
+    // The same token back means the end: nothing to ask for ahead.
+    const following = next && next !== sent ? this.fetch(next) : undefined
+    const batch = this.toEvents(page)
+    if (batch.length > 0) await sink(batch)
+    return {events: batch.length, following, next}
+  }
+
+  /** GetLogEvents forward from `token` (the head, or --since, without one). A failure waits to be awaited. */
+  private fetch(token: string | undefined) {
+    const page = this.call({
+      limit: this.pageSize,
+      nextToken: token,
+      startFromHead: true,
+      startTime: token ? undefined : this.options.startTime,
+    })
+    // Asked for ahead: if the sink fails first, nobody awaits this one, and its failure must not go unhandled.
+    page.catch(() => {})
+    return page
+  }
+
+  private toEvents(page: GetLogEventsCommandOutput): LogEvent[] {
+    return (page.events ?? []).map((event) => ({
+      message: event.message ?? '',
+      stream: this.stream,
+      timestamp: event.timestamp ?? 0,
+    }))
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * `mfbatch submit` without --dry-run: settings -> checked job spec -> queue and platform from AWS (or from the
+ * cache of cache.ts) -> the two requests -> one job (once.ts). Input is checked in two steps so that bad input costs no API call:
+ * `prepareSubmit` (pure) rejects what is wrong on every platform; once the queue has told which platform it is,
+ * the spec is built for that platform, which catches the rest (an EC2-only flag on a Fargate queue).
+ */
+import type {ResolvedSettings} from '../../config/types'
+import type {BatchApi, Clients} from '../clients'
+import type {LogSink} from '../logs/reader'
+import type {WatchOutcome} from '../watch/job-watcher'
+import type {SubmitInputs} from './dry-run'
+
+import {
+  buildJobSpec,
+  type JobSpec,
+  parsePlatformChoice,
+  type Platform,
+  type PlatformChoice,
+} from '../definition/job-spec'
+import {buildRequests} from '../definition/requests'
+import {explainAwsError} from '../jobs/errors'
+import {type LogsOutcome, readJobLogs} from '../logs/job-logs'
+import {chooseQueue, platformOfEnvironment} from '../queues/platform'
+import {createWatcher, type WatcherHooks} from '../watch/create-watcher'
+import {isRejection, type SubmitCache} from './cache'
+import {submitJob, submitOnce, type SubmitOptions, type SubmitRequests, type SubmittedJob} from './once'
+
+export interface PreparedSubmit {
+  choice: PlatformChoice
+  command: readonly string[]
+  inputs: SubmitInputs
+  /** The queue the settings name, if any. */
+  queue?: string
+  settings: Partial<ResolvedSettings>
+  /** Built already when the platform is given; built after detection for `auto`. */
+  spec?: JobSpec
+}
+
+/**
+ * Everything that can be checked without AWS. With `--platform auto` the spec must be valid on EC2 or on Fargate;
+ * when it is valid on neither, the EC2 error is the one shown (EC2 is the common case and accepts the most).
+ */
+export function prepareSubmit(
+  settings: Partial<ResolvedSettings>,
+  command: readonly string[],
+  inputs: SubmitInputs,
+): PreparedSubmit {
+  const choice = parsePlatformChoice(settings.platform)
+  const base = {choice, command, inputs, settings}
+  if (choice !== 'auto') {
+    const spec = buildJobSpec(settings, command, {...inputs, platform: choice})
+    return {...base, queue: spec.queue, spec}
+  }
+
+  let trial: JobSpec
+  try {
+    trial = buildJobSpec(settings, command, {...inputs, platform: 'EC2'})
+  } catch (ec2Error) {
+    try {
+      trial = buildJobSpec(settings, command, {...inputs, platform: 'FARGATE'})
+    } catch {
+      throw ec2Error
+    }
+  }
+
+  return {...base, queue: trial.queue}
+}
+
+export interface Submission extends SubmittedJob {
+  /** True when no queue was set and the first ENABLED and VALID one was used. */
+  defaultedQueue: boolean
+  platform: Platform
+  /** Settings that are valid but do nothing, for stderr. */
+  warnings: string[]
+}
+
+export interface SubmitPreparedOptions extends SubmitOptions {
+  /** Queue platforms and definition ARNs remembered between runs (cache.ts); none unless given. */
+  cache?: SubmitCache
+}
+
+/**
+ * Submits to the queue the settings name, or the default one. With a cache that knows the queue (and the
+ * definition), that is one call, SubmitJob; if AWS rejects it, the cached entries are dropped and the submit takes
+ * the long way once: the queue described, the definition looked up or registered, then SubmitJob.
+ */
+export async function submitPrepared(
+  batch: BatchApi,
+  prepared: PreparedSubmit,
+  options: SubmitPreparedOptions = {},
+): Promise<Submission> {
+  const {cache, ...submitOptions} = options
+  const quick = cache ? await submitFromCache(batch, prepared, cache, submitOptions) : undefined
+  return quick ?? submitLongWay(batch, prepared, submitOptions, cache)
+}
+
+async function submitLongWay(
+  batch: BatchApi,
+  prepared: PreparedSubmit,
+  options: SubmitOptions,
+  cache: SubmitCache | undefined,
+): Promise<Submission> {
+  const {choice, command, inputs, settings} = prepared
+  const queue = await chooseQueue(batch, prepared.queue, choice)
+  const spec = prepared.spec ?? buildJobSpec(settings, command, {...inputs, platform: queue.platform})
+  const requests = buildRequests(spec, queue.queue)
+  const job = await submitJob(batch, requests, options)
+  // The queue's own platform (not a --platform given for this submit), when it has a compute environment.
+  const first = queue.info.computeEnvironments[0]
+  cache?.remember({
+    definition: {arn: job.jobDefinition, name: requests.registerJobDefinition.jobDefinitionName!},
+    queue:
+      prepared.queue === undefined || !first
+        ? undefined
+        : {asked: prepared.queue, platform: platformOfEnvironment(first), queue: queue.queue},
+  })
+  return {...job, defaultedQueue: queue.defaulted, platform: queue.platform, warnings: spec.warnings}
+}
+
+/**
+ * The short way, when the cache knows the queue: no DescribeJobQueues or DescribeComputeEnvironments, and no
+ * DescribeJobDefinitions either when it knows the definition. Undefined sends the caller the long way: the queue is
+ * not known, or AWS rejected what the cache said (and the entries used are gone).
+ */
+async function submitFromCache(
+  batch: BatchApi,
+  prepared: PreparedSubmit,
+  cache: SubmitCache,
+  options: SubmitOptions,
+): Promise<Submission | undefined> {
+  const {choice, command, inputs, settings} = prepared
+  const hit = prepared.queue === undefined ? undefined : cache.queue(prepared.queue)
+  if (!hit) return undefined
+  const platform = choice === 'auto' ? hit.platform : (choice.toUpperCase() as Platform)
+  let spec: JobSpec
+  try {
+    spec = prepared.spec ?? buildJobSpec(settings, command, {...inputs, platform})
+  } catch {
+    // Not valid on the platform the cache says: maybe the queue changed. The long way says for sure.
+    return undefined
+  }
+
+  const requests = buildRequests(spec, hit.queue)
+  const name = requests.registerJobDefinition.jobDefinitionName!
+  const arn = cache.definition(name)
+  const watched = watchSubmitJob(batch)
+  try {
+    const job = arn
+      ? await submitWithDefinition(watched.batch, requests, arn, options)
+      : await submitJob(watched.batch, requests, options)
+    if (!arn) cache.remember({definition: {arn: job.jobDefinition, name}})
+    return {...job, defaultedQueue: false, platform, warnings: spec.warnings}
+  } catch (error) {
+    if (!isRejection(watched.submitError())) throw error
+    cache.forget({definition: name, queue: prepared.queue})
+    return undefined
+  }
+}
+
+/** SubmitJob (exactly once, once.ts) with a definition already known to exist. */
+async function submitWithDefinition(
+  batch: BatchApi,
+  requests: SubmitRequests,
+  arn: string,
+  options: SubmitOptions,
+): Promise<SubmittedJob> {
+  const input = {...requests.submitJob, jobDefinition: arn}
+  const made = await submitOnce(batch, input, options)
+  return {...made, jobDefinition: arn, jobQueue: input.jobQueue!, registered: false}
+}
+
+/** The same BatchApi, keeping the last error SubmitJob answered (its sentence hides the exception's name). */
+function watchSubmitJob(batch: BatchApi): {batch: BatchApi; submitError: () => unknown} {
+  let last: unknown
+  const watched = Object.create(batch) as BatchApi
+  watched.submitJob = async (input) => {
+    try {
+      return await batch.submitJob(input)
+    } catch (error) {
+      last = error
+      throw error
+    }
+  }
+
+  return {batch: watched, submitError: () => last}
+}
+
+export interface WaitRequest {
+  /** `--wait-timeout`, epoch ms. */
+  deadline?: number
+  /** `--follow`: log lines to the sink while waiting. */
+  follow: boolean
+  jobId: string
+  signal?: AbortSignal
+}
+
+/** AWS may take a few seconds to list a job it has just accepted (eventual consistency). */
+const NEW_JOB_GRACE_MS = 10_000
+
+/**
+ * `--wait` and `--follow`: the job's end as an exit code (DESIGN.md section 5), through the one DescribeJobs loop.
+ * Following starts at attempt 1: a first attempt that failed before the first DescribeJobs is still printed.
+ */
+export async function waitForSubmitted(
+  clients: Clients,
+  request: WaitRequest,
+  hooks: WatcherHooks,
+  sink: LogSink,
+): Promise<LogsOutcome | WatchOutcome> {
+  const {deadline, jobId, signal} = request
+  const watcher = createWatcher(clients.batch, [jobId], {graceMs: NEW_JOB_GRACE_MS, ...hooks})
+  if (!request.follow) return watcher.run({deadline, signal})
+  return readJobLogs({follow: true, from: 1, jobId}, {deadline, logs: clients.logs, signal, watcher}, sink)
+}
+
+/** `--kill-on-interrupt`: TerminateJob (which also cancels a job that has not started). */
+export async function terminateSubmitted(batch: BatchApi, jobId: string): Promise<void> {
+  try {
+    await batch.terminateJob({jobId, reason: 'Interrupted: mfbatch submit --kill-on-interrupt'})
+  } catch (error) {
+    throw explainAwsError(error, `terminating job ${jobId}`)
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * What `status` shows of a job, as a pure function of the JobDetail and the current time: the JSON view (a stable
+ * contract, every field always present, `null` when unknown), the table columns and the one-job detail view.
+ */
+import type {JobDetail} from '@aws-sdk/client-batch'
+
+import type {Palette} from './color'
+import type {Column} from './table'
+
+import {JOB_STATES} from '../batch/jobs/query'
+import {shownAssignment} from '../batch/secrets'
+import {formatAgo, formatDuration} from './duration'
+import {isoOrNull} from './json'
+
+export interface AttemptView {
+  durationSeconds: null | number
+  exitCode: null | number
+  logStreamName: null | string
+  /** From 1. */
+  number: number
+  /** The container's reason ("Essential container in task exited", "OutOfMemoryError: ..."). */
+  reason: null | string
+  startedAt: null | string
+  statusReason: null | string
+  stoppedAt: null | string
+}
+
+export interface JobView {
+  /** Array parents: size and children per status (every status present); array children: their index. */
+  array: null | {index: null | number; size: null | number; statusSummary: null | Record<string, number>}
+  attempts: AttemptView[]
+  createdAt: null | string
+  dependsOn: Array<{jobId: string; type: null | string}>
+  /** Started to stopped, or to now while running; null before it starts. */
+  durationSeconds: null | number
+  exitCode: null | number
+  image: null | string
+  jobArn: null | string
+  jobDefinition: null | string
+  jobId: string
+  jobName: null | string
+  jobQueue: null | string
+  /** The latest attempt's CloudWatch Logs stream. */
+  logStreamName: null | string
+  resources: {gpus: null | number; memoryMiB: null | number; vcpus: null | number}
+  startedAt: null | string
+  status: string
+  statusReason: null | string
+  stoppedAt: null | string
+}
+
+const seconds = (from?: number, to?: number): null | number =>
+  from === undefined || to === undefined ? null : Math.max(0, Math.round((to - from) / 1000))
+
+function resources(job: JobDetail): JobView['resources'] {
+  const {container} = job
+  const requirement = (type: string): null | number => {
+    const value = container?.resourceRequirements?.find((r) => r.type === type)?.value
+    return value === undefined ? null : Number(value)
+  }
+
+  return {
+    gpus: requirement('GPU'),
+    memoryMiB: requirement('MEMORY') ?? container?.memory ?? null,
+    vcpus: requirement('VCPU') ?? container?.vcpus ?? null,
+  }
+}
+
+function arrayView(job: JobDetail): JobView['array'] {
+  const props = job.arrayProperties
+  if (!props || (props.size === undefined && props.index === undefined)) return null
+  const summary = props.statusSummary
+  return {
+    index: props.index ?? null,
+    size: props.size ?? null,
+    statusSummary: summary ? Object.fromEntries(JOB_STATES.map((state) => [state, summary[state] ?? 0])) : null,
+  }
+}
+
+function attemptView(attempt: NonNullable<JobDetail['attempts']>[number], i: number): AttemptView {
+  return {
+    durationSeconds: seconds(attempt.startedAt, attempt.stoppedAt),
+    exitCode: attempt.container?.exitCode ?? null,
+    logStreamName: attempt.container?.logStreamName ?? null,
+    number: i + 1,
+    reason: attempt.container?.reason ?? null,
+    startedAt: isoOrNull(attempt.startedAt),
+    statusReason: attempt.statusReason ?? null,
+    stoppedAt: isoOrNull(attempt.stoppedAt),
+  }
+}
+
+/** The container's result, falling back to the latest attempt's (AWS fills one or the other). */
+function containerView(job: JobDetail, attempts: AttemptView[]): Pick<JobView, 'exitCode' | 'image' | 'logStreamName'> {
+  const container = job.container ?? {}
+  return {
+    exitCode: container.exitCode ?? attempts.at(-1)?.exitCode ?? null,
+    image: container.image ?? null,
+    logStreamName: container.logStreamName ?? attempts.at(-1)?.logStreamName ?? null,
+  }
+}
+
+export function jobView(job: JobDetail, now: number): JobView {
+  const attempts = (job.attempts ?? []).map((attempt, i) => attemptView(attempt, i))
+  const running = job.startedAt !== undefined && job.stoppedAt === undefined
+  const {exitCode, image, logStreamName} = containerView(job, attempts)
+  // Keys in alphabetical order, so the JSON reads the same for every job.
+  return {
+    array: arrayView(job),
+    attempts,
+    createdAt: isoOrNull(job.createdAt),
+    dependsOn: (job.dependsOn ?? []).map((d) => ({jobId: d.jobId ?? '', type: d.type ?? null})),
+    durationSeconds: seconds(job.startedAt, running ? now : job.stoppedAt),
+    exitCode,
+    image,
+    jobArn: job.jobArn ?? null,
+    jobDefinition: job.jobDefinition ?? null,
+    jobId: job.jobId ?? '',
+    jobName: job.jobName ?? null,
+    jobQueue: job.jobQueue ?? null,
+    logStreamName,
+    resources: resources(job),
+    startedAt: isoOrNull(job.startedAt),
+    status: job.status ?? 'UNKNOWN',
+    statusReason: job.statusReason ?? null,
+    stoppedAt: isoOrNull(job.stoppedAt),
+  }
+}
+
+/** "10 children: 7 SUCCEEDED, 2 RUNNING, 1 FAILED" for an array parent; '' otherwise. */
+export function childCounts(view: JobView): string {
+  const summary = view.array?.statusSummary
+  if (!summary || view.array?.size === null) return ''
+  const parts = JOB_STATES.filter((state) => summary[state] > 0).map((state) => `${summary[state]} ${state}`)
+  return `${view.array!.size} children${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`
+}
+
+export function paintStatus(status: string, paint: Palette): string {
+  if (status === 'SUCCEEDED') return paint.green(status)
+  if (status === 'FAILED') return paint.red(status)
+  if (status === 'RUNNING' || status === 'STARTING') return paint.cyan(status)
+  if (status === 'RUNNABLE') return paint.yellow(status)
+  return status
+}
+
+const nameOf = (arnOrName: null | string): string => arnOrName?.replace(/^arn:[^/]*\//, '') ?? ''
+const reasonOf = (view: JobView): string => [childCounts(view), view.statusReason ?? ''].filter(Boolean).join('; ')
+
+export interface ViewContext {
+  now: number
+  paint: Palette
+  tty: boolean
+}
+
+/**
+ * id, name, status, exit code, reason, created, duration. On a terminal times read "3m ago" and "1h02m"; in a pipe
+ * they are an ISO time and whole seconds, which scripts can compare.
+ */
+export function jobColumns({now, paint, tty}: ViewContext): Array<Column<JobView>> {
+  return [
+    {header: 'id', value: (v) => v.jobId},
+    {header: 'name', shrink: true, value: (v) => v.jobName ?? ''},
+    {header: 'status', value: (v) => paintStatus(v.status, paint)},
+    {header: 'exit', value: (v) => (v.exitCode === null ? '' : String(v.exitCode))},
+    {header: 'reason', shrink: true, value: reasonOf},
+    {
+      header: 'created',
+      value: (v) => (v.createdAt === null ? '' : tty ? formatAgo(Date.parse(v.createdAt), now) : v.createdAt),
+    },
+    {
+      header: 'duration',
+      value: (v) =>
+        v.durationSeconds === null ? '' : tty ? formatDuration(v.durationSeconds * 1000) : String(v.durationSeconds),
+    },
+  ]
+}
+
+function when(iso: null | string, now: number): string {
+  return iso === null ? '' : `${iso} (${formatAgo(Date.parse(iso), now)})`
+}
+
+function resourceText({gpus, memoryMiB, vcpus}: JobView['resources']): string {
+  const parts = [
+    vcpus === null ? '' : `${vcpus} vCPU`,
+    memoryMiB === null ? '' : `${memoryMiB} MiB`,
+    gpus ? `${gpus} GPU` : '',
+  ]
+  return parts.filter(Boolean).join(', ')
+}
+
+function attemptLine(a: AttemptView): string {
+  const parts = [
+    `#${a.number}`,
+    a.exitCode === null ? 'no exit code' : `exit ${a.exitCode}`,
+    a.durationSeconds === null ? '' : formatDuration(a.durationSeconds * 1000),
+    a.reason ?? a.statusReason ?? '',
+    a.logStreamName ? `log ${a.logStreamName}` : '',
+  ]
+  return parts.filter(Boolean).join('  ')
+}
+
+function arrayText(view: JobView): string {
+  if (!view.array) return ''
+  return view.array.index === null ? childCounts(view) : `child ${view.array.index}`
+}
+
+/** The job's environment as `NAME=value` lines, values of secret-looking names masked (human output only). */
+export function environmentText(job: JobDetail): string {
+  return (job.container?.environment ?? []).map(({name = '', value = ''}) => shownAssignment(name, value)).join('\n')
+}
+
+/**
+ * The one-job view: label/value pairs, empty values left out. `environment` is environmentText(job): the JSON view
+ * leaves the environment out, so a script never gets a value it did not ask for.
+ */
+export function jobDetailPairs(view: JobView, {now, paint}: ViewContext, environment = ''): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [
+    ['Job', view.jobId],
+    ['Name', view.jobName ?? ''],
+    ['Status', paintStatus(view.status, paint)],
+    ['Reason', view.statusReason ?? ''],
+    ['Exit code', view.exitCode === null ? '' : String(view.exitCode)],
+    ['Array', arrayText(view)],
+    ['Queue', nameOf(view.jobQueue)],
+    ['Definition', nameOf(view.jobDefinition)],
+    ['Image', view.image ?? ''],
+    ['Resources', resourceText(view.resources)],
+    ['Environment', environment],
+    ['Depends on', view.dependsOn.map((d) => (d.type ? `${d.jobId} (${d.type})` : d.jobId)).join('\n')],
+    ['Created', when(view.createdAt, now)],
+    ['Started', when(view.startedAt, now)],
+    ['Stopped', when(view.stoppedAt, now)],
+    ['Duration', view.durationSeconds === null ? '' : formatDuration(view.durationSeconds * 1000)],
+    ['Log stream', view.logStreamName ?? ''],
+    ['Attempts', view.attempts.map((a) => attemptLine(a)).join('\n')],
+  ]
+  return pairs.filter(([, value]) => value !== '')
+}

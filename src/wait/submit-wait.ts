@@ -1,0 +1,85 @@
+/**
+ * `submit --wait` and `--follow` as a person sees them: status changes and the RUNNABLE diagnosis on stderr (under
+ * a spinner on a terminal with --wait; plain lines with --follow, whose log lines own stdout), Ctrl-C answered
+ * within a second with how to re-attach, and the exit code of DESIGN.md section 5 at the end.
+ */
+import type {Clients} from '../batch/clients'
+import type {Submission} from '../batch/submit/service'
+
+import {terminateSubmitted, waitForSubmitted} from '../batch/submit/service'
+import {ExitCode} from '../exit-codes'
+import {onInterrupt} from '../output/interrupt'
+import {logPrinter, progressHooks} from '../output/log-printer'
+import {startSpinner} from '../output/spinner'
+import {interruptedLines} from '../output/submit-report'
+
+export interface SubmitWaitOptions {
+  bin: string
+  /** The connection flags as typed, for the re-attach command. */
+  connection: string
+  follow: boolean
+  killOnInterrupt: boolean
+  /** `--quiet`/`--json`: no status lines, no spinner (errors and the Ctrl-C note still show). */
+  silent: boolean
+  timeoutMs?: number
+  /** `--verbose`: say when AWS throttles and the loop waits. */
+  verbose?: boolean
+}
+
+/** How long `--kill-on-interrupt` may take before leaving anyway: Ctrl-C must not hang. */
+const TERMINATE_WITHIN_MS = 5000
+
+export async function waitOnSubmitted(clients: Clients, job: Submission, options: SubmitWaitOptions): Promise<number> {
+  const {bin, follow, silent} = options
+  const note = (line: string): void => {
+    process.stderr.write(`${bin}: ${line}\n`)
+  }
+
+  const spinner = await startSpinner(`waiting for job ${job.jobName}`, {silent: silent || follow})
+  const say = silent ? () => {} : follow ? note : (line: string) => spinner.note(`${bin}: ${line}`)
+  const interrupt = onInterrupt()
+  try {
+    const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs
+    const waiting = waitForSubmitted(
+      clients,
+      {deadline, follow, jobId: job.jobId, signal: interrupt.signal},
+      progressHooks(say, {verbose: options.verbose}),
+      logPrinter(process.stdout),
+    )
+    const outcome = await Promise.race([waiting, interrupt.interrupted])
+    spinner.stop()
+    if (outcome === 'interrupted') {
+      let killed = false
+      if (options.killOnInterrupt) {
+        try {
+          await withTimeout(terminateSubmitted(clients.batch, job.jobId), TERMINATE_WITHIN_MS)
+          killed = true
+        } catch (error) {
+          note(`could not terminate job ${job.jobId}: ${(error as Error).message}`)
+        }
+      }
+
+      for (const line of interruptedLines(job.jobId, bin, options.connection, killed)) note(line)
+      return ExitCode.Interrupted
+    }
+
+    if (outcome.end === 'timeout') note(`--wait-timeout ran out; job ${job.jobId} keeps running`)
+    if ('note' in outcome && outcome.note) say(outcome.note)
+    return outcome.exitCode
+  } finally {
+    interrupt.dispose()
+    spinner.stop()
+  }
+}
+
+async function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<void>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000}s`)), ms)
+  })
+  try {
+    await Promise.race([work, late])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,44 @@
+import {parseJobId, parseJobIds} from '../../../../src/batch/jobs/ids'
+import {InputError} from '../../../../src/errors'
+
+const ID = '0f3c2a7e-8f3b-4b7a-9a51-3d1e2f4a5b6c'
+
+describe('parseJobId', () => {
+  test.each([
+    [ID, ID],
+    [`${ID}:7`, `${ID}:7`],
+    [ID.toUpperCase(), ID],
+    [`  ${ID}\n`, ID],
+    [`arn:aws:batch:us-east-1:123456789012:job/${ID}`, ID],
+    [`arn:aws-cn:batch:cn-north-1:123456789012:job/${ID}:3`, `${ID}:3`],
+  ])('%j -> %s', (value, id) => {
+    expect(parseJobId(value)).toBe(id)
+  })
+
+  test.each([
+    'abc',
+    `${ID}:`,
+    `${ID}:12345`,
+    `${ID}x`,
+    `arn:aws:batch:us-east-1:123456789012:job-queue/${ID}`,
+    `arn:aws:s3:::bucket/${ID}`,
+    '',
+  ])('rejects %j with one line naming the value', (value) => {
+    expect(() => parseJobId(value)).toThrow(
+      new InputError(
+        `job id: ${JSON.stringify(value)} is not allowed; use a job id (a UUID, or UUID:N for an array child) or a job ARN`,
+      ),
+    )
+  })
+})
+
+describe('parseJobIds', () => {
+  test('removes duplicates across spellings, keeping first-seen order', () => {
+    const other = '11111111-2222-3333-4444-555555555555'
+    expect(parseJobIds([ID, other, `arn:aws:batch:us-east-1:1:job/${ID}`, ID.toUpperCase()])).toEqual([ID, other])
+  })
+
+  test('the first malformed value fails the whole list', () => {
+    expect(() => parseJobIds([ID, 'nope', 'bad'])).toThrow('job id: "nope" is not allowed')
+  })
+})

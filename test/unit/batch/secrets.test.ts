@@ -1,0 +1,75 @@
+import {
+  looksSecret,
+  MASK,
+  maskEnvironment,
+  maskEnvironments,
+  maskValue,
+  shownAssignment,
+} from '../../../src/batch/secrets'
+
+describe('secret-looking names', () => {
+  test.each([
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'GITHUB_TOKEN',
+    'DB_PASSWORD',
+    'db_passwd',
+    'DB_PASS',
+    'PGPASSFILE',
+    'SSH_PASSPHRASE',
+    'API_KEY',
+    'apikey',
+    'GOOGLE_APPLICATION_CREDENTIALS',
+    'client_secret',
+  ])('%s looks secret', (name) => {
+    expect(looksSecret(name)).toBe(true)
+    expect(maskValue(name, 'hunter2')).toBe(MASK)
+  })
+
+  test.each(['PATH', 'HOME', 'MODE', 'METAFLOW_TEMPDIR', 'PWD', 'USER'])('%s does not', (name) => {
+    expect(looksSecret(name)).toBe(false)
+    expect(maskValue(name, 'x')).toBe('x')
+  })
+
+  test('every environment list of a document is masked; the document itself is left alone', () => {
+    const requests = {
+      registerJobDefinition: {containerProperties: {environment: [{name: 'KEY_ID', value: 'k'}]}},
+      submitJob: {
+        containerOverrides: {
+          environment: [
+            {name: 'MODE', value: 'fast'},
+            {name: 'DB_PASS', value: 'p'},
+          ],
+        },
+      },
+    }
+    expect(maskEnvironments(requests)).toEqual({
+      registerJobDefinition: {containerProperties: {environment: [{name: 'KEY_ID', value: '****'}]}},
+      submitJob: {
+        containerOverrides: {
+          environment: [
+            {name: 'MODE', value: 'fast'},
+            {name: 'DB_PASS', value: '****'},
+          ],
+        },
+      },
+    })
+    expect(requests.submitJob.containerOverrides.environment[1].value).toBe('p')
+  })
+
+  test('an assignment and an environment list are masked by name, the mask the same whatever the value', () => {
+    expect(shownAssignment('DB_PASSWORD', 'a-long-password')).toBe('DB_PASSWORD=****')
+    expect(shownAssignment('MODE', 'fast')).toBe('MODE=fast')
+    expect(
+      maskEnvironment([
+        {name: 'MODE', value: 'fast'},
+        {name: 'API_TOKEN', value: 't'},
+        {name: 'EMPTY_KEY', value: ''},
+      ]),
+    ).toEqual([
+      {name: 'MODE', value: 'fast'},
+      {name: 'API_TOKEN', value: '****'},
+      {name: 'EMPTY_KEY', value: '****'},
+    ])
+  })
+})

@@ -1,0 +1,54 @@
+import {PassThrough} from 'node:stream'
+
+import {diagnosisLines, formatEvent, logPrinter, statusLine} from '../../../src/output/log-printer'
+import {job, T0} from '../batch/logs/logs-fakes'
+
+const event = {message: 'hello', stream: 'def/default/abc', timestamp: T0}
+
+describe('log lines', () => {
+  test('plain, with --timestamps, and as NDJSON with the documented field order', () => {
+    expect(formatEvent(event)).toBe('hello\n')
+    expect(formatEvent(event, {timestamps: true})).toBe('2026-01-02T03:04:05.000Z hello\n')
+    expect(formatEvent(event, {json: true})).toBe(`{"timestamp":${T0},"message":"hello","stream":"def/default/abc"}\n`)
+  })
+
+  test('a message that kept its newline is not doubled; NDJSON keeps the message as it is', () => {
+    expect(formatEvent({...event, message: 'line\r\n'})).toBe('line\n')
+    expect(formatEvent({...event, message: 'a\nb'}, {json: true})).toBe(
+      `{"timestamp":${T0},"message":"a\\nb","stream":"def/default/abc"}\n`,
+    )
+  })
+
+  test('the printer waits for a full stream to drain before taking the next page', async () => {
+    const out = new PassThrough({highWaterMark: 4})
+    const print = logPrinter(out)
+    let done = false
+    const printing = Promise.resolve(print([event, event])).then(() => {
+      done = true
+    })
+    await new Promise((resolve) => {
+      setImmediate(resolve)
+    })
+    expect(done).toBe(false)
+    expect(out.read().toString()).toBe('hello\nhello\n')
+    await printing
+    expect(done).toBe(true)
+  })
+})
+
+describe('progress lines', () => {
+  test('a status change with exit code and reason, uncoloured', () => {
+    const failed = job({container: {exitCode: 3}, status: 'FAILED', statusReason: 'Essential container in task exited'})
+    expect(statusLine({at: T0, job: failed, previous: 'RUNNING', status: 'FAILED'})).toBe(
+      'job hello job-1 FAILED (exit 3): Essential container in task exited',
+    )
+  })
+
+  test('a diagnosis: a header and one line per finding', () => {
+    expect(diagnosisLines({findings: ['a', 'b'], job: job({status: 'RUNNABLE'}), runnableForMs: 65_000})).toEqual([
+      'job hello job-1 has been RUNNABLE for 1m05s:',
+      '  - a',
+      '  - b',
+    ])
+  })
+})
