@@ -140,7 +140,7 @@ class RequestHandler {
   /** The Host values this server answers to; set once the port is known. */
   hosts: ReadonlySet<string> = new Set()
   private readonly budget = new BodyBudget(MAX_BODY_BYTES_IN_FLIGHT)
-private readonly faults: Faults
+  private readonly faults: Faults
   private readonly keys: EmulatorKeys
   private readonly log: (line: string) => void
   private readonly now: () => number

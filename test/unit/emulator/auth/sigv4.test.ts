@@ -4,7 +4,6 @@
  * the scope, the clock) does not.
  */
 import {SignatureV4} from '@smithy/signature-v4'
-import {createHash} from 'node:crypto'
 
 import {EmulatorKeys} from '../../../../src/emulator/auth/keys'
 import {
@@ -16,29 +15,7 @@ import {
   type WireRequest,
 } from '../../../../src/emulator/auth/sigv4'
 import {admitBody, admitHeaders} from '../../../../src/emulator/http/auth'
-
-class NodeSha256 {
-  private hash = createHash('sha256')
-  private readonly key?: string | Uint8Array
-
-  constructor(secret?: string | Uint8Array) {
-    this.key = secret
-    this.reset()
-  }
-
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest())
-  }
-
-  reset(): void {
-    const crypto = require('node:crypto') as typeof import('node:crypto')
-    this.hash = (this.key === undefined ? crypto.createHash('sha256') : crypto.createHmac('sha256', this.key)) as never
-  }
-
-  update(data: string | Uint8Array): void {
-    this.hash.update(typeof data === 'string' ? data : Buffer.from(data))
-  }
-}
+import {NodeSha256} from '../../../helpers/sign'
 
 const ROOT = {accessKeyId: 'AKIAEMULATORTEST0001', secretAccessKey: 'c2VjcmV0IHNlY3JldCBzZWNyZXQgc2VjcmV0'}
 const keys = new EmulatorKeys(ROOT)
