@@ -8,6 +8,8 @@ import {EMULATOR_DEFAULT_REGION} from './contract'
 
 export interface EmulatorEnvironment {
   AWS_ACCESS_KEY_ID: string
+  /** What older botocore (boto3 before 1.28, the AWS CLI v1) reads instead of AWS_REGION. */
+  AWS_DEFAULT_REGION: string
   AWS_ENDPOINT_URL: string
   AWS_REGION: string
   AWS_SECRET_ACCESS_KEY: string
@@ -16,6 +18,7 @@ export interface EmulatorEnvironment {
 export function emulatorEnvironment(endpoint: string, credentials: Credentials): EmulatorEnvironment {
   return {
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_DEFAULT_REGION: EMULATOR_DEFAULT_REGION,
     AWS_ENDPOINT_URL: endpoint,
     AWS_REGION: EMULATOR_DEFAULT_REGION,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
@@ -37,6 +40,7 @@ export function exportLines(env: EmulatorEnvironment): string[] {
     'AWS_ACCESS_KEY_ID',
     'AWS_SECRET_ACCESS_KEY',
     'AWS_REGION',
+    'AWS_DEFAULT_REGION',
   ]
   return [...order.map((name) => `export ${name}=${shellQuote(env[name])}`), 'unset AWS_SESSION_TOKEN AWS_PROFILE']
 }

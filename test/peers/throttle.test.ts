@@ -6,6 +6,7 @@ import {get} from 'node:http'
 
 import {removeStateDir, startEmulator, TestEmulator} from '../helpers/emulator'
 import {aws, requireAwsCli} from './helpers/aws-cli'
+import {registerPeerEmulator} from './helpers/credentials'
 
 let emulator: TestEmulator
 
@@ -13,6 +14,7 @@ describe('the emulator under --throttle-rps 5', () => {
   beforeAll(async () => {
     requireAwsCli()
     emulator = await startEmulator({args: ['--throttle-rps', '5']})
+    registerPeerEmulator(emulator)
   })
 
   afterAll(async () => {

@@ -13,9 +13,10 @@ import {exitCodeHelp} from '../../exit-codes'
 export default class EmulatorEnv extends BaseCommand {
   static override description = `Prints the variables that point the AWS CLI, boto3 or any AWS SDK at the emulator of this state directory, \
 signed with its own credentials (<state dir>/credentials, created at its first start, or now when there is none yet): \
-AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION as POSIX export lines (values \
+AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and AWS_DEFAULT_REGION (for older \
+botocore) as POSIX export lines (values \
 single-quoted), then "unset AWS_SESSION_TOKEN AWS_PROFILE" so nothing else signs. The endpoint is the port of the \
-background emulator of this state dir when one runs, else --port. --json prints the four variables as one object.
+background emulator of this state dir when one runs, else --port. --json prints the variables as one object.
 
 The output holds the emulator's secret: anyone with it can run commands as you through the emulator.
 
