@@ -14,7 +14,7 @@ export interface TestCredentials {
 /** The SDK's Checksum interface over node:crypto (sha256, or HMAC-SHA256 when given a key). */
 export class NodeSha256 {
   private hash: Hash | Hmac
-private readonly key?: Buffer | string
+  private readonly key?: Buffer | string
 
   constructor(key?: ArrayBuffer | ArrayBufferView | string) {
     this.key =
