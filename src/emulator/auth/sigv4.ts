@@ -153,9 +153,18 @@ export function canonicalRequest(request: WireRequest, claim: Claim, payloadHash
 export const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex')
 const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data).digest()
 
+/** Signing keys change once a day per scope: derived once, not four HMACs per request. */
+const signingKeys = new Map<string, Buffer>()
+
 export function signingKey(secret: string, scope: Claim['scope']): Buffer {
+  const id = `${sha256Hex(secret)}/${scope.date}/${scope.region}/${scope.service}`
+  const known = signingKeys.get(id)
+  if (known) return known
   const date = hmac(`AWS4${secret}`, scope.date)
-  return hmac(hmac(hmac(date, scope.region), scope.service), 'aws4_request')
+  const key = hmac(hmac(hmac(date, scope.region), scope.service), 'aws4_request')
+  if (signingKeys.size >= 256) signingKeys.clear()
+  signingKeys.set(id, key)
+  return key
 }
 
 export function stringToSign(claim: Claim, canonical: string): string {
