@@ -1,4 +1,5 @@
 import type {ResolvedSettings} from './config/types'
+import type {Credentials} from './emulator/auth/keys'
 
 import {type ClientOptions, type Clients, createClients} from './batch/clients'
 import {EMULATOR_DEFAULT_REGION} from './emulator/contract'
@@ -24,7 +25,13 @@ export interface ConnectDeps {
   /** Where `--verbose` and `--local` notes go; stderr by default. */
   log?: (line: string) => void
   /** Finds or starts the local emulator for `--local`. */
-  startLocal?: (options: {log: (line: string) => void}) => Promise<{endpoint: string}>
+  startLocal?: (options: {log: (line: string) => void}) => Promise<LocalTarget>
+}
+
+/** Where `--local` sends requests, and the emulator's own credentials it signs them with. */
+export interface LocalTarget {
+  credentials: Credentials
+  endpoint: string
 }
 
 function text(value: unknown): string | undefined {
@@ -96,17 +103,23 @@ function stderrLine(line: string): void {
   process.stderr.write(`${line}\n`)
 }
 
-/** Pure: the SDK client options for these settings, once the local endpoint (if any) is known. */
+/**
+ * Pure: the SDK client options for these settings, once the local emulator (if any) is known. Against the emulator
+ * only its own credentials sign, never the default chain or a profile: its keys must not reach whatever listens on
+ * a local port.
+ */
 export function clientOptions(
   settings: ConnectSettings,
-  localEndpoint: string | undefined,
+  local: LocalTarget | undefined,
   trace: (line: string) => void,
 ): ClientOptions {
+  const localEndpoint = local?.endpoint
   const endpoint = localEndpoint ?? settings.endpointUrl?.value
   return {
+    ...(local ? {credentials: local.credentials} : {}),
     ...(endpoint ? {endpoint} : {}),
     ...(settings.maxAttempts ? {maxAttempts: settings.maxAttempts} : {}),
-    ...(settings.profile ? {profile: settings.profile} : {}),
+    ...(settings.profile && !local ? {profile: settings.profile} : {}),
     // The emulator answers in any region, but the SDK refuses to start without one.
     ...(settings.region ? {region: settings.region} : localEndpoint ? {region: EMULATOR_DEFAULT_REGION} : {}),
     ...(settings.verbose ? {trace} : {}),
@@ -119,15 +132,10 @@ export async function connect(settings: ConnectSettings, deps: ConnectDeps = {})
     throw new InputError('--local and --endpoint-url: use one or the other')
   }
 
-  let localEndpoint: string | undefined
-  if (settings.local) {
-    localEndpoint = (await (deps.startLocal ?? ensureLocalEmulator)({log})).endpoint
-    useLocalCredentials(process.env)
-  }
-
-  const options = clientOptions(settings, localEndpoint, log)
+  const local = settings.local ? await (deps.startLocal ?? ensureLocalEmulator)({log}) : undefined
+  const options = clientOptions(settings, local, log)
   if (settings.verbose) {
-    const where = localEndpoint ? '--local' : settings.endpointUrl?.source
+    const where = local ? '--local' : settings.endpointUrl?.source
     const endpoint = options.endpoint
       ? `${options.endpoint} (from ${where})`
       : 'the SDK default (AWS_ENDPOINT_URL* if set)'
@@ -136,15 +144,4 @@ export async function connect(settings: ConnectSettings, deps: ConnectDeps = {})
 
   // clients.ts loads the SDK itself, lazily, so importing it here costs nothing on paths that never connect.
   return (deps.create ?? createClients)(options)
-}
-
-/**
- * The emulator accepts any signature, but the SDK will not send a request without credentials. When none are in the
- * environment we give it placeholders; they shadow a profile's keys, which is harmless because only the emulator
- * receives them.
- */
-function useLocalCredentials(env: NodeJS.ProcessEnv): void {
-  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) return
-  env.AWS_ACCESS_KEY_ID = 'mfbatch-local'
-  env.AWS_SECRET_ACCESS_KEY = 'mfbatch-local'
 }

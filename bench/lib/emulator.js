@@ -10,9 +10,12 @@ const {join} = require('node:path')
 
 const {ROOT, RUN} = require('./paths')
 const {start} = require('./proc')
+const {readCredentials, sign} = require('./sign')
 
 const LISTENING = /mfbatch emulator listening on (http:\/\/127\.0\.0\.1:(\d+)) \(state: (.+)\)/
 const agent = new http.Agent({keepAlive: true, maxSockets: 16})
+/** Each emulator's own credentials, by its URL: every raw request is signed with them. */
+const keysOf = new Map()
 
 /** This process's environment without anything that would reach real AWS or read this machine's settings. */
 function cleanEnv() {
@@ -52,14 +55,16 @@ async function startEmulator({args = [], stateDir} = {}) {
   })
   const url = await Promise.race([listening, exited])
   exited.catch(() => {})
+  const credentials = readCredentials(dir)
   const env = {
     ...cleanEnv(),
-    AWS_ACCESS_KEY_ID: 'AKIDEMULATOR',
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_ENDPOINT_URL: url,
     AWS_REGION: 'us-east-1',
-    AWS_SECRET_ACCESS_KEY: 'emulator',
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
   }
+  keysOf.set(url, credentials)
   return {
     /** A Batch REST call: `batch('submitjob', {...})`. */
     batch: (operation, body) => request(url, `/v1/${operation.toLowerCase()}`, {body}),
@@ -111,7 +116,7 @@ function requestOnce(base, path, {body, headers = {}, method = 'POST'}) {
       {
         agent,
         headers: {
-          authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEMULATOR/20260101/us-east-1/x/aws4_request, Signature=0',
+          ...sign(keysOf.get(base), url, method, payload, logs ? 'logs' : 'batch'),
           'content-length': Buffer.byteLength(payload),
           'content-type': logs ? 'application/x-amz-json-1.1' : 'application/json',
           ...headers,

@@ -63,6 +63,8 @@ export interface LogsApi {
 }
 
 export interface ClientOptions {
+  /** Static credentials (the local emulator's own); the SDK's default chain and any profile are then not used. */
+  credentials?: {accessKeyId: string; secretAccessKey: string}
   /** Overrides AWS_ENDPOINT_URL* (the emulator, or a VPC endpoint). */
   endpoint?: string
   /** Attempts per call for retryable errors (throttling, 5xx, network); SubmitJob always gets 1. */
@@ -91,8 +93,9 @@ export async function createClients(options: ClientOptions = {}): Promise<Client
     import('@aws-sdk/core/protocols'),
   ])
   const common = {
+    ...(options.credentials ? {credentials: {...options.credentials}} : {}),
     ...(options.endpoint ? {endpoint: options.endpoint} : {}),
-    ...(options.profile ? {profile: options.profile} : {}),
+    ...(options.profile && !options.credentials ? {profile: options.profile} : {}),
     ...(options.region ? {region: options.region} : {}),
   }
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS

@@ -2,14 +2,16 @@
  * One running emulator: CloudWatch Logs and AWS Batch services over one state directory, behind the HTTP front end.
  * `mfbatch emulator` calls this in the foreground; `emulator start` and `--local` run that command detached.
  */
-import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {loadOrCreateCredentials} from './auth/credentials-file'
+import {EmulatorKeys} from './auth/keys'
 import {createBatchService} from './batch'
 import {type EmulatedService, EMULATOR_ACCOUNT_ID, EMULATOR_DEFAULT_REGION} from './contract'
 import {type FaultOptions, Faults} from './faults'
 import {createLogsService} from './logs'
-import {startServer} from './server'
+import {JOB_CREDENTIALS_PATH, startServer} from './server'
+import {ensurePrivateDir} from './state-dir'
 
 export interface EmulatorOptions {
   allowRemote?: boolean
@@ -33,12 +35,18 @@ export interface RunningEmulator {
 }
 
 export async function createEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
-  mkdirSync(options.stateDir, {recursive: true})
+  ensurePrivateDir(options.stateDir)
+  const keys = new EmulatorKeys(loadOrCreateCredentials(options.stateDir))
+  // Known once the server listens; a job launched before that (a replay at start) gets no AWS variables.
+  let url: string | undefined
+  const jobAwsEnvironment = (jobId: string): Record<string, string> =>
+    url === undefined ? {} : jobAccess(url, keys.jobToken(jobId), EMULATOR_DEFAULT_REGION)
   const identity = {accountId: EMULATOR_ACCOUNT_ID, region: EMULATOR_DEFAULT_REGION}
   const logs = createLogsService({...identity, now: options.now, stateDir: join(options.stateDir, 'logs')})
   const batch = createBatchService({
     ...identity,
     capacity: options.capacity,
+    jobAwsEnvironment,
     logs,
     now: options.now,
     stateDir: join(options.stateDir, 'batch'),
@@ -64,10 +72,13 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
       allowRemote: options.allowRemote,
       faults: new Faults(options.faults, options.now),
       host: options.host,
+      keys,
       log: options.log,
+      now: options.now,
       port: options.port,
       services,
     })
+    url = server.url
     return {
       async close() {
         await server.close()
@@ -80,5 +91,19 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
   } catch (error) {
     await stopAll()
     throw error
+  }
+}
+
+/**
+ * What a job needs to call the emulator as a job role calls AWS: the SDKs and the AWS CLI fetch session credentials
+ * from AWS_CONTAINER_CREDENTIALS_FULL_URI with the token, and send every call to AWS_ENDPOINT_URL.
+ */
+export function jobAccess(url: string, token: string, region: string): Record<string, string> {
+  return {
+    AWS_CONTAINER_AUTHORIZATION_TOKEN: token,
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: `${url}${JOB_CREDENTIALS_PATH}`,
+    AWS_DEFAULT_REGION: region,
+    AWS_ENDPOINT_URL: url,
+    AWS_REGION: region,
   }
 }

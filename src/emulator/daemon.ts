@@ -4,27 +4,21 @@
  * does is the foreground command's business.
  */
 import {spawn} from 'node:child_process'
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
+import {closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {get} from 'node:http'
 import {join, resolve} from 'node:path'
 
 import {RuntimeError} from '../errors'
+import {processStartTime} from './batch/engine/processes'
+import {ensurePrivateDir} from './state-dir'
 
 /** What `<stateDir>/emulator.pid` holds: enough to find, probe and stop the daemon. */
 export interface DaemonRecord {
   endpoint: string
   logFile: string
   pid: number
+  /** The kernel's start time of the process (/proc/PID/stat), so a reused pid is never taken for it. */
+  pidStartTime?: string
   port: number
   startedAt: string
   stateDir: string
@@ -92,9 +86,27 @@ export function readDaemon(stateDir: string): DaemonRecord | undefined {
     return undefined
   }
 
-  if (Number.isInteger(record.pid) && isAlive(record.pid)) return record
+  if (Number.isInteger(record.pid) && isAlive(record.pid) && isSameProcess(record)) return record
   rmSync(file, {force: true})
   return undefined
+}
+
+/**
+ * Whether the record's pid is still the emulator it names: same kernel start time when recorded, and a command
+ * line that runs `emulator` on this state dir. Where /proc is missing, the pid is taken at its word.
+ */
+export function isSameProcess(record: Pick<DaemonRecord, 'pid' | 'pidStartTime' | 'stateDir'>): boolean {
+  const started = processStartTime(record.pid)
+  if (started === undefined) return true
+  if (record.pidStartTime !== undefined && started !== record.pidStartTime) return false
+  let args: string[]
+  try {
+    args = readFileSync(`/proc/${record.pid}/cmdline`, 'utf8').split('\0')
+  } catch {
+    return false
+  }
+
+  return args.includes('emulator') && args.includes(record.stateDir)
 }
 
 /** Where the daemon is, or what answers on `port` when no daemon of this state dir runs. */
@@ -131,7 +143,7 @@ export async function startDaemon(stateDir: string, port: number, options: Start
     throw failure(`the emulator (pid ${existing.pid}) does not answer on ${existing.endpoint}`, existing.logFile)
   }
 
-  mkdirSync(stateDir, {recursive: true})
+  ensurePrivateDir(stateDir)
   const timeoutMs = options.timeoutMs ?? START_TIMEOUT_MS
   // Two `--local` commands started together must not spawn two daemons on one state dir: one takes the lock, the
   // other waits for the winner's emulator to answer.
@@ -163,19 +175,28 @@ async function spawnDaemon(
   const endpoint = endpointOf(port)
   const logFile = join(stateDir, LOG_FILE)
   const cli = cliPath ?? resolve(__dirname, '..', '..', 'bin', 'run.js')
-  const out = openSync(logFile, 'a')
+  const out = openSync(logFile, 'a', 0o600)
   // detached: its own session, so it survives the terminal and the process that started it. cwd is the state dir
   // so the daemon does not pin whatever directory it was started from.
   const child = spawn(process.execPath, [cli, 'emulator', '--port', String(port), '--state-dir', stateDir], {
     cwd: stateDir,
     detached: true,
+    env: daemonEnvironment(process.env),
     stdio: ['ignore', out, out],
   })
   closeSync(out)
   child.on('error', () => {})
   const {pid} = child
   if (pid === undefined) throw failure(`could not start ${process.execPath} ${cli}`, logFile)
-  const record: DaemonRecord = {endpoint, logFile, pid, port, startedAt: new Date().toISOString(), stateDir}
+  const record: DaemonRecord = {
+    endpoint,
+    logFile,
+    pid,
+    pidStartTime: processStartTime(pid),
+    port,
+    startedAt: new Date().toISOString(),
+    stateDir,
+  }
   writePidFile(record)
   const healthy = await waitHealthy(endpoint, pid, timeoutMs)
   child.unref()
@@ -292,7 +313,7 @@ function takeStartLock(stateDir: string, timeoutMs: number): (() => void) | unde
 function writePidFile(record: DaemonRecord): void {
   const file = join(record.stateDir, PID_FILE)
   const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, `${JSON.stringify(record, null, 2)}\n`)
+  writeFileSync(tmp, `${JSON.stringify(record, null, 2)}\n`, {mode: 0o600})
   renameSync(tmp, file)
 }
 
@@ -306,6 +327,20 @@ function removePidFileOf(stateDir: string, pid: number): void {
   }
 
   rmSync(file, {force: true})
+}
+
+/**
+ * What the detached emulator inherits: enough to run node and the jobs' commands, not the starter's secrets (AWS
+ * keys, tokens) that it has no use for and would otherwise keep for as long as it runs.
+ */
+export function daemonEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const kept: Record<string, string> = {}
+  for (const name of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL']) {
+    const value = env[name]
+    if (value !== undefined) kept[name] = value
+  }
+
+  return kept
 }
 
 function failure(what: string, logFile: string): RuntimeError {

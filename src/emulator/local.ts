@@ -5,9 +5,14 @@
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
-import {InputError} from '../errors'
+import type {Credentials} from './auth/keys'
+
+import {InputError, RuntimeError} from '../errors'
+import {readCredentialsIfAny} from './auth/credentials-file'
+import {provesSecret} from './auth/prove-server'
 import {EMULATOR_DEFAULT_PORT} from './contract'
 import {endpointOf, isHealthy, startDaemon} from './daemon'
+import {checkPrivateDir} from './state-dir'
 
 /** Lets tests (and a second user on a shared host) move `--local` off the documented default port. */
 export const PORT_ENV = 'MFBATCH_EMULATOR_PORT'
@@ -31,31 +36,55 @@ export function localEmulatorPort(env: NodeJS.ProcessEnv = process.env): number 
 }
 
 export interface LocalEmulator {
+  /** The emulator's own credentials: the only ones `--local` signs with. */
+  credentials: Credentials
   endpoint: string
   /** True when this call started it (and said so on `log`). */
   started: boolean
 }
 
 /**
- * The endpoint of the local emulator, starting a detached one when nothing answers its health check. Starting
- * says so in one line on `log` (stderr by default), with the state dir and how to stop it.
+ * The endpoint and credentials of the local emulator, starting a detached one when nothing answers its health
+ * check. Whatever answers must prove it holds the secret of the state dir's credentials file before anything is
+ * sent to it. Starting says so in one line on `log` (stderr by default), with the state dir and how to stop it.
  */
 export async function ensureLocalEmulator(
   options: {env?: NodeJS.ProcessEnv; log?: (line: string) => void} = {},
 ): Promise<LocalEmulator> {
   const env = options.env ?? process.env
   const port = localEmulatorPort(env)
-  const endpoint = endpointOf(port)
-  if (await isHealthy(endpoint)) return {endpoint, started: false}
   const stateDir = defaultStateDir(env)
-  const result = await startDaemon(stateDir, port)
-  if (result.started) {
-    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
-    log(
-      `mfbatch: started the local AWS Batch emulator at ${result.endpoint} in the background (state: ${stateDir}); ` +
-        'stop it with: mfbatch emulator stop',
-    )
+  let endpoint = endpointOf(port)
+  let started = false
+  if (!(await isHealthy(endpoint))) {
+    const result = await startDaemon(stateDir, port)
+    ;({endpoint, started} = result)
+    if (started) {
+      const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+      log(
+        `mfbatch: started the local AWS Batch emulator at ${endpoint} in the background (state: ${stateDir}); ` +
+          'stop it with: mfbatch emulator stop',
+      )
+    }
   }
 
-  return {endpoint: result.endpoint, started: result.started}
+  return {credentials: await verifiedCredentials(endpoint, stateDir), endpoint, started}
+}
+
+/** The state dir's credentials, once the server at `endpoint` has proven it holds them. */
+export async function verifiedCredentials(endpoint: string, stateDir: string): Promise<Credentials> {
+  let credentials: Credentials | undefined
+  try {
+    checkPrivateDir(stateDir)
+    credentials = readCredentialsIfAny(stateDir)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+
+  if (credentials && (await provesSecret(endpoint, credentials.secretAccessKey))) return credentials
+  const where = endpoint.replace(/^http:\/\//, '')
+  throw new RuntimeError(
+    `${where} answers, but it is not the emulator of ${stateDir}; nothing was sent to it. Stop what listens there ` +
+      `(or the emulator of another state dir: mfbatch emulator stop --state-dir DIR), or set ${PORT_ENV} to a free port`,
+  )
 }

@@ -7,10 +7,16 @@ import type {AddressInfo, Socket} from 'node:net'
  */
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 
+import type {EmulatorKeys} from './auth/keys'
+
+import {forbidden, refusal} from './auth/refusals'
+import {isFailure, type WireRequest} from './auth/sigv4'
 import {ApiError, type EmulatedService, type OperationHandler} from './contract'
 import {Faults} from './faults'
-import {authError} from './http/auth'
-import {readBody} from './http/body'
+import {admitBody, admitHeaders} from './http/auth'
+import {BodyBudget, MAX_BODY_BYTES, readBody} from './http/body'
+import {allowedHosts, gateRefusal} from './http/gate'
+import {isLoopback} from './http/loopback'
 import {CONTENT_TYPES, sendError, sendJson} from './http/respond'
 import {type Route, routeBatch, routeLogs} from './http/routes'
 import {Stats} from './stats'
@@ -24,13 +30,24 @@ export interface ServerOptions {
   faults?: Faults
   /** 127.0.0.1 by default. */
   host?: string
+  /** The emulator's credentials: every request but the health challenge must be signed with them. */
+  keys: EmulatorKeys
   /** Where warnings and unexpected errors go (stderr by default). */
   log?: (line: string) => void
+  /** The clock that dates signatures; Date.now by default. */
+  now?: () => number
   /** 0 (the default) picks a free port. */
   port?: number
   services: Partial<Record<ServiceName, EmulatedService>>
   stats?: Stats
 }
+
+/** Where a job's processes fetch their session credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI), as on ECS. */
+export const JOB_CREDENTIALS_PATH = '/__emulator/job-credentials'
+/** More than any client of one machine opens; past it new connections are refused rather than starve the rest. */
+export const MAX_CONNECTIONS = 2048
+/** Request bodies held in memory at once, across all connections; past it a request is throttled. */
+export const MAX_BODY_BYTES_IN_FLIGHT = 64 * 1024 * 1024
 
 export interface EmulatorServer {
   close(): Promise<void>
@@ -48,9 +65,7 @@ const THROTTLES: Record<ServiceName, ApiError> = {
   logs: new ApiError('ThrottlingException', 'Rate exceeded', 400),
 }
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host)
-}
+export {isLoopback} from './http/loopback'
 
 /** Starts listening; resolves once the port is bound. */
 export async function startServer(options: ServerOptions): Promise<EmulatorServer> {
@@ -66,7 +81,14 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
 
   const faults = options.faults ?? new Faults()
   const stats = options.stats ?? new Stats()
-  const handler = new RequestHandler(options.services, faults, stats, log)
+  const handler = new RequestHandler({
+    faults,
+    keys: options.keys,
+    log,
+    now: options.now ?? Date.now,
+    services: options.services,
+    stats,
+  })
   const server = createServer({keepAlive: true}, (req, res) => {
     handler.handle(req, res).catch((error: Error) => {
       log(`emulator: unexpected error: ${error.stack ?? error.message}`)
@@ -81,6 +103,9 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
   // SDK clients keep connections alive for a while; closing idle ones sooner than they expect causes resets.
   server.keepAliveTimeout = 60_000
   server.headersTimeout = 65_000
+  // A client trickling a body byte by byte holds memory and a connection: it gets a minute for the whole request.
+  server.requestTimeout = 60_000
+  server.maxConnections = MAX_CONNECTIONS
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) {
       socket.destroy()
@@ -100,6 +125,7 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
   })
   await listen(server, options.port ?? 0, host)
   const {port} = server.address() as AddressInfo
+  handler.hosts = allowedHosts(host, port)
   const shown = host.includes(':') ? `[${host}]` : host
   return {
     close: () => closeServer(server),
@@ -111,37 +137,42 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
 }
 
 class RequestHandler {
-  constructor(
-    private readonly services: Partial<Record<ServiceName, EmulatedService>>,
-    private readonly faults: Faults,
-    private readonly stats: Stats,
-    private readonly log: (line: string) => void,
-  ) {}
+  /** The Host values this server answers to; set once the port is known. */
+  hosts: ReadonlySet<string> = new Set()
+  private readonly budget = new BodyBudget(MAX_BODY_BYTES_IN_FLIGHT)
+  private readonly faults: Faults
+  private readonly keys: EmulatorKeys
+  private readonly log: (line: string) => void
+  private readonly now: () => number
+  private readonly services: Partial<Record<ServiceName, EmulatedService>>
+  private readonly stats: Stats
+
+  constructor(parts: {
+    faults: Faults
+    keys: EmulatorKeys
+    log: (line: string) => void
+    now: () => number
+    services: Partial<Record<ServiceName, EmulatedService>>
+    stats: Stats
+  }) {
+    ;({
+      faults: this.faults,
+      keys: this.keys,
+      log: this.log,
+      now: this.now,
+      services: this.services,
+      stats: this.stats,
+    } = parts)
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator')
-    const read = await readBody(req)
-    if (!read.ok) {
-      if (read.reason === 'too-large') {
-        // The body was read and thrown away, so the client reads this answer; the connection then closes.
-        res.shouldKeepAlive = false
-        const service: ServiceName = req.headers['x-amz-target'] === undefined ? 'batch' : 'logs'
-        sendError(res, service, {
-          code: 'RequestEntityTooLargeException',
-          message: 'Request body too large',
-          status: 413,
-        })
-      }
-
-      return
-    }
-
-    if (url.pathname.startsWith('/__emulator/')) return this.admin(req, res, url.pathname)
     const target = req.headers['x-amz-target']
-    const method = req.method ?? 'GET'
     const service: ServiceName = target === undefined ? 'batch' : 'logs'
-    const denied = authError(service, req.headers, url)
-    if (denied) return sendError(res, service, denied)
+    const body = await this.admit(req, res, url, service)
+    if (body === undefined) return
+    if (url.pathname.startsWith('/__emulator/')) return this.admin(req, res, url.pathname)
+    const method = req.method ?? 'GET'
     const route = target === undefined ? routeBatch(method, url) : routeLogs(method, String(target))
     if ('error' in route) {
       const status = service === 'batch' ? 404 : 400
@@ -160,7 +191,7 @@ class RequestHandler {
       return sendError(res, service, {code: SERVER_ERRORS[service], message: 'Injected server error', status: 500})
     }
 
-    const answer = await this.call(route, req, read.body)
+    const answer = await this.call(route, req, body)
     if (decision.drop) {
       // The work is done; the client never learns it. This is the ambiguous failure retries must survive.
       req.socket.destroy()
@@ -173,10 +204,6 @@ class RequestHandler {
 
   private admin(req: IncomingMessage, res: ServerResponse, path: string): void {
     const ok = (body: unknown) => sendJson(res, {body, contentType: JSON_TYPE, status: 200})
-    if (path === '/__emulator/health' && req.method === 'GET') {
-      return ok({services: Object.keys(this.services), status: 'ok'})
-    }
-
     if (path === '/__emulator/stats' && req.method === 'GET') {
       return ok({calls: this.stats.snapshot(), faults: {...this.faults.counts}})
     }
@@ -189,6 +216,68 @@ class RequestHandler {
 
     const message = `Unknown emulator endpoint ${req.method} ${path}`
     sendJson(res, {body: {message}, contentType: JSON_TYPE, status: 404})
+  }
+
+  /**
+   * Host and Origin, then the signature as far as the headers go, then the body (within the in-flight budget),
+   * then the signature over it. Answers the request itself (refusals, health, job credentials) and returns
+   * undefined, or returns the authenticated body.
+   */
+  private async admit(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    service: ServiceName,
+  ): Promise<Buffer | undefined> {
+    // Refused before the body is read: the unread body goes with the connection.
+    const refuse = (error: ApiError): undefined => {
+      res.shouldKeepAlive = false
+      sendError(res, service, error)
+      return undefined
+    }
+
+    const wrongPlace = gateRefusal(req.headers, this.hosts)
+    if (wrongPlace) return refuse(forbidden(service, wrongPlace))
+    if (url.pathname === '/__emulator/health' && req.method === 'GET') {
+      this.health(res, url)
+      return undefined
+    }
+
+    if (url.pathname === JOB_CREDENTIALS_PATH && req.method === 'GET') {
+      this.jobCredentials(req, res)
+      return undefined
+    }
+
+    const wire: WireRequest = {headers: req.headers, method: req.method ?? 'GET', target: req.url ?? '/'}
+    const admitted = admitHeaders(wire, service, this.keys, this.now())
+    if (isFailure(admitted)) return refuse(refusal(service, admitted))
+    const reserved = bodyReservation(req)
+    if (!this.budget.take(reserved)) return refuse(THROTTLES[service])
+    let read
+    try {
+      read = await readBody(req)
+    } finally {
+      this.budget.give(reserved)
+    }
+
+    if (!read.ok) {
+      if (read.reason === 'too-large') {
+        // The body was read and thrown away, so the client reads this answer; the connection then closes.
+        res.shouldKeepAlive = false
+        sendError(res, service, {
+          code: 'RequestEntityTooLargeException',
+          message: 'Request body too large',
+          status: 413,
+        })
+      }
+
+      return undefined
+    }
+
+    const bodyRefused = admitBody(admitted, wire, service, read.body)
+    if (!bodyRefused) return read.body
+    sendError(res, service, refusal(service, bodyRefused))
+    return undefined
   }
 
   /** Parses, validates and runs one operation; an ApiError is the answer to send, anything else the response. */
@@ -244,6 +333,37 @@ class RequestHandler {
     const found = this.services[service]
     return found?.serialized?.[operation] ?? found?.operations[operation]
   }
+
+  /**
+   * Unauthenticated, and says nothing but "ok" unless challenged: `?challenge=<hex>` is answered with the HMAC of
+   * the challenge keyed by the secret, which only the emulator of that credentials file can compute.
+   */
+  private health(res: ServerResponse, url: URL): void {
+    const challenge = url.searchParams.get('challenge')
+    if (challenge !== null && !/^[\da-f]{32,128}$/.test(challenge)) {
+      const message = 'challenge must be 32 to 128 hex digits'
+      return sendJson(res, {body: {message}, contentType: JSON_TYPE, status: 400})
+    }
+
+    const proof = challenge === null ? {} : {proof: this.keys.healthProof(challenge)}
+    sendJson(res, {body: {status: 'ok', ...proof}, contentType: JSON_TYPE, status: 200})
+  }
+
+  /** The ECS container credentials endpoint: a job's token (AWS_CONTAINER_AUTHORIZATION_TOKEN) in, its keys out. */
+  private jobCredentials(req: IncomingMessage, res: ServerResponse): void {
+    const token = req.headers.authorization
+    const jobId = token === undefined ? undefined : this.keys.jobOfToken(token)
+    if (jobId === undefined) {
+      res.shouldKeepAlive = false
+      const body = {
+        code: 'AccessDenied',
+        message: 'Authorization must be the token in AWS_CONTAINER_AUTHORIZATION_TOKEN',
+      }
+      return sendJson(res, {body, contentType: JSON_TYPE, status: 403})
+    }
+
+    sendJson(res, {body: this.keys.session(jobId, this.now()), contentType: JSON_TYPE, status: 200})
+  }
 }
 
 /** AWS CLI v2, boto3 and the JS SDK send these; JSON 1.0 is tolerated for Logs as AWS's front end does. */
@@ -251,6 +371,16 @@ function acceptedTypes(service: ServiceName): string[] {
   return service === 'batch'
     ? ['application/json', 'application/x-amz-json-1.1']
     : ['application/x-amz-json-1.1', 'application/x-amz-json-1.0']
+}
+
+/** What a request's body may hold: its length, or the per-request cap when chunked; none without either. */
+function bodyReservation(req: IncomingMessage): number {
+  const length = Number(req.headers['content-length'])
+  if (req.headers['content-length'] !== undefined && Number.isFinite(length) && length >= 0) {
+    return Math.min(length, MAX_BODY_BYTES)
+  }
+
+  return req.headers['transfer-encoding'] === undefined ? 0 : MAX_BODY_BYTES
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -72,7 +72,7 @@ describe('emulated AWS Batch, end to end', () => {
   beforeAll(async () => {
     emulator = await startEmulator({args: ['--vcpus', '4', '--memory', '8192']})
     const config = {
-      credentials: {accessKeyId: 'AKIDTEST', secretAccessKey: 'secret'},
+      credentials: emulator.credentials,
       endpoint: emulator.url,
       maxAttempts: 1,
       region: 'us-east-1',

@@ -61,6 +61,7 @@ describe('the detached emulator', () => {
         endpoint: endpoint(),
         logFile: join(stateDir, 'emulator.log'),
         pid: expect.any(Number),
+        pidStartTime: expect.stringMatching(/^\d+$/),
         port,
         startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         stateDir,
@@ -124,8 +125,13 @@ describe('the detached emulator', () => {
       const lines: string[] = []
       const log = (line: string) => lines.push(line)
       const localEnv = {...cleanEnv(), ...env}
-      expect(await ensureLocalEmulator({env: localEnv, log})).toEqual({endpoint: endpoint(), started: true})
-      expect(await ensureLocalEmulator({env: localEnv, log})).toEqual({endpoint: endpoint(), started: false})
+      const credentials = {
+        accessKeyId: expect.stringMatching(/^AKIA[A-Z2-7]{16}$/),
+        secretAccessKey: expect.any(String),
+      }
+      const first = await ensureLocalEmulator({env: localEnv, log})
+      expect(first).toEqual({credentials, endpoint: endpoint(), started: true})
+      expect(await ensureLocalEmulator({env: localEnv, log})).toEqual({...first, started: false})
       expect(lines).toEqual([startedLine()])
       expect((await stopDaemon(stateDir))?.port).toBe(port)
     })

@@ -10,10 +10,16 @@ import {spawn} from 'node:child_process'
 import {Agent, request} from 'node:http'
 
 import {cleanEnv, removeStateDir, RUN, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
+import {signedHeaders, type TestCredentials} from '../helpers/sign'
 
-const SIGNED =
-  'AWS4-HMAC-SHA256 Credential=AKIDEMULATOR/20260101/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=abc'
-const credentials = {accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator'}
+/** The credentials of the emulator at each URL, for signing raw requests to it. */
+const keysOf = new Map<string, TestCredentials>()
+
+async function startKnown(options?: Parameters<typeof startEmulator>[0]): Promise<TestEmulator> {
+  const emulator = await startEmulator(options)
+  keysOf.set(emulator.url, emulator.credentials)
+  return emulator
+}
 
 interface Reply {
   body: unknown
@@ -21,7 +27,7 @@ interface Reply {
   status: number
 }
 
-/** One HTTP request, signed-looking unless `authorization` is given as ''. */
+/** One HTTP request, signed with the emulator's credentials unless `authorization` is given ('' for none). */
 function raw(
   url: string,
   options: {
@@ -33,10 +39,23 @@ function raw(
     path?: string
   },
 ): Promise<Reply> {
+  const method = options.method ?? 'POST'
+  const path = options.path ?? '/'
+  const keys = keysOf.get(url)
+  const sign = options.authorization === undefined && keys !== undefined
+  return (
+    sign ? signedHeaders(keys, url, {body: options.body, headers: options.headers, method, path}) : Promise.resolve({})
+  ).then((signed) => send(url, options, {...options.headers, ...signed}))
+}
+
+function send(
+  url: string,
+  options: {agent?: Agent; authorization?: string; body?: Buffer | string; method?: string; path?: string},
+  signed: Record<string, string>,
+): Promise<Reply> {
   return new Promise((done, fail) => {
-    const headers: Record<string, string> = {...options.headers}
-    const authorization = options.authorization ?? SIGNED
-    if (authorization) headers.authorization = authorization
+    const headers: Record<string, string> = {...signed}
+    if (options.authorization) headers.authorization = options.authorization
     const req = request(
       `${url}${options.path ?? '/'}`,
       {agent: options.agent ?? false, headers, method: options.method ?? 'POST'},
@@ -116,7 +135,7 @@ async function firstRefused(send: () => Promise<Reply>): Promise<Reply> {
 }
 
 async function rawStats(url: string) {
-  return (await raw(url, {authorization: '', method: 'GET', path: '/__emulator/stats'})).body as {
+  return (await raw(url, {method: 'GET', path: '/__emulator/stats'})).body as {
     calls: Record<string, number>
     faults: Record<string, number>
   }
@@ -126,7 +145,7 @@ describe('the emulator over HTTP', () => {
   let emulator: TestEmulator
 
   beforeAll(async () => {
-    emulator = await startEmulator()
+    emulator = await startKnown()
   })
 
   afterAll(async () => {
@@ -140,7 +159,7 @@ describe('the emulator over HTTP', () => {
 
   test('health answers without credentials; stats start empty', async () => {
     expect(shape(await raw(emulator.url, {authorization: '', method: 'GET', path: '/__emulator/health'}))).toEqual({
-      body: {services: ['batch', 'logs'], status: 'ok'},
+      body: {status: 'ok'},
       errorType: undefined,
       status: 200,
     })
@@ -266,8 +285,18 @@ describe('the emulator over HTTP', () => {
   })
 
   test('errors as the AWS SDK parses them: name, HTTP status, message', async () => {
-    const batch = new BatchClient({credentials, endpoint: emulator.url, maxAttempts: 1, region: 'us-east-1'})
-    const logs = new CloudWatchLogsClient({credentials, endpoint: emulator.url, maxAttempts: 1, region: 'us-east-1'})
+    const batch = new BatchClient({
+      credentials: emulator.credentials,
+      endpoint: emulator.url,
+      maxAttempts: 1,
+      region: 'us-east-1',
+    })
+    const logs = new CloudWatchLogsClient({
+      credentials: emulator.credentials,
+      endpoint: emulator.url,
+      maxAttempts: 1,
+      region: 'us-east-1',
+    })
     try {
       // The SDK does no validation of its own: the emulator answers as AWS would.
       expect(await sdkFailure(batch.send(new SubmitJobCommand({jobName: 'j'} as never)))).toEqual({
@@ -316,7 +345,7 @@ describe('the emulator over HTTP', () => {
 describe('fault injection', () => {
   const started: TestEmulator[] = []
   const start = async (args: string[], stateDir?: string) => {
-    const emulator = await startEmulator({args, stateDir})
+    const emulator = await startKnown({args, stateDir})
     started.push(emulator)
     return emulator
   }
@@ -342,8 +371,12 @@ describe('fault injection', () => {
 
   test('throttling: the SDK retries by itself (default maxAttempts) and every call gets through', async () => {
     const emulator = await start(['--throttle-rps', '50'])
-    const batch = new BatchClient({credentials, endpoint: emulator.url, region: 'us-east-1'})
-    const logs = new CloudWatchLogsClient({credentials, endpoint: emulator.url, region: 'us-east-1'})
+    const batch = new BatchClient({credentials: emulator.credentials, endpoint: emulator.url, region: 'us-east-1'})
+    const logs = new CloudWatchLogsClient({
+      credentials: emulator.credentials,
+      endpoint: emulator.url,
+      region: 'us-east-1',
+    })
     try {
       // Calls one after another outrun 50 a second; keep going until a call of each client needed a retry.
       // A retry waits up to 1 s and a token comes back every 20 ms, so the retries get through.
@@ -373,10 +406,14 @@ describe('fault injection', () => {
 
   test('--fault-5xx 1: every call is a 500 before any work; the SDK tries three times by default', async () => {
     const emulator = await start(['--fault-5xx', '1'])
-    const once = {credentials, endpoint: emulator.url, maxAttempts: 1, region: 'us-east-1'}
+    const once = {credentials: emulator.credentials, endpoint: emulator.url, maxAttempts: 1, region: 'us-east-1'}
     const batch = new BatchClient(once)
     const logs = new CloudWatchLogsClient(once)
-    const retrying = new CloudWatchLogsClient({credentials, endpoint: emulator.url, region: 'us-east-1'})
+    const retrying = new CloudWatchLogsClient({
+      credentials: emulator.credentials,
+      endpoint: emulator.url,
+      region: 'us-east-1',
+    })
     try {
       expect(await sdkFailure(batch.send(new DescribeJobQueuesCommand({})))).toEqual({
         attempts: 1,
@@ -405,7 +442,12 @@ describe('fault injection', () => {
 
   test('--fault-drop 1: the work is done but the answer never comes', async () => {
     const emulator = await start(['--fault-drop', '1'])
-    const logs = new CloudWatchLogsClient({credentials, endpoint: emulator.url, maxAttempts: 1, region: 'us-east-1'})
+    const logs = new CloudWatchLogsClient({
+      credentials: emulator.credentials,
+      endpoint: emulator.url,
+      maxAttempts: 1,
+      region: 'us-east-1',
+    })
     try {
       const failed = await sdkFailure(logs.send(new CreateLogGroupCommand({logGroupName: 'dropped'})))
       expect([failed.name, failed.status]).toEqual(['Error', undefined])
@@ -417,7 +459,7 @@ describe('fault injection', () => {
     // Restarted without faults on the same state: the group was created.
     await emulator.stop()
     const clean = await start([], emulator.stateDir)
-    const check = new CloudWatchLogsClient({credentials, endpoint: clean.url, region: 'us-east-1'})
+    const check = new CloudWatchLogsClient({credentials: clean.credentials, endpoint: clean.url, region: 'us-east-1'})
     try {
       const groups = await check.send(new DescribeLogGroupsCommand({}))
       expect(groups.logGroups!.map((g) => g.logGroupName)).toEqual(['dropped'])
@@ -444,7 +486,7 @@ describe('mfbatch emulator', () => {
   })
 
   test('prints exactly one line on stdout, and SIGINT stops it with exit 0', async () => {
-    const emulator = await startEmulator()
+    const emulator = await startKnown()
     await emulator.stop()
     removeStateDir(emulator.stateDir)
     const child = spawn(process.execPath, [RUN, 'emulator', '--port', '0', '--state-dir', emulator.stateDir], {

@@ -37,7 +37,7 @@ async function connect(stateDir?: string): Promise<Connected> {
   const emulator = await startEmulator({args: ['--vcpus', '2', '--memory', '4096'], stateDir})
   stateDirs.add(emulator.stateDir)
   const config = {
-    credentials: {accessKeyId: 'AKIDTEST', secretAccessKey: 'secret'},
+    credentials: emulator.credentials,
     endpoint: emulator.url,
     maxAttempts: 1,
     region: 'us-east-1',

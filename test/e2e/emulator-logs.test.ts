@@ -22,10 +22,10 @@ const ARN = 'arn:aws:logs:us-east-1:000000000000'
 let emulator: TestEmulator
 let logs: CloudWatchLogsClient
 
-const clientFor = (url: string) =>
+const clientFor = (running: TestEmulator) =>
   new CloudWatchLogsClient({
-    credentials: {accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator'},
-    endpoint: url,
+    credentials: running.credentials,
+    endpoint: running.url,
     region: 'us-east-1',
   })
 
@@ -50,7 +50,7 @@ async function failure(promise: Promise<unknown>) {
 describe('CloudWatch Logs through the AWS SDK', () => {
   beforeAll(async () => {
     emulator = await startEmulator()
-    logs = clientFor(emulator.url)
+    logs = clientFor(emulator)
   })
 
   afterAll(async () => {
@@ -258,7 +258,7 @@ describe('CloudWatch Logs through the AWS SDK', () => {
     await emulator.stop()
     logs.destroy()
     emulator = await startEmulator({stateDir: emulator.stateDir})
-    logs = clientFor(emulator.url)
+    logs = clientFor(emulator)
     const after = await logs.send(new FilterLogEventsCommand({logGroupName}))
     expect(after.events).toEqual(before.events)
     expect(after.events).toHaveLength(1000)

@@ -14,7 +14,7 @@ import type {TestEmulator} from '../helpers/emulator'
 
 export function batchClient(emulator: TestEmulator): BatchClient {
   return new BatchClient({
-    credentials: {accessKeyId: 'AKIDTEST', secretAccessKey: 'secret'},
+    credentials: emulator.credentials,
     endpoint: emulator.url,
     // Patient, so setting up jobs rides out an emulator that throttles on purpose (a 429 does no work).
     maxAttempts: 20,

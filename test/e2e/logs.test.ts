@@ -4,7 +4,6 @@
  */
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
-import {get} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -36,18 +35,6 @@ async function submit(script: string, options: {args?: string[]; wait?: boolean}
   const id = result.stdout.trim()
   if (!/^[\da-f-]{36}$/.test(id)) throw new Error(`submit failed: ${result.stderr}`)
   return id
-}
-
-function getJson(url: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    get(url, (res) => {
-      let body = ''
-      res.setEncoding('utf8').on('data', (chunk: string) => {
-        body += chunk
-      })
-      res.on('end', () => resolve(JSON.parse(body)))
-    }).on('error', reject)
-  })
 }
 
 // One emulator for the whole file.
@@ -230,7 +217,6 @@ describe('logs when AWS misbehaves', () => {
     expect(result.code).toBe(0)
     expect(result.stdout === numbered(1, 6000)).toBe(true)
     // The faults did happen: the emulator counts what it injected.
-    const {faults} = (await getJson(`${faulty.url}/__emulator/stats`)) as {faults: {fault5xx: number}}
-    expect(faults.fault5xx).toBeGreaterThan(0)
+    expect((await faulty.faults()).fault5xx).toBeGreaterThan(0)
   }, 90_000)
 })

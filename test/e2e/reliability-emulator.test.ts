@@ -17,9 +17,10 @@ import {join} from 'node:path'
 import {cleanEnv, removeStateDir, RUN, startEmulator, type TestEmulator} from '../helpers/emulator'
 import {printFigures} from '../helpers/figures'
 import {pause} from '../helpers/running'
+import {signedHeaders, type TestCredentials} from '../helpers/sign'
 
-const SIGNED =
-  'AWS4-HMAC-SHA256 Credential=AKIDEMULATOR/20260101/us-east-1/batch/aws4_request, SignedHeaders=host, Signature=abc'
+/** The credentials of the emulator at each URL, for signing raw requests to it. */
+const keysOf = new Map<string, TestCredentials>()
 const JSON_TYPE = {'content-type': 'application/json'}
 const logsTarget = (operation: string) => ({
   'content-type': 'application/x-amz-json-1.1',
@@ -43,23 +44,35 @@ function call(
     method = 'POST',
   }: {agent?: Agent; body?: Buffer | string; headers?: Record<string, string>; method?: string},
 ): Promise<Reply> {
+  const keys = keysOf.get(url)
+  return (keys ? signedHeaders(keys, url, {body, headers, method, path}) : Promise.resolve(headers)).then((signed) =>
+    send(url, path, {agent, body, headers: {...headers, ...signed}, method}),
+  )
+}
+
+function send(
+  url: string,
+  path: string,
+  {
+    agent,
+    body,
+    headers,
+    method,
+  }: {agent?: Agent; body?: Buffer | string; headers: Record<string, string>; method: string},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(
-      `${url}${path}`,
-      {agent: agent ?? false, headers: {authorization: SIGNED, ...headers}, method},
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('end', () =>
-          resolve({
-            body: Buffer.concat(chunks).toString('utf8'),
-            errorType: res.headers['x-amzn-errortype'] as string | undefined,
-            status: res.statusCode ?? 0,
-          }),
-        )
-        res.on('error', reject)
-      },
-    )
+    const req = request(`${url}${path}`, {agent: agent ?? false, headers, method}, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () =>
+        resolve({
+          body: Buffer.concat(chunks).toString('utf8'),
+          errorType: res.headers['x-amzn-errortype'] as string | undefined,
+          status: res.statusCode ?? 0,
+        }),
+      )
+      res.on('error', reject)
+    })
     req.on('error', reject)
     req.end(body)
   })
@@ -84,6 +97,7 @@ const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth)
 const started: TestEmulator[] = []
 async function start(args: string[], stateDir?: string): Promise<TestEmulator> {
   const emulator = await startEmulator({args, stateDir})
+  keysOf.set(emulator.url, emulator.credentials)
   started.push(emulator)
   return emulator
 }
@@ -131,7 +145,7 @@ async function readPrinterLog(
   attempts: Array<{container: {logStreamName: string}}>,
 ): Promise<{broken: string; lines: number}> {
   const logs = new CloudWatchLogsClient({
-    credentials: {accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator'},
+    credentials: keysOf.get(url),
     endpoint: url,
     region: 'us-east-1',
   })

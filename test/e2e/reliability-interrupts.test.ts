@@ -16,6 +16,7 @@ import {join} from 'node:path'
 import {cleanEnv, removeStateDir, RUN, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
 import {printFigures} from '../helpers/figures'
 import {Running} from '../helpers/running'
+import {signedHeaders} from '../helpers/sign'
 import {batchClient, describeAll, submitJobs, waitUntil} from './jobs-fixture'
 
 /**
@@ -23,7 +24,6 @@ import {batchClient, describeAll, submitJobs, waitUntil} from './jobs-fixture'
  * of the 3 requests a second (see `crowd`), as on a shared account.
  */
 const SLOW = ['--vcpus', '4', '--throttle-rps', '3', '--latency', '300']
-const SIGNED = 'SignedHeaders=host, Signature=0123abcd'
 const TICKS = 'i=1; while [ $i -le 40 ]; do echo "tick $i"; i=$((i+1)); sleep 0.1; done'
 const lines = (text: string): string[] => (text === '' ? [] : text.replace(/\n$/, '').split('\n'))
 const finished = (status?: string): boolean => status === 'SUCCEEDED' || status === 'FAILED'
@@ -58,15 +58,15 @@ beforeAll(async () => {
   emulator = await startEmulator({args: SLOW})
   batch = batchClient(emulator)
   // Two requests a second from someone else: the commands under test are throttled now and then.
-  crowd = setInterval(() => {
-    request(`${emulator.url}/v1/describejobqueues`, {
-      agent: false,
-      headers: {
-        authorization: `AWS4-HMAC-SHA256 Credential=AKIDOTHER/20260101/us-east-1/batch/aws4_request, ${SIGNED}`,
-        'content-type': 'application/json',
-      },
+  const path = '/v1/describejobqueues'
+  crowd = setInterval(async () => {
+    const headers = await signedHeaders(emulator.credentials, emulator.url, {
+      body: '{}',
+      headers: {'content-type': 'application/json'},
       method: 'POST',
+      path,
     })
+    request(`${emulator.url}${path}`, {agent: false, headers, method: 'POST'})
       .on('error', () => {})
       .end('{}')
   }, 500)

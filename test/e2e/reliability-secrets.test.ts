@@ -6,7 +6,7 @@
  * into the environment.
  */
 import {type BatchClient, DescribeJobDefinitionsCommand, DescribeJobsCommand} from '@aws-sdk/client-batch'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -18,7 +18,6 @@ import {batchClient} from './jobs-fixture'
 const CREDENTIALS = {
   AWS_ACCESS_KEY_ID: 'AKIAMFBATCHLEAKTEST7',
   AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/mfbatchLeakTestSecretKey',
-  AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjEmfbatchLeakTestSessionToken//////////wEaCXVz',
 }
 const FRAGMENTS = [...Object.values(CREDENTIALS), 'mfbatchLeakTest', 'LEAKTEST']
 const EXEC_ROLE = 'arn:aws:iam::123456789012:role/ecsTaskExecution'
@@ -40,7 +39,11 @@ async function mfbatch(args: string[], extra: Record<string, string> = {}): Prom
 
 /* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
-  emulator = await startEmulator({args: ['--vcpus', '2']})
+  // The emulator accepts only its own keys: these are made its keys, so every call signs with them.
+  const stateDir = mkdtempSync(join(tmpdir(), 'mfbatch-e2e-secrets-state-'))
+  const keys = {accessKeyId: CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: CREDENTIALS.AWS_SECRET_ACCESS_KEY}
+  writeFileSync(join(stateDir, 'credentials'), JSON.stringify(keys), {mode: 0o600})
+  emulator = await startEmulator({args: ['--vcpus', '2'], stateDir})
   batch = batchClient(emulator)
   home = mkdtempSync(join(tmpdir(), 'mfbatch-e2e-secrets-'))
 })

@@ -4,10 +4,12 @@
  * (`npx tsc -p tsconfig.json && npx oclif manifest`).
  */
 import {type ChildProcess, spawn} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
+
+import {signedHeaders, type TestCredentials} from './sign'
 
 export const ROOT = resolve(__dirname, '..', '..')
 export const RUN = join(ROOT, 'bin', 'run.js')
@@ -24,6 +26,8 @@ export interface StartOptions {
 }
 
 export interface TestEmulator {
+  /** The emulator's own credentials, from <state dir>/credentials: the only ones it accepts. */
+  credentials: TestCredentials
   /** What to spawn mfbatch (or an SDK client) with to use this emulator and nothing else. */
   env: Record<string, string>
   /** Faults injected since start or the last reset. */
@@ -95,16 +99,12 @@ export async function startEmulator(options: StartOptions = {}): Promise<TestEmu
   })
 
   const {port} = new URL(url)
+  const credentials = emulatorCredentials(stateDir)
   return {
-    env: {
-      AWS_ACCESS_KEY_ID: 'AKIDEMULATOR',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ENDPOINT_URL: url,
-      AWS_REGION: 'us-east-1',
-      AWS_SECRET_ACCESS_KEY: 'emulator',
-    },
+    credentials,
+    env: emulatorEnv(url, credentials),
     async faults() {
-      return ((await httpJson('GET', `${url}/__emulator/stats`)) as {faults: FaultCounts}).faults
+      return ((await httpJson('GET', `${url}/__emulator/stats`, credentials)) as {faults: FaultCounts}).faults
     },
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
@@ -112,11 +112,11 @@ export async function startEmulator(options: StartOptions = {}): Promise<TestEmu
     },
     port: Number(port),
     async resetStats() {
-      await httpJson('POST', `${url}/__emulator/reset`)
+      await httpJson('POST', `${url}/__emulator/reset`, credentials)
     },
     stateDir,
     async stats() {
-      return ((await httpJson('GET', `${url}/__emulator/stats`)) as {calls: Record<string, number>}).calls
+      return ((await httpJson('GET', `${url}/__emulator/stats`, credentials)) as {calls: Record<string, number>}).calls
     },
     stderr: () => stderr,
     stop: () => stopChild(child, exited),
@@ -204,9 +204,30 @@ async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<vo
   await exited
 }
 
-function httpJson(method: string, url: string): Promise<unknown> {
+/** The credentials an emulator of `stateDir` wrote at its first start. */
+export function emulatorCredentials(stateDir: string): TestCredentials {
+  const {accessKeyId, secretAccessKey} = JSON.parse(
+    readFileSync(join(stateDir, 'credentials'), 'utf8'),
+  ) as TestCredentials
+  return {accessKeyId, secretAccessKey}
+}
+
+/** What to spawn an AWS client with to reach the emulator at `url` with its credentials, and nothing else. */
+export function emulatorEnv(url: string, credentials: TestCredentials): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL: url,
+    AWS_REGION: 'us-east-1',
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+  }
+}
+
+async function httpJson(method: string, url: string, credentials: TestCredentials): Promise<unknown> {
+  const {origin, pathname} = new URL(url)
+  const headers = await signedHeaders(credentials, origin, {method, path: pathname})
   return new Promise((done, fail) => {
-    const req = request(url, {agent: false, method}, (res) => {
+    const req = request(url, {agent: false, headers, method}, (res) => {
       let body = ''
       res.setEncoding('utf8').on('data', (chunk: string) => {
         body += chunk

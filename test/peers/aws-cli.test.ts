@@ -4,6 +4,7 @@ import {removeStateDir, startEmulator, TestEmulator} from '../helpers/emulator'
  * emulator's routes, shapes, errors and log semantics are what AWS's own client expects.
  */
 import {aws, awsJson, configWithoutValidation, requireAwsCli} from './helpers/aws-cli'
+import {registerPeerEmulator} from './helpers/credentials'
 import {
   ComputeEnvironment,
   DEFAULT_LOG_GROUP,
@@ -81,6 +82,7 @@ describe('the AWS CLI v2 against the emulator', () => {
   beforeAll(async () => {
     requireAwsCli()
     emulator = await startEmulator()
+    registerPeerEmulator(emulator)
   })
 
   afterAll(async () => {

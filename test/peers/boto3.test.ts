@@ -4,6 +4,7 @@ import {removeStateDir, startEmulator, TestEmulator} from '../helpers/emulator'
  * only an SDK shows (the filter_log_events paginator, HTTP status codes, requests no client would validate).
  */
 import {AwsErrorResult, boto3, boto3Call, requireBoto3} from './helpers/boto3'
+import {registerPeerEmulator} from './helpers/credentials'
 import {
   ComputeEnvironment,
   DEFAULT_LOG_GROUP,
@@ -83,6 +84,7 @@ describe('boto3 against the emulator', () => {
   beforeAll(async () => {
     requireBoto3()
     emulator = await startEmulator()
+    registerPeerEmulator(emulator)
   })
 
   afterAll(async () => {

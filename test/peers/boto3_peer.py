@@ -25,8 +25,8 @@ def client(endpoint, service, validate=True):
     # One attempt: the tests must see the emulator's own answers, not what a retry papered over.
     config = Config(parameter_validation=validate, retries={"max_attempts": 1, "mode": "standard"},
                     connect_timeout=3, read_timeout=10)
-    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="AKIDEMULATOR",
-                        aws_secret_access_key="emulator", config=config)
+    # The emulator's own credentials come from the environment (mfbatch emulator env).
+    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1", config=config)
 
 
 def strip(response):

@@ -2,10 +2,10 @@
  * Under `--throttle-rps 5` the emulator answers the excess with HTTP 429 TooManyRequestsException; the AWS CLI's
  * own retry logic (botocore classifies that code as throttling) must get every call through.
  */
-import {get} from 'node:http'
 
 import {removeStateDir, startEmulator, TestEmulator} from '../helpers/emulator'
 import {aws, requireAwsCli} from './helpers/aws-cli'
+import {registerPeerEmulator} from './helpers/credentials'
 
 let emulator: TestEmulator
 
@@ -13,6 +13,7 @@ describe('the emulator under --throttle-rps 5', () => {
   beforeAll(async () => {
     requireAwsCli()
     emulator = await startEmulator({args: ['--throttle-rps', '5']})
+    registerPeerEmulator(emulator)
   })
 
   afterAll(async () => {
@@ -35,20 +36,6 @@ describe('the emulator under --throttle-rps 5', () => {
     })
     expect(outcomes).toEqual(runs.map(() => [0, ['local', 'local-fargate']]))
     // The test proves something only if the emulator did throttle, so the CLI did retry.
-    const {faults} = await adminStats(emulator.url)
-    expect(faults.throttled).toBeGreaterThan(0)
+    expect((await emulator.faults()).throttled).toBeGreaterThan(0)
   })
 })
-
-/** The raw `GET /__emulator/stats`, which also counts the faults injected. */
-function adminStats(url: string): Promise<{calls: Record<string, number>; faults: {throttled: number}}> {
-  return new Promise((done, fail) => {
-    get(`${url}/__emulator/stats`, {agent: false}, (res) => {
-      let body = ''
-      res.setEncoding('utf8').on('data', (chunk: string) => {
-        body += chunk
-      })
-      res.on('end', () => done(JSON.parse(body)))
-    }).on('error', fail)
-  })
-}

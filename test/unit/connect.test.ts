@@ -4,6 +4,7 @@ import {clientOptions, connect, connectSettings} from '../../src/connect'
 import {InputError} from '../../src/errors'
 
 const noTrace = (): void => {}
+const LOCAL_KEYS = {accessKeyId: 'AKIALOCAL', secretAccessKey: 'local secret'}
 
 describe('clientOptions', () => {
   test('passes region, profile and endpoint through', () => {
@@ -18,10 +19,19 @@ describe('clientOptions', () => {
   test('the local endpoint wins over an endpoint from the environment, with a region the SDK needs', () => {
     const options = clientOptions(
       {endpointUrl: {source: 'AWS_ENDPOINT_URL', value: 'http://x:1'}},
-      'http://127.0.0.1:4589',
+      {credentials: LOCAL_KEYS, endpoint: 'http://127.0.0.1:4589'},
       noTrace,
     )
-    expect(options).toEqual({endpoint: 'http://127.0.0.1:4589', region: 'us-east-1'})
+    expect(options).toEqual({credentials: LOCAL_KEYS, endpoint: 'http://127.0.0.1:4589', region: 'us-east-1'})
+  })
+
+  test("--local never passes a profile on: only the emulator's own keys sign", () => {
+    const options = clientOptions(
+      {profile: 'prod'},
+      {credentials: LOCAL_KEYS, endpoint: 'http://127.0.0.1:4589'},
+      noTrace,
+    )
+    expect(options).toEqual({credentials: LOCAL_KEYS, endpoint: 'http://127.0.0.1:4589', region: 'us-east-1'})
   })
 
   test('--verbose installs the trace', () => {
@@ -42,13 +52,14 @@ describe('connect', () => {
           return fake
         },
         log: (line) => lines.push(line),
-        startLocal: async () => ({endpoint: 'http://127.0.0.1:5000'}),
+        startLocal: async () => ({credentials: LOCAL_KEYS, endpoint: 'http://127.0.0.1:5000'}),
       },
     )
     expect(clients).toBe(fake)
-    expect(seen).toEqual([{endpoint: 'http://127.0.0.1:5000', region: 'us-east-1', trace: expect.any(Function)}])
+    expect(seen).toEqual([
+      {credentials: LOCAL_KEYS, endpoint: 'http://127.0.0.1:5000', region: 'us-east-1', trace: expect.any(Function)},
+    ])
     expect(lines).toEqual(['aws endpoint http://127.0.0.1:5000 (from --local), region us-east-1'])
-    expect(process.env.AWS_ACCESS_KEY_ID).toBeTruthy()
   })
 
   test('--local with --endpoint-url is bad usage', async () => {

@@ -4,6 +4,7 @@ import {availableParallelism, totalmem} from 'node:os'
 import {BaseCommand} from '../../base-command'
 import {EMULATOR_DEFAULT_PORT} from '../../emulator/contract'
 import {defaultStateDir, PORT_ENV} from '../../emulator/local'
+import {PRIVATE_UMASK} from '../../emulator/state-dir'
 import {invalid, RuntimeError} from '../../errors'
 import {exitCodeHelp} from '../../exit-codes'
 
@@ -22,13 +23,21 @@ this machine (no Docker needed): AWS's own clients and mfbatch talk to it unchan
 "local" (EC2) and "local-fargate" (FARGATE). Jobs, definitions, queues and log events persist in the state directory.
 
 Once listening it prints one line on stdout, "mfbatch emulator listening on http://127.0.0.1:<port> (state: <dir>)", \
-and logs to stderr. Ctrl-C or SIGTERM stops it cleanly. It runs whatever command a job names, so it listens on \
-127.0.0.1 only unless --allow-remote.
+and logs to stderr. Ctrl-C or SIGTERM stops it cleanly.
+
+SECURITY: it runs whatever command a job names, as you, so it answers only its owner. At first start it writes its \
+own credentials to <state dir>/credentials (mode 600) and accepts only requests signed with them (SigV4, checked in \
+full; presigned URLs too); \`eval "$(mfbatch emulator env)"\` sets them up for the AWS CLI, boto3 or any SDK. A Host \
+header other than the address it listens on, or any Origin header (a web page), is refused with 403. The state dir \
+is 0700 and its files 0600; one owned by another user or writable by others is refused. It listens on 127.0.0.1 \
+only unless --allow-remote. Jobs get AWS_ENDPOINT_URL and ECS-style credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI, \
+AWS_CONTAINER_AUTHORIZATION_TOKEN), so the AWS CLI and SDKs inside a job reach the emulator as a job role reaches AWS.
 
 Faults for testing: --throttle-rps answers throttling errors above a request rate (HTTP 429 TooManyRequestsException \
 for Batch, 400 ThrottlingException for Logs), --fault-5xx answers a share of requests with HTTP 500 before doing \
 them, --fault-drop does a share of requests and then drops the connection without an answer, --latency delays every \
-answer. GET /__emulator/stats counts calls per operation; POST /__emulator/reset clears the counts.
+answer. GET /__emulator/stats counts calls per operation; POST /__emulator/reset clears the counts (both signed as \
+for the batch service: curl --aws-sigv4 aws:amz:us-east-1:batch --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY").
 
 The AWS CLI v2 ignores AWS_ENDPOINT_URL: give it --endpoint-url.
 
@@ -40,16 +49,21 @@ ${exitCodeHelp(false)}`
   static override examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'Run it in the foreground on port 4589.'},
     {
-      command: 'AWS_ENDPOINT_URL=http://127.0.0.1:4589 <%= config.bin %> submit --queue local -- echo hello',
-      description: 'In another terminal: point mfbatch (or any AWS SDK) at it.',
+      command: 'eval "$(<%= config.bin %> emulator env)" && <%= config.bin %> submit --queue local -- echo hello',
+      description: 'In another terminal: point mfbatch (or any AWS SDK) at it, with its credentials.',
     },
     {
-      command: 'aws --endpoint-url http://127.0.0.1:4589 batch describe-job-queues',
-      description: 'The AWS CLI v2 needs --endpoint-url.',
+      command: 'aws --endpoint-url "$AWS_ENDPOINT_URL" batch describe-job-queues',
+      description: 'The AWS CLI v2 needs --endpoint-url (after the eval above).',
     },
     {
-      command: 'aws --endpoint-url http://127.0.0.1:4589 logs tail /aws/batch/job --follow',
+      command: 'aws --endpoint-url "$AWS_ENDPOINT_URL" logs tail /aws/batch/job --follow',
       description: 'Follow every job output.',
+    },
+    {
+      command:
+        'curl --aws-sigv4 aws:amz:us-east-1:batch --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" "$AWS_ENDPOINT_URL/__emulator/stats"',
+      description: 'Calls per operation so far.',
     },
     {
       command:
@@ -86,6 +100,8 @@ ${exitCodeHelp(false)}`
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Emulator)
+    // Job environments (secrets), logs and credentials are written by this process: readable by this user only.
+    process.umask(PRIVATE_UMASK)
     const {createEmulator} = await import('../../emulator/create-emulator.js')
     const {isLoopback} = await import('../../emulator/server.js')
     if (!isLoopback(flags.host) && !flags['allow-remote']) {

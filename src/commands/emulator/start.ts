@@ -20,7 +20,7 @@ ${exitCodeHelp(false)}`
   static override enableJsonFlag = true
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
-    'export AWS_ENDPOINT_URL=$(<%= config.bin %> <%= command.id %>)',
+    '<%= config.bin %> <%= command.id %> >/dev/null && eval "$(<%= config.bin %> emulator env)"',
   ]
   static override flags = {
     port: Flags.integer({

@@ -1,38 +1,62 @@
 /**
- * AWS refuses a request that carries no Signature Version 4 before looking at anything else. The emulator does
- * the same (so a client that forgot credentials fails here as it would on AWS) but does not verify signatures:
- * any key signs, and there is no secret to check against.
+ * Every request but the health challenge and a job's credentials fetch must be signed (SigV4) with the emulator's
+ * credentials or a job's session credentials derived from them. In two steps: what can be checked from the
+ * headers is checked before a byte of the body is read; the rest once the (size-capped) body is in.
  */
-import type {IncomingHttpHeaders} from 'node:http'
+import type {EmulatorKeys} from '../auth/keys'
 
-import type {ServiceName} from '../validation/model'
+import {BAD_SIGNATURE_MESSAGE} from '../auth/refusals'
+import {
+  bodyMatches,
+  type Claim,
+  declaredHashes,
+  type Failure,
+  isFailure,
+  readClaim,
+  sha256Hex,
+  signatureMatches,
+  type WireRequest,
+} from '../auth/sigv4'
 
-import {ApiError} from '../contract'
+export interface Admitted {
+  claim: Claim
+  /** The payload hash the signature was checked with; undefined when it can only be checked over the body. */
+  hash?: string
+  secret: string
+}
 
-/** The refusal for a request without SigV4, in each service's shape; undefined when the request is signed. */
-export function authError(service: ServiceName, headers: IncomingHttpHeaders, url: URL): ApiError | undefined {
-  const authorization = headers.authorization ?? ''
-  // A presigned request carries the signature in the query string instead.
-  if (url.searchParams.get('X-Amz-Algorithm') === 'AWS4-HMAC-SHA256') return undefined
-  if (authorization.startsWith('AWS4-HMAC-SHA256 ')) {
-    if (/Credential=[^,\s]+/.test(authorization) && /Signature=\w+/.test(authorization)) return undefined
-    return new ApiError(
-      'IncompleteSignatureException',
-      `Authorization header requires 'Credential' and 'Signature' parameters. Authorization=${authorization}`,
-      service === 'batch' ? 403 : 400,
-    )
+const badSignature: Failure = {message: BAD_SIGNATURE_MESSAGE, refusal: 'bad-signature'}
+
+/** Step one, headers only: the claim, the key, and the signature itself when the client declared its payload hash. */
+export function admitHeaders(
+  request: WireRequest,
+  service: string,
+  keys: EmulatorKeys,
+  now: number,
+): Admitted | Failure {
+  const claim = readClaim(request, service, now)
+  if (isFailure(claim)) return claim
+  const secret = keys.secretFor(claim.accessKeyId, claim.securityToken, now)
+  if (typeof secret !== 'string') return secret
+  const hashes = declaredHashes(claim, service)
+  if (isFailure(hashes)) return hashes
+  if (hashes === undefined) return {claim, secret}
+  const hash = hashes.find((candidate) => signatureMatches(request, claim, secret, candidate))
+  return hash === undefined ? badSignature : {claim, hash, secret}
+}
+
+/** Step two: the body is the one the signature covers. */
+export function admitBody(
+  admitted: Admitted,
+  request: WireRequest,
+  service: string,
+  body: Buffer,
+): Failure | undefined {
+  const {claim, hash, secret} = admitted
+  if (hash === undefined) return signatureMatches(request, claim, secret, sha256Hex(body)) ? undefined : badSignature
+  if (bodyMatches(claim, service, hash, body)) return undefined
+  return {
+    message: 'The provided x-amz-content-sha256 header does not match what was computed.',
+    refusal: 'body-hash-mismatch',
   }
-
-  if (authorization) {
-    return new ApiError(
-      'IncompleteSignatureException',
-      'Authorization header must use the AWS4-HMAC-SHA256 algorithm (Signature Version 4)',
-      service === 'batch' ? 403 : 400,
-    )
-  }
-
-  // REST front ends (Batch) answer 403 "Missing Authentication Token"; JSON 1.1 front ends (Logs) answer 400.
-  return service === 'batch'
-    ? new ApiError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403)
-    : new ApiError('MissingAuthenticationTokenException', 'Request is missing Authentication Token', 400)
 }

@@ -37,3 +37,20 @@ export function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promi
     req.on('close', () => settle({ok: false, reason: 'aborted'}))
   })
 }
+
+/** Bytes of request bodies the server holds at once; a request that would go past it waits for none, it is refused. */
+export class BodyBudget {
+  private used = 0
+
+  constructor(private readonly limit: number) {}
+
+  give(bytes: number): void {
+    this.used -= bytes
+  }
+
+  take(bytes: number): boolean {
+    if (this.used + bytes > this.limit) return false
+    this.used += bytes
+    return true
+  }
+}

@@ -7,6 +7,8 @@ import {existsSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {peerCredentialEnv} from './credentials'
+
 export const AWS_CLI = '/usr/bin/aws'
 
 export interface CliResult {
@@ -47,7 +49,11 @@ export function aws(endpoint: string, args: string[], options: CliOptions = {}):
     execFile(
       AWS_CLI,
       [...common, ...args],
-      {env: cliEnv(options.env), maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 60_000},
+      {
+        env: cliEnv({...peerCredentialEnv(endpoint), ...options.env}),
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: options.timeoutMs ?? 60_000,
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
         done({code, stderr, stdout})
@@ -63,16 +69,14 @@ export async function awsJson<T>(endpoint: string, args: string[], options: CliO
   return (result.stdout.trim() ? JSON.parse(result.stdout) : {}) as T
 }
 
-/** Only what the CLI needs: fixed fake credentials, no pager, no IMDS, no user config or credentials files. */
+/** Only what the CLI needs: the emulator's credentials (given in `extra`), no pager, no IMDS, no user config or credentials files. */
 function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const {HOME, LANG, PATH} = process.env
   return {
-    AWS_ACCESS_KEY_ID: 'AKIDEMULATOR',
     AWS_CONFIG_FILE: '/nonexistent/mfbatch-peers/config',
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_PAGER: '',
-    AWS_SECRET_ACCESS_KEY: 'emulator',
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/mfbatch-peers/credentials',
     HOME,
     LANG,

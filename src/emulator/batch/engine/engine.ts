@@ -31,6 +31,8 @@ import {CeCapacity, place, reserve} from './scheduler'
 export interface EngineOptions {
   /** The emulator's own environment, from which PATH, HOME and LANG are passed on. */
   hostEnv: NodeJS.ProcessEnv
+  /** The variables that let a job's processes call the emulator, per job; none by default. */
+  jobAwsEnvironment?: (jobId: string) => Record<string, string>
   /** Between SIGTERM and SIGKILL when a job is terminated or times out (AWS: 30 s, like `docker stop`). */
   killGraceMs: number
   runner: AttemptRunner
@@ -239,14 +241,19 @@ export class Engine implements JobControl {
     const spec = specOf(store, job)
     const attempt = job.attempts.at(-1)!
     const parent = job.parentId === undefined ? undefined : store.jobs.get(job.parentId)
-    const env = attemptEnvironment(this.options.hostEnv, spec.container.environment, {
-      arrayIndex: job.arrayIndex,
-      arraySize: parent?.arraySize,
-      attempt: job.attempts.length,
-      ceName: job.ceName!,
-      jobId: job.jobId,
-      queueName: spec.jobQueueName,
-    })
+    const env = attemptEnvironment(
+      this.options.hostEnv,
+      spec.container.environment,
+      {
+        arrayIndex: job.arrayIndex,
+        arraySize: parent?.arraySize,
+        attempt: job.attempts.length,
+        ceName: job.ceName!,
+        jobId: job.jobId,
+        queueName: spec.jobQueueName,
+      },
+      this.options.jobAwsEnvironment?.(job.jobId),
+    )
     attempt.startedAt = now
     job.startedAt = now
     this.setStatus(job, 'RUNNING')

@@ -1,6 +1,8 @@
 /**
  * The environment of an attempt: only PATH, HOME and LANG from the emulator (a container does not inherit its
- * host's environment), then the job's variables, then the ones AWS Batch sets (they win: AWS_BATCH_ is reserved).
+ * host's environment), then the job's variables, then the ones AWS Batch sets (they win: AWS_BATCH_ is reserved),
+ * then the emulator's endpoint and credentials endpoint, as ECS gives a task its role (they win too: other
+ * credentials would be refused by the emulator).
  */
 import {KeyValue} from '../types'
 
@@ -20,6 +22,7 @@ export function attemptEnvironment(
   host: NodeJS.ProcessEnv,
   jobEnvironment: readonly KeyValue[] | undefined,
   who: AttemptIdentity,
+  access: Record<string, string> = {},
 ): Record<string, string> {
   const env: Record<string, string> = {}
   for (const name of INHERITED) {
@@ -36,6 +39,8 @@ export function attemptEnvironment(
     env.AWS_BATCH_JOB_ARRAY_INDEX = String(who.arrayIndex)
     env.AWS_BATCH_JOB_ARRAY_SIZE = String(who.arraySize)
   }
+
+  Object.assign(env, access)
 
   return env
 }
