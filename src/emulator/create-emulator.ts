@@ -7,6 +7,9 @@ import {join} from 'node:path'
 import {loadOrCreateCredentials} from './auth/credentials-file'
 import {EmulatorKeys} from './auth/keys'
 import {createBatchService} from './batch'
+import {writeFidelity} from './batch/engine/fidelity'
+import {gpuInventory} from './batch/engine/gpus/inventory'
+import {detectLimits} from './batch/engine/limits/detect'
 import {type EmulatedService, EMULATOR_ACCOUNT_ID, EMULATOR_DEFAULT_REGION} from './contract'
 import {type FaultOptions, Faults} from './faults'
 import {createLogsService} from './logs'
@@ -17,6 +20,8 @@ export interface EmulatorOptions {
   allowRemote?: boolean
   /** Size of each compute environment. */
   capacity: {memoryMiB: number; vcpus: number}
+  /** Made-up GPUs for a machine without any (`--gpus N`); default: this machine's, from `nvidia-smi -L`. */
+  fakeGpus?: number
   faults?: FaultOptions
   host?: string
   log?: (line: string) => void
@@ -42,14 +47,27 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
   const jobAwsEnvironment = (jobId: string): Record<string, string> =>
     url === undefined ? {} : jobAccess(url, keys.jobToken(jobId), EMULATOR_DEFAULT_REGION)
   const identity = {accountId: EMULATOR_ACCOUNT_ID, region: EMULATOR_DEFAULT_REGION}
+  const {mechanism: limits, skipped} = detectLimits(options.stateDir)
+  const gpus = gpuInventory(options.fakeGpus)
+  const say = options.log ?? (() => {})
+  say(`mfbatch emulator: limits: ${limits.description}`)
+  if (!limits.name.startsWith('cgroup')) say(`mfbatch emulator: no cgroup could be made (${skipped.join('; ')})`)
+  say(`mfbatch emulator: GPUs: ${gpus.ids.length === 0 ? 'none' : `${gpus.ids.join(', ')} (${gpus.source})`}`)
+  writeFidelity(options.stateDir, {
+    gpus,
+    limits: {description: limits.description, mechanism: limits.name, unavailable: skipped},
+  })
   const logs = createLogsService({...identity, now: options.now, stateDir: join(options.stateDir, 'logs')})
   const batch = createBatchService({
     ...identity,
     capacity: options.capacity,
+    gpuIds: gpus.ids,
     jobAwsEnvironment,
+    limits,
     logs,
     now: options.now,
     stateDir: join(options.stateDir, 'batch'),
+    workDir: join(options.stateDir, 'attempts'),
   })
   const services = {batch, logs}
   const started: EmulatedService[] = []
@@ -59,6 +77,8 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
       // eslint-disable-next-line no-await-in-loop -- in order, one after the other
       await service.stop?.()
     }
+
+    limits.dispose()
   }
 
   try {

@@ -49,6 +49,8 @@ export interface StartResult {
 export interface StartOptions {
   /** The CLI entry point to run; bin/run.js of this package by default. */
   cliPath?: string
+  /** Made-up GPUs for the emulator (`mfbatch emulator --gpus N`). */
+  gpus?: number
   /** How long to wait for the health check to answer. */
   timeoutMs?: number
 }
@@ -160,7 +162,7 @@ export async function startDaemon(stateDir: string, port: number, options: Start
     // The previous lock holder may have finished just before we took the lock.
     const winner = readDaemon(stateDir)
     if (winner && (await isHealthy(winner.endpoint))) return {endpoint: winner.endpoint, record: winner, started: false}
-    return await spawnDaemon(stateDir, port, options.cliPath, timeoutMs)
+    return await spawnDaemon(stateDir, port, options, timeoutMs)
   } finally {
     unlock()
   }
@@ -169,7 +171,7 @@ export async function startDaemon(stateDir: string, port: number, options: Start
 async function spawnDaemon(
   stateDir: string,
   port: number,
-  cliPath: string | undefined,
+  {cliPath, gpus}: StartOptions,
   timeoutMs: number,
 ): Promise<StartResult> {
   const endpoint = endpointOf(port)
@@ -178,7 +180,9 @@ async function spawnDaemon(
   const out = openSync(logFile, 'a', 0o600)
   // detached: its own session, so it survives the terminal and the process that started it. cwd is the state dir
   // so the daemon does not pin whatever directory it was started from.
-  const child = spawn(process.execPath, [cli, 'emulator', '--port', String(port), '--state-dir', stateDir], {
+  const args = [cli, 'emulator', '--port', String(port), '--state-dir', stateDir]
+  if (gpus !== undefined) args.push('--gpus', String(gpus))
+  const child = spawn(process.execPath, args, {
     cwd: stateDir,
     detached: true,
     env: daemonEnvironment(process.env),

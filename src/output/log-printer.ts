@@ -42,14 +42,28 @@ const STATUS_PAINT: Record<string, keyof Palette> = {
   SUCCEEDED: 'green',
 }
 
-/** "hello-world a1b2c3d4 FAILED (exit 3): Essential container in task exited". */
+/**
+ * "hello-world a1b2c3d4 FAILED (exit 3): Essential container in task exited"; a failed job's container reason
+ * follows (why it could not start, or that it ran out of memory, with the limit it hit and how to raise it).
+ */
 export function statusLine(change: StatusChange, colors: Palette = palette(false)): string {
   const {job, status} = change
   const paint = colors[STATUS_PAINT[status] ?? 'bold']
   const code = job.container?.exitCode ?? job.attempts?.at(-1)?.container?.exitCode
   const exit = status === 'FAILED' && code !== undefined ? ` (exit ${code})` : ''
   const reason = job.statusReason ? `: ${job.statusReason}` : ''
-  return `job ${job.jobName} ${job.jobId} ${paint(status)}${exit}${reason}`
+  const container = status === 'FAILED' ? containerReason(change.job) : undefined
+  return `job ${job.jobName} ${job.jobId} ${paint(status)}${exit}${reason}${container ? `; ${container}` : ''}`
+}
+
+/** The container's own reason, with what to do about an out-of-memory kill. */
+export function containerReason(job: StatusChange['job']): string | undefined {
+  const reason = job.container?.reason ?? job.attempts?.at(-1)?.container?.reason
+  if (!reason?.startsWith('OutOfMemoryError')) return reason
+  const memory =
+    job.container?.resourceRequirements?.find((r) => r.type === 'MEMORY')?.value ?? job.container?.memory?.toString()
+  const limit = memory === undefined ? 'its memory limit' : `its memory limit of ${memory} MiB (MEMORY)`
+  return `${reason} (the job went over ${limit}; raise it with --memory, or use less)`
 }
 
 /** `--verbose`: a call AWS refused for now, and when it will be tried again. */

@@ -77,8 +77,18 @@ describe('the detached emulator', () => {
       const run = await mfbatch('emulator', 'status', '--json')
       expect([run.code, JSON.parse(run.stdout)]).toEqual([
         0,
-        {...readRecord(), healthy: true, managed: true, running: true},
+        // With what the running emulator enforces (limits, gpus), from the record it wrote in the state dir.
+        {
+          ...readRecord(),
+          ...(JSON.parse(readFileSync(join(stateDir, 'fidelity.json'), 'utf8')) as object),
+          healthy: true,
+          managed: true,
+          running: true,
+        },
       ])
+      expect((JSON.parse(run.stdout) as {limits: {mechanism: string}}).limits.mechanism).toMatch(
+        /^(?:cgroup-v[12]|watchdog|none)$/,
+      )
     })
 
     test('a second start is idempotent: same endpoint, same pid, nothing new started', async () => {

@@ -17,6 +17,8 @@ export const RUN = join(ROOT, 'bin', 'run.js')
 export interface StartOptions {
   /** Extra flags for `mfbatch emulator` (`--throttle-rps`, `--fault-5xx`, `--seed`, `--vcpus`, ...). */
   args?: string[]
+  /** Added to the emulator's clean environment (MFBATCH_EMULATOR_LIMITS, say). */
+  env?: Record<string, string>
   /** A fixed port (to restart an emulator where its clients expect it); a free one by default. */
   port?: number
   /** Reuse a state dir (to test persistence across a restart); a new temporary one by default. */
@@ -62,7 +64,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<TestEmu
     [RUN, 'emulator', '--port', String(options.port ?? 0), '--state-dir', stateDir, ...(options.args ?? [])],
     {
       cwd: ROOT,
-      env: cleanEnv(),
+      env: {...cleanEnv(), ...options.env},
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )

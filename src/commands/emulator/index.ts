@@ -39,11 +39,20 @@ them, --fault-drop does a share of requests and then drops the connection withou
 answer. GET /__emulator/stats counts calls per operation; POST /__emulator/reset clears the counts (both signed as \
 for the batch service: curl --aws-sigv4 aws:amz:us-east-1:batch --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY").
 
+Like Batch, each attempt has a hard memory limit of its MEMORY (plus linuxParameters.maxSwap of swap; none \
+otherwise): over it, the job ends FAILED with exit 137 and "OutOfMemoryError: Container killed due to memory usage". \
+The limit and the killing of everything a job started (setsid children too) use, best first: a cgroup v2 group, the \
+cgroup v1 memory controller, or a watchdog sampling the job's memory from /proc. The mechanism this machine gets is \
+under THIS MACHINE below and in \`emulator status --json\`. GPUs come from \`nvidia-smi -L\` or --gpus N (made up, \
+for machines without); each job holds its own exclusively and finds them in NVIDIA_VISIBLE_DEVICES and \
+CUDA_VISIBLE_DEVICES (empty for a job without GPUs).
+
 The AWS CLI v2 ignores AWS_ENDPOINT_URL: give it --endpoint-url.
 
 ENVIRONMENT
   ${PORT_ENV}   the port (default ${EMULATOR_DEFAULT_PORT})
   XDG_DATA_HOME           the default state directory is $XDG_DATA_HOME/mfbatch/emulator (~/.local/share/...)
+  MFBATCH_EMULATOR_LIMITS force a mechanism: cgroup-v2, cgroup-v1, watchdog or none (an error if unavailable)
 
 ${exitCodeHelp(false)}`
   static override examples = [
@@ -77,6 +86,11 @@ ${exitCodeHelp(false)}`
     }),
     'fault-5xx': rate({helpValue: 'RATE', summary: 'Share of requests (0..1) answered with a server error.'}),
     'fault-drop': rate({helpValue: 'RATE', summary: 'Share of requests (0..1) done, then dropped unanswered.'}),
+    gpus: Flags.integer({
+      helpValue: 'N',
+      min: 0,
+      summary: 'Offer N made-up GPUs (GPU-fake-0, ...) instead of the ones `nvidia-smi -L` lists.',
+    }),
     host: Flags.string({default: '127.0.0.1', summary: 'Address to listen on.'}),
     latency: Flags.integer({helpValue: 'MS', min: 0, summary: 'Milliseconds added to every answer.'}),
     memory: Flags.integer({
@@ -116,6 +130,7 @@ ${exitCodeHelp(false)}`
         memoryMiB: flags.memory ?? Math.floor(totalmem() / 1024 / 1024),
         vcpus: flags.vcpus ?? availableParallelism(),
       },
+      fakeGpus: flags.gpus,
       faults: {
         fault5xx: flags['fault-5xx'],
         faultDrop: flags['fault-drop'],

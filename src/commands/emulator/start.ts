@@ -23,6 +23,11 @@ ${exitCodeHelp(false)}`
     '<%= config.bin %> <%= command.id %> >/dev/null && eval "$(<%= config.bin %> emulator env)"',
   ]
   static override flags = {
+    gpus: Flags.integer({
+      helpValue: 'N',
+      min: 0,
+      summary: 'Offer N made-up GPUs (GPU-fake-0, ...) instead of the ones `nvidia-smi -L` lists.',
+    }),
     port: Flags.integer({
       default: EMULATOR_DEFAULT_PORT,
       env: PORT_ENV,
@@ -37,7 +42,7 @@ ${exitCodeHelp(false)}`
   async run(): Promise<{endpoint: string; pid?: number; started: boolean; stateDir: string}> {
     const {flags} = await this.parse(EmulatorStart)
     const stateDir = flags['state-dir'] ?? defaultStateDir()
-    const {endpoint, record, started} = await startDaemon(stateDir, flags.port)
+    const {endpoint, record, started} = await startDaemon(stateDir, flags.port, {gpus: flags.gpus})
     const who = record ? `pid ${record.pid}, state: ${record.stateDir}, log: ${record.logFile}` : 'not started here'
     // Straight to stderr: oclif's logToStderr is silent under --json, and these notes matter there too.
     const note = started ? `started the emulator at ${endpoint}` : `already running: the emulator at ${endpoint}`

@@ -3,6 +3,8 @@
  * job API, and an engine that really runs each job attempt as a local process (see engine/runner.ts: no container
  * engine; the image is ignored) and sends its output to CloudWatch Logs through a LogSink.
  */
+import path from 'node:path'
+
 import type {EmulatedService, LogSink, OperationHandler} from '../contract'
 
 import {BatchContext, Capacity, Input} from './context'
@@ -17,7 +19,11 @@ import {deregisterJobDefinition, describeJobDefinitions, registerJobDefinition} 
 import {createJobQueue, deleteJobQueue, describeJobQueues, updateJobQueue} from './control/queues'
 import {listTagsForResource, tagResource, untagResource} from './control/tags'
 import {Engine} from './engine/engine'
+import {GpuPool} from './engine/gpus/pool'
+import {noLimits} from './engine/limits/none'
+import {LimitMechanism} from './engine/limits/types'
 import {AttemptRunner, ProcessRunner} from './engine/runner'
+import {prepareWorkRoot} from './engine/workdir'
 import {describeJobs, listJobs} from './jobs/read'
 import {cancelJob, terminateJob} from './jobs/stop'
 import {submitJob} from './jobs/submit'
@@ -25,14 +31,18 @@ import {BatchStore} from './store'
 
 export interface BatchServiceOptions {
   accountId: string
-  /** The size of each compute environment (vCPUs, memory in MiB, GPUs; GPUs default to 0). */
-  capacity: Capacity
+  /** The size of each compute environment (vCPUs, memory in MiB; its GPUs are the gpuIds). */
+  capacity: Omit<Capacity, 'gpus'>
+  /** The machine's GPUs, handed out exclusively; every compute environment offers all of them. Default: none. */
+  gpuIds?: readonly string[]
   /** Environment passed on to jobs (only PATH, HOME and LANG are taken). Default: process.env. */
   hostEnv?: NodeJS.ProcessEnv
   /** The variables that give a job's processes access to the emulator (endpoint, credentials endpoint, token). */
   jobAwsEnvironment?: (jobId: string) => Record<string, string>
   /** Between SIGTERM and SIGKILL when a job is terminated or times out. Default 30 s, as AWS (docker stop). */
   killGraceMs?: number
+  /** How each attempt's memory is limited and its processes killed (limits/detect.ts). Default: not at all. */
+  limits?: LimitMechanism
   logs: LogSink
   now?: () => number
   region: string
@@ -41,7 +51,7 @@ export interface BatchServiceOptions {
   stateDir: string
   /** How often the engine takes a step. Default 100 ms; 0 = never by itself (tests call tick()). */
   tickMs?: number
-  /** Where each attempt gets its temporary working directory. Default: <os tmpdir>/mfbatch-jobs. */
+  /** The private folder (0700) where each attempt gets its working directory. Default: <stateDir>/attempts. */
   workDir?: string
 }
 
@@ -58,18 +68,22 @@ export const DEFAULT_KILL_GRACE_MS = 30_000
 export function createBatchService(options: BatchServiceOptions): BatchService {
   const now = options.now ?? Date.now
   const store = new BatchStore(options.stateDir)
+  const gpuIds = options.gpuIds ?? []
+  const workDir = options.workDir ?? path.join(options.stateDir, 'attempts')
+  const limits = options.limits ?? noLimits()
   const ctx: BatchContext = {
-    capacity: options.capacity,
+    capacity: {...options.capacity, gpus: gpuIds.length},
     control: {cancel() {}, terminate() {}},
     id: {accountId: options.accountId, region: options.region},
     now,
     store,
   }
   const engine = new Engine(ctx, {
+    gpus: new GpuPool(gpuIds),
     hostEnv: options.hostEnv ?? process.env,
     jobAwsEnvironment: options.jobAwsEnvironment,
     killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
-    runner: options.runner ?? new ProcessRunner(options.logs, now, options.workDir),
+    runner: options.runner ?? new ProcessRunner(options.logs, now, workDir, limits),
     tickMs: options.tickMs ?? DEFAULT_TICK_MS,
   })
   ctx.control = engine
@@ -105,6 +119,7 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
       return engine.running
     },
     start() {
+      if (!options.runner) prepareWorkRoot(workDir)
       if (!store.load()) createDefaults(ctx)
       engine.start()
     },

@@ -6,6 +6,8 @@
 
 /** A job's container ended, successfully or not (the ECS task stops when its essential container exits). */
 export const CONTAINER_EXITED = 'Essential container in task exited'
+/** The container's reason (container.reason) when it was killed for going over its memory. */
+export const OUT_OF_MEMORY = 'OutOfMemoryError: Container killed due to memory usage'
 export const TIMEOUT = 'Job attempt duration exceeded timeout'
 export const DEPENDENCY_FAILED = 'Dependent Job failed'
 /** The container could not be started (here: the command could not be spawned). */

@@ -20,15 +20,19 @@ import {
   TASK_FAILED_TO_START,
   TIMEOUT,
 } from '../reasons'
-import {ComputeEnvironmentRecord, isFinal, JobRecord, JobStatus} from '../types'
+import {ComputeEnvironmentRecord, ContainerProperties, isFinal, JobRecord, JobStatus} from '../types'
 import {dependencyState} from './dependencies'
 import {attemptEnvironment} from './environment'
+import {applyGpuEnvironment} from './gpus/environment'
+import {GpuPool} from './gpus/pool'
 import {killOrphanGroup, processStartTime} from './processes'
 import {AttemptOutcome, shouldRetry} from './retry'
 import {AttemptHandle, AttemptResult, AttemptRunner} from './runner'
 import {CeCapacity, place, reserve} from './scheduler'
 
 export interface EngineOptions {
+  /** The machine's GPUs; a placed job holds its devices until its attempt ends. */
+  gpus: GpuPool
   /** The emulator's own environment, from which PATH, HOME and LANG are passed on. */
   hostEnv: NodeJS.ProcessEnv
   /** The variables that let a job's processes call the emulator, per job; none by default. */
@@ -130,6 +134,7 @@ export class Engine implements JobControl {
 
     // Nothing runs yet: the job fails now, without an exit code. A placed attempt that never ran is dropped.
     if (job.status === 'STARTING') job.attempts.pop()
+    this.options.gpus.release(job.jobId)
     job.ceName = undefined
     job.statusReason = reason
     this.setStatus(job, 'FAILED')
@@ -213,6 +218,7 @@ export class Engine implements JobControl {
 
   private finish(job: JobRecord, result: AttemptResult): void {
     this.handles.delete(job.jobId)
+    this.options.gpus.release(job.jobId)
     // The emulator is stopping: the record stays RUNNING and the next start reports the host as lost.
     if (this.stopping) return
     const attempt = job.attempts.at(-1)!
@@ -254,6 +260,7 @@ export class Engine implements JobControl {
       },
       this.options.jobAwsEnvironment?.(job.jobId),
     )
+    applyGpuEnvironment(env, this.options.gpus.of(job.jobId))
     attempt.startedAt = now
     job.startedAt = now
     this.setStatus(job, 'RUNNING')
@@ -263,6 +270,7 @@ export class Engine implements JobControl {
         env,
         logGroup: spec.container.logConfiguration?.options?.['awslogs-group'] ?? '/aws/batch/job',
         logStream: attempt.container.logStreamName!,
+        memory: {memoryMiB: spec.resources.memoryMiB, swapMiB: swapOf(spec.container)},
       },
       (result) => this.finish(job, result),
     )
@@ -351,7 +359,9 @@ export class Engine implements JobControl {
         spec.resources,
         ces.map((ce) => caps.get(ce.computeEnvironmentName)!),
       )
-      if (placement.kind === 'place') {
+      // Every compute environment offers all the machine's GPUs, so a free GPU may be held by another's job.
+      const devices = placement.kind === 'place' ? this.options.gpus.take(job.jobId, spec.resources.gpus) : undefined
+      if (placement.kind === 'place' && devices) {
         reserve(caps.get(placement.ce)!, spec.resources)
         this.placeAttempt(job, store.computeEnvironments.get(placement.ce)!)
       } else {
@@ -391,6 +401,12 @@ export class Engine implements JobControl {
     store.setStatus(parent, status)
     if (isFinal(status)) parent.stoppedAt = this.ctx.now()
   }
+}
+
+/** Swap on top of MEMORY: linuxParameters.maxSwap where given; none otherwise (Docker: --memory-swap = --memory). */
+function swapOf(container: ContainerProperties): number {
+  const maxSwap = (container.linuxParameters as undefined | {maxSwap?: unknown})?.maxSwap
+  return typeof maxSwap === 'number' && maxSwap > 0 ? maxSwap : 0
 }
 
 /** The attempt's process is gone: free its slot and return the pending kill (terminate or timeout), if any. */

@@ -1,32 +1,39 @@
 /**
  * Runs one attempt of a job as a local process. The job's image is ignored: the emulator has no container engine
- * and runs the command on this host, with the job's environment, in a fresh working directory that is removed
- * afterwards (the nearest thing to a container's throw-away file system).
+ * and runs the command on this host, with the job's environment, in a fresh private working directory under the
+ * state dir that is removed afterwards (the nearest thing to a container's throw-away file system).
  *
  * The command is run as an argv, never through a shell (a job that wants one asks for `sh -c`), in its own process
- * group. When the main process exits, the rest of its group is killed, as a container's processes die with it.
+ * group and in its own limit group (limits/): a cgroup where the machine allows one, which holds the memory limit
+ * and everything the job started, `setsid` children included. When the main process exits, the rest of its group
+ * is killed, as a container's processes die with it.
  */
 import {spawn} from 'node:child_process'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import path from 'node:path'
 
 import type {LogSink} from '../../contract'
 
+import {OUT_OF_MEMORY} from '../reasons'
+import {resolveExecutable} from './executable'
+import {AttemptGroup, LimitMechanism, MemoryLimit} from './limits/types'
 import {LogForwarder} from './log-forwarder'
 import {exitCodeOf, signalGroup} from './processes'
+import {makeAttemptDir} from './workdir'
 
 export interface AttemptSpec {
   command: string[]
   env: Record<string, string>
   logGroup: string
   logStream: string
+  /** The container's hard memory limit (MEMORY, plus maxSwap of swap). */
+  memory: MemoryLimit
 }
 
 export interface AttemptResult {
   /** The exit code, 128 + N for a process ended by signal N; absent when the process never started. */
   exitCode?: number
-  /** The container's reason, as AWS words it, when the command could not be started. */
+  /** The container's reason, as AWS words it: the command could not be started, or memory ran out. */
   reason?: string
   /** Set when the command could not be started at all. */
   startError?: boolean
@@ -34,7 +41,7 @@ export interface AttemptResult {
 
 export interface AttemptHandle {
   readonly pid?: number
-  /** Signals the attempt's whole process group. */
+  /** Signals everything the attempt started. */
   signal(signal: NodeJS.Signals): void
 }
 
@@ -48,11 +55,15 @@ const cannotStart = (command: string | undefined, why: string): AttemptResult =>
   startError: true,
 })
 
+const NOTHING: AttemptHandle = {signal() {}}
+
 export class ProcessRunner implements AttemptRunner {
   constructor(
     private readonly logs: LogSink,
     private readonly now: () => number,
-    private readonly workRoot: string = path.join(os.tmpdir(), 'mfbatch-jobs'),
+    /** A private folder (see workdir.ts) that holds each attempt's working directory. */
+    private readonly workRoot: string,
+    private readonly limits: LimitMechanism,
   ) {}
 
   start(spec: AttemptSpec, onExit: (result: AttemptResult) => void): AttemptHandle {
@@ -63,36 +74,50 @@ export class ProcessRunner implements AttemptRunner {
       setImmediate(() =>
         onExit(cannotStart(undefined, 'the job has no command and the emulator has no image to take one from')),
       )
-      return {signal() {}}
+      return NOTHING
     }
 
     let cwd: string
     try {
-      fs.mkdirSync(this.workRoot, {recursive: true})
-      cwd = fs.mkdtempSync(path.join(this.workRoot, 'attempt-'))
+      cwd = makeAttemptDir(this.workRoot)
     } catch (error) {
       setImmediate(() => onExit(cannotStart(file, `no working directory: ${(error as Error).message}`)))
-      return {signal() {}}
+      return NOTHING
     }
 
     const forwarder = new LogForwarder(this.logs, spec.logGroup, spec.logStream, this.now)
+    let group: AttemptGroup | undefined
     let finished = false
     const finish = (result: AttemptResult): void => {
       if (finished) return
       finished = true
       forwarder.flush()
-      fs.rm(cwd, {force: true, recursive: true}, () => onExit(result))
+      const closed = group ? group.close() : Promise.resolve()
+      closed.then(
+        () => fs.rm(cwd, {force: true, recursive: true}, () => onExit(result)),
+        () => onExit(result),
+      )
+    }
+
+    const resolved = resolveExecutable(file, spec.env.PATH, cwd)
+    if ('why' in resolved) {
+      setImmediate(() => finish(cannotStart(file, resolved.why)))
+      return NOTHING
     }
 
     let child
     try {
-      child = spawn(file, args, {cwd, detached: true, env: spec.env, stdio: ['ignore', 'pipe', 'pipe']})
+      group = this.limits.create(path.basename(cwd), spec.memory)
+      const launch = group.launch(resolved.file, args)
+      child = spawn(launch.file, launch.args, {cwd, detached: true, env: spec.env, stdio: ['ignore', 'pipe', 'pipe']})
     } catch (error) {
       setImmediate(() => finish(cannotStart(file, (error as Error).message)))
-      return {signal() {}}
+      return NOTHING
     }
 
     const {pid} = child
+    const attemptGroup = group
+    if (pid !== undefined) attemptGroup.started(pid)
     let exit: AttemptResult | undefined
     child.stdout.setEncoding('utf8')
     child.stderr.setEncoding('utf8')
@@ -102,21 +127,27 @@ export class ProcessRunner implements AttemptRunner {
     child.stderr.on('end', () => forwarder.end(1))
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (pid !== undefined) return // a failed kill() and the like: the process itself is fine
-      finish(cannotStart(file, error.code === 'ENOENT' ? 'executable file not found in $PATH' : error.message))
+      finish(cannotStart(file, error.message))
     })
     child.on('exit', (code, signal) => {
       exit = {exitCode: exitCodeOf(code, signal)}
       // The main process is gone: what it left running goes too, and their end closes the pipes.
       if (pid !== undefined) signalGroup(pid, 'SIGKILL')
+      attemptGroup.signal('SIGKILL')
     })
     child.on('close', (code, signal) => {
       if (pid === undefined) return
-      finish(exit ?? {exitCode: exitCodeOf(code, signal)})
+      const result = exit ?? {exitCode: exitCodeOf(code, signal)}
+      // Docker reports OOMKilled when any process of the container was killed for memory; ECS then gives this reason.
+      if (result.exitCode !== 0 && attemptGroup.oomKilled()) result.reason = OUT_OF_MEMORY
+      finish(result)
     })
     return {
       pid,
       signal(signal: NodeJS.Signals) {
-        if (pid !== undefined && !finished) signalGroup(pid, signal)
+        if (pid === undefined || finished) return
+        signalGroup(pid, signal)
+        attemptGroup.signal(signal)
       },
     }
   }

@@ -30,10 +30,13 @@ describe('job engine lifecycle', () => {
       AWS_BATCH_JOB_ATTEMPT: '1',
       AWS_BATCH_JOB_ID: id,
       AWS_BATCH_JQ_NAME: 'local',
+      // No GPUs asked: CUDA sees none of the host's, as in a container without devices passed in.
+      CUDA_VISIBLE_DEVICES: '',
       HOME: '/home/test',
       LANG: 'C.UTF-8',
       PATH: '/usr/bin:/bin',
     })
+    expect(attempt.spec.memory).toEqual({memoryMiB: expect.any(Number), swapMiB: 0})
     expect(attempt.spec.logGroup).toBe('/aws/batch/job')
     expect(attempt.spec.logStream).toMatch(/^jd\/default\/[\da-f]{32}$/)
 
