@@ -20,9 +20,18 @@ import {
   TASK_FAILED_TO_START,
   TIMEOUT,
 } from '../reasons'
-import {ComputeEnvironmentRecord, isFinal, JobRecord, JobStatus} from '../types'
+import {ComputeEnvironmentRecord, isFinal, isParentJob, JobRecord, JobStatus} from '../types'
 import {dependencyState} from './dependencies'
 import {attemptEnvironment} from './environment'
+import {
+  childNodes,
+  heldForChildren,
+  isMainNode,
+  MAIN_NODE_ENDED,
+  nodePlacement,
+  nodeVariables,
+  parentFollowsMain,
+} from './nodes'
 import {killOrphanGroup, processStartTime} from './processes'
 import {AttemptOutcome, shouldRetry} from './retry'
 import {AttemptHandle, AttemptResult, AttemptRunner} from './runner'
@@ -65,7 +74,7 @@ export class Engine implements JobControl {
   }
 
   cancel(job: JobRecord, reason: string): void {
-    if (job.arraySize !== undefined) {
+    if (isParentJob(job)) {
       job.isCancelled = true
       this.ctx.store.touch(job)
       for (const child of this.ctx.store.children.get(job.jobId) ?? []) this.cancel(child, reason)
@@ -108,7 +117,7 @@ export class Engine implements JobControl {
   }
 
   terminate(job: JobRecord, reason: string): void {
-    if (job.arraySize !== undefined) {
+    if (isParentJob(job)) {
       job.isTerminated = true
       this.ctx.store.touch(job)
       for (const child of this.ctx.store.children.get(job.jobId) ?? []) this.terminate(child, reason)
@@ -145,6 +154,28 @@ export class Engine implements JobControl {
     this.ctx.store.flush()
   }
 
+  /**
+   * The main node has ended an attempt. Ended for good: the job has ended, and the child nodes still going are
+   * stopped. Retried: the child nodes run again with the main node's next attempt (the user guide: each new attempt
+   * of a multi-node job updates the attempts of its child nodes).
+   */
+  private afterMainNode(main: JobRecord): void {
+    const final = isFinal(main.status)
+    for (const child of childNodes(this.ctx.store, main)) {
+      if (final) {
+        this.terminate(child, MAIN_NODE_ENDED)
+      } else if (this.handles.has(child.jobId)) {
+        child.restartWithMain = true
+        this.ctx.store.touch(child)
+        this.handles.get(child.jobId)!.signal('SIGKILL')
+      } else {
+        if (child.status === 'STARTING') child.attempts.pop()
+        child.ceName = undefined
+        this.setStatus(child, 'RUNNABLE')
+      }
+    }
+  }
+
   private capacities(): Map<string, CeCapacity> {
     const {capacity, store} = this.ctx
     const caps = new Map<string, CeCapacity>()
@@ -161,7 +192,10 @@ export class Engine implements JobControl {
     for (const status of ['STARTING', 'RUNNING'] as const) {
       for (const job of store.active.get(status)!) {
         const ce = job.ceName === undefined ? undefined : caps.get(job.ceName)
-        if (ce) reserve(ce, specOf(store, job).resources)
+        if (!ce) continue
+        reserve(ce, specOf(store, job).resources)
+        const held = heldForChildren(store, job)
+        if (held) reserve(ce, held)
       }
     }
 
@@ -219,7 +253,11 @@ export class Engine implements JobControl {
     attempt.container.reason = result.reason
     attempt.statusReason = result.startError ? TASK_FAILED_TO_START : CONTAINER_EXITED
     const kill = releaseProcess(job)
-    if (kill) {
+    if (job.restartWithMain) {
+      // A child node stopped because the main node is retried: it runs again with the main node's next attempt.
+      job.restartWithMain = undefined
+      this.setStatus(job, 'RUNNABLE')
+    } else if (kill) {
       // Terminated and timed-out attempts are not retried.
       job.statusReason = kill.reason
       this.setStatus(job, 'FAILED')
@@ -230,7 +268,22 @@ export class Engine implements JobControl {
       this.failOrRetry(job, {exitCode: result.exitCode, reason: result.reason, statusReason: attempt.statusReason})
     }
 
+    if (isMainNode(this.ctx.store, job)) this.afterMainNode(job)
     this.ctx.store.flush()
+  }
+
+  /** A multi-node parent shows its main node's status, reason, times and attempts. */
+  private followMainNode(parent: JobRecord): void {
+    const status = parentFollowsMain(this.ctx.store, parent)
+    const main = this.ctx.store.children.get(parent.jobId)?.[(parent.spec?.nodeProperties?.mainNode as number) ?? 0]
+    if (!status || !main) return
+    parent.statusReason = main.statusReason
+    parent.startedAt = main.startedAt
+    parent.attempts = main.attempts
+    this.ctx.store.touch(parent)
+    if (status === parent.status) return
+    this.ctx.store.setStatus(parent, status)
+    if (isFinal(status)) parent.stoppedAt = this.ctx.now()
   }
 
   /** STARTING → RUNNING: the attempt's process starts. */
@@ -239,7 +292,7 @@ export class Engine implements JobControl {
     const spec = specOf(store, job)
     const attempt = job.attempts.at(-1)!
     const parent = job.parentId === undefined ? undefined : store.jobs.get(job.parentId)
-    const env = attemptEnvironment(this.options.hostEnv, spec.container.environment, {
+    const jobEnv = attemptEnvironment(this.options.hostEnv, spec.container.environment, {
       arrayIndex: job.arrayIndex,
       arraySize: parent?.arraySize,
       attempt: job.attempts.length,
@@ -247,6 +300,7 @@ export class Engine implements JobControl {
       jobId: job.jobId,
       queueName: spec.jobQueueName,
     })
+    const env = {...jobEnv, ...nodeVariables(store, job)}
     attempt.startedAt = now
     job.startedAt = now
     this.setStatus(job, 'RUNNING')
@@ -339,13 +393,22 @@ export class Engine implements JobControl {
       const queue = store.jobQueues.get(spec.jobQueueName)
       // A DISABLED queue keeps its RUNNABLE jobs waiting (jobs already placed go on).
       if (!queue || queue.state !== 'ENABLED') continue
+      const node = nodePlacement(store, job)
+      if (node?.kind === 'hold') continue
+      if (node?.kind === 'child') {
+        // Its capacity was held since the main node was placed.
+        this.placeAttempt(job, store.computeEnvironments.get(node.ce)!)
+        continue
+      }
+
+      const need = node?.kind === 'gang' ? node.need : spec.resources
       const ces = queueComputeEnvironments(this.ctx, queue)
       const placement = place(
-        spec.resources,
+        need,
         ces.map((ce) => caps.get(ce.computeEnvironmentName)!),
       )
       if (placement.kind === 'place') {
-        reserve(caps.get(placement.ce)!, spec.resources)
+        reserve(caps.get(placement.ce)!, need)
         this.placeAttempt(job, store.computeEnvironments.get(placement.ce)!)
       } else {
         this.setWaitingReason(job, placement.kind === 'never' ? MISCONFIGURED_RESOURCES : undefined)
@@ -376,6 +439,11 @@ export class Engine implements JobControl {
     const parent = store.jobs.get(parentId)
     const counts = store.childCounts.get(parentId)
     if (!parent || !counts || isFinal(parent.status)) return
+    if (parent.numNodes !== undefined) {
+      this.followMainNode(parent)
+      return
+    }
+
     const size = parent.arraySize!
     let {status} = parent
     if (counts.SUCCEEDED + counts.FAILED === size) status = counts.FAILED > 0 ? 'FAILED' : 'SUCCEEDED'
