@@ -50,6 +50,10 @@ const submission = (name: string) => ({
   },
 })
 
+const cli = <T>(...args: string[]) => awsJson<T>(emulator.url, args)
+const call = <T>(operation: string, params: Record<string, unknown>) =>
+  boto3Call<T>(emulator.url, 'batch', operation, params)
+
 /* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   requireAwsCli()
@@ -65,7 +69,6 @@ afterAll(async () => {
 
 describe('multi-node jobs through AWS clients', () => {
   test('AWS CLI v2: register-job-definition multinode, submit-job, describe-jobs --jobs ID#1', async () => {
-    const cli = <T>(...args: string[]) => awsJson<T>(emulator.url, args)
     const registered = await cli<{jobDefinitionName: string}>(
       'batch',
       'register-job-definition',
@@ -103,8 +106,6 @@ describe('multi-node jobs through AWS clients', () => {
   })
 
   test('boto3: register_job_definition multinode, submit_job, describe_jobs ID#1', async () => {
-    const call = <T>(operation: string, params: Record<string, unknown>) =>
-      boto3Call<T>(emulator.url, 'batch', operation, params)
     await call('register_job_definition', definition('peer-boto3-nodes'))
     const {jobId} = await call<{jobId: string}>('submit_job', submission('peer-boto3-nodes'))
     const {jobs} = await call<{jobs: NodeJob[]}>('describe_jobs', {jobs: [`${jobId}#1`, `${jobId}#0`]})
