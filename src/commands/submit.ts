@@ -16,6 +16,7 @@ import {exitCodeHelp} from '../exit-codes'
 import {
   commandAfterDashDash,
   environmentHelp,
+  rendezvousHelp,
   submitFlags,
   submitInputs,
   WAITING_FLAGS,
@@ -55,6 +56,15 @@ changes on stderr and exits with the job's result; --follow also prints its log 
 job has ended and its log is drained. A job RUNNABLE for over a minute gets a diagnosis on stderr. Ctrl-C stops \
 waiting (exit 130) and leaves the job running, unless --kill-on-interrupt. A submit whose answer is lost (timeout, \
 reset, 5xx) looks for the job it may have made before trying again: one submit makes at most one job.
+
+MULTI-NODE JOBS
+--nodes N runs N nodes at once (AWS Batch's multi-node parallel jobs): node 0, the main node, starts first, the \
+others once it is RUNNING; the job ends when the main node exits, with its result, and the other nodes are \
+stopped then; only a failure of the main node is retried. Each node runs the command through a small sh wrapper \
+that exports, from AWS Batch's AWS_BATCH_JOB_* variables at run time:
+${rendezvousHelp()}
+so "-- torchrun --nproc-per-node 8 train.py" needs no sh -c. "status JOB" shows one row per node (JOB#0 is the \
+main node), "logs JOB#2" a node's log, "logs JOB --all-nodes" all of them.
 
 ENVIRONMENT
 ${environmentHelp()}

@@ -9,6 +9,7 @@ import {Flags} from '@oclif/core'
 import type {SubmitInputs} from '../batch/submit/dry-run'
 import type {SettingName, Sourced} from '../config/types'
 
+import {RENDEZVOUS_VARIABLES} from '../batch/nodes/rendezvous'
 import {CATALOG, catalogEntry, envHelp} from '../config/catalog'
 import {InputError} from '../errors'
 import {awsFlags} from './aws'
@@ -30,6 +31,7 @@ const CONTAINER = 'CONTAINER'
 const EC2 = 'EC2 ONLY'
 const JOB = 'JOB'
 const WAIT = 'WAIT'
+const NODES = 'MULTI-NODE'
 
 function text(name: SettingName, helpGroup: string, helpValue: string, note?: string) {
   return Flags.string({helpGroup, helpValue, summary: help(name, note)})
@@ -86,12 +88,23 @@ export const submitFlags = {
   }),
   'log-driver': text('logDriver', CONTAINER, 'DRIVER', 'awslogs when only --log-option is given'),
   'log-option': list('logOptions', CONTAINER, 'KEY:VALUE'),
+  'main-port': Flags.string({
+    helpGroup: NODES,
+    helpValue: 'PORT',
+    summary: 'With --nodes: MASTER_PORT on every node, where the main node listens (default 29500).',
+  }),
   'max-swap': text('maxSwap', EC2, 'MiB'),
   memory: text('memory', RESOURCES, 'MiB'),
   name: Flags.string({
     helpGroup: JOB,
     helpValue: 'NAME',
     summary: 'Job name: up to 128 letters, digits, - and _ (default: built from the user and the command).',
+  }),
+  nodes: Flags.string({
+    helpGroup: NODES,
+    helpValue: 'N',
+    summary:
+      'Run a multi-node parallel job of N nodes (2..1000), node 0 the main node; EC2 only, not with --array-size.',
   }),
   platform: text('platform', CONTAINER, 'ec2|fargate|auto'),
   privileged: bool('privileged', EC2),
@@ -149,7 +162,9 @@ export const WAITING_FLAGS = /^(?:--(?:wait|wait-timeout|follow|kill-on-interrup
 export interface SubmitFlagValues {
   'depends-on'?: string[]
   'env-file'?: string[]
+  'main-port'?: string
   name?: string
+  nodes?: string
 }
 
 function fromFlag(label: string, value: unknown): Sourced | undefined {
@@ -161,7 +176,9 @@ export function submitInputs(flags: SubmitFlagValues): SubmitInputs {
   return {
     dependsOn: fromFlag('--depends-on', flags['depends-on']),
     envFiles: fromFlag('--env-file', flags['env-file']),
+    mainPort: fromFlag('--main-port', flags['main-port']),
     name: fromFlag('--name', flags.name),
+    nodes: fromFlag('--nodes', flags.nodes),
   }
 }
 
@@ -181,6 +198,11 @@ export function commandAfterDashDash(rawArgv: readonly string[], parsedArgv: rea
 
   if (command.length === 0) throw new InputError('a command is required after --, e.g. submit -- python train.py')
   return command
+}
+
+/** The variables every node of a `--nodes` job gets, one a line, for `submit --help`. */
+export function rendezvousHelp(): string {
+  return RENDEZVOUS_VARIABLES.map(([name, meaning]) => `  ${name.padEnd(16)} ${meaning}`).join('\n')
 }
 
 /** The ENVIRONMENT block of `submit --help`: one variable a line (oclif wraps long lines), most specific first. */

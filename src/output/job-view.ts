@@ -25,6 +25,15 @@ export interface AttemptView {
   stoppedAt: null | string
 }
 
+export interface NodeView {
+  /** A node `JOB#N`: N; the parent: null. */
+  index: null | number
+  /** A node: whether it is the main node; the parent: null. */
+  isMainNode: boolean | null
+  /** The parent: its node count; a node: null. */
+  numNodes: null | number
+}
+
 export interface JobView {
   /** Array parents: size and children per status (every status present); array children: their index. */
   array: null | {index: null | number; size: null | number; statusSummary: null | Record<string, number>}
@@ -42,6 +51,8 @@ export interface JobView {
   jobQueue: null | string
   /** The latest attempt's CloudWatch Logs stream. */
   logStreamName: null | string
+  /** Multi-node jobs only (the key is absent otherwise): a node's index, or the parent's node count. */
+  node?: NodeView
   resources: {gpus: null | number; memoryMiB: null | number; vcpus: null | number}
   startedAt: null | string
   status: string
@@ -100,6 +111,17 @@ function containerView(job: JobDetail, attempts: AttemptView[]): Pick<JobView, '
   }
 }
 
+/** DescribeJobs gives a node nodeDetails and a multi-node parent nodeProperties; other jobs neither. */
+function nodeView(job: JobDetail): Pick<JobView, 'node'> {
+  if (job.nodeDetails) {
+    const {isMainNode, nodeIndex} = job.nodeDetails
+    return {node: {index: nodeIndex ?? null, isMainNode: isMainNode ?? null, numNodes: null}}
+  }
+
+  if (job.nodeProperties) return {node: {index: null, isMainNode: null, numNodes: job.nodeProperties.numNodes ?? null}}
+  return {}
+}
+
 export function jobView(job: JobDetail, now: number): JobView {
   const attempts = (job.attempts ?? []).map((attempt, i) => attemptView(attempt, i))
   const running = job.startedAt !== undefined && job.stoppedAt === undefined
@@ -119,6 +141,7 @@ export function jobView(job: JobDetail, now: number): JobView {
     jobName: job.jobName ?? null,
     jobQueue: job.jobQueue ?? null,
     logStreamName,
+    ...nodeView(job),
     resources: resources(job),
     startedAt: isoOrNull(job.startedAt),
     status: job.status ?? 'UNKNOWN',

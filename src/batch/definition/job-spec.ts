@@ -6,11 +6,13 @@
 import {readFileSync} from 'node:fs'
 
 import type {ResolvedSettings, Sourced} from '../../config/types'
+import type {NodeOptions} from '../nodes/options'
 import type {Dependency} from '../parse/depends-on'
 import type {Volume} from '../parse/volumes'
 import type {Platform} from './platform'
 
 import {InputError, invalid} from '../../errors'
+import {buildNodeOptions} from '../nodes/options'
 import {text} from '../parse/values'
 import {buildContainer, type LogConfiguration} from './container'
 import {buildEnvironment, buildSecrets, type EnvFileReader, type NameValue, type Secret} from './environment'
@@ -46,6 +48,8 @@ export interface JobSpec {
   linuxParameters: LinuxParameters
   logConfiguration?: LogConfiguration
   name: string
+  /** A multi-node parallel job (`--nodes`); undefined for a single-node job. */
+  nodes?: NodeOptions
   platform: Platform
   privileged: boolean
   /** undefined: the queue is looked up later (the first ENABLED and VALID one). */
@@ -65,7 +69,11 @@ export interface JobSpecOptions {
   dependsOn?: Sourced
   envFileReader?: EnvFileReader
   envFiles?: Sourced
+  /** `--main-port`: MASTER_PORT of a multi-node job. */
+  mainPort?: Sourced
   name?: Sourced
+  /** `--nodes`: 2..1000 makes a multi-node parallel job. */
+  nodes?: Sourced
   platform: Platform
 }
 
@@ -95,6 +103,7 @@ export function buildJobSpec(
   )
   const tags = buildTags(settings.defaultTags, settings.tags)
   const job = buildJobControls({...settings, dependsOn: opts.dependsOn, name: opts.name}, command)
+  const nodes = buildNodeOptions({arraySize: settings.arraySize, mainPort: opts.mainPort, nodes: opts.nodes}, platform)
   const spec: JobSpec = {
     ...job,
     ...container,
@@ -108,6 +117,7 @@ export function buildJobSpec(
     warnings: linux.warnings,
   }
   if (queue !== undefined) spec.queue = queue
+  if (nodes) spec.nodes = nodes
   return spec
 }
 

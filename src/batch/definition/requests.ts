@@ -17,6 +17,7 @@ import type {JobSpec} from './job-spec'
 
 import {InputError} from '../../errors'
 import {definitionName} from './name'
+import {multiNodeDefinition, multiNodeSubmit} from './node-ranges'
 
 export interface BatchRequests {
   registerJobDefinition: RegisterJobDefinitionCommandInput
@@ -38,11 +39,14 @@ export const PLACEHOLDER_COMMAND = ['echo', 'mfbatch job definition: the command
 /** `queue`: the queue found at run time when the spec names none. */
 export function buildRequests(spec: JobSpec, queue: string | undefined = spec.queue): BatchRequests {
   if (!queue) throw new InputError('--queue is required here; name a job queue or set METAFLOW_BATCH_JOB_QUEUE')
-  const definition = buildDefinition(spec)
+  const single = buildDefinition(spec)
+  // A multi-node job: the same content, spread over node ranges (node-ranges.ts); named by that content.
+  const definition = spec.nodes ? multiNodeDefinition(single, spec.nodes) : single
   const jobDefinitionName = definitionName(definition)
+  const submit = buildSubmit(spec, queue, jobDefinitionName)
   return {
     registerJobDefinition: {jobDefinitionName, ...definition},
-    submitJob: buildSubmit(spec, queue, jobDefinitionName),
+    submitJob: spec.nodes ? multiNodeSubmit(submit, spec.nodes) : submit,
   }
 }
 

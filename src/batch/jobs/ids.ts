@@ -1,13 +1,15 @@
 import {invalid} from '../../errors'
 
 /**
- * Job ids as users type them, checked before any API call: a UUID, an array child `UUID:N`, or a job ARN
+ * Job ids as users type them, checked before any API call: a UUID, an array child `UUID:N`, a node of a
+ * multi-node job `UUID#N` (AWS's own notation, user guide "Multi-node parallel jobs"), or a job ARN
  * (`arn:aws:batch:REGION:ACCOUNT:job/UUID[:N]`, any partition). ARNs are reduced to the id, which is what
  * DescribeJobs and TerminateJob take, so the same job given twice in two spellings is asked for once.
  */
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
-const ID = new RegExp(`^${UUID}(?::\\d{1,4})?$`, 'i')
-const ARN = new RegExp(`^arn:aws[a-z-]*:batch:[a-z0-9-]*:\\d*:job/(${UUID}(?::\\d{1,4})?)$`, 'i')
+const SUFFIX = String.raw`(?::\d{1,4}|#\d{1,3})?`
+const ID = new RegExp(`^${UUID}${SUFFIX}$`, 'i')
+const ARN = new RegExp(`^arn:aws[a-z-]*:batch:[a-z0-9-]*:\\d*:job/(${UUID}${SUFFIX})$`, 'i')
 
 /** The job id in `value`, lower-cased, or undefined when it is neither a job id nor a job ARN. */
 export function jobIdIn(value: string): string | undefined {

@@ -14,7 +14,9 @@ import {type BatchRequests, buildRequests} from '../definition/requests'
 export interface SubmitInputs {
   dependsOn?: Sourced
   envFiles?: Sourced
+  mainPort?: Sourced
   name?: Sourced
+  nodes?: Sourced
 }
 
 export interface DryRunPlan {

@@ -16,6 +16,7 @@ import {Journal, readJournal} from '../persistence/journal'
 import {
   ComputeEnvironmentRecord,
   isFinal,
+  isParentJob,
   JOB_STATUSES,
   JobDefinitionRecord,
   JobQueueRecord,
@@ -133,7 +134,7 @@ export class BatchStore {
   /** Moves a job to a new status, keeping the indexes and the parent's counts right. */
   setStatus(job: JobRecord, status: JobStatus): void {
     if (job.status === status) return
-    if (job.arraySize === undefined) {
+    if (!isParentJob(job)) {
       this.active.get(job.status)!.delete(job)
       if (!isFinal(status)) this.active.get(status)!.add(job)
     }
@@ -165,8 +166,8 @@ export class BatchStore {
   }
 
   private index(job: JobRecord): void {
-    if (job.arraySize === undefined && !isFinal(job.status)) this.active.get(job.status)!.add(job)
-    if (job.arraySize !== undefined) {
+    if (!isParentJob(job) && !isFinal(job.status)) this.active.get(job.status)!.add(job)
+    if (isParentJob(job)) {
       this.children.set(job.jobId, [])
       this.childCounts.set(job.jobId, emptyCounts())
     }

@@ -18,6 +18,10 @@ export const JOB_STATUSES: readonly JobStatus[] = [
 
 export const isFinal = (status: JobStatus): boolean => status === 'SUCCEEDED' || status === 'FAILED'
 
+/** Array and multi-node parents: they never run themselves, their children or nodes do. */
+export const isParentJob = (job: {arraySize?: number; numNodes?: number}): boolean =>
+  job.arraySize !== undefined || job.numNodes !== undefined
+
 export type Tags = Record<string, string>
 
 export interface KeyValue {
@@ -141,6 +145,8 @@ export interface JobSpec {
   jobName: string
   jobQueueArn: string
   jobQueueName: string
+  /** A multi-node parent: its NodeProperties as DescribeJobs shows them (overrides applied). */
+  nodeProperties?: Record<string, unknown>
   parameters: Record<string, string>
   platformCapabilities: string[]
   propagateTags?: boolean
@@ -183,10 +189,16 @@ export interface JobRecord {
   jobId: string
   /** Set while a kill is under way: why, when SIGTERM went out, whether SIGKILL followed (after the grace period). */
   kill?: {forced?: boolean; reason: string; sentAt: number; why: 'terminate' | 'timeout'}
+  /** Multi-node jobs: a node's index (nodes have their own spec and their parent's id). */
+  nodeIndex?: number
+  /** Multi-node jobs: the parent's node count. The parent never runs; its nodes do. */
+  numNodes?: number
   parentId?: string
   /** The process group leader of the running attempt and its start time, to find orphans after a crash. */
   pid?: number
   pidStartTime?: string
+  /** A child node killed because its main node is retried: it goes back to RUNNABLE when its process ends. */
+  restartWithMain?: boolean
   /** Submission order; stable paging cursor for ListJobs. */
   seq: number
   spec?: JobSpec

@@ -5,6 +5,7 @@
 import {ApiError} from '../../contract'
 import {batchArn, parseBatchArn} from '../arn'
 import {BatchContext, Input} from '../context'
+import {checkNodeProperties, type NodeProperties} from '../jobs/node-ranges'
 import {checkResourceRequirements} from '../jobs/spec'
 import {pageByOffset} from '../paging'
 import {bothSet, definitionNameNotFound, definitionNotFound, definitionPatternRejected} from '../reasons'
@@ -61,14 +62,16 @@ export function resolveDefinition(ctx: BatchContext, value: string): JobDefiniti
 export function registerJobDefinition(ctx: BatchContext, input: Input): unknown {
   const name = input.jobDefinitionName as string
   if (!NAME.test(name)) throw new ApiError('ClientException', definitionPatternRejected(name))
-  if (input.type !== 'container') {
+  if (input.type === 'multinode') {
+    checkNodeProperties(input.nodeProperties as NodeProperties | undefined, checkContainerProperties)
+  } else if (input.type === 'container') {
+    checkContainerProperties(input.containerProperties as ContainerProperties | undefined)
+  } else {
     throw new ApiError(
       'ClientException',
-      `The emulator runs container job definitions only, not ${String(input.type)}.`,
+      `The emulator runs container and multinode job definitions only, not ${String(input.type)}.`,
     )
   }
-
-  checkContainerProperties(input.containerProperties as ContainerProperties | undefined)
 
   const revisions = ctx.store.jobDefinitions.get(name) ?? []
   // Revisions only go up, even past deregistered ones, as on AWS.
@@ -84,7 +87,7 @@ export function registerJobDefinition(ctx: BatchContext, input: Input): unknown 
     revision,
     status: 'ACTIVE',
     tags: (input.tags as Record<string, string>) ?? {},
-    type: 'container',
+    type: input.type as string,
   }
   revisions.push(definition)
   ctx.store.jobDefinitions.set(name, revisions)

@@ -20,11 +20,20 @@ import {
   TASK_FAILED_TO_START,
   TIMEOUT,
 } from '../reasons'
-import {ComputeEnvironmentRecord, ContainerProperties, isFinal, JobRecord, JobStatus} from '../types'
+import {ComputeEnvironmentRecord, ContainerProperties, isFinal, isParentJob, JobRecord, JobStatus} from '../types'
 import {dependencyState} from './dependencies'
 import {attemptEnvironment} from './environment'
 import {applyGpuEnvironment} from './gpus/environment'
 import {GpuPool} from './gpus/pool'
+import {
+  childNodes,
+  heldForChildren,
+  isMainNode,
+  MAIN_NODE_ENDED,
+  nodePlacement,
+  nodeVariables,
+  parentFollowsMain,
+} from './nodes'
 import {killOrphanGroup, processStartTime} from './processes'
 import {AttemptOutcome, shouldRetry} from './retry'
 import {AttemptHandle, AttemptResult, AttemptRunner} from './runner'
@@ -71,7 +80,7 @@ export class Engine implements JobControl {
   }
 
   cancel(job: JobRecord, reason: string): void {
-    if (job.arraySize !== undefined) {
+    if (isParentJob(job)) {
       job.isCancelled = true
       this.ctx.store.touch(job)
       for (const child of this.ctx.store.children.get(job.jobId) ?? []) this.cancel(child, reason)
@@ -114,7 +123,7 @@ export class Engine implements JobControl {
   }
 
   terminate(job: JobRecord, reason: string): void {
-    if (job.arraySize !== undefined) {
+    if (isParentJob(job)) {
       job.isTerminated = true
       this.ctx.store.touch(job)
       for (const child of this.ctx.store.children.get(job.jobId) ?? []) this.terminate(child, reason)
@@ -152,6 +161,28 @@ export class Engine implements JobControl {
     this.ctx.store.flush()
   }
 
+  /**
+   * The main node has ended an attempt. Ended for good: the job has ended, and the child nodes still going are
+   * stopped. Retried: the child nodes run again with the main node's next attempt (the user guide: each new attempt
+   * of a multi-node job updates the attempts of its child nodes).
+   */
+  private afterMainNode(main: JobRecord): void {
+    const final = isFinal(main.status)
+    for (const child of childNodes(this.ctx.store, main)) {
+      if (final) {
+        this.terminate(child, MAIN_NODE_ENDED)
+      } else if (this.handles.has(child.jobId)) {
+        child.restartWithMain = true
+        this.ctx.store.touch(child)
+        this.handles.get(child.jobId)!.signal('SIGKILL')
+      } else {
+        if (child.status === 'STARTING') child.attempts.pop()
+        child.ceName = undefined
+        this.setStatus(child, 'RUNNABLE')
+      }
+    }
+  }
+
   private capacities(): Map<string, CeCapacity> {
     const {capacity, store} = this.ctx
     const caps = new Map<string, CeCapacity>()
@@ -168,7 +199,10 @@ export class Engine implements JobControl {
     for (const status of ['STARTING', 'RUNNING'] as const) {
       for (const job of store.active.get(status)!) {
         const ce = job.ceName === undefined ? undefined : caps.get(job.ceName)
-        if (ce) reserve(ce, specOf(store, job).resources)
+        if (!ce) continue
+        reserve(ce, specOf(store, job).resources)
+        const held = heldForChildren(store, job)
+        if (held) reserve(ce, held)
       }
     }
 
@@ -227,7 +261,11 @@ export class Engine implements JobControl {
     attempt.container.reason = result.reason
     attempt.statusReason = result.startError ? TASK_FAILED_TO_START : CONTAINER_EXITED
     const kill = releaseProcess(job)
-    if (kill) {
+    if (job.restartWithMain) {
+      // A child node stopped because the main node is retried: it runs again with the main node's next attempt.
+      job.restartWithMain = undefined
+      this.setStatus(job, 'RUNNABLE')
+    } else if (kill) {
       // Terminated and timed-out attempts are not retried.
       job.statusReason = kill.reason
       this.setStatus(job, 'FAILED')
@@ -238,7 +276,22 @@ export class Engine implements JobControl {
       this.failOrRetry(job, {exitCode: result.exitCode, reason: result.reason, statusReason: attempt.statusReason})
     }
 
+    if (isMainNode(this.ctx.store, job)) this.afterMainNode(job)
     this.ctx.store.flush()
+  }
+
+  /** A multi-node parent shows its main node's status, reason, times and attempts. */
+  private followMainNode(parent: JobRecord): void {
+    const status = parentFollowsMain(this.ctx.store, parent)
+    const main = this.ctx.store.children.get(parent.jobId)?.[(parent.spec?.nodeProperties?.mainNode as number) ?? 0]
+    if (!status || !main) return
+    parent.statusReason = main.statusReason
+    parent.startedAt = main.startedAt
+    parent.attempts = main.attempts
+    this.ctx.store.touch(parent)
+    if (status === parent.status) return
+    this.ctx.store.setStatus(parent, status)
+    if (isFinal(status)) parent.stoppedAt = this.ctx.now()
   }
 
   /** STARTING → RUNNING: the attempt's process starts. */
@@ -247,7 +300,7 @@ export class Engine implements JobControl {
     const spec = specOf(store, job)
     const attempt = job.attempts.at(-1)!
     const parent = job.parentId === undefined ? undefined : store.jobs.get(job.parentId)
-    const env = attemptEnvironment(
+    const jobEnv = attemptEnvironment(
       this.options.hostEnv,
       spec.container.environment,
       {
@@ -260,6 +313,7 @@ export class Engine implements JobControl {
       },
       this.options.jobAwsEnvironment?.(job.jobId),
     )
+    const env = {...jobEnv, ...nodeVariables(store, job)}
     applyGpuEnvironment(env, this.options.gpus.of(job.jobId))
     attempt.startedAt = now
     job.startedAt = now
@@ -354,15 +408,24 @@ export class Engine implements JobControl {
       const queue = store.jobQueues.get(spec.jobQueueName)
       // A DISABLED queue keeps its RUNNABLE jobs waiting (jobs already placed go on).
       if (!queue || queue.state !== 'ENABLED') continue
+      const node = nodePlacement(store, job)
+      if (node?.kind === 'hold') continue
+      if (node?.kind === 'child') {
+        // Its capacity was held since the main node was placed.
+        this.placeAttempt(job, store.computeEnvironments.get(node.ce)!)
+        continue
+      }
+
+      const need = node?.kind === 'gang' ? node.need : spec.resources
       const ces = queueComputeEnvironments(this.ctx, queue)
       const placement = place(
-        spec.resources,
+        need,
         ces.map((ce) => caps.get(ce.computeEnvironmentName)!),
       )
       // Every compute environment offers all the machine's GPUs, so a free GPU may be held by another's job.
       const devices = placement.kind === 'place' ? this.options.gpus.take(job.jobId, spec.resources.gpus) : undefined
       if (placement.kind === 'place' && devices) {
-        reserve(caps.get(placement.ce)!, spec.resources)
+        reserve(caps.get(placement.ce)!, need)
         this.placeAttempt(job, store.computeEnvironments.get(placement.ce)!)
       } else {
         this.setWaitingReason(job, placement.kind === 'never' ? MISCONFIGURED_RESOURCES : undefined)
@@ -393,6 +456,11 @@ export class Engine implements JobControl {
     const parent = store.jobs.get(parentId)
     const counts = store.childCounts.get(parentId)
     if (!parent || !counts || isFinal(parent.status)) return
+    if (parent.numNodes !== undefined) {
+      this.followMainNode(parent)
+      return
+    }
+
     const size = parent.arraySize!
     let {status} = parent
     if (counts.SUCCEEDED + counts.FAILED === size) status = counts.FAILED > 0 ? 'FAILED' : 'SUCCEEDED'

@@ -30,8 +30,10 @@ export function listJobs(ctx: BatchContext, input: Input): unknown {
     candidates = (parent && ctx.store.children.get(parent.jobId)) ?? []
     filtersApply = false
   } else if (input.multiNodeJobId !== undefined) {
-    // Multi-node jobs cannot be registered here, so no job has nodes.
-    candidates = []
+    // A multi-node job's nodes, listed like an array's children (by status, no filters).
+    const parent = findJob(ctx, input.multiNodeJobId as string)
+    candidates = (parent?.numNodes !== undefined && ctx.store.children.get(parent.jobId)) || []
+    filtersApply = false
   } else if (input.jobQueue === undefined) {
     throw new ApiError('ClientException', 'One of jobQueue, arrayJobId or multiNodeJobId must be given.')
   } else {

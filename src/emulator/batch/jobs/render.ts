@@ -14,6 +14,27 @@ function arrayProperties(store: BatchStore, job: JobRecord): Record<string, unkn
   return {size: job.arraySize, statusSummary: {...store.childCounts.get(job.jobId)}}
 }
 
+/**
+ * DescribeJobs of a node `JOB#N` has nodeDetails {nodeIndex, isMainNode}; of the parent, nodeProperties (API
+ * reference, JobDetail, NodeDetails). ListJobs gives both kinds a NodePropertiesSummary.
+ */
+function nodeMembers(
+  store: BatchStore,
+  job: JobRecord,
+): {detail: Record<string, unknown>; summary?: Record<string, unknown>} {
+  if (job.numNodes !== undefined) {
+    return {detail: {nodeProperties: job.spec?.nodeProperties}, summary: {numNodes: job.numNodes}}
+  }
+
+  if (job.nodeIndex === undefined) return {detail: {}}
+  const parent = store.jobs.get(job.parentId!)
+  const isMainNode = job.nodeIndex === ((parent?.spec?.nodeProperties?.mainNode as number | undefined) ?? 0)
+  return {
+    detail: {nodeDetails: {isMainNode, nodeIndex: job.nodeIndex}},
+    summary: {isMainNode, nodeIndex: job.nodeIndex, numNodes: parent?.numNodes},
+  }
+}
+
 /** The container's outcome is its latest attempt's. */
 function lastRun(job: JobRecord): Record<string, unknown> {
   const container = job.attempts.at(-1)?.container
@@ -27,10 +48,13 @@ function defined<T extends Record<string, unknown>>(value: T): T {
 
 export function jobDetail(store: BatchStore, job: JobRecord): Record<string, unknown> {
   const spec = specOf(store, job)
+  const nodes = nodeMembers(store, job)
   return defined({
     arrayProperties: arrayProperties(store, job),
     attempts: job.attempts,
-    container: {...spec.container, ...lastRun(job)},
+    // A multi-node parent has no container of its own (API reference, JobDetail: nodeProperties instead).
+    container: job.numNodes === undefined ? {...spec.container, ...lastRun(job)} : undefined,
+    ...nodes.detail,
     createdAt: job.createdAt,
     dependsOn: job.dependsOn,
     isCancelled: job.isCancelled,
@@ -68,6 +92,7 @@ export function jobSummary(store: BatchStore, job: JobRecord): Record<string, un
     jobDefinition: spec.jobDefinitionArn,
     jobId: job.jobId,
     jobName: spec.jobName,
+    nodeProperties: nodeMembers(store, job).summary,
     startedAt: job.startedAt,
     status: job.status,
     statusReason: job.statusReason,

@@ -4,7 +4,6 @@
  */
 import {randomUUID} from 'node:crypto'
 
-import {ApiError} from '../../contract'
 import {batchArn} from '../arn'
 import {BatchContext, Input} from '../context'
 import {resolveDefinition} from '../control/definitions'
@@ -21,49 +20,15 @@ import {
   Tags,
 } from '../types'
 import {applyOverrides, checkResourceRequirements, resourcesOf} from './spec'
+import {checkDependencies, checkRetryAndTimeout, clientError} from './submit-checks'
+import {submitMultiNode} from './submit-nodes'
 
 const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/
-const MAX_DEPENDENCIES = 20
-
-const clientError = (message: string): ApiError => new ApiError('ClientException', message)
 
 /** EC2 or FARGATE: what the queue's first compute environment provides. */
 export function queuePlatform(ctx: BatchContext, queue: JobQueueRecord): 'EC2' | 'FARGATE' {
   const type = queueComputeEnvironments(ctx, queue)[0]?.computeResources?.type
   return type === 'FARGATE' || type === 'FARGATE_SPOT' ? 'FARGATE' : 'EC2'
-}
-
-function checkRetryAndTimeout(retry: RetryStrategy | undefined, timeout: JobTimeout | undefined): void {
-  const attempts = retry?.attempts
-  if (attempts !== undefined && (attempts < 1 || attempts > 10)) {
-    throw clientError('retryStrategy attempts must be between 1 and 10.')
-  }
-
-  if ((retry?.evaluateOnExit?.length ?? 0) > 5)
-    throw clientError('retryStrategy evaluateOnExit takes up to 5 conditions.')
-  // AWS's minimum is 60 seconds. The emulator takes any positive duration, so tests of timeouts need not wait a minute.
-  const seconds = timeout?.attemptDurationSeconds
-  if (seconds !== undefined && seconds < 1) throw clientError('timeout attemptDurationSeconds must be at least 1.')
-}
-
-/** Checks dependencies exist and fit their type (N_TO_N between arrays of one size; SEQUENTIAL inside an array). */
-function checkDependencies(ctx: BatchContext, deps: JobDependency[], arraySize: number | undefined): void {
-  if (deps.length > MAX_DEPENDENCIES) throw clientError(`A job can depend on at most ${MAX_DEPENDENCIES} jobs.`)
-  for (const dep of deps) {
-    if (dep.jobId === undefined) {
-      if (dep.type !== 'SEQUENTIAL' || arraySize === undefined) {
-        throw clientError('A dependency without jobId must be of type SEQUENTIAL, in an array job.')
-      }
-
-      continue
-    }
-
-    const other = ctx.store.jobs.get(dep.jobId)
-    if (!other) throw clientError(`Dependent job ${dep.jobId} does not exist.`)
-    if (dep.type === 'N_TO_N' && (arraySize === undefined || other.arraySize !== arraySize)) {
-      throw clientError('An N_TO_N dependency needs two array jobs of the same size.')
-    }
-  }
 }
 
 /** The concrete jobs array child `index` waits on. */
@@ -92,6 +57,7 @@ export function submitJob(ctx: BatchContext, input: Input): unknown {
   const platform = definition.platformCapabilities.includes('FARGATE') ? 'FARGATE' : 'EC2'
   if (queuePlatform(ctx, queue) !== platform) throw clientError(platformMismatch(platform))
 
+  if (definition.type === 'multinode') return submitMultiNode(ctx, input, definition, queue)
   const arraySize = (input.arrayProperties as undefined | {size?: number})?.size
   if (arraySize !== undefined && (arraySize < 2 || arraySize > 10_000)) {
     throw clientError('arrayProperties size must be between 2 and 10000.')
