@@ -5,6 +5,9 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 // oclif's own Node version check loads semver on every start; package.json's engines field says it already.
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
+// oclif would run src/ through tsx when NODE_ENV is test or development (a test's child, a dev shell): the
+// installed entry point always runs what `npm run build` made, so tests test the build.
+globalThis.oclif = {...globalThis.oclif, enableAutoTranspile: false}
 // @oclif/core as one file (dist/oclif-core.js, made by `npm run build`) instead of ~200: every
 // `require('@oclif/core')` gets it, so the commands share one copy with this file (bench/README.md, B1).
 const Module = require('node:module')
