@@ -1,7 +1,7 @@
 /**
  * `submit --local` as a newcomer runs it, against the detached emulator on a free port (MFBATCH_EMULATOR_PORT) with
  * its state and the submit cache in temporary folders: the cache saves the lookups of the default queue, and
- * `--quiet --follow` prints the job's log alone.
+ * `--quiet --follow` prints the job's log alone, and `logs --since` prints only what is in its window.
  */
 import {mkdtempSync, rmSync} from 'node:fs'
 import {request} from 'node:http'
@@ -49,6 +49,25 @@ describe('submit --local', () => {
       stderr: '',
       stdout: 'out\n',
     })
+  })
+
+  test('logs --since before, inside and after the log: all lines, the later ones, nothing', async () => {
+    const job = (
+      await mfbatch('submit', '--local', '--quiet', '--wait', '--', 'sh', '-c', 'echo a; sleep 1; echo b')
+    ).stdout.trim()
+    const lines = (await mfbatch('logs', '--local', '--json', job)).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as {message: string; timestamp: number})
+    expect(lines.map((line) => line.message)).toEqual(['a', 'b'])
+    const since = async (start: string) => {
+      const run = await mfbatch('logs', '--local', '--since', start, job)
+      return [run.code, run.stdout]
+    }
+
+    expect(await since('2000-01-01T00:00:00Z')).toEqual([0, 'a\nb\n'])
+    expect(await since(new Date(lines[1].timestamp).toISOString())).toEqual([0, 'b\n'])
+    expect(await since(new Date(lines[1].timestamp + 60_000).toISOString())).toEqual([0, ''])
   })
 })
 
