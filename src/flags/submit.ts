@@ -109,7 +109,7 @@ export const submitFlags = {
   platform: text('platform', CONTAINER, 'ec2|fargate|auto'),
   privileged: bool('privileged', EC2),
   queue: text('queue', JOB, 'QUEUE'),
-  quiet: Flags.boolean({char: 'q', summary: 'Print only the job id.'}),
+  quiet: Flags.boolean({char: 'q', summary: 'Print only the job id (with --follow: only the job log).'}),
   registry: text('registry', CONTAINER, 'HOST'),
   retries: text('retries', JOB, 'N'),
   secret: list('secrets', CONTAINER, 'NAME=ARN', 'a Secrets Manager or SSM parameter ARN'),
@@ -146,13 +146,12 @@ export interface WaitFlagValues {
 
 /**
  * Whether submit waits on the job, and combinations that cannot work: a dry run makes no job to wait on, and
- * --follow's log lines would break --json's single document and --quiet's lone job id.
+ * --follow's log lines would break --json's single document (--quiet --follow: the log alone, like `docker run`).
  */
 export function waitsFor(flags: WaitFlagValues): boolean {
   const waits = Boolean(flags.wait || flags.follow || flags['kill-on-interrupt'] || flags['wait-timeout'] !== undefined)
   if (waits && flags['dry-run']) throw new InputError('--dry-run makes no job to wait on; drop --wait/--follow')
   if (flags.follow && flags.json) throw new InputError('--follow prints log lines; use --wait with --json')
-  if (flags.follow && flags.quiet) throw new InputError('--follow prints log lines; use --wait with --quiet')
   return waits
 }
 

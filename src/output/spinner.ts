@@ -3,6 +3,8 @@
  * is a terminal, `CI` is unset, `TERM` is not `dumb` and the command is not under `--json`/`--quiet`. Otherwise the
  * spinner does nothing, and `note()` lines still reach stderr so a log file keeps them.
  */
+import {colorEnabled} from './color'
+
 export interface Spinner {
   /** A line on stderr that stays (a status change, a warning), printed without breaking the spinner. */
   note(line: string): void
@@ -23,6 +25,11 @@ export function spinnerAllowed({env = process.env, silent = false, stream = proc
   return !silent && Boolean(stream.isTTY) && !env.CI && env.TERM !== 'dumb'
 }
 
+/** The glyph's colour: cyan, or none where colour is off (NO_COLOR, FORCE_COLOR=0), like every other colour. */
+export function spinnerColor({env = process.env, stream = process.stderr}: SpinnerContext): 'cyan' | false {
+  return colorEnabled({env, stream}) ? 'cyan' : false
+}
+
 export async function startSpinner(text: string, context: SpinnerContext = {}): Promise<Spinner> {
   const stream = context.stream ?? process.stderr
   if (!spinnerAllowed(context)) {
@@ -37,7 +44,7 @@ export async function startSpinner(text: string, context: SpinnerContext = {}): 
 
   const {default: ora} = await import('ora')
   // discardStdin would swallow a confirmation prompt's answer; we never need the keystrokes hidden.
-  const spinner = ora({discardStdin: false, isEnabled: true, stream, text}).start()
+  const spinner = ora({color: spinnerColor(context), discardStdin: false, isEnabled: true, stream, text}).start()
   return {
     note(line) {
       spinner.clear()

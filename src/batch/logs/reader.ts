@@ -172,8 +172,15 @@ export class StreamReader {
     return page
   }
 
+  /**
+   * The page's events, none before `--since`: only the first request carries startTime, and the token an empty
+   * answer hands back can point at the stream's head, so the pages after it would start over from the beginning.
+   */
   private toEvents(page: GetLogEventsCommandOutput): LogEvent[] {
-    return (page.events ?? []).map((event) => ({
+    const since = this.options.startTime
+    const events =
+      since === undefined ? (page.events ?? []) : (page.events ?? []).filter((e) => (e.timestamp ?? 0) >= since)
+    return events.map((event) => ({
       message: event.message ?? '',
       stream: this.stream,
       timestamp: event.timestamp ?? 0,

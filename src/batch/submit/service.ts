@@ -110,9 +110,9 @@ async function submitLongWay(
   cache?.remember({
     definition: {arn: job.jobDefinition, name: requests.registerJobDefinition.jobDefinitionName!},
     queue:
-      prepared.queue === undefined || !first
+      first === undefined
         ? undefined
-        : {asked: prepared.queue, platform: platformOfEnvironment(first), queue: queue.queue},
+        : {asked: cacheQueueKey(prepared.queue), platform: platformOfEnvironment(first), queue: queue.queue},
   })
   return {...job, defaultedQueue: queue.defaulted, platform: queue.platform, warnings: spec.warnings}
 }
@@ -129,7 +129,7 @@ async function submitFromCache(
   options: SubmitOptions,
 ): Promise<Submission | undefined> {
   const {choice, command, inputs, settings} = prepared
-  const hit = prepared.queue === undefined ? undefined : cache.queue(prepared.queue)
+  const hit = cache.queue(cacheQueueKey(prepared.queue))
   if (!hit) return undefined
   const platform = choice === 'auto' ? hit.platform : (choice.toUpperCase() as Platform)
   let spec: JobSpec
@@ -149,12 +149,20 @@ async function submitFromCache(
       ? await submitWithDefinition(watched.batch, requests, arn, options)
       : await submitJob(watched.batch, requests, options)
     if (!arn) cache.remember({definition: {arn: job.jobDefinition, name}})
-    return {...job, defaultedQueue: false, platform, warnings: spec.warnings}
+    return {...job, defaultedQueue: prepared.queue === undefined, platform, warnings: spec.warnings}
   } catch (error) {
     if (!isRejection(watched.submitError())) throw error
-    cache.forget({definition: name, queue: prepared.queue})
+    cache.forget({definition: name, queue: cacheQueueKey(prepared.queue)})
     return undefined
   }
+}
+
+/**
+ * The cache's key for the queue a submit asked for. No queue set (as with `--local`) is remembered too, under a key
+ * no queue name can have: the default queue found the long way, until the entry ages out or AWS rejects it.
+ */
+function cacheQueueKey(asked: string | undefined): string {
+  return asked ?? '(default)'
 }
 
 /** SubmitJob (exactly once, once.ts) with a definition already known to exist. */

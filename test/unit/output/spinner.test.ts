@@ -1,6 +1,6 @@
 import {PassThrough} from 'node:stream'
 
-import {spinnerAllowed, startSpinner} from '../../../src/output/spinner'
+import {spinnerAllowed, spinnerColor, startSpinner} from '../../../src/output/spinner'
 
 function fakeStream(isTTY: boolean): NodeJS.WriteStream {
   // ora moves the cursor with these TTY-only methods; a pass-through stream records what it writes instead.
@@ -56,5 +56,16 @@ describe('startSpinner on a terminal', () => {
     const written = (stream as unknown as PassThrough).read()?.toString() ?? ''
     expect(written).toContain('waiting')
     expect(written).toContain('job a1 RUNNING\n')
+  })
+})
+
+describe('spinnerColor', () => {
+  test.each([
+    ['a terminal', {TERM: 'xterm'}, 'cyan'],
+    ['NO_COLOR=1', {NO_COLOR: '1', TERM: 'xterm'}, false],
+    ['FORCE_COLOR=0', {FORCE_COLOR: '0', TERM: 'xterm'}, false],
+    ['TERM=dumb', {TERM: 'dumb'}, false],
+  ])('%s: %s', (_label, env, color) => {
+    expect(spinnerColor({env, stream: fakeStream(true)})).toBe(color)
   })
 })
