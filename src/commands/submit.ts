@@ -63,8 +63,9 @@ others once it is RUNNING; the job ends when the main node exits, with its resul
 stopped then; only a failure of the main node is retried. Each node runs the command through a small sh wrapper \
 that exports, from AWS Batch's AWS_BATCH_JOB_* variables at run time:
 ${rendezvousHelp()}
-so "-- torchrun --nproc-per-node 8 train.py" needs no sh -c. "status JOB" shows one row per node (JOB#0 is the \
-main node), "logs JOB#2" a node's log, "logs JOB --all-nodes" all of them.
+so "-- torchrun --nproc-per-node 8 train.py" needs no sh -c. Nodes are JOB#0 (the main node) to JOB#N-1: \
+"status 'JOB#2'" describes one (--json has its node field), "logs JOB" is the main node's log, "logs 'JOB#2'" a \
+child's.
 
 ENVIRONMENT
 ${environmentHelp()}
