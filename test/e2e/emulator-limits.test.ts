@@ -60,7 +60,7 @@ for (const mechanism of ['cgroup-v2', 'cgroup-v1', 'watchdog'] as MechanismName[
     beforeAll(async () => {
       emulator = await startEmulator({env: {MFBATCH_EMULATOR_LIMITS: mechanism}})
       batch = new BatchClient({
-        credentials: {accessKeyId: 'a', secretAccessKey: 'b'},
+        credentials: emulator.credentials,
         endpoint: emulator.url,
         region: 'us-east-1',
       })

@@ -4,7 +4,7 @@
  * against an emulator that is then replaced by a fresh one (same port, empty state dir) still submits correctly.
  */
 import {type ChildProcess, spawn} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {copyFileSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -68,6 +68,8 @@ describe('submit with the cache', () => {
     expect((await submit(['--', 'echo', 'before'])).code).toBe(0)
     await emulator.stop()
     const fresh = mkdtempSync(join(tmpdir(), 'mfbatch-e2e-cache-fresh-'))
+    // Fresh state, same keys: the CLI's environment signs with the first emulator's credentials.
+    copyFileSync(join(emulator.stateDir, 'credentials'), join(fresh, 'credentials'))
     const replacement = await startOnPort(port, fresh)
     try {
       let result = {code: -1, stderr: '', stdout: ''}
