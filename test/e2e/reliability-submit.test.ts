@@ -117,5 +117,5 @@ describe('no double submit', () => {
       submitJobCalls: calls['batch:SubmitJob'],
       submits: SUBMITS,
     })
-  }, 180_000)
+  }, 360_000)
 })
