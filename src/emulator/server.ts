@@ -13,6 +13,8 @@ import {authError} from './http/auth'
 import {readBody} from './http/body'
 import {CONTENT_TYPES, sendError, sendJson} from './http/respond'
 import {type Route, routeBatch, routeLogs} from './http/routes'
+import {isS3Request, type S3Service} from './s3/service'
+import {sendS3Error} from './s3/xml'
 import {Stats} from './stats'
 import {violationError} from './validation/errors'
 import {loadModel, type ServiceName} from './validation/model'
@@ -28,6 +30,8 @@ export interface ServerOptions {
   log?: (line: string) => void
   /** 0 (the default) picks a free port. */
   port?: number
+  /** S3 (path-style REST-XML) on the same port, for code packages. */
+  s3?: S3Service
   services: Partial<Record<ServiceName, EmulatedService>>
   stats?: Stats
 }
@@ -66,7 +70,7 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
 
   const faults = options.faults ?? new Faults()
   const stats = options.stats ?? new Stats()
-  const handler = new RequestHandler(options.services, faults, stats, log)
+  const handler = new RequestHandler(options.services, faults, stats, log, options.s3)
   const server = createServer({keepAlive: true}, (req, res) => {
     handler.handle(req, res).catch((error: Error) => {
       log(`emulator: unexpected error: ${error.stack ?? error.message}`)
@@ -116,6 +120,7 @@ class RequestHandler {
     private readonly faults: Faults,
     private readonly stats: Stats,
     private readonly log: (line: string) => void,
+    private readonly s3?: S3Service,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -137,6 +142,7 @@ class RequestHandler {
     }
 
     if (url.pathname.startsWith('/__emulator/')) return this.admin(req, res, url.pathname)
+    if (this.s3 && isS3Request(req, url)) return this.handleS3(req, res, url, read.body)
     const target = req.headers['x-amz-target']
     const method = req.method ?? 'GET'
     const service: ServiceName = target === undefined ? 'batch' : 'logs'
@@ -243,6 +249,13 @@ class RequestHandler {
   private handler(service: ServiceName, operation: string): OperationHandler | undefined {
     const found = this.services[service]
     return found?.serialized?.[operation] ?? found?.operations[operation]
+  }
+
+  /** S3 answers in its own XML shapes; signed like the others (header or presigned query). */
+  private handleS3(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): void {
+    const denied = authError('batch', req.headers, url)
+    if (denied) return sendS3Error(res, 403, 'AccessDenied', denied.message, req.method === 'HEAD')
+    this.stats.count('s3', this.s3!.handle(req, res, url, body))
   }
 }
 

@@ -1,6 +1,7 @@
 /** Where packages live: `<root>/mfbatch/packages/<sha256>.tar.gz`, root an `s3://BUCKET[/PREFIX]` URL. */
 import type {Sourced} from '../../config/types'
 
+import {EMULATOR_PACKAGE_BUCKET} from '../../emulator/contract'
 import {InputError, invalid} from '../../errors'
 
 export interface PackageLocation {
@@ -15,7 +16,7 @@ export interface PackageRoot {
 }
 
 /** The bucket `--local` uses when no root is set; the emulator creates it at first start. */
-export const LOCAL_PACKAGE_BUCKET = 'mfbatch-local'
+export const LOCAL_PACKAGE_BUCKET = EMULATOR_PACKAGE_BUCKET
 
 const BUCKET = /^[a-z\d][a-z\d.-]{1,61}[a-z\d]$/
 

@@ -29,6 +29,8 @@ export interface BatchServiceOptions {
   capacity: Capacity
   /** Environment passed on to jobs (only PATH, HOME and LANG are taken). Default: process.env. */
   hostEnv?: NodeJS.ProcessEnv
+  /** Variables every job gets under its own (the emulator's endpoint); read at each attempt's start. */
+  jobEnv?: Readonly<Record<string, string>>
   /** Between SIGTERM and SIGKILL when a job is terminated or times out. Default 30 s, as AWS (docker stop). */
   killGraceMs?: number
   logs: LogSink
@@ -65,6 +67,7 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
   }
   const engine = new Engine(ctx, {
     hostEnv: options.hostEnv ?? process.env,
+    jobEnv: options.jobEnv,
     killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     runner: options.runner ?? new ProcessRunner(options.logs, now, options.workDir),
     tickMs: options.tickMs ?? DEFAULT_TICK_MS,

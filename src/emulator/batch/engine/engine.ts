@@ -31,6 +31,8 @@ import {CeCapacity, place, reserve} from './scheduler'
 export interface EngineOptions {
   /** The emulator's own environment, from which PATH, HOME and LANG are passed on. */
   hostEnv: NodeJS.ProcessEnv
+  /** Under the job's own variables: the emulator's endpoint (create-emulator.ts). */
+  jobEnv?: Readonly<Record<string, string>>
   /** Between SIGTERM and SIGKILL when a job is terminated or times out (AWS: 30 s, like `docker stop`). */
   killGraceMs: number
   runner: AttemptRunner
@@ -243,6 +245,7 @@ export class Engine implements JobControl {
       arrayIndex: job.arrayIndex,
       arraySize: parent?.arraySize,
       attempt: job.attempts.length,
+      base: this.options.jobEnv,
       ceName: job.ceName!,
       jobId: job.jobId,
       queueName: spec.jobQueueName,
