@@ -32,22 +32,23 @@ const ok = async (args: string[]) => {
   return result.stdout
 }
 
-test('AWS CLI v2: mb, cp up and down, ls, head-object', async () => {
-  await ok(['s3', 'mb', 's3://peer-cli'])
-  const file = join(dir, 'hello world.txt')
-  writeFileSync(file, 'hello from the cli\n')
-  await ok(['s3', 'cp', '--only-show-errors', file, 's3://peer-cli/dir/hello world.txt'])
-  expect(await ok(['s3', 'ls', 's3://peer-cli/dir/'])).toMatch(/^\S+ \S+ +19 hello world\.txt\n$/)
-  const head = JSON.parse(await ok(['s3api', 'head-object', '--bucket', 'peer-cli', '--key', 'dir/hello world.txt']))
-  expect(head.ContentLength).toBe(19)
-  await ok(['s3', 'cp', '--only-show-errors', 's3://peer-cli/dir/hello world.txt', join(dir, 'back.txt')])
-  expect(readFileSync(join(dir, 'back.txt'), 'utf8')).toBe('hello from the cli\n')
-  const missing = await aws(emulator.url, ['s3api', 'head-object', '--bucket', 'peer-cli', '--key', 'nope'])
-  expect(missing.code).toBe(254)
-  expect(missing.stderr).toMatch(/404/)
-}, 60_000)
+describe('the emulator S3 with AWS clients', () => {
+  test('AWS CLI v2: mb, cp up and down, ls, head-object', async () => {
+    await ok(['s3', 'mb', 's3://peer-cli'])
+    const file = join(dir, 'hello world.txt')
+    writeFileSync(file, 'hello from the cli\n')
+    await ok(['s3', 'cp', '--only-show-errors', file, 's3://peer-cli/dir/hello world.txt'])
+    expect(await ok(['s3', 'ls', 's3://peer-cli/dir/'])).toMatch(/^\S+ \S+ +19 hello world\.txt\n$/)
+    const head = JSON.parse(await ok(['s3api', 'head-object', '--bucket', 'peer-cli', '--key', 'dir/hello world.txt']))
+    expect(head.ContentLength).toBe(19)
+    await ok(['s3', 'cp', '--only-show-errors', 's3://peer-cli/dir/hello world.txt', join(dir, 'back.txt')])
+    expect(readFileSync(join(dir, 'back.txt'), 'utf8')).toBe('hello from the cli\n')
+    const missing = await aws(emulator.url, ['s3api', 'head-object', '--bucket', 'peer-cli', '--key', 'nope'])
+    expect(missing.code).toBe(254)
+    expect(missing.stderr).toMatch(/404/)
+  }, 60_000)
 
-const BOTO = `import sys, urllib.request, boto3
+  const BOTO = `import sys, urllib.request, boto3
 ep, d = sys.argv[1], sys.argv[2]
 s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1", aws_access_key_id="AKIDEMULATOR",
                   aws_secret_access_key="emulator")
@@ -60,7 +61,8 @@ body = urllib.request.urlopen(url).read()
 print(len(open(d + "/down.bin", "rb").read()), len(body), body == b"x" * 100000)
 `
 
-test('boto3: upload_file, download_file, a presigned URL read with a plain GET', () => {
-  const out = execFileSync('/usr/bin/python3', ['-c', BOTO, emulator.url, dir], {encoding: 'utf8'})
-  expect(out).toBe('100000 100000 True\n')
+  test('boto3: upload_file, download_file, a presigned URL read with a plain GET', () => {
+    const out = execFileSync('/usr/bin/python3', ['-c', BOTO, emulator.url, dir], {encoding: 'utf8'})
+    expect(out).toBe('100000 100000 True\n')
+  })
 })
