@@ -1,7 +1,7 @@
 import type {ResolvedSettings} from './config/types'
 import type {Credentials} from './emulator/auth/keys'
 
-import {type ClientOptions, type Clients, createClients} from './batch/clients'
+import {type ClientOptions, type Clients, createClients, createS3} from './batch/clients'
 import {EMULATOR_DEFAULT_REGION} from './emulator/contract'
 import {ensureLocalEmulator} from './emulator/local'
 import {InputError, invalid} from './errors'
@@ -143,5 +143,7 @@ export async function connect(settings: ConnectSettings, deps: ConnectDeps = {})
   }
 
   // clients.ts loads the SDK itself, lazily, so importing it here costs nothing on paths that never connect.
-  return (deps.create ?? createClients)(options)
+  const clients = await (deps.create ?? createClients)(options)
+  // S3 (code packages) with the same options, loaded only when asked for.
+  return {s3: () => createS3(options), ...clients}
 }

@@ -78,6 +78,8 @@ export interface ClientOptions {
 export interface Clients {
   batch: BatchApi
   logs: LogsApi
+  /** The S3 client, built (and its SDK loaded) on first use only: see createS3. */
+  s3?: () => Promise<S3Api>
 }
 
 /**
@@ -166,4 +168,62 @@ function traceCalls(stack: MiddlewareStackLike, trace: (line: string) => void): 
     },
     {name: 'mfbatchTrace', step: 'initialize'},
   )
+}
+
+/** The S3 operations the code package uses (package/upload.ts). Built only by `createS3`, only when packaging. */
+export interface S3Api {
+  /** When the credentials that sign expire (temporary credentials), else undefined. */
+  credentialsExpiry(): Promise<Date | undefined>
+  /** True when the object exists; false on 404. */
+  exists(bucket: string, key: string): Promise<boolean>
+  presignGet(bucket: string, key: string, expiresInSeconds: number): Promise<string>
+  /** Multipart above 8 MiB (lib-storage); `progress` gets bytes sent so far. */
+  upload(bucket: string, key: string, body: Buffer, progress?: (sent: number) => void): Promise<void>
+}
+
+/**
+ * The S3 client, loaded on its own (`await import`), so commands that do not package never load the S3 SDK.
+ * Path-style addressing with a custom endpoint: the emulator (and most S3-compatible stores) have no
+ * per-bucket host names.
+ */
+export async function createS3(options: ClientOptions = {}): Promise<S3Api> {
+  const [s3Sdk, storage, presigner] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/lib-storage'),
+    import('@aws-sdk/s3-request-presigner'),
+  ])
+  const client = new s3Sdk.S3Client({
+    ...(options.endpoint ? {endpoint: options.endpoint, forcePathStyle: true} : {}),
+    ...(options.profile ? {profile: options.profile} : {}),
+    ...(options.region ? {region: options.region} : {}),
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    retryMode: 'adaptive',
+  })
+  if (options.trace) traceCalls(client.middlewareStack as unknown as MiddlewareStackLike, options.trace)
+  return {
+    async credentialsExpiry() {
+      const credentials = await client.config.credentials()
+      return credentials.expiration
+    },
+    async exists(bucket, key) {
+      try {
+        await client.send(new s3Sdk.HeadObjectCommand({Bucket: bucket, Key: key}))
+        return true
+      } catch (error) {
+        if ((error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode === 404) return false
+        throw error
+      }
+    },
+    presignGet: (bucket, key, expiresIn) =>
+      presigner.getSignedUrl(client, new s3Sdk.GetObjectCommand({Bucket: bucket, Key: key}), {expiresIn}),
+    async upload(bucket, key, body, progress) {
+      const upload = new storage.Upload({
+        client,
+        params: {Body: body, Bucket: bucket, ContentType: 'application/gzip', Key: key},
+        partSize: 8 * 1024 * 1024,
+      })
+      if (progress) upload.on('httpUploadProgress', (p) => progress(p.loaded ?? 0))
+      await upload.done()
+    },
+  }
 }

@@ -1,14 +1,27 @@
 import type {Interfaces} from '@oclif/core'
 
+import type {Clients} from '../batch/clients'
 import type {PreparedSubmit} from '../batch/submit/service'
 import type {ResolvedSettings} from '../config/types'
 
 import {BaseCommand} from '../base-command'
+import {buildJobSpec} from '../batch/definition/job-spec'
 import {type BatchRequests} from '../batch/definition/requests'
+import {buildRequests} from '../batch/definition/requests'
+import {checkSubmitSize} from '../batch/package/limits'
+import {type LocalPackage} from '../batch/package/prepare'
 import {parseDuration} from '../batch/parse/time'
 import {maskEnvironments} from '../batch/secrets'
 import {CACHE_DIR_ENV, NO_CACHE_ENV, openSubmitCache} from '../batch/submit/cache'
 import {planDryRun} from '../batch/submit/dry-run'
+import {
+  dryRunCommand,
+  imageOf,
+  localFileHint,
+  packageSummary,
+  preparePackage,
+  publish,
+} from '../batch/submit/package-step'
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
@@ -16,6 +29,7 @@ import {exitCodeHelp} from '../exit-codes'
 import {
   commandAfterDashDash,
   environmentHelp,
+  packageFlagValue,
   rendezvousHelp,
   submitFlags,
   submitInputs,
@@ -107,26 +121,36 @@ ${exitCodeHelp(true)}`
   // The job's command follows `--` and is read from the raw argv (see commandAfterDashDash).
   static override strict = false
   static override summary = "Run a command on AWS Batch with @batch's parameters."
+  private uploaded?: boolean
 
   async run(): Promise<BatchRequests | SubmitResult> {
     const {argv, flags} = await this.parse(Submit)
     const command = commandAfterDashDash(this.argv, argv)
-    const settings = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
+    const settings = await resolveFromEnvironment({
+      flagLabels: flags['package-dir'] === undefined ? {} : {package: '--package-dir'},
+      flags: {...settingsFromFlags(flags), package: packageFlagValue(flags)},
+    })
     const inputs = submitInputs(flags)
     const waits = waitsFor({...flags, json: this.jsonEnabled()})
+    const packaged = await preparePackage(settings, flags)
+    this.packageNotes(packaged, command, flags.quiet)
     if (!flags['dry-run']) {
       // The AWS side (the SDK, the watch loop, the log reader) is loaded only when it is used: a dry run stays fast.
       const {prepareSubmit} = await import('../batch/submit/service.js')
-      return this.submitToAws(prepareSubmit(settings, command, inputs), settings, flags, waits)
+      const prepared = prepareSubmit(settings, command, inputs)
+      return this.submitToAws(prepared, settings, flags, waits, packaged)
     }
 
-    const plan = planDryRun(settings, command, inputs)
+    const jobCommand = packaged ? dryRunCommand(packaged, command, imageOf(settings)) : command
+    const plan = planDryRun(settings, jobCommand, inputs)
+    if (packaged) checkSubmitSize(plan.requests.submitJob)
     guardBrokenPipe()
     if (!flags.quiet) for (const notice of plan.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
     for (const warning of plan.warnings) this.logToStderr(`${this.config.bin}: warning: ${warning}`)
+    const result = packaged ? {...plan.requests, package: packageSummary(packaged)} : plan.requests
     // For people: secret-looking values masked. --json is for programs: the requests exactly as they would go.
-    if (!this.jsonEnabled()) process.stdout.write(jsonDocument(maskEnvironments(plan.requests)))
-    return plan.requests
+    if (!this.jsonEnabled()) process.stdout.write(jsonDocument(maskEnvironments(result)))
+    return result
   }
 
   protected override waitsOnJob(): boolean {
@@ -134,8 +158,37 @@ ${exitCodeHelp(true)}`
     return (end === -1 ? this.argv : this.argv.slice(0, end)).some((arg) => WAITING_FLAGS.test(arg))
   }
 
+  /** Package warnings, or the hint that a local file in the command will not reach the job. */
+  private packageNotes(packaged: LocalPackage | undefined, command: readonly string[], quiet?: boolean): void {
+    const hint = packaged ? undefined : localFileHint(command)
+    for (const line of [...(packaged?.warnings.map((w) => `warning: ${w}`) ?? []), ...(hint ? [hint] : [])]) {
+      if (!quiet || line.startsWith('warning')) this.logToStderr(`${this.config.bin}: ${line}`)
+    }
+  }
+
+  /** Uploads the package if S3 lacks it and puts the bootstrap in front of the command (checked again, sized). */
+  private async shipPackage(clients: Clients, checked: PreparedSubmit, pkg: LocalPackage, flags: SubmitFlags) {
+    const {prepareSubmit} = await import('../batch/submit/service.js')
+    const s3 = await clients.s3!()
+    const progress = process.stderr.isTTY && !flags.quiet && !this.jsonEnabled() ? uploadProgress : undefined
+    const published = await publish(s3, pkg, checked.command, imageOf(checked.settings as ResolvedSettings), progress)
+    this.uploaded = published.uploaded
+    for (const notice of published.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
+    const prepared = prepareSubmit(checked.settings, published.command, checked.inputs)
+    const spec =
+      prepared.spec ?? buildJobSpec(checked.settings, published.command, {...checked.inputs, platform: 'EC2'})
+    checkSubmitSize(buildRequests(spec, prepared.queue ?? 'queue').submitJob)
+    return prepared
+  }
+
   /** Submits, reports (stdout: the id alone), and with --wait/--follow waits and exits with the job's code. */
-  private async submitToAws(prepared: PreparedSubmit, settings: ResolvedSettings, flags: SubmitFlags, waits: boolean) {
+  private async submitToAws(
+    checked: PreparedSubmit,
+    settings: ResolvedSettings,
+    flags: SubmitFlags,
+    waits: boolean,
+    packaged: LocalPackage | undefined,
+  ) {
     const timeout = flags['wait-timeout']
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
     const [{connect, connectSettings}, {submitPrepared}, {waitOnSubmitted}] = await Promise.all([
@@ -145,6 +198,7 @@ ${exitCodeHelp(true)}`
     ])
     const clients = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
+    const prepared = packaged ? await this.shipPackage(clients, checked, packaged, flags) : checked
     const job = await submitPrepared(clients.batch, prepared, {cache: openSubmitCache(settings, flags.local)})
     const connection = connectionArgs(flags)
     const notes = [
@@ -153,7 +207,7 @@ ${exitCodeHelp(true)}`
       ...submittedLines(job, this.config.bin, connection),
     ]
     if (!flags.quiet) for (const line of notes) process.stderr.write(`${this.config.bin}: ${line}\n`)
-    const result = submitResult(job)
+    const result = {...submitResult(job), ...(packaged ? {package: packageSummary(packaged, this.uploaded)} : {})}
     // With --follow, stdout is the job's log (the id is in the stderr lines above).
     if (!this.jsonEnabled() && !flags.follow) process.stdout.write(`${job.jobId}\n`)
     if (!waits) return result
@@ -162,4 +216,9 @@ ${exitCodeHelp(true)}`
     const options = {bin: this.config.bin, connection, follow: flags.follow, silent, timeoutMs, verbose: flags.verbose}
     return this.exit(await waitOnSubmitted(clients, job, {...options, killOnInterrupt: flags['kill-on-interrupt']}))
   }
+}
+
+function uploadProgress(sent: number, total: number): void {
+  const share = total > 0 ? Math.floor((sent / total) * 100) : 100
+  process.stderr.write(`\rmfbatch: uploading the package ${share}%${sent >= total ? '\n' : ''}`)
 }

@@ -90,6 +90,21 @@ const ROWS: Record<SettingName, Row> = {
   logOptions: local('log-option', 'list', 'Log driver options, K:V (repeatable).'),
   maxSwap: local('max-swap', 'number', 'Total swap in MiB (EC2 only).'),
   memory: local('memory', 'number', 'Memory per job in MiB.', '4096'),
+  // The code package (DESIGN.md section 10)
+  package: {
+    description: 'Ship the working directory (true) or this directory to the job through S3.',
+    env: ['MFBATCH_PACKAGE'],
+    flag: 'package',
+    metaflow: [],
+    type: 'string',
+  },
+  packageRoot: {
+    description: "S3 root for code packages, s3://BUCKET/PREFIX; with --local, the emulator's own bucket.",
+    env: ['METAFLOW_DATASTORE_SYSROOT_S3'],
+    flag: 'package-root',
+    metaflow: ['METAFLOW_DATASTORE_SYSROOT_S3'],
+    type: 'string',
+  },
   platform: local('platform', 'string', 'ec2, fargate, or auto (the queue decides).', 'auto'),
   privileged: local('privileged', 'boolean', 'Run the container privileged (EC2 only).'),
   profile: {

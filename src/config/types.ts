@@ -46,6 +46,9 @@ export const SETTING_NAMES = [
   'secrets',
   'retries',
   'arraySize',
+  // The code package (--package)
+  'package',
+  'packageRoot',
 ] as const
 
 export type SettingName = (typeof SETTING_NAMES)[number]

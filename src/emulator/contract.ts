@@ -52,3 +52,5 @@ export const EMULATOR_ACCOUNT_ID = '000000000000'
 export const EMULATOR_DEFAULT_REGION = 'us-east-1'
 /** The documented default port of `mfbatch emulator` and `--local`. */
 export const EMULATOR_DEFAULT_PORT = 4589
+/** The bucket the emulator creates at first start; `--local` puts code packages there. */
+export const EMULATOR_PACKAGE_BUCKET = 'mfbatch-local'

@@ -10,9 +10,11 @@ import {createBatchService} from './batch'
 import {writeFidelity} from './batch/engine/fidelity'
 import {gpuInventory} from './batch/engine/gpus/inventory'
 import {detectLimits} from './batch/engine/limits/detect'
-import {type EmulatedService, EMULATOR_ACCOUNT_ID, EMULATOR_DEFAULT_REGION} from './contract'
+import {type EmulatedService, EMULATOR_ACCOUNT_ID, EMULATOR_DEFAULT_REGION, EMULATOR_PACKAGE_BUCKET} from './contract'
 import {type FaultOptions, Faults} from './faults'
 import {createLogsService} from './logs'
+import {createS3Service} from './s3/service'
+import {S3Store} from './s3/store'
 import {JOB_CREDENTIALS_PATH, startServer} from './server'
 import {ensurePrivateDir} from './state-dir'
 
@@ -58,6 +60,9 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     limits: {description: limits.description, mechanism: limits.name, unavailable: skipped},
   })
   const logs = createLogsService({...identity, now: options.now, stateDir: join(options.stateDir, 'logs')})
+  const s3 = createS3Service(new S3Store(join(options.stateDir, 's3'), options.now))
+  // `--local` ships code packages here when no package root is set.
+  s3.store.createBucket(EMULATOR_PACKAGE_BUCKET)
   const batch = createBatchService({
     ...identity,
     capacity: options.capacity,
@@ -96,6 +101,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
       log: options.log,
       now: options.now,
       port: options.port,
+      s3,
       services,
     })
     url = server.url
@@ -124,6 +130,8 @@ export function jobAccess(url: string, token: string, region: string): Record<st
     AWS_CONTAINER_CREDENTIALS_FULL_URI: `${url}${JOB_CREDENTIALS_PATH}`,
     AWS_DEFAULT_REGION: region,
     AWS_ENDPOINT_URL: url,
+    // The AWS CLI v1/v2 of Debian and older boto3 ignore AWS_ENDPOINT_URL: the code package bootstrap passes this one.
+    AWS_ENDPOINT_URL_S3: url,
     AWS_REGION: region,
   }
 }

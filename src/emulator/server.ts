@@ -10,15 +10,19 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {EmulatorKeys} from './auth/keys'
 
 import {forbidden, refusal} from './auth/refusals'
+import {checkSigV2Presign, isSigV2Presign} from './auth/sigv2-presign'
 import {isFailure, type WireRequest} from './auth/sigv4'
 import {ApiError, type EmulatedService, type OperationHandler} from './contract'
 import {Faults} from './faults'
-import {admitBody, admitHeaders} from './http/auth'
+import {admitBody, admitHeaders, type Admitted} from './http/auth'
 import {BodyBudget, MAX_BODY_BYTES, readBody} from './http/body'
 import {allowedHosts, gateRefusal} from './http/gate'
 import {isLoopback} from './http/loopback'
 import {CONTENT_TYPES, sendError, sendJson} from './http/respond'
 import {type Route, routeBatch, routeLogs} from './http/routes'
+import {s3Refusal} from './s3/refusals'
+import {isS3Request, type S3Service} from './s3/service'
+import {sendS3Error} from './s3/xml'
 import {Stats} from './stats'
 import {violationError} from './validation/errors'
 import {loadModel, type ServiceName} from './validation/model'
@@ -38,6 +42,8 @@ export interface ServerOptions {
   now?: () => number
   /** 0 (the default) picks a free port. */
   port?: number
+  /** S3 (path-style REST-XML) on the same port, for code packages. */
+  s3?: S3Service
   services: Partial<Record<ServiceName, EmulatedService>>
   stats?: Stats
 }
@@ -86,6 +92,7 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
     keys: options.keys,
     log,
     now: options.now ?? Date.now,
+    s3: options.s3,
     services: options.services,
     stats,
   })
@@ -144,6 +151,7 @@ class RequestHandler {
   private readonly keys: EmulatorKeys
   private readonly log: (line: string) => void
   private readonly now: () => number
+  private readonly s3?: S3Service
   private readonly services: Partial<Record<ServiceName, EmulatedService>>
   private readonly stats: Stats
 
@@ -152,6 +160,7 @@ class RequestHandler {
     keys: EmulatorKeys
     log: (line: string) => void
     now: () => number
+    s3?: S3Service
     services: Partial<Record<ServiceName, EmulatedService>>
     stats: Stats
   }) {
@@ -160,6 +169,7 @@ class RequestHandler {
       keys: this.keys,
       log: this.log,
       now: this.now,
+      s3: this.s3,
       services: this.services,
       stats: this.stats,
     } = parts)
@@ -167,6 +177,8 @@ class RequestHandler {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator')
+    if (this.s3 && !url.pathname.startsWith('/__emulator/') && isS3Request(req, url))
+      return this.handleS3(req, res, url)
     const target = req.headers['x-amz-target']
     const service: ServiceName = target === undefined ? 'batch' : 'logs'
     const body = await this.admit(req, res, url, service)
@@ -332,6 +344,50 @@ class RequestHandler {
   private handler(service: ServiceName, operation: string): OperationHandler | undefined {
     const found = this.services[service]
     return found?.serialized?.[operation] ?? found?.operations[operation]
+  }
+
+  /**
+   * S3 answers in its own XML shapes, authenticated as the other services are: Host and Origin, then SigV4 (header
+   * or presigned query) or the older presigned query boto3 still makes, then the body within the in-flight budget.
+   */
+  private async handleS3(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const head = req.method === 'HEAD'
+    const deny = (error: {code: string; message: string; status: number}): void => {
+      res.shouldKeepAlive = false
+      sendS3Error(res, error.status, error.code, error.message, head)
+    }
+
+    const wrongPlace = gateRefusal(req.headers, this.hosts)
+    if (wrongPlace) return deny({code: 'AccessDenied', message: wrongPlace, status: 403})
+    const wire: WireRequest = {headers: req.headers, method: req.method ?? 'GET', target: req.url ?? '/'}
+    let admitted: Admitted | undefined
+    if (isSigV2Presign(url)) {
+      const failure = checkSigV2Presign(wire.method, wire.target, this.keys, this.now())
+      if (failure) return deny(s3Refusal(failure))
+    } else {
+      const claimed = admitHeaders(wire, 's3', this.keys, this.now())
+      if (isFailure(claimed)) return deny(s3Refusal(claimed))
+      admitted = claimed
+    }
+
+    const reserved = bodyReservation(req)
+    if (!this.budget.take(reserved))
+      return deny({code: 'SlowDown', message: 'Please reduce your request rate.', status: 503})
+    let read
+    try {
+      read = await readBody(req)
+    } finally {
+      this.budget.give(reserved)
+    }
+
+    if (!read.ok) {
+      if (read.reason === 'too-large') deny({code: 'EntityTooLarge', message: 'Request body too large', status: 400})
+      return
+    }
+
+    const bodyRefused = admitted && admitBody(admitted, wire, 's3', read.body)
+    if (bodyRefused) return deny(s3Refusal(bodyRefused))
+    this.stats.count('s3', this.s3!.handle(req, res, url, read.body))
   }
 
   /**

@@ -32,6 +32,7 @@ const EC2 = 'EC2 ONLY'
 const JOB = 'JOB'
 const WAIT = 'WAIT'
 const NODES = 'MULTI-NODE'
+const PACKAGE = 'CODE PACKAGE'
 
 function text(name: SettingName, helpGroup: string, helpValue: string, note?: string) {
   return Flags.string({helpGroup, helpValue, summary: help(name, note)})
@@ -106,6 +107,25 @@ export const submitFlags = {
     summary:
       'Run a multi-node parallel job of N nodes (2..1000), node 0 the main node; EC2 only, not with --array-size.',
   }),
+  // The code package (DESIGN.md section 10)
+  package: Flags.boolean({allowNo: true, helpGroup: PACKAGE, summary: help('package', 'implied by --package-dir')}),
+  'package-dir': Flags.string({
+    helpGroup: PACKAGE,
+    helpValue: 'DIR',
+    summary: 'Ship this directory instead of the working directory (implies --package).',
+  }),
+  'package-exclude': Flags.string({
+    helpGroup: PACKAGE,
+    helpValue: 'GLOB',
+    multiple: true,
+    summary: 'Leave these files out of the package, gitignore syntax (repeatable; see also .mfbatchignore).',
+  }),
+  'package-max-size': Flags.string({
+    helpGroup: PACKAGE,
+    helpValue: 'SIZE',
+    summary: 'Refuse a package larger than this (default: 1GiB).',
+  }),
+  'package-root': text('packageRoot', PACKAGE, 's3://BUCKET/PREFIX'),
   platform: text('platform', CONTAINER, 'ec2|fargate|auto'),
   privileged: bool('privileged', EC2),
   queue: text('queue', JOB, 'QUEUE'),
@@ -157,6 +177,11 @@ export function waitsFor(flags: WaitFlagValues): boolean {
 
 /** The flags that make submit wait on the job (then bad input exits 125, see BaseCommand.waitsOnJob). */
 export const WAITING_FLAGS = /^(?:--(?:wait|wait-timeout|follow|kill-on-interrupt)(?:=|$)|-[a-z]*f[a-z]*$)/i
+
+/** `--package-dir DIR` sets the `package` setting to DIR; `--package`/`--no-package` to true/false. */
+export function packageFlagValue(flags: {package?: boolean; 'package-dir'?: string}): boolean | string | undefined {
+  return flags['package-dir'] ?? flags.package
+}
 
 export interface SubmitFlagValues {
   'depends-on'?: string[]

@@ -45,10 +45,16 @@ export function buildJobControls(s: JobSettings, command: readonly string[]): Jo
   return controls
 }
 
+/** A packaged command (`sh -c BOOTSTRAP mfbatch-bootstrap ARGV...`, package/bootstrap.ts) is named by its ARGV. */
+function userCommand(command: readonly string[]): readonly string[] {
+  const packaged = command[0] === 'sh' && command[1] === '-c' && command[3] === 'mfbatch-bootstrap'
+  return packaged ? command.slice(4) : command
+}
+
 function buildName(s: JobSettings, command: readonly string[]): string {
   const allowed = 'use up to 128 letters, digits, - and _, starting with a letter or digit'
   const name = text(s.name, allowed)
-  if (name === undefined) return defaultJobName(text(s.user, 'use a user name'), command)
+  if (name === undefined) return defaultJobName(text(s.user, 'use a user name'), userCommand(command))
   if (!JOB_NAME.test(name)) throw invalid(s.name!.origin.label, s.name!.value, allowed)
   return name
 }

@@ -24,6 +24,8 @@ describe('catalog', () => {
         ['METAFLOW_BATCH_CONTAINER_IMAGE', 'METAFLOW_DEFAULT_CONTAINER_IMAGE'],
         ['METAFLOW_BATCH_CONTAINER_IMAGE', 'METAFLOW_DEFAULT_CONTAINER_IMAGE'],
       ],
+      package: [['MFBATCH_PACKAGE'], []],
+      packageRoot: [['METAFLOW_DATASTORE_SYSROOT_S3'], ['METAFLOW_DATASTORE_SYSROOT_S3']],
       profile: [['AWS_PROFILE'], []],
       queue: [['METAFLOW_BATCH_JOB_QUEUE'], ['METAFLOW_BATCH_JOB_QUEUE']],
       region: [['AWS_REGION', 'AWS_DEFAULT_REGION'], []],

@@ -11,6 +11,8 @@ export interface AttemptIdentity {
   arraySize?: number
   /** 1-based. */
   attempt: number
+  /** Set under the job's variables (the emulator's endpoint). */
+  base?: Readonly<Record<string, string>>
   ceName: string
   jobId: string
   queueName: string
@@ -30,6 +32,7 @@ export function attemptEnvironment(
     if (value !== undefined) env[name] = value
   }
 
+  Object.assign(env, who.base)
   for (const {name, value} of jobEnvironment ?? []) env[name] = value
   env.AWS_BATCH_JOB_ID = who.jobId
   env.AWS_BATCH_JOB_ATTEMPT = String(who.attempt)

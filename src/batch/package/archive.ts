@@ -1,0 +1,61 @@
+/**
+ * The package as a deterministic tar.gz: entries sorted, every mtime the same fixed date, no uid/gid or owner
+ * names (tar's `portable`), gzip without a timestamp. The same tree therefore always gives the same bytes, and
+ * their SHA-256 names the object in S3 (so an unchanged tree is never uploaded twice). Modes are kept, so
+ * executable scripts stay executable.
+ */
+import {createHash} from 'node:crypto'
+import {create} from 'tar'
+
+import {InputError} from '../../errors'
+import {type PackageFile} from './files'
+
+/** A fixed mtime for every entry: 2000-01-01, late enough that no tool takes it for "no date". */
+const FIXED_MTIME = new Date(Date.UTC(2000, 0, 1))
+export const WARN_BYTES = 100 * 1024 * 1024
+export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
+
+export interface PackageArchive {
+  bytes: Buffer
+  sha256: string
+}
+
+export async function buildArchive(root: string, files: readonly PackageFile[]): Promise<PackageArchive> {
+  const stream = create(
+    {cwd: root, gzip: {level: 9}, mtime: FIXED_MTIME, noDirRecurse: true, portable: true, strict: true},
+    files.map((file) => file.path),
+  )
+  const chunks: Buffer[] = []
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk))
+  const bytes = Buffer.concat(chunks)
+  return {bytes, sha256: createHash('sha256').update(bytes).digest('hex')}
+}
+
+export interface SizeCheck {
+  total: number
+  warning?: string
+}
+
+/** Refuses more than `maxBytes` of files (naming the five biggest); warns above 100 MB. Before any AWS call. */
+export function checkPackageSize(files: readonly PackageFile[], maxBytes: number, label: string): SizeCheck {
+  const total = files.reduce((sum, file) => sum + file.size, 0)
+  if (total > maxBytes) {
+    const biggest = [...files]
+      .sort((a, b) => b.size - a.size)
+      .slice(0, 5)
+      .map((file) => `${file.path} (${megabytes(file.size)})`)
+      .join(', ')
+    throw new InputError(
+      `${label}: the package would hold ${megabytes(total)}, above the limit of ${megabytes(maxBytes)} ` +
+        `(--package-max-size); biggest files: ${biggest}; leave them out with .mfbatchignore or --package-exclude`,
+    )
+  }
+
+  return total > WARN_BYTES
+    ? {total, warning: `the package holds ${megabytes(total)} of files; uploads of this size take a while`}
+    : {total}
+}
+
+function megabytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${bytes} bytes`
+}

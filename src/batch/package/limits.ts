@@ -1,0 +1,50 @@
+/**
+ * Limits AWS sets on what a packaged submit sends: a SubmitJob payload of at most 30 KiB, container overrides of
+ * at most 8192 characters (the second is only enforced when the job starts, so it is measured here, before
+ * submitting), and presigned URLs that live at most 7 days and never past the credentials that signed them.
+ */
+import {InputError} from '../../errors'
+
+export const MAX_SUBMIT_PAYLOAD_BYTES = 30 * 1024
+export const MAX_CONTAINER_OVERRIDES_CHARS = 8192
+export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600
+/** Below this, stderr says the URL is short-lived (the job may start after it dies). */
+export const SHORT_PRESIGN_SECONDS = 12 * 3600
+
+export function checkSubmitSize(submitJob: {containerOverrides?: unknown}): void {
+  const payload = Buffer.byteLength(JSON.stringify(submitJob))
+  if (payload > MAX_SUBMIT_PAYLOAD_BYTES) {
+    throw new InputError(
+      `the SubmitJob request would be ${payload} bytes, above AWS's limit of ${MAX_SUBMIT_PAYLOAD_BYTES}; ` +
+        'shorten the command or move environment variables into --env-file values the job reads itself',
+    )
+  }
+
+  const overrides = JSON.stringify(submitJob.containerOverrides ?? {}).length
+  if (overrides > MAX_CONTAINER_OVERRIDES_CHARS) {
+    throw new InputError(
+      `the container overrides (command with the package bootstrap, environment, resources) would be ${overrides} ` +
+        `characters, above AWS's limit of ${MAX_CONTAINER_OVERRIDES_CHARS} (AWS fails the job when it starts); ` +
+        'shorten the command or the environment',
+    )
+  }
+}
+
+export interface PresignLife {
+  notice?: string
+  seconds: number
+}
+
+/** min(7 days, the credentials' remaining life), with a note when that is short. */
+export function presignLife(now: number, credentialsExpire: Date | undefined): PresignLife {
+  const left = credentialsExpire ? Math.floor((credentialsExpire.getTime() - now) / 1000) : MAX_PRESIGN_SECONDS
+  const seconds = Math.max(60, Math.min(MAX_PRESIGN_SECONDS, left))
+  if (seconds >= SHORT_PRESIGN_SECONDS) return {seconds}
+  const minutes = Math.round(seconds / 60)
+  return {
+    notice:
+      `the package's presigned URL lives ${minutes} minutes (it dies with the temporary credentials that signed ` +
+      'it); a job that starts later downloads with its job role (aws CLI or boto3) or fails',
+    seconds,
+  }
+}

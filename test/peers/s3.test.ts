@@ -1,0 +1,68 @@
+/**
+ * AWS's own clients drive the emulator's S3: the AWS CLI v2 (`s3 mb`, `s3 cp` both ways, `s3 ls`, `s3api
+ * head-object`) and boto3 (`upload_file`, `download_file`, `generate_presigned_url` then a plain HTTP GET).
+ */
+import {execFileSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {removeStateDir, startEmulator, type TestEmulator} from '../helpers/emulator'
+import {aws, requireAwsCli} from './helpers/aws-cli'
+
+let emulator: TestEmulator
+let dir: string
+
+beforeAll(async () => {
+  requireAwsCli()
+  emulator = await startEmulator()
+  dir = mkdtempSync(join(tmpdir(), 'mfbatch-s3-peer-'))
+}, 30_000)
+
+afterAll(async () => {
+  await emulator?.stop()
+  removeStateDir(emulator.stateDir)
+  rmSync(dir, {force: true, recursive: true})
+})
+
+const ok = async (args: string[]) => {
+  const result = await aws(emulator.url, args)
+  expect(result.stderr).toBe('')
+  expect(result.code).toBe(0)
+  return result.stdout
+}
+
+describe('the emulator S3 with AWS clients', () => {
+  test('AWS CLI v2: mb, cp up and down, ls, head-object', async () => {
+    await ok(['s3', 'mb', 's3://peer-cli'])
+    const file = join(dir, 'hello world.txt')
+    writeFileSync(file, 'hello from the cli\n')
+    await ok(['s3', 'cp', '--only-show-errors', file, 's3://peer-cli/dir/hello world.txt'])
+    expect(await ok(['s3', 'ls', 's3://peer-cli/dir/'])).toMatch(/^\S+ \S+ +19 hello world\.txt\n$/)
+    const head = JSON.parse(await ok(['s3api', 'head-object', '--bucket', 'peer-cli', '--key', 'dir/hello world.txt']))
+    expect(head.ContentLength).toBe(19)
+    await ok(['s3', 'cp', '--only-show-errors', 's3://peer-cli/dir/hello world.txt', join(dir, 'back.txt')])
+    expect(readFileSync(join(dir, 'back.txt'), 'utf8')).toBe('hello from the cli\n')
+    const missing = await aws(emulator.url, ['s3api', 'head-object', '--bucket', 'peer-cli', '--key', 'nope'])
+    expect(missing.code).toBe(254)
+    expect(missing.stderr).toMatch(/404/)
+  }, 60_000)
+
+  const BOTO = `import sys, urllib.request, boto3
+ep, d = sys.argv[1], sys.argv[2]
+s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1", aws_access_key_id="AKIDEMULATOR",
+                  aws_secret_access_key="emulator")
+s3.create_bucket(Bucket="peer-boto")
+open(d + "/up.bin", "wb").write(b"x" * 100000)
+s3.upload_file(d + "/up.bin", "peer-boto", "k/ü.bin")
+s3.download_file("peer-boto", "k/ü.bin", d + "/down.bin")
+url = s3.generate_presigned_url("get_object", Params={"Bucket": "peer-boto", "Key": "k/ü.bin"}, ExpiresIn=600)
+body = urllib.request.urlopen(url).read()
+print(len(open(d + "/down.bin", "rb").read()), len(body), body == b"x" * 100000)
+`
+
+  test('boto3: upload_file, download_file, a presigned URL read with a plain GET', () => {
+    const out = execFileSync('/usr/bin/python3', ['-c', BOTO, emulator.url, dir], {encoding: 'utf8'})
+    expect(out).toBe('100000 100000 True\n')
+  })
+})
