@@ -4,13 +4,12 @@
  * `--quiet --follow` prints the job's log alone, and `logs --since` prints only what is in its window.
  */
 import {mkdtempSync, rmSync} from 'node:fs'
-import {request} from 'node:http'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {stopDaemon} from '../../src/emulator/daemon'
-import {runCli} from '../helpers/emulator'
+import {emulatorCredentials, httpJson, runCli} from '../helpers/emulator'
 
 let home: string
 let port: number
@@ -78,18 +77,10 @@ async function statsSinceLast(): Promise<Record<string, number>> {
   return body.calls
 }
 
+/** The detached emulator's own endpoints, signed with the credentials it wrote in its state dir. */
 function call(method: string, path: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = request({host: '127.0.0.1', method, path, port}, (res) => {
-      let text = ''
-      res.on('data', (chunk) => {
-        text += chunk
-      })
-      res.on('end', () => resolve(text ? JSON.parse(text) : undefined))
-    })
-    req.once('error', reject)
-    req.end()
-  })
+  const credentials = emulatorCredentials(join(home, 'mfbatch', 'emulator'))
+  return httpJson(method, `http://127.0.0.1:${port}${path}`, credentials)
 }
 
 function freePort(): Promise<number> {

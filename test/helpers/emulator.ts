@@ -225,7 +225,8 @@ export function emulatorEnv(url: string, credentials: TestCredentials): Record<s
   }
 }
 
-async function httpJson(method: string, url: string, credentials: TestCredentials): Promise<unknown> {
+/** A signed request to one of the emulator's own endpoints (/__emulator/stats, /__emulator/reset), its JSON answer. */
+export async function httpJson(method: string, url: string, credentials: TestCredentials): Promise<unknown> {
   const {origin, pathname} = new URL(url)
   const headers = await signedHeaders(credentials, origin, {method, path: pathname})
   return new Promise((done, fail) => {

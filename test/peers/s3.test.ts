@@ -9,6 +9,7 @@ import {join} from 'node:path'
 
 import {removeStateDir, startEmulator, type TestEmulator} from '../helpers/emulator'
 import {aws, requireAwsCli} from './helpers/aws-cli'
+import {registerPeerEmulator} from './helpers/credentials'
 
 let emulator: TestEmulator
 let dir: string
@@ -16,6 +17,7 @@ let dir: string
 beforeAll(async () => {
   requireAwsCli()
   emulator = await startEmulator()
+  registerPeerEmulator(emulator)
   dir = mkdtempSync(join(tmpdir(), 'mfbatch-s3-peer-'))
 }, 30_000)
 
@@ -50,8 +52,8 @@ describe('the emulator S3 with AWS clients', () => {
 
   const BOTO = `import sys, urllib.request, boto3
 ep, d = sys.argv[1], sys.argv[2]
-s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1", aws_access_key_id="AKIDEMULATOR",
-                  aws_secret_access_key="emulator")
+s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1", aws_access_key_id=sys.argv[3],
+                  aws_secret_access_key=sys.argv[4])
 s3.create_bucket(Bucket="peer-boto")
 open(d + "/up.bin", "wb").write(b"x" * 100000)
 s3.upload_file(d + "/up.bin", "peer-boto", "k/ü.bin")
@@ -62,7 +64,11 @@ print(len(open(d + "/down.bin", "rb").read()), len(body), body == b"x" * 100000)
 `
 
   test('boto3: upload_file, download_file, a presigned URL read with a plain GET', () => {
-    const out = execFileSync('/usr/bin/python3', ['-c', BOTO, emulator.url, dir], {encoding: 'utf8'})
+    const out = execFileSync(
+      '/usr/bin/python3',
+      ['-c', BOTO, emulator.url, dir, emulator.credentials.accessKeyId, emulator.credentials.secretAccessKey],
+      {encoding: 'utf8'},
+    )
     expect(out).toBe('100000 100000 True\n')
   })
 })

@@ -50,6 +50,9 @@ export interface AttemptRunner {
   start(spec: AttemptSpec, onExit: (result: AttemptResult) => void): AttemptHandle
 }
 
+/** How long the pipes may stay open after the main process is gone, before the attempt ends without them. */
+const PIPE_DRAIN_MS = 2000
+
 const cannotStart = (command: string | undefined, why: string): AttemptResult => ({
   reason: `CannotStartContainerError: exec: ${JSON.stringify(command ?? '')}: ${why}`,
   startError: true,
@@ -134,6 +137,12 @@ export class ProcessRunner implements AttemptRunner {
       // The main process is gone: what it left running goes too, and their end closes the pipes.
       if (pid !== undefined) signalGroup(pid, 'SIGKILL')
       attemptGroup.signal('SIGKILL')
+      // A process that escaped every kill (one the watchdog never saw, or none can be made) may still hold the
+      // pipes open: the attempt ends anyway once its output has had a moment to drain.
+      setTimeout(() => {
+        child.stdout.destroy()
+        child.stderr.destroy()
+      }, PIPE_DRAIN_MS).unref()
     })
     child.on('close', (code, signal) => {
       if (pid === undefined) return
