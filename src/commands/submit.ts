@@ -5,6 +5,7 @@ import type {ResolvedSettings} from '../config/types'
 
 import {BaseCommand} from '../base-command'
 import {type BatchRequests} from '../batch/definition/requests'
+import {recordSubmitted} from '../batch/history/recent'
 import {parseDuration} from '../batch/parse/time'
 import {maskEnvironments} from '../batch/secrets'
 import {CACHE_DIR_ENV, NO_CACHE_ENV, openSubmitCache} from '../batch/submit/cache'
@@ -59,7 +60,7 @@ reset, 5xx) looks for the job it may have made before trying again: one submit m
 ENVIRONMENT
 ${environmentHelp()}
 ${RUNNABLE_AFTER_ENV.padEnd(36)} with --wait, diagnose a job RUNNABLE this long (default 1m)
-${CACHE_DIR_ENV.padEnd(36)} where submit remembers queues and definitions (default ~/.cache/mfbatch)
+${CACHE_DIR_ENV.padEnd(36)} where submit remembers queues, definitions and recent jobs (default ~/.cache/mfbatch)
 ${NO_CACHE_ENV.padEnd(36)} 1: remember nothing; describe the queue and the definition every time
 
 ${exitCodeHelp(true)}`
@@ -135,6 +136,7 @@ ${exitCodeHelp(true)}`
     const clients = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
     const job = await submitPrepared(clients.batch, prepared, {cache: openSubmitCache(settings, flags.local)})
+    recordSubmitted(settings, flags.local, job)
     const connection = connectionArgs(flags)
     const notes = [
       ...(job.defaultedQueue ? [`no queue set; using ${job.jobQueue}, the first ENABLED and VALID queue`] : []),
