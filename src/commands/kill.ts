@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command'
+import {recentJobs} from '../batch/history/recent'
 import {listJobs} from '../batch/jobs/query'
 import {parseSelection} from '../batch/jobs/selection'
 import {DEFAULT_REASON, DEFAULT_TERMINATE_RATE, terminateJobs, type TerminateReport} from '../batch/jobs/terminate'
@@ -21,14 +22,21 @@ import {startSpinner} from '../output/spinner'
 const ID = '6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f'
 
 export default class Kill extends BaseCommand {
-  static override args = {jobs: Args.string({description: 'Job ids: UUID, UUID:N (array child) or a job ARN.'})}
+  static override args = {
+    jobs: Args.string({
+      description:
+        'Job ids: UUID, UUID:N (array child), a job ARN, or last / last~N (the jobs submitted from here, newest first).',
+    }),
+  }
   static override description = `Terminates each job with TerminateJob, which also cancels a job that has not \
 started yet. Give job ids (any number, each asked for once), or --queue with the filters of "status" (without \
 --state: every job not yet finished). Choosing by queue asks for confirmation on a terminal unless --yes, and is \
 refused without --yes when stdin is not a terminal.
 
 Calls go out in parallel, paced to --rate a second and slower while AWS throttles. A job that had already \
-finished is reported with its final status and counts as a success; an unknown id does not.
+finished is reported with its final status and counts as a success; an unknown id does not. \`last\` is the job \
+submitted last from this machine to the same endpoint and region, \`last~1\` the one before (scripts should keep the \
+id submit printed instead).
 
 stdout: the ids terminated, one a line. stderr: finished, unknown and failed jobs, then a summary \
 ("terminated 198, already finished 2, not found 0"). --json prints {"terminated": [ids], "alreadyFinished": \
@@ -50,6 +58,7 @@ ${exitCodeHelp(false).replace('unknown job)', 'a job not found or not terminated
       command: '<%= config.bin %> <%= command.id %> --queue dev --state runnable --yes',
       description: 'In a script: cancel everything still waiting in a queue.',
     },
+    {command: '<%= config.bin %> <%= command.id %> last~1', description: 'Stop the job submitted before the last one.'},
     {command: '<%= config.bin %> <%= command.id %> $(cat job-ids.txt) --json', description: 'A report for scripts.'},
   ]
   static override flags = {
@@ -74,16 +83,17 @@ ${exitCodeHelp(false).replace('unknown job)', 'a job not found or not terminated
 
   async run(): Promise<TerminateReport> {
     const {argv, flags} = await this.parse(Kill)
-    const selection = parseSelection({...flags, args: argv as string[]}, systemClock.now())
+    const settings = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
+    const recent = recentJobs(settings, flags.local).resolve
+    const selection = parseSelection({...flags, args: argv as string[], recent}, systemClock.now())
     if (selection.kind === 'queue' && !flags.yes && !process.stdin.isTTY) {
       throw new InputError('--queue: add --yes to terminate jobs chosen by queue when stdin is not a terminal')
     }
 
-    const settings = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
     const {batch} = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
     const ids =
-      selection.kind === 'ids' ? selection.ids : (await listJobs(batch, selection.filter)).map((j) => j.jobId!)
+      selection.kind === 'queue' ? (await listJobs(batch, selection.filter)).map((j) => j.jobId!) : selection.ids
     const empty = {alreadyFinished: [], failed: [], notFound: [], terminated: []}
     if (selection.kind === 'queue') {
       const {queue} = selection.filter

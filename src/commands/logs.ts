@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command'
+import {recentJobs} from '../batch/history/recent'
 import {parseJobId} from '../batch/jobs/ids'
 import {readJobLogs} from '../batch/logs/job-logs'
 import {parseDuration, parseSince} from '../batch/parse/time'
@@ -17,7 +18,10 @@ import {guardBrokenPipe} from '../output/pipe'
 
 export default class Logs extends BaseCommand {
   static override args = {
-    job: Args.string({description: 'Job id, or JOBID:N for a child of an array job.', required: true}),
+    job: Args.string({
+      description: 'Job id, JOBID:N for a child of an array job, or last / last~N (the jobs submitted from here).',
+      required: true,
+    }),
   }
   static override description = `Reads the job's CloudWatch log stream: the log group from the job definition's \
 awslogs-group option (default /aws/batch/job), the stream of the latest attempt (or --attempt N). Log lines go \
@@ -40,6 +44,10 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
     {
       command: '<%= config.bin %> <%= command.id %> --follow 6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f; echo "exit $?"',
       description: "Follow it until it ends; the exit code is the job's.",
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> --follow last',
+      description: 'Follow the job submitted last from here.',
     },
     {
       command: '<%= config.bin %> <%= command.id %> 6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f:3 --attempt 1 --tail 20',
@@ -70,11 +78,11 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Logs)
-    const jobId = parseJobId(args.job, 'JOB')
     const since = flags.since === undefined ? undefined : parseSince(flags.since, Date.now())
     const timeout =
       flags['wait-timeout'] === undefined ? undefined : parseDuration(flags['wait-timeout'], '--wait-timeout')
     const settings = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
+    const jobId = parseJobId(args.job, 'JOB', recentJobs(settings, flags.local).resolve)
     const {batch, logs} = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
     const note = this.note.bind(this)

@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import type {JobView} from '../output/job-view'
 
 import {BaseCommand} from '../base-command'
+import {recentJobs} from '../batch/history/recent'
 import {parseSelection, selectJobs} from '../batch/jobs/selection'
 import {systemClock} from '../batch/pacing'
 import {parseDuration} from '../batch/parse/time'
@@ -23,7 +24,10 @@ import {waitForJobs} from '../wait/jobs-wait'
 
 const DESCRIPTION = `Give job ids (any number; DescribeJobs asks for 100 a call), or --queue with filters to list \
 a queue's jobs (newest first; without --state only jobs not yet finished). Without ids or --queue, the configured \
-queue is listed (METAFLOW_BATCH_JOB_QUEUE or the config key queue).
+queue is listed (METAFLOW_BATCH_JOB_QUEUE or the config key queue); with no queue configured either, the jobs \
+submitted from this machine to the same endpoint and region (newest first, --limit N of them), from the history \
+kept in MFBATCH_CACHE_DIR. \`last\` stands for the newest of those, \`last~N\` for the one N before it; scripts \
+should keep the id submit printed instead, as \`last\` moves with every submit.
 
 On a terminal: a table (id, name, status, exit code, reason, created, duration; an array job's reason counts its \
 children), or for one job id a detail view (attempts with exit codes, reasons and log streams, image, resources, \
@@ -55,6 +59,7 @@ ${exitCodeHelp(true)
 const ID = '6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f'
 const EXAMPLES = [
   {command: `<%= config.bin %> <%= command.id %> ${ID}`, description: 'One job in detail.'},
+  {command: '<%= config.bin %> <%= command.id %>', description: 'The jobs submitted from here (no queue configured).'},
   {
     command: '<%= config.bin %> <%= command.id %> --queue prod --state all --since 2h',
     description: "A queue's jobs of the last two hours.",
@@ -80,7 +85,12 @@ export interface StatusPayload {
 }
 
 export default class Status extends BaseCommand {
-  static override args = {jobs: Args.string({description: 'Job ids: UUID, UUID:N (array child) or a job ARN.'})}
+  static override args = {
+    jobs: Args.string({
+      description:
+        'Job ids: UUID, UUID:N (array child), a job ARN, or last / last~N (the jobs submitted from here, newest first).',
+    }),
+  }
   static override description = DESCRIPTION
   static override enableJsonFlag = true
   static override examples = EXAMPLES
@@ -106,8 +116,17 @@ export default class Status extends BaseCommand {
     const settings = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
     const defaultQueue = typeof settings.queue.value === 'string' ? settings.queue.value : undefined
     const defaultQueueSource = settings.queue.origin.label
+    const recent = recentJobs(settings, flags.local)
+    const recentIds = {ids: recent.entries.map((entry) => entry.id), where: recent.where.endpoint}
     const selection = parseSelection(
-      {...flags, args: argv as string[], defaultQueue, defaultQueueSource},
+      {
+        ...flags,
+        args: argv as string[],
+        defaultQueue,
+        defaultQueueSource,
+        recent: recent.resolve,
+        recentJobs: recentIds,
+      },
       systemClock.now(),
     )
     const {batch} = await connect(connectSettings(settings, flags))

@@ -8,6 +8,7 @@ import {BaseCommand} from '../base-command'
 import {buildJobSpec} from '../batch/definition/job-spec'
 import {type BatchRequests} from '../batch/definition/requests'
 import {buildRequests} from '../batch/definition/requests'
+import {recordSubmitted} from '../batch/history/recent'
 import {checkSubmitSize} from '../batch/package/limits'
 import {type LocalPackage} from '../batch/package/prepare'
 import {parseDuration} from '../batch/parse/time'
@@ -84,7 +85,7 @@ child's.
 ENVIRONMENT
 ${environmentHelp()}
 ${RUNNABLE_AFTER_ENV.padEnd(36)} with --wait, diagnose a job RUNNABLE this long (default 1m)
-${CACHE_DIR_ENV.padEnd(36)} where submit remembers queues and definitions (default ~/.cache/mfbatch)
+${CACHE_DIR_ENV.padEnd(36)} where submit remembers queues, definitions and recent jobs (default ~/.cache/mfbatch)
 ${NO_CACHE_ENV.padEnd(36)} 1: remember nothing; describe the queue and the definition every time
 
 ${exitCodeHelp(true)}`
@@ -200,6 +201,7 @@ ${exitCodeHelp(true)}`
     guardBrokenPipe()
     const prepared = packaged ? await this.shipPackage(clients, checked, packaged, flags) : checked
     const job = await submitPrepared(clients.batch, prepared, {cache: openSubmitCache(settings, flags.local)})
+    recordSubmitted(settings, flags.local, job)
     const connection = connectionArgs(flags)
     const notes = [
       ...(job.defaultedQueue ? [`no queue set; using ${job.jobQueue}, the first ENABLED and VALID queue`] : []),

@@ -209,10 +209,10 @@ describe('status of a queue', () => {
     })
   })
 
-  test('neither ids nor a queue is bad usage', async () => {
+  test('neither ids nor a queue nor a job submitted from here is bad usage', async () => {
     expect(await status([])).toEqual({
       code: 2,
-      stderr: 'mfbatch: give one or more job ids, or --queue QUEUE to choose jobs by queue\n',
+      stderr: `mfbatch: no job submitted from this machine to ${emulator.url} is remembered; give job ids, or --queue QUEUE\n`,
       stdout: '',
     })
   })

@@ -1,4 +1,7 @@
+import type {RecentResolver} from '../history/recent'
+
 import {invalid} from '../../errors'
+import {recentIndex} from '../history/recent'
 
 /**
  * Job ids as users type them, checked before any API call: a UUID, an array child `UUID:N`, a node of a
@@ -17,14 +20,23 @@ export function jobIdIn(value: string): string | undefined {
   return (ID.test(text) ? text : ARN.exec(text)?.[1])?.toLowerCase()
 }
 
-/** The job id in `value`, lower-cased; an InputError naming the value otherwise. */
-export function parseJobId(value: string, source = 'job id'): string {
+/**
+ * The job id in `value`, lower-cased; an InputError naming the value otherwise. `last` and `last~N` are read through
+ * `recent` (the local history of submits), where the command takes them.
+ */
+export function parseJobId(value: string, source = 'job id', recent?: RecentResolver): string {
+  const back = recentIndex(value)
+  if (back !== undefined) {
+    if (!recent) throw invalid(source, value, 'last is not taken here; give a job id')
+    return recent(back, source, value)
+  }
+
   const id = jobIdIn(value)
   if (!id) throw invalid(source, value, 'use a job id (a UUID, or UUID:N for an array child) or a job ARN')
   return id
 }
 
 /** Every value parsed (the first bad one throws), duplicates removed, first-seen order kept. */
-export function parseJobIds(values: readonly string[], source = 'job id'): string[] {
-  return [...new Set(values.map((value) => parseJobId(value, source)))]
+export function parseJobIds(values: readonly string[], source = 'job id', recent?: RecentResolver): string[] {
+  return [...new Set(values.map((value) => parseJobId(value, source, recent)))]
 }
