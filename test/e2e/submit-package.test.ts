@@ -77,7 +77,7 @@ describe('submit --package', () => {
 
   test('an unchanged tree uploads nothing; a changed file gives a new key', async () => {
     // More vCPUs than the emulator has: the jobs stay RUNNABLE, so no bootstrap's download adds to the counts.
-    const parked = ['--cpu', '64', '--package', ...ROOT, '--json', '--', 'true']
+    const parked = ['--cpu', '4096', '--package', ...ROOT, '--json', '--', 'true']
     const first = await run(parked)
     await emulator.resetStats()
     const again = await run(parked)
