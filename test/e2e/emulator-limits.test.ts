@@ -17,6 +17,7 @@ import path from 'node:path'
 import {availability} from '../../src/emulator/batch/engine/limits/detect'
 import {readProcess} from '../../src/emulator/batch/engine/limits/process-tree'
 import {MechanismName} from '../../src/emulator/batch/engine/limits/types'
+import {WATCHDOG_INTERVAL_MS} from '../../src/emulator/batch/engine/limits/watchdog'
 import {removeStateDir, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
 import {pause} from '../helpers/running'
 
@@ -188,6 +189,8 @@ for (const mechanism of ['cgroup-v2', 'cgroup-v1', 'watchdog'] as MechanismName[
         )
         const pid = await until(() => readPid(pidFile), 10_000, 'the job to start its setsid child')
         expect(alive(pid)).toBe(true)
+        // The watchdog kills what it has seen (README: what a local run predicts): give it a few samples first.
+        if (mechanism === 'watchdog') await pause(6 * WATCHDOG_INTERVAL_MS)
         if (how === 'terminate') await batch.send(new TerminateJobCommand({jobId, reason: 'test'}))
         const job = await finished(jobId!)
         expect(job.status).toBe('FAILED')
