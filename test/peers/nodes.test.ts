@@ -7,6 +7,7 @@
 import {removeStateDir, startEmulator, type TestEmulator} from '../helpers/emulator'
 import {awsJson, requireAwsCli} from './helpers/aws-cli'
 import {boto3Call, requireBoto3} from './helpers/boto3'
+import {registerPeerEmulator} from './helpers/credentials'
 
 let emulator: TestEmulator
 
@@ -59,6 +60,7 @@ beforeAll(async () => {
   requireAwsCli()
   requireBoto3()
   emulator = await startEmulator({args: ['--vcpus', '4']})
+  registerPeerEmulator(emulator)
 })
 
 afterAll(async () => {
