@@ -67,19 +67,25 @@ const pause = (ms: number) =>
     setTimeout(resolve, ms)
   })
 
+/** One try: kill what is in the group, then remove it. Busy while killed processes are still leaving it. */
+function killAndRemove(dir: string, kill: () => void): 'busy' | 'gone' | 'stuck' {
+  kill()
+  try {
+    fs.rmdirSync(dir)
+    return 'gone'
+  } catch (error) {
+    const {code} = error as NodeJS.ErrnoException
+    if (code === 'ENOENT') return 'gone'
+    return code === 'EBUSY' ? 'busy' : 'stuck'
+  }
+}
+
 /** Kills what is left in a group until it is empty (killed processes take a moment to leave), then removes it. */
 export async function removeGroup(dir: string, kill: () => void = () => signalGroupMembers(dir, 'SIGKILL')) {
   for (let tries = 0; tries < 200; tries++) {
-    kill()
-    try {
-      fs.rmdirSync(dir)
-      return
-    } catch (error) {
-      const {code} = error as NodeJS.ErrnoException
-      if (code === 'ENOENT') return
-      if (code !== 'EBUSY') break
-    }
-
+    const outcome = killAndRemove(dir, kill)
+    if (outcome === 'gone') return
+    if (outcome === 'stuck') break
     // eslint-disable-next-line no-await-in-loop -- waiting for the kernel to empty the group
     await pause(10)
   }
@@ -91,15 +97,7 @@ export async function removeGroup(dir: string, kill: () => void = () => signalGr
 export function removeGroupNow(dir: string, kill: () => void = () => signalGroupMembers(dir, 'SIGKILL')): void {
   const deadline = Date.now() + 2000
   while (Date.now() < deadline) {
-    kill()
-    try {
-      fs.rmdirSync(dir)
-      return
-    } catch (error) {
-      const {code} = error as NodeJS.ErrnoException
-      if (code === 'ENOENT') return
-      if (code !== 'EBUSY') return
-    }
+    if (killAndRemove(dir, kill) !== 'busy') return
   }
 }
 
