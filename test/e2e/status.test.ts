@@ -239,6 +239,20 @@ describe('status --wait and --watch', () => {
     ])
   })
 
+  test("a FAILED array parent: its lowest-index failed child's code", async () => {
+    const script = 'case $AWS_BATCH_JOB_ARRAY_INDEX in 0) exit 5;; 1) exit 0;; *) exit 2;; esac'
+    const submitted = await runCli(
+      ['submit', '--quiet', '--queue', 'local', '--array-size', '3', '--', 'sh', '-c', script],
+      {
+        env: emulator.env,
+      },
+    )
+    const parent = submitted.stdout.trim()
+    const result = await status(['--wait', parent])
+    expect(result.code).toBe(5)
+    expect(lines(result.stdout).filter((row) => row.startsWith('Status\t'))).toEqual(['Status\tFAILED'])
+  })
+
   test('a job terminated before it ran: 126', async () => {
     const [stuck] = await submitJobs(batch, {command: 'true', count: 1, name: 'stuck', vcpus: 64})
     const waiting = status(['--wait', stuck])

@@ -10,6 +10,7 @@ import {describeJobs} from '../jobs/query'
 import {isTransient} from '../pacing'
 import {parseDuration} from '../parse/time'
 import {describeQueue} from '../queues/platform'
+import {firstFailedChildOf} from './array-children'
 import {DEFAULT_RUNNABLE_AFTER_MS, JobWatcher, type WatchOptions} from './job-watcher'
 import {diagnoseRunnable} from './runnable-diagnosis'
 
@@ -24,10 +25,15 @@ export function runnableAfterMs(env: NodeJS.ProcessEnv = process.env): number {
   return value ? parseDuration(value, RUNNABLE_AFTER_ENV) : DEFAULT_RUNNABLE_AFTER_MS
 }
 
-export type WatcherHooks = Omit<WatchOptions, 'describe' | 'diagnose'>
+export type WatcherHooks = Omit<WatchOptions, 'describe' | 'diagnose' | 'firstFailedChild'>
 
 export function createWatcher(batch: BatchApi, ids: readonly string[], hooks: WatcherHooks = {}): JobWatcher {
-  return new JobWatcher(ids, {...hooks, describe: describer(batch), diagnose: (job) => diagnose(batch, job)})
+  return new JobWatcher(ids, {
+    ...hooks,
+    describe: describer(batch),
+    diagnose: (job) => diagnose(batch, job),
+    firstFailedChild: (parent) => firstFailedChildOf(batch, parent),
+  })
 }
 
 /**

@@ -9,6 +9,7 @@ import type {JobDetail} from '@aws-sdk/client-batch'
 import {RuntimeError} from '../../errors'
 import {ExitCode} from '../../exit-codes'
 import {backoffDelay, type Clock, isTransient, systemClock} from '../pacing'
+import {isArrayParent} from './array-children'
 
 /** AWS Batch's own limit for one DescribeJobs call. */
 export const DESCRIBE_BATCH_SIZE = 100
@@ -20,19 +21,25 @@ export function isFinished(status: string | undefined): boolean {
   return status === 'SUCCEEDED' || status === 'FAILED'
 }
 
-/** The exit code of one finished job (DESIGN.md section 5); undefined while it runs. */
-export function exitCodeFor(job: JobDetail): number | undefined {
+/**
+ * The exit code of one finished job (DESIGN.md section 5); undefined while it runs. `childCode` is a FAILED array
+ * parent's first failed child's code (array-children.ts): the parent has none of its own.
+ */
+export function exitCodeFor(job: JobDetail, childCode?: number): number | undefined {
   if (job.status === 'SUCCEEDED') return ExitCode.Ok
   if (job.status !== 'FAILED') return undefined
-  const code = job.container?.exitCode ?? job.attempts?.at(-1)?.container?.exitCode
+  const code = job.container?.exitCode ?? job.attempts?.at(-1)?.container?.exitCode ?? childCode
   // 0 on a FAILED job, or a code outside what a shell can report, is no container result to hand through.
   return code !== undefined && Number.isInteger(code) && code >= 1 && code <= 255 ? code : ExitCode.JobFailedNoCode
 }
 
 /** Several jobs: 0 when all succeeded, else the first failure's code, in the order the ids were given. */
-export function exitCodeForAll(jobs: readonly JobDetail[]): number {
+export function exitCodeForAll(
+  jobs: readonly JobDetail[],
+  childCodes: ReadonlyMap<string, number | undefined> = new Map(),
+): number {
   for (const job of jobs) {
-    const code = exitCodeFor(job)
+    const code = exitCodeFor(job, job.jobId === undefined ? undefined : childCodes.get(job.jobId))
     if (code !== undefined && code !== ExitCode.Ok) return code
   }
 
@@ -60,6 +67,8 @@ export interface WatchOptions {
   describe: (ids: readonly string[]) => Promise<JobDetail[]>
   /** Sentences on why a job is stuck in RUNNABLE (see runnable-diagnosis.ts). */
   diagnose?: (job: JobDetail) => Promise<string[]>
+  /** A FAILED array parent's first failed child's exit code (array-children.ts); without it such a parent is 126. */
+  firstFailedChild?: (parent: JobDetail) => Promise<number | undefined>
   /**
    * How long an id may be unknown to DescribeJobs before it is an error: right after SubmitJob, AWS may not list
    * the job yet (eventual consistency).
@@ -83,6 +92,8 @@ export interface WatchOutcome {
 }
 
 export class JobWatcher {
+  /** FAILED array parents whose children have been looked at, and the code found (undefined: none had one). */
+  private readonly childCodes = new Map<string, number | undefined>()
   private readonly clock: Clock
   private failures = 0
   private readonly interval: number
@@ -105,9 +116,9 @@ export class JobWatcher {
     return Math.max(0, this.nextPollAt - this.clock.now())
   }
 
-  /** All jobs seen and finished. */
+  /** All jobs seen and finished (a FAILED array parent: and its children's code looked up). */
   get finished(): boolean {
-    return this.ids.every((id) => isFinished(this.jobs.get(id)?.status))
+    return this.ids.every((id) => isFinished(this.jobs.get(id)?.status) && !this.childCodePending(id))
   }
 
   /** The latest description of a job, as of the last successful poll. */
@@ -118,7 +129,11 @@ export class JobWatcher {
   outcome(end: WatchEnd): WatchOutcome {
     const jobs = this.ids.flatMap((id) => this.jobs.get(id) ?? [])
     const exitCode =
-      end === 'aborted' ? ExitCode.Interrupted : end === 'timeout' ? ExitCode.WaitTimeout : exitCodeForAll(jobs)
+      end === 'aborted'
+        ? ExitCode.Interrupted
+        : end === 'timeout'
+          ? ExitCode.WaitTimeout
+          : exitCodeForAll(jobs, this.childCodes)
     return {end, exitCode, jobs}
   }
 
@@ -145,6 +160,7 @@ export class JobWatcher {
       throw new RuntimeError(`job ${missing.join(', ')} not found (AWS Batch keeps finished jobs for about 7 days)`)
     }
 
+    await this.lookUpFailedChildren()
     await this.diagnoseStuck(now)
   }
 
@@ -170,6 +186,13 @@ export class JobWatcher {
     }
   }
 
+  /** A FAILED array parent with no code of its own, whose children have not been looked at yet. */
+  private childCodePending(id: string): boolean {
+    const job = this.jobs.get(id)
+    if (!this.options.firstFailedChild || !job || job.status !== 'FAILED' || !isArrayParent(job)) return false
+    return !this.childCodes.has(id) && job.container?.exitCode === undefined
+  }
+
   private async diagnoseStuck(now: number): Promise<void> {
     const after = this.options.runnableAfterMs ?? DEFAULT_RUNNABLE_AFTER_MS
     const {diagnose, onDiagnosis} = this.options
@@ -188,6 +211,21 @@ export class JobWatcher {
 
       stretch.diagnosed = true
       onDiagnosis({findings, job, runnableForMs: now - stretch.since})
+    }
+  }
+
+  private async lookUpFailedChildren(): Promise<void> {
+    const lookUp = this.options.firstFailedChild
+    if (!lookUp) return
+    for (const id of this.ids) {
+      if (!this.childCodePending(id)) continue
+      try {
+        // eslint-disable-next-line no-await-in-loop -- once per failed array parent
+        this.childCodes.set(id, await lookUp(this.jobs.get(id)!))
+      } catch (error) {
+        if (isTransient(error)) continue // looked up again after the next round
+        this.childCodes.set(id, undefined) // no code to hand through: 126
+      }
     }
   }
 
