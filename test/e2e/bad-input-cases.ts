@@ -191,6 +191,20 @@ export const SUBMIT_CASES: Array<[string, Case]> = [
     },
   ],
   [
+    'an empty job name (an unset variable in a script)',
+    {
+      args: ['--queue', 'q', '--name', '', '--', 'x'],
+      line: '--name: "" is not allowed; it must not be empty; use up to 128 letters, digits, - and _, starting with a letter or digit',
+    },
+  ],
+  [
+    'an empty image',
+    {
+      args: ['--queue', 'q', '--image=', '--', 'x'],
+      line: '--image: "" is not allowed; it must not be empty; use an image reference like python:3.11 or 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1',
+    },
+  ],
+  [
     'too many retries',
     {
       args: ['--queue', 'q', '--retries', '10', '--', 'x'],
@@ -297,6 +311,14 @@ export const SUBMIT_CASES: Array<[string, Case]> = [
       args: ['--queue', 'q', '--', 'x'],
       files: {'project/.mfbatchrc.json': {cpu: -1}},
       line: '{root}/project/.mfbatchrc.json (key cpu): -1 is not allowed; use a number greater than 0 (fractions like 0.25 are fine)',
+    },
+  ],
+  [
+    'a project file with an empty image',
+    {
+      args: ['--queue', 'q', '--', 'x'],
+      files: {'project/.mfbatchrc.json': {image: ''}},
+      line: '{root}/project/.mfbatchrc.json (key image): "" is not allowed; it must not be empty; use an image reference like python:3.11 or 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1',
     },
   ],
   [

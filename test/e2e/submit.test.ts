@@ -176,6 +176,19 @@ describe('submit', () => {
     const waiting = await submit(['--wait', '--cpu', 'lots', '--', 'true'])
     expect([plain.code, waiting.code]).toEqual([2, 125])
     expect(plain.stderr).toBe(waiting.stderr)
+    for (const empty of [
+      ['--name', ''],
+      ['--image', ''],
+    ]) {
+      // eslint-disable-next-line no-await-in-loop
+      const [bare, waited] = [await submit([...empty, '--', 'true']), await submit(['--wait', ...empty, '--', 'true'])]
+      expect([bare.code, waited.code]).toEqual([2, 125])
+      expect(bare.stderr).toMatch(
+        new RegExp(`^mfbatch: ${empty[0]}: "" is not allowed; it must not be empty; use .+\n$`),
+      )
+      expect(waited.stderr).toBe(bare.stderr)
+    }
+
     expect(await emulator.stats()).toEqual({})
   })
 
@@ -194,6 +207,15 @@ describe('submit', () => {
     await run.waitFor(/ RUNNING/)
     expect((await mfbatch(['kill', id])).code).toBe(0)
     expect((await run.done).code).toBe(143)
+  })
+
+  test("a FAILED array job exits with its lowest-index failed child's code, not 126", async () => {
+    // Child 0 succeeds, child 1 exits 4, child 2 exits 3: the code is child 1's, though 3 is smaller.
+    const script = 'case $AWS_BATCH_JOB_ARRAY_INDEX in 0) exit 0;; 1) exit 4;; *) exit 3;; esac'
+    const result = await submit(['--wait', '--array-size', '3', '--', 'sh', '-c', script])
+    expect(result.code).toBe(4)
+    const id = result.stdout.trim()
+    expect(statuses(result.stderr, id).at(-1)).toMatch(/^FAILED/)
   })
 
   test('Ctrl-C: exit 130 within a second, the job keeps running, stderr says how to re-attach', async () => {

@@ -6,7 +6,7 @@ import type {Sourced} from '../../config/types'
 
 import {invalid} from '../../errors'
 import {withRegistry} from '../parse/image'
-import {boolean, integer, keyValues, stringList, text} from '../parse/values'
+import {boolean, integer, keyValues, requiredText, stringList, text} from '../parse/values'
 import {parseEfsVolume, parseHostVolume, type Volume} from '../parse/volumes'
 import {describeChoices} from './fargate'
 import {ec2Only, fargateOnly, type Platform, required} from './platform'
@@ -81,7 +81,7 @@ export function buildContainer(s: ContainerSettings, platform: Platform, needsEx
 
 function buildImage(s: ContainerSettings): string {
   const allowed = 'use an image reference like python:3.11 or 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1'
-  const image = text(s.image, allowed) ?? DEFAULT_IMAGE
+  const image = requiredText(s.image, allowed) ?? DEFAULT_IMAGE
   if (!NO_SPACE.test(image)) throw invalid(s.image!.origin.label, s.image!.value, allowed)
   const registryAllowed = 'use a registry host like 123456789012.dkr.ecr.us-east-1.amazonaws.com'
   const registry = text(s.registry, registryAllowed)

@@ -7,7 +7,7 @@ import {InputError, invalid} from '../../errors'
 import {type Dependency, parseDependency} from '../parse/depends-on'
 import {parseDuration} from '../parse/duration'
 import {defaultJobName, JOB_NAME} from '../parse/job-name'
-import {integer, stringList, text} from '../parse/values'
+import {integer, requiredText, stringList, text} from '../parse/values'
 
 export interface JobControls {
   arraySize?: number
@@ -53,7 +53,7 @@ function userCommand(command: readonly string[]): readonly string[] {
 
 function buildName(s: JobSettings, command: readonly string[]): string {
   const allowed = 'use up to 128 letters, digits, - and _, starting with a letter or digit'
-  const name = text(s.name, allowed)
+  const name = requiredText(s.name, allowed)
   if (name === undefined) return defaultJobName(text(s.user, 'use a user name'), userCommand(command))
   if (!JOB_NAME.test(name)) throw invalid(s.name!.origin.label, s.name!.value, allowed)
   return name

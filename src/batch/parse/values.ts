@@ -19,6 +19,19 @@ export function text(s: Sourced | undefined, allowed: string): string | undefine
   throw invalid(s.origin.label, s.value, allowed)
 }
 
+/**
+ * Text that must not be empty when given: an empty `--name ''` or `"image": ""` is a mistake (an unset variable in a
+ * script), not a request for the default. Environment variables never get here empty (config/resolve.ts: blank
+ * means unset there, as in Metaflow).
+ */
+export function requiredText(s: Sourced | undefined, allowed: string): string | undefined {
+  if (s !== undefined && typeof s.value === 'string' && s.value.trim() === '') {
+    throw invalid(s.origin.label, s.value, `it must not be empty; ${allowed}`)
+  }
+
+  return text(s, allowed)
+}
+
 /** A plain decimal: `4`, `0.25`, `.5`. No exponent, sign or hex, so what the user wrote is what AWS gets. */
 const DECIMAL = /^(\d+(\.\d*)?|\.\d+)$/
 
