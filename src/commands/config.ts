@@ -1,9 +1,9 @@
 import {BaseCommand} from '../base-command'
 import {CATALOG, settingsFromFlags} from '../config/catalog'
-import {resolveFromEnvironment} from '../config/load'
-import {exitCodeHelp} from '../exit-codes'
+import {resolveCheckedFromEnvironment} from '../config/load'
+import {ExitCode, exitCodeHelp} from '../exit-codes'
 import {awsFlags} from '../flags/aws'
-import {settingsLines, type SettingsPayload, settingsPayload} from '../output/config-view'
+import {problemLines, settingsLines, type SettingsPayload, settingsPayload} from '../output/config-view'
 import {guardBrokenPipe, writeLines} from '../output/pipe'
 import {currentTerminal} from '../output/terminal'
 
@@ -24,7 +24,9 @@ has a .metaflow folder; its global config is $METAFLOW_HOME/config.json (~/.meta
 config_$METAFLOW_PROFILE.json when METAFLOW_PROFILE is set. Where a setting reads several keys, a more specific \
 key set anywhere beats a more generic one set anywhere, as in Metaflow; a user named root is skipped.
 
-A terminal gets a table; a pipe gets one "name<TAB>value<TAB>source" line per setting.
+A terminal gets a table; a pipe gets one "name<TAB>value<TAB>source" line per setting. A value of the wrong kind \
+(a file's "memory": "lots", "tags": 3, METAFLOW_DEFAULT_RUNTIME_LIMIT=soon) gets a fourth field, "invalid: ..." \
+saying what is allowed, one line on stderr naming its source, an "error" key in --json, and exit code 2.
 
 ENVIRONMENT
 ${ENVIRONMENT}
@@ -38,19 +40,27 @@ ${exitCodeHelp(false)}`
       description: 'Where does the queue come from?',
     },
     {command: '<%= config.bin %> <%= command.id %> --json', description: 'The same as JSON, for scripts.'},
+    {
+      command:
+        "<%= config.bin %> <%= command.id %> --json | jq -r '.settings | to_entries[] | select(.value.error) | .key'",
+      description: 'Which settings have a wrong value (the command then exits 2)?',
+    },
   ]
   static override flags = {...awsFlags}
   static override summary = 'Show every setting, its value and where it came from.'
 
   async run(): Promise<SettingsPayload> {
     const {flags} = await this.parse(Config)
-    const resolved = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
+    const {problems, resolved} = await resolveCheckedFromEnvironment({flags: settingsFromFlags(flags)})
     if (!this.jsonEnabled()) {
       const terminal = currentTerminal()
       guardBrokenPipe()
-      writeLines(settingsLines(resolved, {columns: terminal.columns, tty: terminal.stdoutTty}))
+      writeLines(settingsLines(resolved, {columns: terminal.columns, tty: terminal.stdoutTty}, problems))
     }
 
-    return settingsPayload(resolved)
+    const wrong = problemLines(problems)
+    for (const line of wrong) process.stderr.write(`${this.config.bin}: ${line}\n`)
+    if (wrong.length > 0) process.exitCode = ExitCode.Usage
+    return settingsPayload(resolved, problems)
   }
 }

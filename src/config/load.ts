@@ -5,12 +5,13 @@
  */
 import os from 'node:os'
 
+import type {SettingProblems} from './check'
 import type {ConfigFile} from './sources'
 import type {ResolvedSettings} from './types'
 
 import {findMetaflowLocal, readMetaflowGlobal} from './metaflow-files'
 import {findProjectConfig} from './project-file'
-import {resolveSettings, type SettingsInput} from './resolve'
+import {resolveSettings, resolveSettingsChecked, type SettingsInput} from './resolve'
 
 export interface EnvironmentInput {
   /** Where the upward searches start; defaults to process.cwd(). */
@@ -48,6 +49,15 @@ export async function resolveFromEnvironment(
   const env = input.env ?? process.env
   const sources = await loadSettingsSources({...input, env})
   return resolveSettings({...sources, env, flagLabels: input.flagLabels, flags: input.flags ?? {}})
+}
+
+/** `mfbatch config`: like resolveFromEnvironment, with wrong values reported per setting instead of thrown. */
+export async function resolveCheckedFromEnvironment(
+  input: EnvironmentInput & Partial<Pick<SettingsInput, 'flagLabels' | 'flags'>> = {},
+): Promise<{problems: SettingProblems; resolved: ResolvedSettings}> {
+  const env = input.env ?? process.env
+  const sources = await loadSettingsSources({...input, env})
+  return resolveSettingsChecked({...sources, env, flagLabels: input.flagLabels, flags: input.flags ?? {}})
 }
 
 function settled<T>(result: PromiseSettledResult<T>): T {

@@ -5,7 +5,9 @@ import type {ResolvedSettings, SettingName, Sourced} from './types'
  * highest first: flag > environment > project file > Metaflow local file > Metaflow global file > default
  * (DESIGN.md section 2). Files are found and read by load.ts; nothing here touches the disk.
  */
+import {InputError} from '../errors'
 import {CATALOG, flagLabel, type SettingSpec} from './catalog'
+import {checkSetting, type SettingProblems} from './check'
 import {toBoolean, toJsonObject} from './coerce'
 import {checkMetaflowConfig, checkProjectConfig, type ConfigFile} from './sources'
 
@@ -22,13 +24,30 @@ export interface SettingsInput {
 
 const DEFAULT_ORIGIN = {kind: 'default', label: 'default'} as const
 
+/** Every setting resolved; the first value that cannot be coerced (a boolean, a JSON object) is an InputError. */
 export function resolveSettings(input: SettingsInput): ResolvedSettings {
+  return resolveAll(input)
+}
+
+/**
+ * For `mfbatch config`: every setting resolved even when some values are wrong (those keep their raw value), and a
+ * sentence for each wrong one, naming its source. Errors in the files themselves (bad JSON, unknown keys) still throw.
+ */
+export function resolveSettingsChecked(input: SettingsInput): {problems: SettingProblems; resolved: ResolvedSettings} {
+  const problems: SettingProblems = {}
+  const resolved = resolveAll(input, problems)
+  for (const spec of CATALOG) problems[spec.name] ??= checkSetting(spec, resolved[spec.name])
+  for (const spec of CATALOG) if (problems[spec.name] === undefined) delete problems[spec.name]
+  return {problems, resolved}
+}
+
+function resolveAll(input: SettingsInput, problems?: SettingProblems): ResolvedSettings {
   const project = input.projectConfig ? checkProjectConfig(input.projectConfig) : null
   const metaflowLocal = input.metaflowLocal ? checkMetaflowConfig(input.metaflowLocal) : null
   const metaflowGlobal = input.metaflowGlobal ? checkMetaflowConfig(input.metaflowGlobal) : null
   const sources: Sources = {...input, metaflowGlobal, metaflowLocal, project}
   const resolved = {} as ResolvedSettings
-  for (const spec of CATALOG) resolved[spec.name] = resolveOne(spec, sources)
+  for (const spec of CATALOG) resolved[spec.name] = resolveOne(spec, sources, problems)
   return resolved
 }
 
@@ -38,10 +57,17 @@ interface Sources extends SettingsInput {
   project: ConfigFile | null
 }
 
-function resolveOne(spec: SettingSpec, sources: Sources): Sourced {
+function resolveOne(spec: SettingSpec, sources: Sources, problems?: SettingProblems): Sourced {
   for (const candidate of candidates(spec, sources)) {
     const found = candidate()
-    if (found) return coerce(spec, found)
+    if (!found) continue
+    try {
+      return coerce(spec, found)
+    } catch (error) {
+      if (!problems || !(error instanceof InputError)) throw error
+      problems[spec.name] = error.message
+      return found
+    }
   }
 
   return {origin: DEFAULT_ORIGIN, value: spec.default}

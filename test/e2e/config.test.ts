@@ -212,15 +212,60 @@ describe('mfbatch config with bad input: exit 2, one line on stderr, nothing on 
     })
   })
 
-  test('bad JSON in a dict-valued environment variable', () => {
-    expect(mfbatch([], {METAFLOW_BATCH_DEFAULT_TAGS: '{team}'})).toEqual({
+  test('a flag the command does not have', () => {
+    expect(mfbatch(['--queue', 'q'])).toEqual({status: 2, stderr: 'mfbatch: Nonexistent flag: --queue\n', stdout: ''})
+  })
+})
+
+/** A project file and environment with four wrong-typed values; what config must say of each. */
+function wrongTyped() {
+  write({'project/.mfbatchrc.json': {memory: 'lots', tags: 3}})
+  const file = `${root}/project/.mfbatchrc.json`
+  return {
+    env: {METAFLOW_BATCH_DEFAULT_TAGS: '{team}', METAFLOW_DEFAULT_RUNTIME_LIMIT: 'soon'},
+    errors: {
+      defaultTags: "METAFLOW_BATCH_DEFAULT_TAGS: bad JSON: Expected property name or '}' in JSON at position 1",
+      memory: `${file} (key memory): "lots" is not allowed; use a number`,
+      tags: `${file} (key tags): 3 is not allowed; use a text or a list of texts, e.g. ["a=1", "b=2"]`,
+      timeout: 'METAFLOW_DEFAULT_RUNTIME_LIMIT: "soon" is not allowed; use seconds or a duration like 1h30m',
+    },
+    set: {
+      defaultTags: {label: 'METAFLOW_BATCH_DEFAULT_TAGS', source: 'env', value: '{team}'},
+      memory: {label: `${file} (key memory)`, source: 'project', value: 'lots'},
+      tags: {label: `${file} (key tags)`, source: 'project', value: 3},
+      timeout: {label: 'METAFLOW_DEFAULT_RUNTIME_LIMIT', source: 'env', value: 'soon'},
+    } as Record<string, Entry>,
+  }
+}
+
+/** The stderr lines, in the catalog's order. */
+const stderrOf = (errors: Record<string, string>): string =>
+  ['defaultTags', 'timeout', 'memory', 'tags'].map((name) => `mfbatch: ${errors[name]}\n`).join('')
+
+describe('mfbatch config with wrong-typed values: every setting shown, each wrong one marked, exit 2', () => {
+  test('--json: the error on each wrong setting, the others as always', () => {
+    const {env, errors, set} = wrongTyped()
+    const doc = expected(set) as {settings: Record<string, Entry & {error?: string}>}
+    for (const [name, error] of Object.entries(errors)) doc.settings[name] = {...doc.settings[name], error}
+    expect(mfbatch(['--json'], env)).toEqual({
       status: 2,
-      stderr: `mfbatch: METAFLOW_BATCH_DEFAULT_TAGS: bad JSON: Expected property name or '}' in JSON at position 1\n`,
-      stdout: '',
+      stderr: stderrOf(errors),
+      stdout: `${JSON.stringify(doc, null, 2)}\n`,
     })
   })
 
-  test('a flag the command does not have', () => {
-    expect(mfbatch(['--queue', 'q'])).toEqual({status: 2, stderr: 'mfbatch: Nonexistent flag: --queue\n', stdout: ''})
+  test('in a pipe: a fourth field says what is allowed on the wrong rows', () => {
+    const {env, errors, set} = wrongTyped()
+    const allowed: Record<string, string> = {
+      defaultTags: "invalid: Expected property name or '}' in JSON at position 1",
+      memory: 'invalid: use a number',
+      tags: 'invalid: use a text or a list of texts, e.g. ["a=1", "b=2"]',
+      timeout: 'invalid: use seconds or a duration like 1h30m',
+    }
+    const lines = Object.entries(expected(set).settings).map(([name, {label, value}]) => {
+      const text = value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value)
+      return `${name}\t${text}\t${label}\t${allowed[name] ?? ''}`
+    })
+    expect(mfbatch([], env)).toEqual({status: 2, stderr: stderrOf(errors), stdout: `${lines.join('\n')}\n`})
   })
 })
