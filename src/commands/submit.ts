@@ -1,6 +1,7 @@
 import type {Interfaces} from '@oclif/core'
 
 import type {Clients} from '../batch/clients'
+import type {SubmitTracker} from '../batch/submit/interrupted'
 import type {PreparedSubmit} from '../batch/submit/service'
 import type {ResolvedSettings} from '../config/types'
 
@@ -26,7 +27,7 @@ import {
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
-import {exitCodeHelp} from '../exit-codes'
+import {ExitCode, exitCodeHelp} from '../exit-codes'
 import {
   commandAfterDashDash,
   environmentHelp,
@@ -37,9 +38,16 @@ import {
   WAITING_FLAGS,
   waitsFor,
 } from '../flags/submit'
+import {onInterrupt} from '../output/interrupt'
 import {jsonDocument} from '../output/json'
 import {guardBrokenPipe} from '../output/pipe'
-import {connectionArgs, submitResult, type SubmitResult, submittedLines} from '../output/submit-report'
+import {
+  connectionArgs,
+  interruptedSubmitLines,
+  submitResult,
+  type SubmitResult,
+  submittedLines,
+} from '../output/submit-report'
 
 type SubmitFlags = Interfaces.InferredFlags<typeof submitFlags>
 
@@ -159,6 +167,28 @@ ${exitCodeHelp(true)}`
     return (end === -1 ? this.argv : this.argv.slice(0, end)).some((arg) => WAITING_FLAGS.test(arg))
   }
 
+  /**
+   * Ctrl-C while submitting: no SubmitJob is sent again; one lookup says whether the job exists. If it does, its id
+   * goes to stdout as after any submit (a script keeps it), and into the recent jobs.
+   */
+  private async interrupted(
+    tracker: SubmitTracker,
+    settings: ResolvedSettings,
+    flags: SubmitFlags,
+    connection: string,
+  ) {
+    const outcome = await tracker.settle()
+    for (const line of interruptedSubmitLines(outcome, this.config.bin, connection)) {
+      process.stderr.write(`${this.config.bin}: ${line}\n`)
+    }
+
+    const job = outcome.state === 'submitted' ? outcome.job : undefined
+    if (job) recordSubmitted(settings, flags.local, {...job, jobQueue: tracker.queue ?? ''})
+    if (this.jsonEnabled()) process.stdout.write(jsonDocument({interrupted: true, jobId: job?.jobId ?? null}))
+    else if (job && !flags.follow) process.stdout.write(`${job.jobId}\n`)
+    return ExitCode.Interrupted
+  }
+
   /** Package warnings, or the hint that a local file in the command will not reach the job. */
   private packageNotes(packaged: LocalPackage | undefined, command: readonly string[], quiet?: boolean): void {
     const hint = packaged ? undefined : localFileHint(command)
@@ -192,17 +222,27 @@ ${exitCodeHelp(true)}`
   ) {
     const timeout = flags['wait-timeout']
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
-    const [{connect, connectSettings}, {submitPrepared}, {waitOnSubmitted}] = await Promise.all([
+    const [{connect, connectSettings}, {submitPrepared}, {waitOnSubmitted}, {SubmitTracker}] = await Promise.all([
       import('../connect.js'),
       import('../batch/submit/service.js'),
       import('../wait/submit-wait.js'),
+      import('../batch/submit/interrupted.js'),
     ])
     const clients = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
-    const prepared = packaged ? await this.shipPackage(clients, checked, packaged, flags) : checked
-    const job = await submitPrepared(clients.batch, prepared, {cache: openSubmitCache(settings, flags.local)})
-    recordSubmitted(settings, flags.local, job)
     const connection = connectionArgs(flags)
+    const prepared = packaged ? await this.shipPackage(clients, checked, packaged, flags) : checked
+    const tracker = new SubmitTracker(clients.batch)
+    const interrupt = onInterrupt()
+    const submitting = submitPrepared(tracker.batch, prepared, {cache: openSubmitCache(settings, flags.local)})
+    const submitted = await Promise.race([submitting, interrupt.interrupted]).finally(() => interrupt.dispose())
+    if (submitted === 'interrupted') {
+      submitting.catch(() => {})
+      return this.exit(await this.interrupted(tracker, settings, flags, connection))
+    }
+
+    const job = submitted
+    recordSubmitted(settings, flags.local, job)
     const notes = [
       ...(job.defaultedQueue ? [`no queue set; using ${job.jobQueue}, the first ENABLED and VALID queue`] : []),
       ...job.warnings.map((warning) => `warning: ${warning}`),

@@ -12,6 +12,7 @@ import {gpuInventory} from './batch/engine/gpus/inventory'
 import {detectLimits} from './batch/engine/limits/detect'
 import {type EmulatedService, EMULATOR_ACCOUNT_ID, EMULATOR_DEFAULT_REGION, EMULATOR_PACKAGE_BUCKET} from './contract'
 import {type FaultOptions, Faults} from './faults'
+import {lateLogs} from './late'
 import {createLogsService} from './logs'
 import {createS3Service} from './s3/service'
 import {S3Store} from './s3/store'
@@ -27,6 +28,8 @@ export interface EmulatorOptions {
   faults?: FaultOptions
   host?: string
   log?: (line: string) => void
+  /** Milliseconds before a job's log lines are readable (late.ts); 0 by default. */
+  logDelayMs?: number
   now?: () => number
   /** 0 picks a free port. */
   port?: number
@@ -69,7 +72,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     gpuIds: gpus.ids,
     jobAwsEnvironment,
     limits,
-    logs,
+    logs: lateLogs(logs, options.logDelayMs ?? 0),
     now: options.now,
     stateDir: join(options.stateDir, 'batch'),
     workDir: join(options.stateDir, 'attempts'),

@@ -6,6 +6,8 @@
  */
 
 export interface FaultOptions {
+  /** Milliseconds by which answers of these operations come late, the work being done at once (late.ts). */
+  answerDelayMs?: Readonly<Record<string, number>>
   /** Share (0..1) of requests answered with a server error before any work. */
   fault5xx?: number
   /** Share (0..1) of requests that do their work, then lose the connection without an answer. */

@@ -204,6 +204,8 @@ class RequestHandler {
     }
 
     const answer = await this.call(route, req, body)
+    const late = this.faults.options.answerDelayMs?.[route.operation]
+    if (late) await sleep(late)
     if (decision.drop) {
       // The work is done; the client never learns it. This is the ambiguous failure retries must survive.
       req.socket.destroy()

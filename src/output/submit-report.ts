@@ -2,6 +2,7 @@
  * What `submit` tells a person on stderr once the job exists (stdout carries only the id): where it went and the
  * exact commands to look at it, stop it or re-attach, with the connection flags that reached it, as dsub does.
  */
+import type {InterruptedSubmit} from '../batch/submit/interrupted'
 import type {Submission} from '../batch/submit/service'
 
 /** `--json` of submit: a stable contract. */
@@ -62,4 +63,34 @@ export function submittedLines(job: Submission, bin: string, connection: string)
 export function interruptedLines(jobId: string, bin: string, connection: string, killed: boolean): string[] {
   if (killed) return [`interrupted; terminated job ${jobId}`]
   return [`interrupted; job ${jobId} keeps running. Re-attach with:`, `  ${bin} logs --follow ${jobId}${connection}`]
+}
+
+/** Ctrl-C before SubmitJob answered: whether a job was made, and what to run next. */
+export function interruptedSubmitLines(outcome: InterruptedSubmit, bin: string, connection: string): string[] {
+  switch (outcome.state) {
+    case 'not-sent': {
+      return ['interrupted; not submitted (SubmitJob had not been sent)']
+    }
+
+    case 'not-submitted': {
+      return [`interrupted; not submitted (queue ${outcome.input.jobQueue} has no job of this submit)`]
+    }
+
+    case 'submitted': {
+      const {jobId} = outcome.job
+      return [
+        `interrupted; submitted as ${jobId}, and it runs on. Follow it or stop it with:`,
+        `  ${bin} logs --follow ${jobId}${connection}`,
+        `  ${bin} kill ${jobId}${connection}`,
+      ]
+    }
+
+    case 'unknown': {
+      const {jobName, jobQueue} = outcome.input
+      return [
+        `interrupted; could not tell whether the job was submitted (${outcome.error}). Check before submitting again:`,
+        `  ${bin} status --queue ${jobQueue} --name ${jobName} --state all${connection}`,
+      ]
+    }
+  }
 }

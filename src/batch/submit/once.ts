@@ -87,7 +87,7 @@ export async function ensureJobDefinition(
   return {arn: registered.jobDefinitionArn!, registered: true}
 }
 
-interface Made {
+export interface Made {
   jobArn?: string
   jobId: string
   jobName: string
@@ -153,7 +153,8 @@ async function findSubmitted(
   }
 }
 
-async function lookUp(batch: BatchApi, input: SubmitJobCommandInput, token: string): Promise<Made | undefined> {
+/** The job a SubmitJob (tagged by submitOnce) made, if AWS lists it: by name on the queue, then by its tag. */
+export async function lookUp(batch: BatchApi, input: SubmitJobCommandInput, token: string): Promise<Made | undefined> {
   const ids: string[] = []
   let nextToken: string | undefined
   do {

@@ -3,6 +3,7 @@ import {availableParallelism, totalmem} from 'node:os'
 
 import {BaseCommand} from '../../base-command'
 import {EMULATOR_DEFAULT_PORT} from '../../emulator/contract'
+import {ANSWER_DELAY_ENV, answerDelays, LOG_DELAY_ENV, logDelayMs} from '../../emulator/late'
 import {defaultStateDir, PORT_ENV} from '../../emulator/local'
 import {PRIVATE_UMASK} from '../../emulator/state-dir'
 import {invalid, RuntimeError} from '../../errors'
@@ -53,6 +54,9 @@ ENVIRONMENT
   ${PORT_ENV}   the port (default ${EMULATOR_DEFAULT_PORT})
   XDG_DATA_HOME           the default state directory is $XDG_DATA_HOME/mfbatch/emulator (~/.local/share/...)
   MFBATCH_EMULATOR_LIMITS force a mechanism: cgroup-v2, cgroup-v1, watchdog or none (an error if unavailable)
+  ${ANSWER_DELAY_ENV} for tests: answers of these operations come late, the work done at once
+                          (SubmitJob=5000,DescribeJobs=200)
+  ${LOG_DELAY_ENV} for tests: milliseconds before a job's log lines can be read
 
 ${exitCodeHelp(false)}`
   static override examples = [
@@ -132,6 +136,7 @@ ${exitCodeHelp(false)}`
       },
       fakeGpus: flags.gpus,
       faults: {
+        answerDelayMs: answerDelays(),
         fault5xx: flags['fault-5xx'],
         faultDrop: flags['fault-drop'],
         latencyMs: flags.latency,
@@ -140,6 +145,7 @@ ${exitCodeHelp(false)}`
       },
       host: flags.host,
       log,
+      logDelayMs: logDelayMs(),
       port: flags.port,
       stateDir,
     }).catch((error: NodeJS.ErrnoException) => {
