@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command'
 import {recentJobs} from '../batch/history/recent'
 import {parseJobId} from '../batch/jobs/ids'
+import {followGraceMs, GRACE_ENV} from '../batch/logs/grace'
 import {readJobLogs} from '../batch/logs/job-logs'
 import {parseDuration, parseSince} from '../batch/parse/time'
 import {createWatcher, RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
@@ -28,11 +29,15 @@ awslogs-group option (default /aws/batch/job), the stream of the latest attempt 
 to stdout; notes and, with --follow, status changes go to stderr.
 
 --follow waits for a job that has not started, prints lines as they come, moves on to the next attempt's stream \
-on a retry, and stops by itself once the job has ended and its stream is drained, with the job's exit code.
+on a retry, and stops by itself once the job has ended and its stream is drained, with the job's exit code. \
+CloudWatch can make the last lines readable a few seconds after the job ends, so a finished job's stream is read \
+until it has been quiet for --grace (3s by default; each late line starts it again); nothing more is printed when \
+nothing more comes.
 
 ENVIRONMENT
   ${'AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL*'.padEnd(44)} where to connect (the AWS SDK's own variables)
   ${RUNNABLE_AFTER_ENV.padEnd(44)} with --follow, diagnose a job RUNNABLE this long (default 1m)
+  ${GRACE_ENV.padEnd(44)} the --grace default (also for submit --follow)
   ${'NO_COLOR, FORCE_COLOR'.padEnd(44)} colour of status lines on stderr
 
 ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
@@ -44,6 +49,10 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
     {
       command: '<%= config.bin %> <%= command.id %> --follow 6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f; echo "exit $?"',
       description: "Follow it until it ends; the exit code is the job's.",
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> --follow --grace 10s 6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f',
+      description: 'Follow it, and wait longer for lines CloudWatch delivers late.',
     },
     {
       command: '<%= config.bin %> <%= command.id %> --follow last',
@@ -64,6 +73,10 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
     ...connectFlags,
     attempt: Flags.integer({min: 1, summary: 'Read this attempt (from 1) instead of the latest.'}),
     follow: Flags.boolean({char: 'f', summary: 'Keep printing new lines until the job ends; exit with its code.'}),
+    grace: Flags.string({
+      helpValue: 'DURATION',
+      summary: `With --follow, keep reading a finished job's stream until it is quiet this long [default: 3s].`,
+    }),
     // Our own flag, not oclif's enableJsonFlag: a log is a stream of records (NDJSON), not one document.
     json: Flags.boolean({summary: 'One JSON object per line: {"timestamp": ms, "message": ..., "stream": ...}.'}),
     since: Flags.string({helpValue: '10m|ISO', summary: 'Only events from this long ago, or from this date/time.'}),
@@ -81,6 +94,7 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
     const since = flags.since === undefined ? undefined : parseSince(flags.since, Date.now())
     const timeout =
       flags['wait-timeout'] === undefined ? undefined : parseDuration(flags['wait-timeout'], '--wait-timeout')
+    const graceMs = followGraceMs(flags.grace)
     const settings = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
     const jobId = parseJobId(args.job, 'JOB', recentJobs(settings, flags.local).resolve)
     const {batch, logs} = await connect(connectSettings(settings, flags))
@@ -96,6 +110,7 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
       {attempt: flags.attempt, follow: flags.follow, jobId, since, tail: flags.tail},
       {
         deadline: timeout === undefined ? undefined : Date.now() + timeout,
+        graceMs,
         logs,
         onRetry: flags.verbose ? (error, delay) => note(retryLine('GetLogEvents', error, delay)) : undefined,
         signal: interrupt?.signal,

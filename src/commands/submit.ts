@@ -10,6 +10,7 @@ import {buildJobSpec} from '../batch/definition/job-spec'
 import {type BatchRequests} from '../batch/definition/requests'
 import {buildRequests} from '../batch/definition/requests'
 import {recordSubmitted} from '../batch/history/recent'
+import {followGraceMs, GRACE_ENV} from '../batch/logs/grace'
 import {checkSubmitSize} from '../batch/package/limits'
 import {type LocalPackage} from '../batch/package/prepare'
 import {parseDuration} from '../batch/parse/time'
@@ -95,6 +96,7 @@ ${environmentHelp()}
 ${RUNNABLE_AFTER_ENV.padEnd(36)} with --wait, diagnose a job RUNNABLE this long (default 1m)
 ${CACHE_DIR_ENV.padEnd(36)} where submit remembers queues, definitions and recent jobs (default ~/.cache/mfbatch)
 ${NO_CACHE_ENV.padEnd(36)} 1: remember nothing; describe the queue and the definition every time
+${GRACE_ENV.padEnd(36)} with --follow, read a finished job's log until quiet this long (default 3s)
 
 ${exitCodeHelp(true)}`
   static override enableJsonFlag = true
@@ -222,6 +224,7 @@ ${exitCodeHelp(true)}`
   ) {
     const timeout = flags['wait-timeout']
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
+    const graceMs = flags.follow ? followGraceMs() : undefined
     const [{connect, connectSettings}, {submitPrepared}, {waitOnSubmitted}, {SubmitTracker}] = await Promise.all([
       import('../connect.js'),
       import('../batch/submit/service.js'),
@@ -255,7 +258,8 @@ ${exitCodeHelp(true)}`
     if (!waits) return result
     if (this.jsonEnabled()) process.stdout.write(jsonDocument(result))
     const silent = flags.quiet || this.jsonEnabled()
-    const options = {bin: this.config.bin, connection, follow: flags.follow, silent, timeoutMs, verbose: flags.verbose}
+    const {verbose} = flags
+    const options = {bin: this.config.bin, connection, follow: flags.follow, graceMs, silent, timeoutMs, verbose}
     return this.exit(await waitOnSubmitted(clients, job, {...options, killOnInterrupt: flags['kill-on-interrupt']}))
   }
 }

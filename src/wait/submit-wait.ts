@@ -18,6 +18,8 @@ export interface SubmitWaitOptions {
   /** The connection flags as typed, for the re-attach command. */
   connection: string
   follow: boolean
+  /** `--follow`: the quiet period that ends following a finished job (batch/logs/grace.ts). */
+  graceMs?: number
   killOnInterrupt: boolean
   /** `--quiet`/`--json`: no status lines, no spinner (errors and the Ctrl-C note still show). */
   silent: boolean
@@ -42,7 +44,7 @@ export async function waitOnSubmitted(clients: Clients, job: Submission, options
     const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs
     const waiting = waitForSubmitted(
       clients,
-      {deadline, follow, jobId: job.jobId, signal: interrupt.signal},
+      {deadline, follow, graceMs: options.graceMs, jobId: job.jobId, signal: interrupt.signal},
       progressHooks(say, {verbose: options.verbose}),
       logPrinter(process.stdout),
     )

@@ -222,6 +222,10 @@ export function emulatorEnv(url: string, credentials: TestCredentials): Record<s
     AWS_ENDPOINT_URL: url,
     AWS_REGION: 'us-east-1',
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    // The emulator makes log lines readable at once, so the 3 s that `--follow` waits for late lines would only
+    // slow down every test that follows a job. test/e2e/logs-grace.test.ts tests the grace (flag, variable, default
+    // wait) against an emulator that delivers lines late.
+    MFBATCH_LOGS_GRACE: '0',
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * A job's logs, once or followed (DESIGN.md section 4). Job state comes from the shared JobWatcher, so following
  * the logs and watching the status cost one DescribeJobs a second between them. Following stops by itself: after
- * the job has been seen finished, one more read drains the stream, then it returns the job's exit code.
+ * the job has been seen finished, the stream is read until it has been quiet for the grace period (grace.ts: late
+ * lines still come), then it returns the job's exit code.
  */
 import type {JobDetail} from '@aws-sdk/client-batch'
 
@@ -41,6 +42,8 @@ export interface LogsContext {
   clock?: Clock
   /** `--wait-timeout`, epoch ms: following stops there with exit 124. */
   deadline?: number
+  /** Following: how long a finished job's stream must stay quiet before following ends (grace.ts); 0 by default. */
+  graceMs?: number
   logs: LogsApi
   onRetry?: ReaderOptions['onRetry']
   random?: () => number
@@ -74,38 +77,55 @@ async function readOnce(request: LogsRequest, context: LogsContext, sink: LogSin
 }
 
 async function followLogs(request: LogsRequest, context: LogsContext, sink: LogSink): Promise<LogsOutcome> {
-  const {clock = systemClock, deadline, signal, watcher} = context
+  const {clock = systemClock, deadline, graceMs = 0, signal, watcher} = context
   const follower = new AttemptFollower(request, (job, stream) => newReader(job, stream, request, context))
   let idle = FAST_POLL_MS
   let describedAt = Number.NEGATIVE_INFINITY
+  /** Since when a finished job's stream has brought nothing new; undefined while the job runs. */
+  let quietSince: number | undefined
   for (;;) {
     if (signal?.aborted) return watcher.outcome('aborted')
+    // A finished job changes no more: only its stream is read during the grace period.
     // eslint-disable-next-line no-await-in-loop -- one loop: describe when due, read, sleep
-    describedAt = await describeWhenDue(watcher, clock, idle, describedAt)
+    if (quietSince === undefined) describedAt = await describeWhenDue(watcher, clock, idle, describedAt)
     const job = watcher.job(request.jobId) && describedJob(watcher, request)
     let moved = 0
     if (job) {
-      // Seen finished before this round's read: the read below is the final drain.
-      const finished = isFinished(job.status) || attemptDone(job, request.attempt)
+      // Seen finished before this round's read: from now on every read is a drain.
+      const finished = followedEnded(job, request)
       // eslint-disable-next-line no-await-in-loop
       const result = await follower.round(job, sink)
       moved = result.events
       if (finished && !signal?.aborted) {
-        const reader = follower.current
-        const note = reader ? (result.exists ? undefined : noStream(job, reader)) : notStarted(job, follower.attempt)
-        const outcome = watcher.outcome('finished')
-        // `--attempt N` of a job that runs on: the result is that attempt's, not the job's (not known yet).
-        const exitCode = isFinished(job.status) ? outcome.exitCode : attemptExitCode(job, request.attempt!)
-        return {...outcome, exitCode, job, note}
+        const now = clock.now()
+        if (quietSince === undefined || moved > 0) quietSince = now
+        if (now - quietSince >= graceMs) return finishedOutcome(job, result.exists, follower, {request, watcher})
       }
     }
 
     const now = clock.now()
     if (deadline !== undefined && now >= deadline) return watcher.outcome('timeout')
     idle = moved > 0 ? FAST_POLL_MS : Math.min(IDLE_POLL_MS, idle * 2)
+    // During the grace period, wake up when it ends; never past --wait-timeout.
+    const ends = [quietSince === undefined ? Infinity : quietSince + graceMs, deadline ?? Infinity]
     // eslint-disable-next-line no-await-in-loop
-    await clock.sleep(deadline === undefined ? idle : Math.min(idle, deadline - now), signal)
+    await clock.sleep(Math.min(idle, ...ends.map((at) => at - now)), signal)
   }
+}
+
+/** How following a finished job (or its `--attempt N`) ends: its exit code, and a note if there was nothing to read. */
+function finishedOutcome(
+  job: JobDetail,
+  exists: boolean,
+  follower: AttemptFollower,
+  {request, watcher}: {request: LogsRequest; watcher: JobWatcher},
+): LogsOutcome {
+  const reader = follower.current
+  const note = reader ? (exists ? undefined : noStream(job, reader)) : notStarted(job, follower.attempt)
+  const outcome = watcher.outcome('finished')
+  // `--attempt N` of a job that runs on: the result is that attempt's, not the job's (not known yet).
+  const exitCode = isFinished(job.status) ? outcome.exitCode : attemptExitCode(job, request.attempt!)
+  return {...outcome, exitCode, job, note}
 }
 
 /**
@@ -118,6 +138,11 @@ async function describeWhenDue(watcher: JobWatcher, clock: Clock, idle: number, 
   const now = clock.now()
   await watcher.poll()
   return now
+}
+
+/** The job has finished, or with `--attempt N`, that attempt has ended. */
+function followedEnded(job: JobDetail, request: LogsRequest): boolean {
+  return isFinished(job.status) || attemptDone(job, request.attempt)
 }
 
 /** With `--attempt N`, following ends when attempt N has ended (it is then in `attempts[]`), not the job. */

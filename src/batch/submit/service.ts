@@ -198,6 +198,8 @@ export interface WaitRequest {
   deadline?: number
   /** `--follow`: log lines to the sink while waiting. */
   follow: boolean
+  /** `--follow`: how long a finished job's stream must stay quiet before following ends (logs/grace.ts). */
+  graceMs?: number
   jobId: string
   signal?: AbortSignal
 }
@@ -215,10 +217,10 @@ export async function waitForSubmitted(
   hooks: WatcherHooks,
   sink: LogSink,
 ): Promise<LogsOutcome | WatchOutcome> {
-  const {deadline, jobId, signal} = request
+  const {deadline, graceMs, jobId, signal} = request
   const watcher = createWatcher(clients.batch, [jobId], {graceMs: NEW_JOB_GRACE_MS, ...hooks})
   if (!request.follow) return watcher.run({deadline, signal})
-  return readJobLogs({follow: true, from: 1, jobId}, {deadline, logs: clients.logs, signal, watcher}, sink)
+  return readJobLogs({follow: true, from: 1, jobId}, {deadline, graceMs, logs: clients.logs, signal, watcher}, sink)
 }
 
 /** `--kill-on-interrupt`: TerminateJob (which also cancels a job that has not started). */

@@ -29,8 +29,8 @@ function scenario(states: (ms: number) => JobDetail, world: (ms: number, logs: F
   clock.onSleep = (now) => world(now - T0, logs)
   world(0, logs)
   const printed: LogEvent[] = []
-  const run = (request: Partial<LogsRequest> = {}, deadline?: number) =>
-    readJobLogs({follow: true, jobId: 'job-1', ...request}, {clock, deadline, logs, watcher}, (events) => {
+  const run = (request: Partial<LogsRequest> = {}, deadline?: number, graceMs?: number) =>
+    readJobLogs({follow: true, jobId: 'job-1', ...request}, {clock, deadline, graceMs, logs, watcher}, (events) => {
       printed.push(...events)
     })
   return {clock, describes: () => describes, logs, printed, run, statuses, text: () => printed.map((e) => e.message)}
@@ -220,5 +220,49 @@ describe('reading once', () => {
     s.logs.append('/mine', 's', ['custom group'])
     await s.run({follow: false, tail: 5})
     expect(s.text()).toEqual(['custom group'])
+  })
+})
+
+describe('the grace period after the job has finished', () => {
+  test('lines CloudWatch delivers late still appear; each one starts the quiet period again', async () => {
+    // SUCCEEDED at 2 s; its last lines become readable at 3.5 s and 5 s, after the job is seen finished.
+    const late: Array<[number, string]> = [
+      [3500, 'late 1'],
+      [5000, 'late 2'],
+    ]
+    const s = scenario(
+      (ms) => withAttempts(ms < 2000 ? 'RUNNING' : 'SUCCEEDED', ['s1']),
+      (ms, logs) => {
+        while (late.length > 0 && ms >= late[0][0]) logs.append(G, 's1', [late.shift()![1]], T0 + ms)
+      },
+    )
+    s.logs.append(G, 's1', ['early'])
+    const outcome = await s.run({}, undefined, 3000)
+    expect(outcome).toMatchObject({end: 'finished', exitCode: 0})
+    expect(s.text()).toEqual(['early', 'late 1', 'late 2'])
+    // Seen finished at about 2 s; quiet after the last line at 5 s for 3 s more.
+    const ended = s.clock.now() - T0
+    expect(ended).toBeGreaterThanOrEqual(8000)
+    expect(ended).toBeLessThanOrEqual(8600)
+  })
+
+  test('nothing late: following ends once the grace has passed, with no DescribeJobs during it', async () => {
+    const s = scenario((ms) => withAttempts(ms < 1000 ? 'RUNNING' : 'FAILED', ['s1'], {container: {exitCode: 2}}))
+    s.logs.append(G, 's1', ['only'])
+    const outcome = await s.run({}, undefined, 3000)
+    expect(outcome.exitCode).toBe(2)
+    expect(s.text()).toEqual(['only'])
+    const describes = s.describes()
+    const ended = s.clock.now() - T0
+    expect(ended).toBeGreaterThanOrEqual(4000)
+    expect(ended).toBeLessThanOrEqual(4600)
+    // Described until seen FAILED (about 1 s in), not once during the 3 s of grace.
+    expect(describes).toBeLessThanOrEqual(3)
+  })
+
+  test('a grace of 0 ends on the first read after the end, as before', async () => {
+    const s = scenario((ms) => withAttempts(ms < 1000 ? 'RUNNING' : 'SUCCEEDED', ['s1']))
+    await s.run({}, undefined, 0)
+    expect(s.clock.now() - T0).toBeLessThan(1600)
   })
 })
