@@ -31,7 +31,10 @@ export const PLAIN_EXIT_CODES: ReadonlyArray<[string, string]> = [
 /** Exit codes of commands that wait on a job: the job's own result is handed through. */
 export const WAIT_EXIT_CODES: ReadonlyArray<[string, string]> = [
   ['0', 'the job SUCCEEDED (several jobs: all of them)'],
-  ['1-255', "the job FAILED; its container's exit code (several jobs: the first failure's)"],
+  [
+    '1-255',
+    "the job FAILED; its container's exit code (an array job: its lowest-index failed child's; several jobs: the first failure's)",
+  ],
   ['124', '--wait-timeout ran out; the job keeps running'],
   ['125', 'mfbatch itself failed, or was misused (bad input)'],
   ['126', 'the job FAILED without an exit code (cancelled, terminated before it ran, host lost)'],
