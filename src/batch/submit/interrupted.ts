@@ -23,10 +23,13 @@ export class SubmitTracker {
   readonly batch: BatchApi
   private answered?: Made
   private sent?: SubmitJobCommandInput
+  private settling = false
 
   constructor(private readonly inner: BatchApi) {
     const tracked = Object.create(inner) as BatchApi
     tracked.submitJob = async (input) => {
+      // Once Ctrl-C has been answered, a submit still on its way (its earlier calls just answered) sends nothing.
+      if (this.settling) throw new Error('interrupted before SubmitJob was sent')
       this.sent = input
       const out = await inner.submitJob(input)
       this.answered = {jobArn: out.jobArn, jobId: out.jobId!, jobName: out.jobName ?? input.jobName!}
@@ -43,6 +46,7 @@ export class SubmitTracker {
 
   /** What became of the submit at Ctrl-C: the answer if it came, else what one lookup finds. */
   async settle(withinMs = LOOKUP_WITHIN_MS): Promise<InterruptedSubmit> {
+    this.settling = true
     if (this.answered) return {job: this.answered, state: 'submitted'}
     const input = this.sent
     if (!input) return {state: 'not-sent'}

@@ -44,6 +44,14 @@ describe('SubmitTracker.settle: what became of a submit at Ctrl-C', () => {
     expect(calls).toEqual([])
   })
 
+  test('after Ctrl-C, a submit still on its way sends no SubmitJob', async () => {
+    const {batch, calls} = silentBatch()
+    const tracker = new SubmitTracker(batch)
+    expect(await tracker.settle()).toEqual({state: 'not-sent'})
+    await expect(tracker.batch.submitJob(INPUT)).rejects.toThrow('interrupted before SubmitJob was sent')
+    expect(calls).toEqual([])
+  })
+
   test('SubmitJob unanswered, the job made: one lookup finds it by name and tag', async () => {
     const {batch, calls} = silentBatch({makes: true})
     const tracker = new SubmitTracker(batch)
