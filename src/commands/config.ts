@@ -1,8 +1,12 @@
+import {Flags} from '@oclif/core'
+
 import {BaseCommand} from '../base-command'
 import {CATALOG, settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
+import {localSettings} from '../connect'
 import {exitCodeHelp} from '../exit-codes'
 import {awsFlags} from '../flags/aws'
+import {connectFlags} from '../flags/connect'
 import {settingsLines, type SettingsPayload, settingsPayload} from '../output/config-view'
 import {guardBrokenPipe, writeLines} from '../output/pipe'
 import {currentTerminal} from '../output/terminal'
@@ -24,6 +28,10 @@ has a .metaflow folder; its global config is $METAFLOW_HOME/config.json (~/.meta
 config_$METAFLOW_PROFILE.json when METAFLOW_PROFILE is set. Where a setting reads several keys, a more specific \
 key set anywhere beats a more generic one set anywhere, as in Metaflow; a user named root is skipped.
 
+With --local, the settings as --local makes them for every other command: the endpoint is the local emulator's \
+(127.0.0.1:4589, or the port in MFBATCH_EMULATOR_PORT) and, unless a region is set, the region is the emulator's \
+us-east-1. Nothing is started.
+
 A terminal gets a table; a pipe gets one "name<TAB>value<TAB>source" line per setting.
 
 ENVIRONMENT
@@ -38,13 +46,24 @@ ${exitCodeHelp(false)}`
       description: 'Where does the queue come from?',
     },
     {command: '<%= config.bin %> <%= command.id %> --json', description: 'The same as JSON, for scripts.'},
+    {
+      command: '<%= config.bin %> <%= command.id %> --local --json | jq -r .settings.endpointUrl.value',
+      description: 'Where --local sends requests.',
+    },
   ]
-  static override flags = {...awsFlags}
+  static override flags = {
+    ...awsFlags,
+    local: Flags.boolean({
+      description: 'Show the settings as --local makes them: the local emulator as the endpoint (nothing is started).',
+      helpGroup: connectFlags.local.helpGroup,
+    }),
+  }
   static override summary = 'Show every setting, its value and where it came from.'
 
   async run(): Promise<SettingsPayload> {
     const {flags} = await this.parse(Config)
-    const resolved = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
+    const asFlagged = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
+    const resolved = flags.local ? localSettings(asFlagged) : asFlagged
     if (!this.jsonEnabled()) {
       const terminal = currentTerminal()
       guardBrokenPipe()
