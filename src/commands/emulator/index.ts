@@ -5,6 +5,7 @@ import {BaseCommand} from '../../base-command'
 import {EMULATOR_DEFAULT_PORT} from '../../emulator/contract'
 import {defaultStateDir, PORT_ENV} from '../../emulator/local'
 import {PRIVATE_UMASK} from '../../emulator/state-dir'
+import {stoppedJobsText, writeStopRecord} from '../../emulator/stop-record'
 import {invalid, RuntimeError} from '../../errors'
 import {exitCodeHelp} from '../../exit-codes'
 
@@ -156,7 +157,9 @@ ${exitCodeHelp(false)}`
     this.log(`mfbatch emulator listening on ${emulator.url} (state: ${stateDir})`)
     await stopped
     log('mfbatch emulator: stopping')
-    await emulator.close()
+    const {stoppedJobs} = await emulator.close()
+    writeStopRecord(stateDir, {pid: process.pid, stoppedJobs})
+    log(`mfbatch emulator: stopped${stoppedJobsText(stoppedJobs)}`)
   }
 }
 
