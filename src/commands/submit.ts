@@ -156,7 +156,8 @@ ${exitCodeHelp(true)}`
     if (packaged) checkSubmitSize(plan.requests.submitJob)
     guardBrokenPipe()
     if (!flags.quiet) for (const notice of plan.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
-    for (const warning of plan.warnings) this.logToStderr(`${this.config.bin}: warning: ${warning}`)
+    // Warnings go to stderr under --json too (oclif's logToStderr would drop them), as a real submit's do.
+    for (const warning of plan.warnings) process.stderr.write(`${this.config.bin}: warning: ${warning}\n`)
     const result = packaged ? {...plan.requests, package: packageSummary(packaged)} : plan.requests
     // For people: secret-looking values masked. --json is for programs: the requests exactly as they would go.
     if (!this.jsonEnabled()) process.stdout.write(jsonDocument(maskEnvironments(result)))
