@@ -35,7 +35,8 @@ const memoryOf = (requests: Requests) =>
 
 /* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
-  emulator = await startEmulator()
+  // The emulator's own --memory takes a unit too: its compute environments get 6144 MiB.
+  emulator = await startEmulator({args: ['--memory', '6GiB']})
   home = mkdtempSync(join(tmpdir(), 'mfbatch-sizes-'))
 })
 
@@ -187,6 +188,27 @@ describe('end to end', () => {
     const shown = await mfbatch(['status', '--json', result.stdout.trim()])
     const [job] = JSON.parse(shown.stdout).jobs
     expect([job.status, job.resources.memoryMiB]).toEqual(['SUCCEEDED', 512])
+  })
+
+  test('the emulator read its --memory 6GiB: a job asking 8g is more than it has, 6g fits', async () => {
+    const tooBig = await mfbatch(['submit', '--queue', 'local', '--memory', '8g', '--wait-timeout', '2s', '--', 'true'])
+    expect(tooBig.code).toBe(124)
+    const fits = await mfbatch(['submit', '--queue', 'local', '--memory', '6g', '--wait', '--quiet', '--', 'true'])
+    expect([fits.code, fits.stderr]).toEqual([0, ''])
+    const shown = await mfbatch(['status', '--json', tooBig.stdout.trim()])
+    const [job] = JSON.parse(shown.stdout).jobs
+    expect([job.status, job.statusReason]).toEqual(['RUNNABLE', expect.stringMatching(/^MISCONFIGURATION:/)])
+    await mfbatch(['kill', job.jobId])
+  })
+
+  test('a bad emulator --memory is refused before it starts', async () => {
+    expect(await mfbatch(['emulator', '--memory', '6X', '--port', '0'])).toEqual({
+      code: 2,
+      stderr:
+        'mfbatch: --memory: "6X" is not allowed; use a whole number of MiB greater than 0 or a size such as 4GiB or ' +
+        '512MiB\n',
+      stdout: '',
+    })
   })
 
   test('submit --help shows the units', async () => {
