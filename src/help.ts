@@ -24,7 +24,7 @@ export default class MfbatchHelp extends Help {
     this.log(thisMachine())
   }
 
-  /** At the root, `emulator` with its summary and "(also: emulator env, start, status, stop)". */
+  /** At the root, `emulator` with its summary and "Also: emulator env, start, status, stop." */
   private withSubcommands(command: Command.Loadable): Command.Loadable {
     if (command.id.includes(':')) return command
     const subcommands = this.sortedCommands
