@@ -1,9 +1,10 @@
-import type {ResolvedSettings} from './config/types'
+import type {ResolvedSettings, Sourced} from './config/types'
 import type {Credentials} from './emulator/auth/keys'
 
 import {type ClientOptions, type Clients, createClients, createS3} from './batch/clients'
 import {EMULATOR_DEFAULT_REGION} from './emulator/contract'
-import {ensureLocalEmulator} from './emulator/local'
+import {endpointOf} from './emulator/daemon'
+import {ensureLocalEmulator, localEmulatorPort, PORT_ENV} from './emulator/local'
 import {InputError, invalid} from './errors'
 
 /**
@@ -97,6 +98,25 @@ export function connectSettings(
     ...(text(resolved.region.value) ? {region: text(resolved.region.value)} : {}),
     ...(flags.verbose ? {verbose: true} : {}),
   }
+}
+
+/**
+ * The settings as `--local` makes them, for `mfbatch config --local`: the local emulator's endpoint, and its region
+ * when none is set. Nothing is started or asked: config makes no call.
+ */
+export function localSettings(resolved: ResolvedSettings, env: NodeJS.ProcessEnv = process.env): ResolvedSettings {
+  if (resolved.endpointUrl.origin.kind === 'flag') {
+    throw new InputError('--local and --endpoint-url: use one or the other')
+  }
+
+  const label = env[PORT_ENV] ? `--local (${PORT_ENV})` : '--local'
+  const endpointUrl: Sourced = {origin: {kind: 'flag', label}, value: endpointOf(localEmulatorPort(env))}
+  const out: ResolvedSettings = {...resolved, endpointUrl}
+  if (text(resolved.region.value) === undefined) {
+    out.region = {origin: {kind: 'flag', label: "--local (the emulator's region)"}, value: EMULATOR_DEFAULT_REGION}
+  }
+
+  return out
 }
 
 function stderrLine(line: string): void {

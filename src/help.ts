@@ -2,13 +2,36 @@
  * oclif's help, plus what no manifest can know: `mfbatch emulator --help` ends with the memory mechanism and the
  * GPUs this machine would give the emulator (worked out when the help is shown, without making anything).
  */
-import {Command, Help} from '@oclif/core'
+import {Command, Help, Interfaces} from '@oclif/core'
 
 export default class MfbatchHelp extends Help {
+  /**
+   * A topic that is also a command (`emulator`, whose subcommands run it in the background) would be listed twice in
+   * the root help, under TOPICS and COMMANDS with the same line: it is listed once, as a command naming them.
+   */
+  protected override get sortedTopics(): Interfaces.Topic[] {
+    return super.sortedTopics.filter((topic) => topic.name.includes(':') || !this.config.findCommand(topic.name))
+  }
+
+  protected override formatCommands(commands: Command.Loadable[]): string {
+    return super.formatCommands(commands.map((command) => this.withSubcommands(command)))
+  }
+
   override async showCommandHelp(command: Command.Loadable): Promise<void> {
     await super.showCommandHelp(command)
     if (command.id !== 'emulator') return
     const {thisMachine} = await import('./emulator/batch/engine/this-machine.js')
     this.log(thisMachine())
+  }
+
+  /** At the root, `emulator` with its summary and "Also: emulator env, start, status, stop." */
+  private withSubcommands(command: Command.Loadable): Command.Loadable {
+    if (command.id.includes(':')) return command
+    const subcommands = this.sortedCommands
+      .filter((other) => other.id.startsWith(`${command.id}:`) && !other.hidden)
+      .map((other) => other.id.slice(command.id.length + 1))
+    if (subcommands.length === 0) return command
+    const summary = this.summary(command) ?? ''
+    return {...command, summary: `${summary} Also: ${command.id} ${subcommands.join(', ')}.`}
   }
 }

@@ -1,8 +1,12 @@
+import {Flags} from '@oclif/core'
+
 import {BaseCommand} from '../base-command'
 import {CATALOG, settingsFromFlags} from '../config/catalog'
 import {resolveCheckedFromEnvironment} from '../config/load'
+import {localSettings} from '../connect'
 import {ExitCode, exitCodeHelp} from '../exit-codes'
 import {awsFlags} from '../flags/aws'
+import {connectFlags} from '../flags/connect'
 import {problemLines, settingsLines, type SettingsPayload, settingsPayload} from '../output/config-view'
 import {guardBrokenPipe, writeLines} from '../output/pipe'
 import {currentTerminal} from '../output/terminal'
@@ -23,6 +27,10 @@ are the setting names printed here. Metaflow's local config is .metaflow/config.
 has a .metaflow folder; its global config is $METAFLOW_HOME/config.json (~/.metaflowconfig by default), or \
 config_$METAFLOW_PROFILE.json when METAFLOW_PROFILE is set. Where a setting reads several keys, a more specific \
 key set anywhere beats a more generic one set anywhere, as in Metaflow; a user named root is skipped.
+
+With --local, the settings as --local makes them for every other command: the endpoint is the local emulator's \
+(127.0.0.1:4589, or the port in MFBATCH_EMULATOR_PORT) and, unless a region is set, the region is the emulator's \
+us-east-1. Nothing is started.
 
 A terminal gets a table; a pipe gets one "name<TAB>value<TAB>source" line per setting. A value of the wrong kind \
 (a file's "memory": "lots", "tags": 3, METAFLOW_DEFAULT_RUNTIME_LIMIT=soon) gets a fourth field, "invalid: ..." \
@@ -45,13 +53,25 @@ ${exitCodeHelp(false)}`
         "<%= config.bin %> <%= command.id %> --json | jq -r '.settings | to_entries[] | select(.value.error) | .key'",
       description: 'Which settings have a wrong value (the command then exits 2)?',
     },
+    {
+      command: '<%= config.bin %> <%= command.id %> --local --json | jq -r .settings.endpointUrl.value',
+      description: 'Where --local sends requests.',
+    },
   ]
-  static override flags = {...awsFlags}
+  static override flags = {
+    ...awsFlags,
+    local: Flags.boolean({
+      description: 'Show the settings as --local makes them: the local emulator as the endpoint (nothing is started).',
+      helpGroup: connectFlags.local.helpGroup,
+    }),
+  }
   static override summary = 'Show every setting, its value and where it came from.'
 
   async run(): Promise<SettingsPayload> {
     const {flags} = await this.parse(Config)
-    const {problems, resolved} = await resolveCheckedFromEnvironment({flags: settingsFromFlags(flags)})
+    const checked = await resolveCheckedFromEnvironment({flags: settingsFromFlags(flags)})
+    const {problems} = checked
+    const resolved = flags.local ? localSettings(checked.resolved) : checked.resolved
     if (!this.jsonEnabled()) {
       const terminal = currentTerminal()
       guardBrokenPipe()

@@ -15,6 +15,7 @@ import {awsFlags} from '../flags/aws'
 import {connectFlags} from '../flags/connect'
 import {selectionFlags} from '../flags/selection'
 import {confirm} from '../output/confirm'
+import {killQuestion, killQuestionLines} from '../output/kill-question'
 import {killReportLines} from '../output/kill-report'
 import {guardBrokenPipe, writeLines} from '../output/pipe'
 import {startSpinner} from '../output/spinner'
@@ -30,7 +31,8 @@ export default class Kill extends BaseCommand {
   }
   static override description = `Terminates each job with TerminateJob, which also cancels a job that has not \
 started yet. Give job ids (any number, each asked for once), or --queue with the filters of "status" (without \
---state: every job not yet finished). Choosing by queue asks for confirmation on a terminal unless --yes, and is \
+--state: every job not yet finished). Choosing by queue lists the jobs (the first 20, then how many more) and \
+asks for confirmation on a terminal unless --yes, and is \
 refused without --yes when stdin is not a terminal.
 
 Calls go out in parallel, paced to --rate a second and slower while AWS throttles. A job that had already \
@@ -92,14 +94,16 @@ ${exitCodeHelp(false).replace('unknown job)', 'a job not found or not terminated
 
     const {batch} = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
-    const ids =
-      selection.kind === 'queue' ? (await listJobs(batch, selection.filter)).map((j) => j.jobId!) : selection.ids
+    const listed = selection.kind === 'queue' ? await listJobs(batch, selection.filter) : []
+    const ids = selection.kind === 'queue' ? listed.map((j) => j.jobId!) : selection.ids
     const empty = {alreadyFinished: [], failed: [], notFound: [], terminated: []}
     if (selection.kind === 'queue') {
       const {queue} = selection.filter
       if (ids.length === 0) return this.done(empty, `no jobs in queue ${queue} match; nothing terminated`)
-      const question = `Terminate ${ids.length} job${ids.length === 1 ? '' : 's'} of queue ${queue}?`
-      if (!flags.yes && !(await confirm(question))) return this.done(empty, 'nothing terminated')
+      if (!flags.yes) {
+        for (const line of killQuestionLines(listed, queue)) process.stderr.write(`${line}\n`)
+        if (!(await confirm(killQuestion(listed, queue)))) return this.done(empty, 'nothing terminated')
+      }
     }
 
     const spinner = await startSpinner(`terminating ${ids.length} jobs`, {silent: this.jsonEnabled()})

@@ -48,6 +48,7 @@ import {
   submitResult,
   type SubmitResult,
   submittedLines,
+  submitWaitResult,
 } from '../output/submit-report'
 
 type SubmitFlags = Interfaces.InferredFlags<typeof submitFlags>
@@ -74,7 +75,10 @@ Where Metaflow differs, mfbatch follows AWS:
 With --platform auto (the default) the queue's first compute environment decides between EC2 and Fargate. With no \
 queue set anywhere, the first ENABLED and VALID queue is used, and stderr says which.
 
-Only the job id goes to stdout (--follow: the log lines instead; --json: {jobId, jobName, jobArn, jobQueue, jobDefinition, platform}); stderr names \
+Only the job id goes to stdout (--follow: the log lines instead; --json: {jobId, jobName, jobArn, jobQueue, \
+jobDefinition, platform}; --json --wait: the same, printed once the wait ends, plus "result": {end (finished, \
+timeout or interrupted), exitCode (mfbatch's own), status, reason (the container's, else the job's), job (as in \
+status --json; null if never described)}); stderr names \
 the queue and the exact status, logs and kill commands for the job (--quiet: nothing). --wait prints status \
 changes on stderr and exits with the job's result; --follow also prints its log lines on stdout and stops once the \
 job has ended and its log is drained. A job RUNNABLE for over a minute gets a diagnosis on stderr. Ctrl-C stops \
@@ -157,7 +161,8 @@ ${exitCodeHelp(true)}`
     if (packaged) checkSubmitSize(plan.requests.submitJob)
     guardBrokenPipe()
     if (!flags.quiet) for (const notice of plan.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
-    for (const warning of plan.warnings) this.logToStderr(`${this.config.bin}: warning: ${warning}`)
+    // Warnings go to stderr under --json too (oclif's logToStderr would drop them), as a real submit's do.
+    for (const warning of plan.warnings) process.stderr.write(`${this.config.bin}: warning: ${warning}\n`)
     const result = packaged ? {...plan.requests, package: packageSummary(packaged)} : plan.requests
     // For people: secret-looking values masked. --json is for programs: the requests exactly as they would go.
     if (!this.jsonEnabled()) process.stdout.write(jsonDocument(maskEnvironments(result)))
@@ -256,11 +261,13 @@ ${exitCodeHelp(true)}`
     // With --follow, stdout is the job's log (the id is in the stderr lines above).
     if (!this.jsonEnabled() && !flags.follow) process.stdout.write(`${job.jobId}\n`)
     if (!waits) return result
-    if (this.jsonEnabled()) process.stdout.write(jsonDocument(result))
     const silent = flags.quiet || this.jsonEnabled()
     const {verbose} = flags
     const options = {bin: this.config.bin, connection, follow: flags.follow, graceMs, silent, timeoutMs, verbose}
-    return this.exit(await waitOnSubmitted(clients, job, {...options, killOnInterrupt: flags['kill-on-interrupt']}))
+    const waited = await waitOnSubmitted(clients, job, {...options, killOnInterrupt: flags['kill-on-interrupt']})
+    // One document, once the wait is over: the submit fields and how it ended.
+    if (this.jsonEnabled()) process.stdout.write(jsonDocument(submitWaitResult(result, waited, Date.now())))
+    return this.exit(waited.exitCode)
   }
 }
 

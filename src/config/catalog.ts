@@ -59,7 +59,11 @@ const ROWS: Record<SettingName, Row> = {
     type: 'string',
   },
   env: local('env', 'list', 'Environment variables for the job, K=V (repeatable).'),
-  ephemeralStorage: local('ephemeral-storage', 'number', 'Ephemeral storage in GiB (Fargate only, 21..200).'),
+  ephemeralStorage: local(
+    'ephemeral-storage',
+    'number',
+    'Ephemeral storage in GiB, or a size such as 50GiB (Fargate only, 21..200 GiB).',
+  ),
   executionRole: {
     description: 'ECS task execution role ARN; required on Fargate.',
     env: ['METAFLOW_ECS_FARGATE_EXECUTION_ROLE'],
@@ -88,8 +92,13 @@ const ROWS: Record<SettingName, Row> = {
   inferentia: local('inferentia', 'number', 'AWS Inferentia devices (EC2 only).'),
   logDriver: local('log-driver', 'string', 'Container log driver.'),
   logOptions: local('log-option', 'list', 'Log driver options, K:V (repeatable).'),
-  maxSwap: local('max-swap', 'number', 'Total swap in MiB (EC2 only).'),
-  memory: local('memory', 'number', 'Memory per job in MiB.', '4096'),
+  maxSwap: local('max-swap', 'number', 'Total swap in MiB, or a size such as 2GiB (EC2 only).'),
+  memory: local(
+    'memory',
+    'number',
+    'Memory per job in MiB, or a size such as 4GiB, 512MiB or 4g (units as Docker reads them).',
+    '4096',
+  ),
   // The code package (DESIGN.md section 10)
   package: {
     description: 'Ship the working directory (true) or this directory to the job through S3.',
@@ -138,7 +147,7 @@ const ROWS: Record<SettingName, Row> = {
   },
   retries: local('retries', 'number', 'Retries after a failed attempt (0..9).'),
   secrets: local('secret', 'list', 'Secrets to expose to the job (repeatable).'),
-  sharedMemory: local('shared-memory', 'number', 'Shared memory (/dev/shm) in MiB (EC2 only).'),
+  sharedMemory: local('shared-memory', 'number', 'Shared memory (/dev/shm) in MiB, or a size such as 1GiB (EC2 only).'),
   swappiness: local('swappiness', 'number', 'Swappiness 0..100 (EC2 only; needs --max-swap).'),
   tags: local('tag', 'list', 'Job tags, K=V (repeatable), merged over the default tags.'),
   timeout: {
@@ -150,7 +159,7 @@ const ROWS: Record<SettingName, Row> = {
     type: 'number',
   },
   tmpfsPath: local('tmpfs-path', 'string', 'Where the tmpfs is mounted.', '/metaflow_temp'),
-  tmpfsSize: local('tmpfs-size', 'number', 'tmpfs size in MiB; enables tmpfs (EC2 only).'),
+  tmpfsSize: local('tmpfs-size', 'number', 'tmpfs size in MiB, or a size such as 2GiB; enables tmpfs (EC2 only).'),
   tmpfsTempdir: local('tmpfs-tempdir', 'boolean', 'Point METAFLOW_TEMPDIR at the tmpfs.', true),
   trainium: local('trainium', 'number', 'AWS Trainium devices (EC2 only).'),
   user: {

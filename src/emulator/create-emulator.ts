@@ -37,8 +37,8 @@ export interface EmulatorOptions {
 }
 
 export interface RunningEmulator {
-  /** Stops the services (their state flushed), then the server and its open connections. */
-  close(): Promise<void>
+  /** Stops the server and its open connections, then the services (their state flushed); says what it stopped. */
+  close(): Promise<{stoppedJobs: number}>
   port: number
   stateDir: string
   url: string
@@ -111,7 +111,10 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     return {
       async close() {
         await server.close()
+        // Counted just before the engine kills them: no request can start a job once the server is closed.
+        const stoppedJobs = batch.runningProcesses
         await stopAll()
+        return {stoppedJobs}
       },
       port: server.port,
       stateDir: options.stateDir,

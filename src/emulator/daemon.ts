@@ -11,6 +11,7 @@ import {join, resolve} from 'node:path'
 import {RuntimeError} from '../errors'
 import {processStartTime} from './batch/engine/processes'
 import {ensurePrivateDir} from './state-dir'
+import {readStopRecord} from './stop-record'
 
 /** What `<stateDir>/emulator.pid` holds: enough to find, probe and stop the daemon. */
 export interface DaemonRecord {
@@ -218,14 +219,16 @@ async function spawnDaemon(
 
 /**
  * Stops the daemon of `stateDir`: SIGTERM, up to 5 s for it to exit, then SIGKILL to its process group. Returns
- * the record of what was stopped, or undefined when none was running (a stale pid file is removed).
+ * the record of what was stopped (with how many running jobs it stopped, when it could say), or undefined when none
+ * was running (a stale pid file is removed).
  */
-export async function stopDaemon(stateDir: string): Promise<DaemonRecord | undefined> {
+export async function stopDaemon(stateDir: string): Promise<(DaemonRecord & {stoppedJobs?: number}) | undefined> {
   const record = readDaemon(stateDir)
   if (!record) return undefined
   await stopPid(record.pid)
   removePidFileOf(stateDir, record.pid)
-  return record
+  const stopped = readStopRecord(stateDir, record.pid)
+  return stopped ? {...record, stoppedJobs: stopped.stoppedJobs} : record
 }
 
 async function stopPid(pid: number): Promise<void> {

@@ -198,8 +198,15 @@ export function jobColumns({now, paint, tty}: ViewContext): Array<Column<JobView
   ]
 }
 
-function when(iso: null | string, now: number): string {
-  return iso === null ? '' : `${iso} (${formatAgo(Date.parse(iso), now)})`
+/** On a terminal `2026-12-01T19:56:32Z (9s ago)`; in a pipe the ISO time alone, which scripts can compare. */
+function when(iso: null | string, {now, tty}: ViewContext): string {
+  if (iso === null) return ''
+  return tty ? `${iso} (${formatAgo(Date.parse(iso), now)})` : iso
+}
+
+/** On a terminal "1h02m"; in a pipe whole seconds ("3722s" in an attempt's line, "3722" as the Duration value). */
+function lasted(seconds: number, tty: boolean, unit = ''): string {
+  return tty ? formatDuration(seconds * 1000) : `${seconds}${unit}`
 }
 
 function resourceText({gpus, memoryMiB, vcpus}: JobView['resources']): string {
@@ -211,11 +218,11 @@ function resourceText({gpus, memoryMiB, vcpus}: JobView['resources']): string {
   return parts.filter(Boolean).join(', ')
 }
 
-function attemptLine(a: AttemptView): string {
+function attemptLine(a: AttemptView, tty: boolean): string {
   const parts = [
     `#${a.number}`,
     a.exitCode === null ? 'no exit code' : `exit ${a.exitCode}`,
-    a.durationSeconds === null ? '' : formatDuration(a.durationSeconds * 1000),
+    a.durationSeconds === null ? '' : lasted(a.durationSeconds, tty, 's'),
     a.reason ?? a.statusReason ?? '',
     a.logStreamName ? `log ${a.logStreamName}` : '',
   ]
@@ -236,7 +243,8 @@ export function environmentText(job: JobDetail): string {
  * The one-job view: label/value pairs, empty values left out. `environment` is environmentText(job): the JSON view
  * leaves the environment out, so a script never gets a value it did not ask for.
  */
-export function jobDetailPairs(view: JobView, {now, paint}: ViewContext, environment = ''): Array<[string, string]> {
+export function jobDetailPairs(view: JobView, context: ViewContext, environment = ''): Array<[string, string]> {
+  const {paint, tty} = context
   const pairs: Array<[string, string]> = [
     ['Job', view.jobId],
     ['Name', view.jobName ?? ''],
@@ -250,12 +258,12 @@ export function jobDetailPairs(view: JobView, {now, paint}: ViewContext, environ
     ['Resources', resourceText(view.resources)],
     ['Environment', environment],
     ['Depends on', view.dependsOn.map((d) => (d.type ? `${d.jobId} (${d.type})` : d.jobId)).join('\n')],
-    ['Created', when(view.createdAt, now)],
-    ['Started', when(view.startedAt, now)],
-    ['Stopped', when(view.stoppedAt, now)],
-    ['Duration', view.durationSeconds === null ? '' : formatDuration(view.durationSeconds * 1000)],
+    ['Created', when(view.createdAt, context)],
+    ['Started', when(view.startedAt, context)],
+    ['Stopped', when(view.stoppedAt, context)],
+    ['Duration', view.durationSeconds === null ? '' : lasted(view.durationSeconds, tty)],
     ['Log stream', view.logStreamName ?? ''],
-    ['Attempts', view.attempts.map((a) => attemptLine(a)).join('\n')],
+    ['Attempts', view.attempts.map((a) => attemptLine(a, tty)).join('\n')],
   ]
   return pairs.filter(([, value]) => value !== '')
 }

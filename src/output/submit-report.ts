@@ -2,8 +2,12 @@
  * What `submit` tells a person on stderr once the job exists (stdout carries only the id): where it went and the
  * exact commands to look at it, stop it or re-attach, with the connection flags that reached it, as dsub does.
  */
+import type {JobDetail} from '@aws-sdk/client-batch'
+
 import type {InterruptedSubmit} from '../batch/submit/interrupted'
 import type {Submission} from '../batch/submit/service'
+
+import {jobView, type JobView} from './job-view'
 
 /** `--json` of submit: a stable contract. */
 export interface SubmitResult {
@@ -23,6 +27,34 @@ export function submitResult(job: Submission): SubmitResult {
     jobName: job.jobName,
     jobQueue: job.jobQueue,
     platform: job.platform,
+  }
+}
+
+/** `--json` of submit with `--wait`: the submit fields plus how the wait ended, one document once it has. */
+export interface SubmitWaitResult extends SubmitResult {
+  result: {
+    /** finished, timeout (--wait-timeout ran out; the job keeps running) or interrupted (Ctrl-C). */
+    end: 'finished' | 'interrupted' | 'timeout'
+    /** What mfbatch exits with: the job's own exit code, or 124 (timeout), 130 (interrupted), ... */
+    exitCode: number
+    /** The job as `status --json` shows it, as last described; null if it never was. */
+    job: JobView | null
+    /** The container's reason (CannotStartContainerError: ..., OutOfMemoryError: ...), else the job's. */
+    reason: null | string
+    status: null | string
+  }
+}
+
+export function submitWaitResult(
+  submitted: SubmitResult,
+  waited: {end: SubmitWaitResult['result']['end']; exitCode: number; job?: JobDetail},
+  now: number,
+): SubmitWaitResult {
+  const job = waited.job ? jobView(waited.job, now) : null
+  const reason = waited.job?.container?.reason ?? job?.attempts.at(-1)?.reason ?? job?.statusReason ?? null
+  return {
+    ...submitted,
+    result: {end: waited.end, exitCode: waited.exitCode, job, reason, status: job?.status ?? null},
   }
 }
 

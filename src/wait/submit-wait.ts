@@ -3,6 +3,8 @@
  * a spinner on a terminal with --wait; plain lines with --follow, whose log lines own stdout), Ctrl-C answered
  * within a second with how to re-attach, and the exit code of DESIGN.md section 5 at the end.
  */
+import type {JobDetail} from '@aws-sdk/client-batch'
+
 import type {Clients} from '../batch/clients'
 import type {Submission} from '../batch/submit/service'
 
@@ -28,10 +30,21 @@ export interface SubmitWaitOptions {
   verbose?: boolean
 }
 
+/** How the wait ended, with the exit code of DESIGN.md section 5 and the job as last described (if it was). */
+export interface SubmitWaitOutcome {
+  end: 'finished' | 'interrupted' | 'timeout'
+  exitCode: number
+  job?: JobDetail
+}
+
 /** How long `--kill-on-interrupt` may take before leaving anyway: Ctrl-C must not hang. */
 const TERMINATE_WITHIN_MS = 5000
 
-export async function waitOnSubmitted(clients: Clients, job: Submission, options: SubmitWaitOptions): Promise<number> {
+export async function waitOnSubmitted(
+  clients: Clients,
+  job: Submission,
+  options: SubmitWaitOptions,
+): Promise<SubmitWaitOutcome> {
   const {bin, follow, silent} = options
   const note = (line: string): void => {
     process.stderr.write(`${bin}: ${line}\n`)
@@ -62,12 +75,14 @@ export async function waitOnSubmitted(clients: Clients, job: Submission, options
       }
 
       for (const line of interruptedLines(job.jobId, bin, options.connection, killed)) note(line)
-      return ExitCode.Interrupted
+      return {end: 'interrupted', exitCode: ExitCode.Interrupted}
     }
 
     if (outcome.end === 'timeout') note(`--wait-timeout ran out; job ${job.jobId} keeps running`)
     if ('note' in outcome && outcome.note) say(outcome.note)
-    return outcome.exitCode
+    const last = 'jobs' in outcome ? outcome.jobs[0] : outcome.job
+    const end = outcome.end === 'timeout' ? 'timeout' : outcome.end === 'aborted' ? 'interrupted' : 'finished'
+    return {end, exitCode: outcome.exitCode, ...(last ? {job: last} : {})}
   } finally {
     interrupt.dispose()
     spinner.stop()

@@ -67,7 +67,7 @@ export const SUBMIT_CASES: Array<[string, Case]> = [
     'memory zero',
     {
       args: ['--queue', 'q', '--memory', '0', '--', 'x'],
-      line: '--memory: "0" is not allowed; use a whole number of MiB greater than 0',
+      line: '--memory: "0" is not allowed; use a whole number of MiB greater than 0 or a size such as 4GiB or 512MiB',
     },
   ],
   [
@@ -120,7 +120,7 @@ export const SUBMIT_CASES: Array<[string, Case]> = [
     'ephemeral storage too small',
     {
       args: ['--queue', 'q', ...FARGATE, '--ephemeral-storage', '10', '--', 'x'],
-      line: '--ephemeral-storage: "10" is not allowed; use a whole number of GiB from 21 to 200',
+      line: '--ephemeral-storage: "10" is not allowed; use a whole number of GiB from 21 to 200 or a size such as 50GiB or 51200MiB',
     },
   ],
   [

@@ -106,7 +106,9 @@ describe('the detached emulator', () => {
       const record = readRecord()
       expect(await mfbatch('emulator', 'stop')).toEqual({
         code: 0,
-        stderr: `mfbatch: stopped the emulator at ${endpoint()} (pid ${record.pid}); its state stays in ${stateDir}\n`,
+        stderr:
+          `mfbatch: stopped the emulator at ${endpoint()} (pid ${record.pid}), which ran no job; its state stays in ` +
+          `${stateDir}\n`,
         stdout: '',
       })
       expect(existsSync(pidFile())).toBe(false)
@@ -160,6 +162,39 @@ describe('the detached emulator', () => {
       expect(JSON.stringify(JSON.parse(status.stdout))).toContain('SUCCEEDED')
       expect((await mfbatch('emulator', 'stop')).code).toBe(0)
       expect(isAlive(pid)).toBe(false)
+    })
+
+    test('emulator stop says how many running jobs it stopped, and --json gives the count', async () => {
+      const submit = () => mfbatch('submit', '--local', '--quiet', '--', 'sleep', '300')
+      const ids = [(await submit()).stdout.trim(), (await submit()).stdout.trim()]
+      const statuses = async () => {
+        const shown = JSON.parse((await mfbatch('status', '--local', '--json', ...ids)).stdout)
+        return (shown.jobs as Array<{status: string}>).map((job) => job.status)
+      }
+
+      // The jobs start within the emulator's first scheduling rounds; each status call takes a while by itself.
+      for (let polls = 0; ; polls++) {
+        // eslint-disable-next-line no-await-in-loop -- a poll: one status call at a time
+        const now = await statuses()
+        if (now.every((status) => status === 'RUNNING')) break
+        if (polls > 100) throw new Error(`the jobs did not start: ${now}`)
+      }
+
+      const {pid} = readRecord()
+      const stop = await mfbatch('emulator', 'stop', '--json')
+      expect([stop.code, JSON.parse(stop.stdout)]).toEqual([
+        0,
+        {endpoint: endpoint(), pid, stateDir, stopped: true, stoppedJobs: 2},
+      ])
+      expect(stop.stderr).toBe(
+        `mfbatch: stopped the emulator at ${endpoint()} (pid ${pid}) and the 2 jobs it was running; its state ` +
+          `stays in ${stateDir}\n`,
+      )
+      const again = await mfbatch('emulator', 'stop', '--json')
+      expect([again.code, JSON.parse(again.stdout)]).toEqual([
+        0,
+        {endpoint: null, pid: null, stateDir, stopped: false, stoppedJobs: null},
+      ])
     })
   })
 })

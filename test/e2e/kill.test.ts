@@ -103,11 +103,28 @@ describe('kill', () => {
     const command = [process.execPath, RUN, 'kill', '--queue', 'local', '--name', 'asked-'].map((a) => `'${a}'`)
     const result = await answerOnTerminal(command.join(' '), '[y/N] ', 'n\n')
     expect(result.code).toBe(0)
-    expect(result.output.replaceAll('\r', '')).toBe(
-      'Terminate 2 jobs of queue local? [y/N] n\nmfbatch: nothing terminated\n',
-    )
+    const shown = lines(result.output.replaceAll('\r', ''))
+    // The jobs first (id, status, name), newest first: the two were made within a millisecond, so either order.
+    expect(shown[0]).toBe('2 jobs of queue local would be terminated:')
+    expect(shown.slice(1, 3).sort()).toEqual(ids.map((id, i) => `  ${id}  RUNNABLE  asked-${i}`).sort())
+    expect(shown.slice(3)).toEqual(['Terminate these 2 jobs of queue local? [y/N] n', 'mfbatch: nothing terminated'])
     expect((await describeAll(batch, ids)).map((job) => job.status)).toEqual(['RUNNABLE', 'RUNNABLE'])
     await kill(ids)
+  })
+
+  test('--queue on a terminal lists at most 20 jobs, then how many more; "y" terminates them all', async () => {
+    const ids = await submitJobs(batch, {command: 'true', count: 23, name: 'listed', vcpus: 64})
+    const command = [process.execPath, RUN, 'kill', '--queue', 'local', '--name', 'listed-'].map((a) => `'${a}'`)
+    const result = await answerOnTerminal(command.join(' '), '[y/N] ', 'y\n')
+    expect(result.code).toBe(0)
+    const shown = lines(result.output.replaceAll('\r', ''))
+    expect(shown[0]).toBe('23 jobs of queue local would be terminated:')
+    const rows = shown.slice(1, 21)
+    for (const row of rows) expect(row).toMatch(/^ {2}[\da-f-]{36} {2}RUNNABLE {2}listed-\d+$/)
+    expect(new Set(rows.map((row) => row.trim().split(/\s+/)[0])).size).toBe(20)
+    expect(shown.slice(21, 23)).toEqual(['  and 3 more', 'Terminate these 23 jobs of queue local? [y/N] y'])
+    expect(shown.at(-1)).toBe('mfbatch: terminated 23, already finished 0, not found 0')
+    expect((await waitUntil(batch, ids, finished)).map((job) => job.status)).toEqual(ids.map(() => 'FAILED'))
   })
 
   test('under throttling (3 requests a second), every job still ends', async () => {

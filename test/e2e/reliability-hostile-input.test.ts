@@ -298,7 +298,7 @@ const OTHER_CASES: Array<[string, Hostile]> = [
     'submit: memory of twenty digits',
     {
       args: ['submit', '--queue', 'local', '--memory', '99999999999999999999', '--', 'x'],
-      line: '--memory: "99999999999999999999" is not allowed; use a whole number of MiB greater than 0',
+      line: '--memory: "99999999999999999999" is not allowed; use a whole number of MiB greater than 0 or a size such as 4GiB or 512MiB',
     },
   ],
   [

@@ -1,6 +1,7 @@
 import type {ClientOptions, Clients} from '../../src/batch/clients'
 
-import {clientOptions, connect, connectSettings} from '../../src/connect'
+import {resolveSettings} from '../../src/config/resolve'
+import {clientOptions, connect, connectSettings, localSettings} from '../../src/connect'
 import {InputError} from '../../src/errors'
 
 const noTrace = (): void => {}
@@ -144,5 +145,34 @@ describe('connectSettings checks the region and the endpoint before any client e
       endpointUrl: {source: '--endpoint-url', value: 'https://batch.example.com'},
       region: 'us-gov-west-1',
     })
+  })
+})
+
+const resolve = (flags: Record<string, unknown> = {}, env: Record<string, string> = {}) => resolveSettings({env, flags})
+
+describe('localSettings (config --local)', () => {
+  test("the local emulator's endpoint and, with no region set, its region; other settings untouched", () => {
+    const local = localSettings(resolve({queue: 'q'}), {})
+    expect([local.endpointUrl, local.region]).toEqual([
+      {origin: {kind: 'flag', label: '--local'}, value: 'http://127.0.0.1:4589'},
+      {origin: {kind: 'flag', label: "--local (the emulator's region)"}, value: 'us-east-1'},
+    ])
+    expect(local.queue).toEqual(resolve({queue: 'q'}).queue)
+  })
+
+  test('MFBATCH_EMULATOR_PORT moves it; a region that is set stays; an endpoint from the environment is replaced', () => {
+    const resolved = resolve({}, {AWS_ENDPOINT_URL: 'http://x:1', AWS_REGION: 'eu-west-1'})
+    const local = localSettings(resolved, {MFBATCH_EMULATOR_PORT: '5001'})
+    expect(local.endpointUrl).toEqual({
+      origin: {kind: 'flag', label: '--local (MFBATCH_EMULATOR_PORT)'},
+      value: 'http://127.0.0.1:5001',
+    })
+    expect(local.region).toEqual(resolved.region)
+  })
+
+  test('with --endpoint-url: one or the other', () => {
+    expect(() => localSettings(resolve({endpointUrl: 'http://x:1'}), {})).toThrow(
+      new InputError('--local and --endpoint-url: use one or the other'),
+    )
   })
 })

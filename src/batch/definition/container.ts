@@ -6,7 +6,8 @@ import type {Sourced} from '../../config/types'
 
 import {invalid} from '../../errors'
 import {withRegistry} from '../parse/image'
-import {boolean, integer, keyValues, requiredText, stringList, text} from '../parse/values'
+import {size} from '../parse/memory-size'
+import {boolean, keyValues, requiredText, stringList, text} from '../parse/values'
 import {parseEfsVolume, parseHostVolume, type Volume} from '../parse/volumes'
 import {describeChoices} from './fargate'
 import {ec2Only, fargateOnly, type Platform, required} from './platform'
@@ -70,7 +71,7 @@ export function buildContainer(s: ContainerSettings, platform: Platform, needsEx
     container.privileged = true
   }
 
-  const ephemeralStorage = integer(s.ephemeralStorage, {max: 200, min: 21}, 'use a whole number of GiB from 21 to 200')
+  const ephemeralStorage = size(s.ephemeralStorage, 'GiB', {max: 200, min: 21})?.value
   if (ephemeralStorage !== undefined) {
     fargateOnly(s.ephemeralStorage!, platform, 'EC2 instances bring their own disks')
     container.ephemeralStorage = ephemeralStorage

@@ -91,7 +91,7 @@ export function buildJobSpec(
   const empty = command.indexOf('')
   if (empty !== -1) throw new InputError(`command: argument ${empty + 1} is empty; AWS Batch rejects empty arguments`)
   const queue = buildQueue(settings.queue)
-  const resources = buildResources(settings, platform)
+  const {resources, warnings} = buildResources(settings, platform)
   const linux = buildLinuxParameters(settings, platform, resources.memory)
   const secrets = buildSecrets(settings.secrets)
   const container = buildContainer(settings, platform, secrets.length > 0)
@@ -114,7 +114,7 @@ export function buildJobSpec(
     resources,
     secrets,
     tags,
-    warnings: linux.warnings,
+    warnings: [...warnings, ...linux.warnings],
   }
   if (queue !== undefined) spec.queue = queue
   if (nodes) spec.nodes = nodes

@@ -5,6 +5,7 @@
 import type {Sourced} from '../../config/types'
 
 import {invalid} from '../../errors'
+import {size} from '../parse/memory-size'
 import {boolean, integer, text} from '../parse/values'
 import {ec2Only, type Platform} from './platform'
 
@@ -56,8 +57,8 @@ export interface LinuxResult {
 export function buildLinuxParameters(s: LinuxSettings, platform: Platform, memory: number): LinuxResult {
   const warnings: string[] = []
   const out: LinuxParameters = {devices: []}
-  const sharedMemorySize = integer(s.sharedMemory, {min: 1}, 'use a whole number of MiB greater than 0')
-  const maxSwap = integer(s.maxSwap, {min: 0}, 'use a whole number of MiB, 0 or more (0 turns swap off)')
+  const sharedMemorySize = size(s.sharedMemory, 'MiB', {min: 1})?.value
+  const maxSwap = size(s.maxSwap, 'MiB', {min: 0}, '; 0 turns swap off')?.value
   // AWS accepts 100; Metaflow's check (`< 100`) rejects it.
   const swappiness = integer(s.swappiness, {max: 100, min: 0}, 'use a whole number from 0 to 100')
   for (const [setting, value] of [
@@ -92,10 +93,10 @@ function buildTmpfs(
   warnings: string[],
 ): undefined | {tempdir?: string; tmpfs: Tmpfs} {
   const use = boolean(s.useTmpfs) ?? false
-  const size = integer(s.tmpfsSize, {min: 1}, 'use a whole number of MiB greater than 0')
+  const tmpfsSize = size(s.tmpfsSize, 'MiB', {min: 1})?.value
   const pathText = text(s.tmpfsPath, 'use an absolute path such as /metaflow_temp')
   // `--tmpfs-size` alone turns tmpfs on, as in Metaflow.
-  if (!use && size === undefined) {
+  if (!use && tmpfsSize === undefined) {
     if (pathText !== undefined && s.tmpfsPath!.origin.kind !== 'default') {
       warnings.push(`${s.tmpfsPath!.origin.label}: has no effect without --use-tmpfs or --tmpfs-size`)
     }
@@ -110,7 +111,7 @@ function buildTmpfs(
   }
 
   // Linux's own tmpfs default: half the memory.
-  const tmpfs = {containerPath, mountOptions: ['defaults'], size: size ?? Math.max(1, Math.floor(memory / 2))}
+  const tmpfs = {containerPath, mountOptions: ['defaults'], size: tmpfsSize ?? Math.max(1, Math.floor(memory / 2))}
   const tempdir = (boolean(s.tmpfsTempdir) ?? true) ? containerPath : undefined
   return {tempdir, tmpfs}
 }

@@ -5,6 +5,7 @@
 import type {Sourced} from '../../config/types'
 
 import {invalid} from '../../errors'
+import {size, smallMemoryWarning} from '../parse/memory-size'
 import {integer, positiveDecimal, sourceLabel} from '../parse/values'
 import {describeChoices, describeFargateMemories, FARGATE_VCPUS, fargateMemoriesFor} from './fargate'
 import {ec2Only, type Platform} from './platform'
@@ -17,19 +18,30 @@ export interface Resources {
   vcpu: string
 }
 
+export interface ResourcesResult {
+  resources: Resources
+  /** A plain memory number so small it was probably meant in GiB. */
+  warnings: string[]
+}
+
 export const DEFAULT_CPU = 1
 export const DEFAULT_MEMORY = 4096
 
-export function buildResources(s: {cpu?: Sourced; gpu?: Sourced; memory?: Sourced}, platform: Platform): Resources {
+export function buildResources(
+  s: {cpu?: Sourced; gpu?: Sourced; memory?: Sourced},
+  platform: Platform,
+): ResourcesResult {
   const cpu = positiveDecimal(s.cpu, 'use a number greater than 0 (fractions like 0.25 are fine)') ?? DEFAULT_CPU
   const gpu = integer(s.gpu, {min: 0}, 'use a whole number, 0 or more') ?? 0
-  const memory = integer(s.memory, {min: 1}, 'use a whole number of MiB greater than 0') ?? DEFAULT_MEMORY
+  const read = size(s.memory, 'MiB', {min: 1})
+  const memory = read?.value ?? DEFAULT_MEMORY
+  const warning = smallMemoryWarning(s.memory, read)
   if (platform === 'FARGATE') {
     if (gpu > 0) ec2Only(s.gpu!, platform)
     checkFargatePair(s, cpu, memory)
   }
 
-  return {gpu, memory, vcpu: shortestDecimal(cpu)}
+  return {resources: {gpu, memory, vcpu: shortestDecimal(cpu)}, warnings: warning ? [warning] : []}
 }
 
 function checkFargatePair(s: {cpu?: Sourced; memory?: Sourced}, cpu: number, memory: number): void {

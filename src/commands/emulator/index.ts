@@ -2,12 +2,24 @@ import {Flags} from '@oclif/core'
 import {availableParallelism, totalmem} from 'node:os'
 
 import {BaseCommand} from '../../base-command'
+import {size, sizeAllowed} from '../../batch/parse/memory-size'
 import {EMULATOR_DEFAULT_PORT} from '../../emulator/contract'
 import {ANSWER_DELAY_ENV, answerDelays, LOG_DELAY_ENV, logDelayMs} from '../../emulator/late'
 import {defaultStateDir, PORT_ENV} from '../../emulator/local'
 import {PRIVATE_UMASK} from '../../emulator/state-dir'
+import {stoppedJobsText, writeStopRecord} from '../../emulator/stop-record'
 import {invalid, RuntimeError} from '../../errors'
 import {exitCodeHelp} from '../../exit-codes'
+
+/** A size as submit's --memory reads it: MiB, or with a unit (16GiB, 512m). */
+const mebibytes = Flags.custom<number>({
+  async parse(input, _context, options) {
+    const label = `--${options.name}`
+    const read = size({origin: {kind: 'flag', label}, value: input}, 'MiB', {min: 1})
+    if (read === undefined) throw invalid(label, input, sizeAllowed('MiB', {min: 1}))
+    return read.value
+  },
+})
 
 const rate = Flags.custom<number>({
   async parse(input, _context, options) {
@@ -97,10 +109,9 @@ ${exitCodeHelp(false)}`
     }),
     host: Flags.string({default: '127.0.0.1', summary: 'Address to listen on.'}),
     latency: Flags.integer({helpValue: 'MS', min: 0, summary: 'Milliseconds added to every answer.'}),
-    memory: Flags.integer({
-      helpValue: 'MiB',
-      min: 1,
-      summary: "Memory of each compute environment [default: this machine's].",
+    memory: mebibytes({
+      helpValue: 'SIZE',
+      summary: "Memory of each compute environment in MiB, or a size such as 16GiB [default: this machine's].",
     }),
     port: Flags.integer({
       default: EMULATOR_DEFAULT_PORT,
@@ -162,7 +173,9 @@ ${exitCodeHelp(false)}`
     this.log(`mfbatch emulator listening on ${emulator.url} (state: ${stateDir})`)
     await stopped
     log('mfbatch emulator: stopping')
-    await emulator.close()
+    const {stoppedJobs} = await emulator.close()
+    writeStopRecord(stateDir, {pid: process.pid, stoppedJobs})
+    log(`mfbatch emulator: stopped${stoppedJobsText(stoppedJobs)}`)
   }
 }
 

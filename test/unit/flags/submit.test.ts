@@ -39,7 +39,9 @@ describe('submit flags', () => {
     expect(submitFlags.image.summary).toBe(
       'Container image (default: python:3.11; env: METAFLOW_BATCH_CONTAINER_IMAGE, METAFLOW_DEFAULT_CONTAINER_IMAGE).',
     )
-    expect(submitFlags.memory.summary).toBe('Memory per job in MiB (default: 4096).')
+    expect(submitFlags.memory.summary).toBe(
+      'Memory per job in MiB, or a size such as 4GiB, 512MiB or 4g (units as Docker reads them) (default: 4096).',
+    )
   })
 
   describe('the command after --', () => {

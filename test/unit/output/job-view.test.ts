@@ -169,6 +169,20 @@ describe('detail view', () => {
     ])
   })
 
+  test('in a pipe: ISO times without "ago" and durations in seconds, as label<TAB>value lines', () => {
+    const context = {now, paint: palette(false), tty: false}
+    const lines = renderPairs(jobDetailPairs(jobView(failed, now), context), {tty: false})
+    expect(lines.slice(10)).toEqual([
+      'Created\t2024-05-01T12:00:00.000Z',
+      'Started\t2024-05-01T12:02:00.000Z',
+      'Stopped\t2024-05-01T13:04:05.000Z',
+      'Duration\t3725',
+      'Log stream\tdef/default/bbb',
+      'Attempts\t#1  exit 137  30s  OutOfMemoryError: Container killed  log def/default/aaa ' +
+        '#2  exit 3  3725s  Essential container in task exited  log def/default/bbb',
+    ])
+  })
+
   test('an array parent shows its children', () => {
     const pairs = jobDetailPairs(jobView(arrayParent, now), {now, paint: palette(false), tty: true})
     expect(pairs.find(([label]) => label === 'Array')).toEqual([

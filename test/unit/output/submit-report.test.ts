@@ -1,6 +1,12 @@
 import type {Submission} from '../../../src/batch/submit/service'
 
-import {connectionArgs, interruptedLines, submitResult, submittedLines} from '../../../src/output/submit-report'
+import {
+  connectionArgs,
+  interruptedLines,
+  submitResult,
+  submittedLines,
+  submitWaitResult,
+} from '../../../src/output/submit-report'
 
 const job: Submission = {
   defaultedQueue: false,
@@ -48,6 +54,53 @@ describe('what submit prints', () => {
       jobName: 'train',
       jobQueue: 'gpu',
       platform: 'EC2',
+    })
+  })
+})
+
+describe('submit --json --wait: the result document', () => {
+  const submitted = submitResult(job)
+  const now = Date.parse('2026-12-01T20:00:10Z')
+
+  test('a job that could not start: the container reason, the status, the view of status --json', () => {
+    const document = submitWaitResult(
+      submitted,
+      {
+        end: 'finished',
+        exitCode: 126,
+        job: {
+          container: {reason: 'CannotStartContainerError: exec: "./x.sh": executable file not found in $PATH'},
+          createdAt: now - 5000,
+          jobDefinition: job.jobDefinition,
+          jobId: 'abc',
+          jobName: 'train',
+          jobQueue: 'gpu',
+          startedAt: undefined,
+          status: 'FAILED',
+          statusReason: 'Task failed to start',
+          stoppedAt: now - 1000,
+        },
+      },
+      now,
+    )
+    const {job: view, ...rest} = document.result
+    expect(rest).toEqual({
+      end: 'finished',
+      exitCode: 126,
+      reason: 'CannotStartContainerError: exec: "./x.sh": executable file not found in $PATH',
+      status: 'FAILED',
+    })
+    expect(view).toMatchObject({jobId: 'abc', status: 'FAILED', statusReason: 'Task failed to start'})
+    expect(Object.keys(document).sort()).toEqual([...Object.keys(submitted), 'result'].sort())
+  })
+
+  test('interrupted before the job was ever described: nulls, not missing keys', () => {
+    expect(submitWaitResult(submitted, {end: 'interrupted', exitCode: 130}, now).result).toEqual({
+      end: 'interrupted',
+      exitCode: 130,
+      job: null,
+      reason: null,
+      status: null,
     })
   })
 })

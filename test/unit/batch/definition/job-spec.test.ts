@@ -136,7 +136,7 @@ describe('buildJobSpec', () => {
       [
         'a JSON boolean where a number belongs',
         {env: {}, flags: {}, projectConfig: {config: {memory: true}, filepath: PROJECT}},
-        `${PROJECT} (key memory): true is not allowed; use a whole number of MiB greater than 0`,
+        `${PROJECT} (key memory): true is not allowed; use a whole number of MiB greater than 0 or a size such as 4GiB or 512MiB`,
       ],
       [
         'a project file list',
@@ -172,9 +172,15 @@ describe('buildJobSpec', () => {
       [{cpu: '1e2'}, `--cpu: "1e2" is not allowed; ${ALLOWED_CPU}`],
       [{cpu: 'two'}, `--cpu: "two" is not allowed; ${ALLOWED_CPU}`],
       [{gpu: '1.5'}, '--gpu: "1.5" is not allowed; use a whole number, 0 or more'],
-      [{memory: '0'}, '--memory: "0" is not allowed; use a whole number of MiB greater than 0'],
+      [
+        {memory: '0'},
+        '--memory: "0" is not allowed; use a whole number of MiB greater than 0 or a size such as 4GiB or 512MiB',
+      ],
       [{swappiness: '101'}, '--swappiness: "101" is not allowed; use a whole number from 0 to 100'],
-      [{maxSwap: '-1'}, '--max-swap: "-1" is not allowed; use a whole number of MiB, 0 or more (0 turns swap off)'],
+      [
+        {maxSwap: '-1'},
+        '--max-swap: "-1" is not allowed; use a whole number of MiB (0 or more) or a size such as 4GiB or 512MiB; 0 turns swap off',
+      ],
       [
         {inferentia: '1', trainium: '1'},
         '--trainium: "1" is not allowed; use either --inferentia or --trainium, not both',

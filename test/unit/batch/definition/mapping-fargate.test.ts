@@ -178,7 +178,8 @@ describe('mapping on Fargate', () => {
     },
     {
       flags: {ephemeralStorage: '20'},
-      message: '--ephemeral-storage: "20" is not allowed; use a whole number of GiB from 21 to 200',
+      message:
+        '--ephemeral-storage: "20" is not allowed; use a whole number of GiB from 21 to 200 or a size such as 50GiB or 51200MiB',
     },
     {
       flags: {logDriver: 'json-file'},
