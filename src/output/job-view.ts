@@ -53,6 +53,8 @@ export interface JobView {
   logStreamName: null | string
   /** Multi-node jobs only (the key is absent otherwise): a node's index, or the parent's node count. */
   node?: NodeView
+  /** A multi-node parent given by id to `status`: its nodes' own views, node 0 (the main node) first. */
+  nodes?: JobView[]
   resources: {gpus: null | number; memoryMiB: null | number; vcpus: null | number}
   startedAt: null | string
   status: string
@@ -150,6 +152,11 @@ export function jobView(job: JobDetail, now: number): JobView {
   }
 }
 
+/** A multi-node parent's view with its nodes' views (`nodes` as describeNodes found them); other views as they are. */
+export function withNodes(view: JobView, nodes: readonly JobDetail[] | undefined, now: number): JobView {
+  return nodes === undefined ? view : {...view, nodes: nodes.map((node) => jobView(node, now))}
+}
+
 /** "10 children: 7 SUCCEEDED, 2 RUNNING, 1 FAILED" for an array parent; '' otherwise. */
 export function childCounts(view: JobView): string {
   const summary = view.array?.statusSummary
@@ -227,6 +234,13 @@ function arrayText(view: JobView): string {
   return view.array.index === null ? childCounts(view) : `child ${view.array.index}`
 }
 
+/** A node: "2 (child)" or "0 (main node)"; a multi-node parent: its node count. */
+function nodeText({node}: JobView): string {
+  if (!node) return ''
+  if (node.index !== null) return `${node.index} (${node.isMainNode ? 'main node' : 'child'})`
+  return node.numNodes === null ? '' : String(node.numNodes)
+}
+
 /** The job's environment as `NAME=value` lines, values of secret-looking names masked (human output only). */
 export function environmentText(job: JobDetail): string {
   return (job.container?.environment ?? []).map(({name = '', value = ''}) => shownAssignment(name, value)).join('\n')
@@ -244,6 +258,7 @@ export function jobDetailPairs(view: JobView, {now, paint}: ViewContext, environ
     ['Reason', view.statusReason ?? ''],
     ['Exit code', view.exitCode === null ? '' : String(view.exitCode)],
     ['Array', arrayText(view)],
+    [view.node?.numNodes === null ? 'Node' : 'Nodes', nodeText(view)],
     ['Queue', nameOf(view.jobQueue)],
     ['Definition', nameOf(view.jobDefinition)],
     ['Image', view.image ?? ''],
