@@ -4,6 +4,7 @@ import {BaseCommand} from '../base-command'
 import {recentJobs} from '../batch/history/recent'
 import {parseJobId} from '../batch/jobs/ids'
 import {readJobLogs} from '../batch/logs/job-logs'
+import {checkAllNodesTarget, NODES_GRACE_MS, readAllNodeLogs} from '../batch/nodes/all-logs'
 import {parseDuration, parseSince} from '../batch/parse/time'
 import {createWatcher, RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
@@ -19,7 +20,9 @@ import {guardBrokenPipe} from '../output/pipe'
 export default class Logs extends BaseCommand {
   static override args = {
     job: Args.string({
-      description: 'Job id, JOBID:N for a child of an array job, or last / last~N (the jobs submitted from here).',
+      description:
+        'Job id (a multi-node job: its main node), JOBID:N for a child of an array job, JOBID#N for node N of a ' +
+        'multi-node job, or last / last~N (the jobs submitted from here).',
       required: true,
     }),
   }
@@ -29,6 +32,13 @@ to stdout; notes and, with --follow, status changes go to stderr.
 
 --follow waits for a job that has not started, prints lines as they come, moves on to the next attempt's stream \
 on a retry, and stops by itself once the job has ended and its stream is drained, with the job's exit code.
+
+A multi-node parallel job: JOB reads the main node's log, JOB#N node N's. --all-nodes reads every node's stream \
+(latest attempt, or --attempt N) and interleaves them by timestamp, each line prefixed with its node index, "[0] " \
+for the main node (after the --timestamps time; --json gives it as "node"). Each round's new lines are sorted \
+together, so a line that reaches CloudWatch late comes out late, never lost or doubled. --tail N gives the last N \
+lines of all nodes together; --follow ends once the job and every node have ended, with the main node's exit code. \
+--all-nodes on any other job, or on a node or array child id, is refused (exit 2, or 125 with --follow).
 
 ENVIRONMENT
   ${'AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL*'.padEnd(44)} where to connect (the AWS SDK's own variables)
@@ -54,6 +64,10 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
       description: 'The last 20 lines of the first attempt of array child 3.',
     },
     {
+      command: String.raw`<%= config.bin %> <%= command.id %> --all-nodes --follow 6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f | grep '^\[2\] '`,
+      description: 'Follow a multi-node job; keep the lines of node 2.',
+    },
+    {
       command:
         '<%= config.bin %> <%= command.id %> --json --since 10m 6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f | jq -r .message',
       description: 'The last ten minutes as NDJSON.',
@@ -62,10 +76,15 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
   static override flags = {
     ...awsFlags,
     ...connectFlags,
+    'all-nodes': Flags.boolean({
+      summary: 'A multi-node job: every node\'s log, interleaved by time, each line prefixed with "[N] " (its node).',
+    }),
     attempt: Flags.integer({min: 1, summary: 'Read this attempt (from 1) instead of the latest.'}),
     follow: Flags.boolean({char: 'f', summary: 'Keep printing new lines until the job ends; exit with its code.'}),
     // Our own flag, not oclif's enableJsonFlag: a log is a stream of records (NDJSON), not one document.
-    json: Flags.boolean({summary: 'One JSON object per line: {"timestamp": ms, "message": ..., "stream": ...}.'}),
+    json: Flags.boolean({
+      summary: 'One JSON object per line: {"timestamp": ms, "message": ..., "stream": ...}; --all-nodes adds "node".',
+    }),
     since: Flags.string({helpValue: '10m|ISO', summary: 'Only events from this long ago, or from this date/time.'}),
     tail: Flags.integer({helpValue: 'N', min: 0, summary: 'Start with the last N lines.'}),
     timestamps: Flags.boolean({char: 't', summary: 'Prefix each line with its ISO 8601 timestamp.'}),
@@ -83,6 +102,7 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
       flags['wait-timeout'] === undefined ? undefined : parseDuration(flags['wait-timeout'], '--wait-timeout')
     const settings = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
     const jobId = parseJobId(args.job, 'JOB', recentJobs(settings, flags.local).resolve)
+    if (flags['all-nodes']) checkAllNodesTarget(jobId)
     const {batch, logs} = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
     const note = this.note.bind(this)
@@ -92,7 +112,8 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
       progressHooks(note, {changes: Boolean(flags.follow), verbose: flags.verbose}),
     )
     const interrupt = flags.follow ? onInterrupt() : undefined
-    const reading = readJobLogs(
+    const read = flags['all-nodes'] ? readAllNodeLogs : readJobLogs
+    const reading = read(
       {attempt: flags.attempt, follow: flags.follow, jobId, since, tail: flags.tail},
       {
         deadline: timeout === undefined ? undefined : Date.now() + timeout,
@@ -100,6 +121,7 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
         onRetry: flags.verbose ? (error, delay) => note(retryLine('GetLogEvents', error, delay)) : undefined,
         signal: interrupt?.signal,
         watcher,
+        watchNodes: (ids) => createWatcher(batch, ids, {graceMs: NODES_GRACE_MS}),
       },
       logPrinter(process.stdout, flags),
     )
