@@ -22,7 +22,7 @@ import {ExitCode, exitCodeHelp} from '../exit-codes'
 import {awsFlags} from '../flags/aws'
 import {connectFlags} from '../flags/connect'
 import {selectionFlags} from '../flags/selection'
-import {jobView, withNodes} from '../output/job-view'
+import {jobView} from '../output/job-view'
 import {JobsDisplay} from '../output/jobs-display'
 import {guardBrokenPipe} from '../output/pipe'
 import {currentTerminal} from '../output/terminal'
@@ -200,7 +200,7 @@ async function nodesToShow(batch: BatchApi, selection: Selection, jobs: readonly
 /** What --json prints: every job's view, a multi-node parent's with its nodes. */
 function payload(jobs: readonly JobDetail[], nodes: NodesByParent, missing: string[]): StatusPayload {
   const now = systemClock.now()
-  return {jobs: jobs.map((job) => withNodes(jobView(job, now), nodes.get(job.jobId ?? ''), now)), notFound: missing}
+  return {jobs: jobs.map((job) => jobView(job, now, nodes.get(job.jobId ?? ''))), notFound: missing}
 }
 
 function notFound(ids: readonly string[]): string {

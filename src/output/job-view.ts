@@ -124,7 +124,8 @@ function nodeView(job: JobDetail): Pick<JobView, 'node'> {
   return {}
 }
 
-export function jobView(job: JobDetail, now: number): JobView {
+/** `nodes`: a multi-node parent's nodes as DescribeJobs gave them (status by id), shown as its `nodes`. */
+export function jobView(job: JobDetail, now: number, nodes?: readonly JobDetail[]): JobView {
   const attempts = (job.attempts ?? []).map((attempt, i) => attemptView(attempt, i))
   const running = job.startedAt !== undefined && job.stoppedAt === undefined
   const {exitCode, image, logStreamName} = containerView(job, attempts)
@@ -144,17 +145,13 @@ export function jobView(job: JobDetail, now: number): JobView {
     jobQueue: job.jobQueue ?? null,
     logStreamName,
     ...nodeView(job),
+    ...(nodes === undefined ? {} : {nodes: nodes.map((node) => jobView(node, now))}),
     resources: resources(job),
     startedAt: isoOrNull(job.startedAt),
     status: job.status ?? 'UNKNOWN',
     statusReason: job.statusReason ?? null,
     stoppedAt: isoOrNull(job.stoppedAt),
   }
-}
-
-/** A multi-node parent's view with its nodes' views (`nodes` as describeNodes found them); other views as they are. */
-export function withNodes(view: JobView, nodes: readonly JobDetail[] | undefined, now: number): JobView {
-  return nodes === undefined ? view : {...view, nodes: nodes.map((node) => jobView(node, now))}
 }
 
 /** "10 children: 7 SUCCEEDED, 2 RUNNING, 1 FAILED" for an array parent; '' otherwise. */

@@ -159,6 +159,17 @@ describe('submit --nodes 3 on the emulator', () => {
     const main = await until(`${id}#0`, (job) => typeof job.statusReason === 'string')
     expect(main).toMatchObject({status: 'RUNNABLE'})
     expect(main.statusReason).toMatch(/^MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT/)
+    // The diagnosis of status --wait judges the nodes together: 3 x 2 vCPUs against the 4 the emulator offers.
+    const waited = await runCli(['status', id, '--wait', '--wait-timeout', '3s'], {
+      cwd: home,
+      env: {...emulator.env, HOME: home, MFBATCH_RUNNABLE_DIAGNOSIS_AFTER: '1s'},
+    })
+    expect(waited.code).toBe(124)
+    expect(waited.stderr).toContain(
+      "mfbatch:   - the job's 3 nodes, needed all at once, ask for 6 vCPUs; the most any compute environment of " +
+        'queue local offers is 4 (local-ec2 4)\n',
+    )
+    expect(waited.stderr).toContain('mfbatch:   - AWS Batch says: MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT')
     await mfbatch(['kill', id])
   })
 })

@@ -1,7 +1,7 @@
 import type {JobDetail} from '@aws-sdk/client-batch'
 
 import {palette} from '../../../src/output/color'
-import {jobDetailPairs, jobView, withNodes} from '../../../src/output/job-view'
+import {jobDetailPairs, jobView} from '../../../src/output/job-view'
 import {nodeLines} from '../../../src/output/node-view'
 
 const ID = '0f3c2a7e-8f3b-4b7a-9a51-3d1e2f4a5b6c'
@@ -73,12 +73,13 @@ describe('node rows of a multi-node job', () => {
   })
 
   test('--json: a parent given with its nodes carries their views; other jobs no nodes key', () => {
-    const view = withNodes(jobView(parent, now), nodes, now)
+    const view = jobView(parent, now, nodes)
     expect(view.nodes?.map((n) => [n.jobId, n.node?.index, n.status, n.exitCode])).toEqual([
       [`${ID}#0`, 0, 'FAILED', 4],
       [`${ID}#1`, 1, 'FAILED', null],
       [`${ID}#2`, 2, 'RUNNABLE', null],
     ])
-    expect(Object.keys(withNodes(jobView(parent, now), undefined, now))).not.toContain('nodes')
+    expect(Object.keys(jobView(parent, now))).not.toContain('nodes')
+    expect(Object.keys(view)).toEqual(Object.keys(view).sort())
   })
 })
