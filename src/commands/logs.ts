@@ -4,7 +4,7 @@ import {BaseCommand} from '../base-command'
 import {recentJobs} from '../batch/history/recent'
 import {parseJobId} from '../batch/jobs/ids'
 import {readJobLogs} from '../batch/logs/job-logs'
-import {checkAllNodesTarget, NODES_GRACE_MS, readAllNodeLogs} from '../batch/nodes/all-logs'
+import {checkAllNodesTarget, NODE_WATCH_HOOKS, readAllNodeLogs} from '../batch/nodes/all-logs'
 import {parseDuration, parseSince} from '../batch/parse/time'
 import {createWatcher, RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
@@ -121,7 +121,7 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
         onRetry: flags.verbose ? (error, delay) => note(retryLine('GetLogEvents', error, delay)) : undefined,
         signal: interrupt?.signal,
         watcher,
-        watchNodes: (ids) => createWatcher(batch, ids, {graceMs: NODES_GRACE_MS}),
+        watchNodes: (ids) => createWatcher(batch, ids, NODE_WATCH_HOOKS),
       },
       logPrinter(process.stdout, flags),
     )

@@ -41,8 +41,11 @@ export interface AllNodesContext extends LogsContext {
 /** GetLogEvents calls in flight at once: a 64-node job is read 4 streams at a time (the API is rate limited). */
 export const READ_CONCURRENCY = 4
 
-/** Node ids may be unknown for a moment after a submit: the node watcher waits this long before calling it an error. */
-export const NODES_GRACE_MS = 30_000
+/**
+ * Hooks of the node watcher: a node id AWS does not know (yet) is no error. Whether AWS describes `JOB#N` before
+ * the job starts is not documented, so a missing node is read as a node without a stream: nothing to read yet.
+ */
+export const NODE_WATCH_HOOKS = {graceMs: Number.POSITIVE_INFINITY}
 
 /** Before any call: a node (`JOB#N`) or an array child (`JOB:N`) has one log; `--all-nodes` takes the parent. */
 export function checkAllNodesTarget(jobId: string): void {

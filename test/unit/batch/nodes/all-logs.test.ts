@@ -2,7 +2,7 @@ import type {JobDetail} from '@aws-sdk/client-batch'
 
 import type {LogEvent} from '../../../../src/batch/logs/reader'
 
-import {checkAllNodesTarget, readAllNodeLogs} from '../../../../src/batch/nodes/all-logs'
+import {checkAllNodesTarget, NODE_WATCH_HOOKS, readAllNodeLogs} from '../../../../src/batch/nodes/all-logs'
 import {JobWatcher} from '../../../../src/batch/watch/job-watcher'
 import {InputError} from '../../../../src/errors'
 import {FakeClock, FakeLogs, job, T0, withAttempts} from '../logs/logs-fakes'
@@ -27,12 +27,20 @@ function node(id: string, ms: number, endsAt: number): JobDetail {
   })
 }
 
-function scenario(endsAt: number, world: (ms: number, logs: FakeLogs) => void = () => {}) {
+/** `childrenFrom`: DescribeJobs knows the children only from this ms on. */
+function scenario(endsAt: number, world: (ms: number, logs: FakeLogs) => void = () => {}, childrenFrom = 0) {
   const clock = new FakeClock()
   const logs = new FakeLogs()
   const watcher = new JobWatcher([P], {clock, describe: async () => [parent(clock.now() - T0, endsAt)]})
   const watchNodes = (ids: readonly string[]) =>
-    new JobWatcher(ids, {clock, describe: async () => ids.map((id) => node(id, clock.now() - T0, endsAt))})
+    new JobWatcher(ids, {
+      clock,
+      describe: async () =>
+        ids
+          .filter((id) => id.endsWith('#0') || clock.now() - T0 >= childrenFrom)
+          .map((id) => node(id, clock.now() - T0, endsAt)),
+      ...NODE_WATCH_HOOKS,
+    })
   clock.onSleep = (now) => world(now - T0, logs)
   world(0, logs)
   const rounds: LogEvent[][] = []
@@ -95,6 +103,20 @@ describe('logs --all-nodes', () => {
     for (const round of s.rounds) {
       expect(round.map((e) => e.timestamp)).toEqual(round.map((e) => e.timestamp).sort((a, b) => a - b))
     }
+  })
+
+  test('following: nodes AWS does not describe yet are waited for, not an error', async () => {
+    const s = scenario(
+      5000,
+      (ms, logs) => {
+        if (ms === 0) for (const n of [0, 1, 2]) logs.append(G, `s${n}`, [`node ${n}`], T0 + n)
+      },
+      2000,
+    )
+    const outcome = await s.run({follow: true})
+    expect(outcome).toMatchObject({end: 'finished', exitCode: 3})
+    expect(s.lines()).toEqual(['[0] node 0', '[1] node 1', '[2] node 2'])
+    expect(s.rounds[0]).toHaveLength(1)
   })
 
   test('a job that is not a multi-node parent is refused, naming the flag', async () => {
