@@ -43,7 +43,7 @@ durations in seconds; one job id gives "label<TAB>value" lines. Unknown ids are 
 A multi-node parallel job given by id is followed by one row per node, JOB#0 (the main node) to JOB#N-1, with its \
 state, exit code and reason: rows after the job's in the table, a node table under the one-job view (in a pipe \
 "Node<TAB>id<TAB>main|child<TAB>status<TAB>exit<TAB>reason<TAB>seconds" lines). JOB#N alone shows that node. \
---watch redraws the jobs themselves; the node rows come with the final view of a plain status or of --wait.
+--watch on a terminal redraws the node rows too (one more DescribeJobs a round).
 
 --json prints {"jobs": [...], "notFound": [...]}. Each job has jobId, jobName, jobArn, jobQueue, status, \
 statusReason, exitCode, createdAt, startedAt, stoppedAt (ISO 8601), durationSeconds, jobDefinition, image, \
@@ -162,6 +162,7 @@ export default class Status extends BaseCommand {
         clock: systemClock,
         display,
         json: this.jsonEnabled(),
+        nodes: (current) => nodesToShow(batch, selection, current),
         prefix: `${this.config.bin}: `,
         timeoutMs,
         watch: flags.watch,

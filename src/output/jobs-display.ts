@@ -28,6 +28,11 @@ export class JobsDisplay {
     this.redraw = redrawer(process.stdout, terminal.rows)
   }
 
+  /** Whether `round` redraws (stdout is a terminal); in a pipe `--watch` prints changes only. */
+  get redraws(): boolean {
+    return this.terminal.stdoutTty
+  }
+
   /** `--watch` in a pipe: one row for a job whose status just changed. */
   change(job: JobDetail): void {
     if (!this.terminal.stdoutTty) writeLines(this.lines([job], false))
@@ -41,9 +46,9 @@ export class JobsDisplay {
     writeLines(this.lines(jobs, this.single, nodes))
   }
 
-  /** `--watch` on a terminal: redraw after every DescribeJobs round. */
-  round(jobs: readonly JobDetail[]): void {
-    if (this.terminal.stdoutTty) this.redraw.draw(this.lines(jobs, this.single))
+  /** `--watch` on a terminal: redraw after every DescribeJobs round, with the nodes' rows when given. */
+  round(jobs: readonly JobDetail[], nodes?: NodesByParent): void {
+    if (this.terminal.stdoutTty) this.redraw.draw(this.lines(jobs, this.single, nodes))
   }
 
   private lines(jobs: readonly JobDetail[], detail: boolean, nodes: NodesByParent = new Map()): string[] {

@@ -1,6 +1,6 @@
 /**
  * The nodes of a multi-node job in `status`: one row per node (`JOB#0` is the main node) with its state, exit code
- * and reason. On a terminal the one-job view ends with a "Nodes:" table; in a pipe with one
+ * and reason. On a terminal the one-job view ends with an "Each node:" table; in a pipe with one
  * `Node<TAB>id<TAB>role<TAB>status<TAB>exit<TAB>reason<TAB>seconds` line per node, so `grep ^Node` lists them.
  * The "Node"/"Nodes" pair of the one-job view itself is in job-view.ts.
  */
@@ -29,7 +29,7 @@ export function nodeColumns({paint, tty}: ViewContext): Array<Column<JobView>> {
 }
 
 /**
- * The node rows under a parent's one-job view: on a terminal "Nodes:" and the table indented under it (cut to
+ * The node rows under a parent's one-job view: on a terminal "Each node:" and the table indented under it (cut to
  * `columns`), in a pipe one `Node<TAB>...` line per node.
  */
 export function nodeLines(nodes: readonly JobView[], context: ViewContext, columns?: number): string[] {
@@ -40,5 +40,6 @@ export function nodeLines(nodes: readonly JobView[], context: ViewContext, colum
     header: context.paint.bold,
     tty: true,
   })
-  return [context.paint.bold('Nodes:'), ...table.map((line) => INDENT + line)]
+  // Not "Nodes:", which the view above already has for the node count.
+  return [context.paint.bold('Each node:'), ...table.map((line) => INDENT + line)]
 }

@@ -3,12 +3,14 @@
  * processes. A 3-node job's main node opens MASTER_ADDR:MASTER_PORT (a free port, passed as --main-port) and its
  * children connect and send their NODE_RANK, so the rendezvous variables are proven by a real connection.
  */
+import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {removeStateDir, ROOT, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
+import {stripAnsi} from '../../src/output/color'
+import {cleanEnv, removeStateDir, ROOT, RUN, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
 
 let emulator: TestEmulator
 let home: string
@@ -50,6 +52,28 @@ async function until(id: string, ok: (job: Record<string, unknown>) => boolean):
     if (ok(job)) return job
     if (Date.now() > deadline) throw new Error(`job ${id} never got there: ${JSON.stringify(job)}`)
   }
+}
+
+/** The CLI on a terminal: util-linux `script` gives it a pty (200 columns, 60 rows); its exit code and output. */
+function onTerminal(args: string[]): Promise<{code: null | number; output: string}> {
+  const quoted = [process.execPath, RUN, ...args].map((word) => `'${word}'`).join(' ')
+  return new Promise((done, fail) => {
+    const child = spawn('script', ['-qec', `stty rows 60 cols 200; exec ${quoted}`, '/dev/null'], {
+      cwd: home,
+      env: {...cleanEnv(), ...emulator.env, HOME: home},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk
+    })
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    child.on('error', fail)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      done({code, output})
+    })
+  })
 }
 
 /* eslint-disable mocha/no-top-level-hooks */
@@ -99,6 +123,26 @@ describe('submit --nodes 3 on the emulator', () => {
     expect(followed.stdout.split('\n').sort()).toEqual(['', ...RANK_LINES])
     expect(followed.code).toBe(3)
     expect(waited.code).toBe(3)
+  })
+
+  test('status --watch on a terminal redraws the job with its node table until it ends', async () => {
+    const port = await freePort()
+    const args = ['--queue', 'local', '--nodes', '3', '--main-port', String(port), '--', 'python3', PROGRAM]
+    const id = (await mfbatch(['submit', ...args])).stdout.trim()
+    const watched = await onTerminal(['status', id, '--watch'])
+    expect(watched.code).toBe(0)
+    // The last redraw: after the last "clear to the end of the screen".
+    const last = stripAnsi(watched.output.split('\u001B[0J').at(-1)!).replaceAll('\r', '')
+    expect(last).toMatch(/^Status: +SUCCEEDED$/m)
+    expect(last).toMatch(/^Nodes: +3$/m)
+    expect(last).toMatch(/^Each node:\n {2}NODE +ROLE +STATUS +EXIT +REASON +DURATION$/m)
+    for (const [n, role] of [
+      [0, 'main'],
+      [1, 'child'],
+      [2, 'child'],
+    ]) {
+      expect(last).toMatch(new RegExp(`^  ${id}#${n} +${role} +(SUCCEEDED|FAILED) `, 'm'))
+    }
   })
 
   test('a main node exiting 4 makes --wait exit 4 and stops the children', async () => {

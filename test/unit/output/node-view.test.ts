@@ -51,9 +51,9 @@ describe('node rows of a multi-node job', () => {
     ])
   })
 
-  test('on a terminal: "Nodes:" and an aligned table under it', () => {
+  test('on a terminal: "Each node:" and an aligned table under it', () => {
     expect(nodeLines(views, {...plain, tty: true})).toEqual([
-      'Nodes:',
+      'Each node:',
       `  NODE                                    ROLE   STATUS    EXIT  REASON                               DURATION`,
       `  ${ID}#0  main   FAILED    4     Essential container in task exited   42s`,
       `  ${ID}#1  child  FAILED          Main node exited; the job has ended  42s`,
