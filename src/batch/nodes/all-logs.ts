@@ -28,7 +28,7 @@ import {
   notStarted,
 } from '../logs/job-logs'
 import {type LogEvent, type LogSink} from '../logs/reader'
-import {systemClock} from '../pacing'
+import {type Clock, systemClock} from '../pacing'
 import {isFinished} from '../watch/job-watcher'
 import {isMemberId, nodeIds} from './ids'
 import {nodeCountOf} from './of-job'
@@ -65,26 +65,23 @@ export async function readAllNodeLogs(
   const count = parentOf(watcher, request.jobId).nodeProperties.numNodes
   const nodes = context.watchNodes(nodeIds(request.jobId, count))
   await nodes.poll()
-  const followers = nodes.ids.map(
-    () => new AttemptFollower(request, (job, stream) => newReader(job, stream, request, context)),
-  )
+  const follower = (tail?: number) =>
+    new AttemptFollower({...request, tail}, (job, stream) => newReader(job, stream, request, context))
+  let followers = nodes.ids.map(() => follower(request.tail))
   let first = true
   let idle = FAST_POLL_MS
   let describedAt = clock.now()
   for (;;) {
     if (request.follow && signal?.aborted) return watcher.outcome('aborted')
-    if (request.follow) {
-      const before = describedAt
-      // eslint-disable-next-line no-await-in-loop -- one loop: describe when due, read, sleep
-      describedAt = await describeWhenDue(watcher, clock, idle, describedAt)
-      // eslint-disable-next-line no-await-in-loop
-      if (describedAt !== before) await nodes.pollIfDue()
-    }
+    // eslint-disable-next-line no-await-in-loop -- one loop: describe when due, read, sleep
+    if (request.follow) describedAt = await describeBoth([watcher, nodes], clock, idle, describedAt)
 
     const parent = parentOf(watcher, request.jobId)
     const ended = !request.follow || (isFinished(parent.status) && everyKnownNodeFinished(nodes))
     // eslint-disable-next-line no-await-in-loop
     const round = await readRound(nodes, followers, sink, first ? request.tail : undefined)
+    // --tail is for what was there at the start: a node that had not started yet is followed from its first line.
+    if (first) followers = followers.map((f) => (f.current ? f : follower()))
     first = false
     if (ended && !signal?.aborted) {
       const note = round.started ? undefined : notStarted(parent, followers[0].attempt)
@@ -98,6 +95,18 @@ export async function readAllNodeLogs(
     // eslint-disable-next-line no-await-in-loop
     await clock.sleep(deadline === undefined ? idle : Math.min(idle, deadline - now), signal)
   }
+}
+
+/** The parent when due (as for one job), and the nodes with it: one view of the job per round. */
+async function describeBoth(
+  [watcher, nodes]: readonly [parent: JobWatcher, nodes: JobWatcher],
+  clock: Clock,
+  idle: number,
+  describedAt: number,
+): Promise<number> {
+  const now = await describeWhenDue(watcher, clock, idle, describedAt)
+  if (now !== describedAt) await nodes.pollIfDue()
+  return now
 }
 
 /** The parent as the watcher saw it; a job that is not a multi-node parent is refused, naming the flag. */

@@ -79,6 +79,24 @@ describe('logs --all-nodes', () => {
     expect(s.lines()).toEqual(['[2] d1', '[1] c1', '[1] c2'])
   })
 
+  test('--tail N --follow: a node that starts later is printed from its first line', async () => {
+    let children = false
+    const s = scenario(
+      5000,
+      (ms, logs) => {
+        if (ms === 0) logs.append(G, 's0', ['m1', 'm2', 'm3'], T0)
+        if (ms >= 2000 && !children) {
+          children = true
+          logs.append(G, 's1', ['c1', 'c2', 'c3'], T0 + ms)
+          logs.append(G, 's2', ['d1', 'd2', 'd3'], T0 + ms)
+        }
+      },
+      2000,
+    )
+    await s.run({follow: true, tail: 1})
+    expect(s.lines()).toEqual(['[0] m3', '[1] c1', '[1] c2', '[1] c3', '[2] d1', '[2] d2', '[2] d3'])
+  })
+
   test('following: every line once, a late line later, never dropped; ends with the main node code', async () => {
     let step = 0
     const s = scenario(6000, (ms, logs) => {
