@@ -5,6 +5,7 @@ import {recentJobs} from '../batch/history/recent'
 import {parseJobId} from '../batch/jobs/ids'
 import {followGraceMs, GRACE_ENV} from '../batch/logs/grace'
 import {readJobLogs} from '../batch/logs/job-logs'
+import {checkAllNodesTarget, NODE_WATCH_HOOKS, readAllNodeLogs} from '../batch/nodes/all-logs'
 import {parseDuration, parseSince} from '../batch/parse/time'
 import {createWatcher, RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
@@ -20,7 +21,9 @@ import {guardBrokenPipe} from '../output/pipe'
 export default class Logs extends BaseCommand {
   static override args = {
     job: Args.string({
-      description: 'Job id, JOBID:N for a child of an array job, or last / last~N (the jobs submitted from here).',
+      description:
+        'Job id (a multi-node job: its main node), JOBID:N for a child of an array job, JOBID#N for node N of a ' +
+        'multi-node job, or last / last~N (the jobs submitted from here).',
       required: true,
     }),
   }
@@ -33,6 +36,13 @@ on a retry, and stops by itself once the job has ended and its stream is drained
 CloudWatch can make the last lines readable a few seconds after the job ends, so a finished job's stream is read \
 until it has been quiet for --grace (3s by default; each late line starts it again); nothing more is printed when \
 nothing more comes.
+
+A multi-node parallel job: JOB reads the main node's log, JOB#N node N's. --all-nodes reads every node's stream \
+(latest attempt, or --attempt N) and interleaves them by timestamp, each line prefixed with its node index, "[0] " \
+for the main node (after the --timestamps time; --json gives it as "node"). Each round's new lines are sorted \
+together, so a line that reaches CloudWatch late comes out late, never lost or doubled. --tail N gives the last N \
+lines of all nodes together; --follow ends once the job and every node have ended, with the main node's exit code. \
+--all-nodes on any other job, or on a node or array child id, is refused (exit 2, or 125 with --follow).
 
 ENVIRONMENT
   ${'AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL*'.padEnd(44)} where to connect (the AWS SDK's own variables)
@@ -63,6 +73,10 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
       description: 'The last 20 lines of the first attempt of array child 3.',
     },
     {
+      command: String.raw`<%= config.bin %> <%= command.id %> --all-nodes --follow 6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f | grep '^\[2\] '`,
+      description: 'Follow a multi-node job; keep the lines of node 2.',
+    },
+    {
       command:
         '<%= config.bin %> <%= command.id %> --json --since 10m 6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f | jq -r .message',
       description: 'The last ten minutes as NDJSON.',
@@ -71,6 +85,9 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
   static override flags = {
     ...awsFlags,
     ...connectFlags,
+    'all-nodes': Flags.boolean({
+      summary: 'A multi-node job: every node\'s log, interleaved by time, each line prefixed with "[N] " (its node).',
+    }),
     attempt: Flags.integer({min: 1, summary: 'Read this attempt (from 1) instead of the latest.'}),
     follow: Flags.boolean({char: 'f', summary: 'Keep printing new lines until the job ends; exit with its code.'}),
     grace: Flags.string({
@@ -78,7 +95,9 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
       summary: `With --follow, keep reading a finished job's stream until it is quiet this long [default: 3s].`,
     }),
     // Our own flag, not oclif's enableJsonFlag: a log is a stream of records (NDJSON), not one document.
-    json: Flags.boolean({summary: 'One JSON object per line: {"timestamp": ms, "message": ..., "stream": ...}.'}),
+    json: Flags.boolean({
+      summary: 'One JSON object per line: {"timestamp": ms, "message": ..., "stream": ...}; --all-nodes adds "node".',
+    }),
     since: Flags.string({helpValue: '10m|ISO', summary: 'Only events from this long ago, or from this date/time.'}),
     tail: Flags.integer({helpValue: 'N', min: 0, summary: 'Start with the last N lines.'}),
     timestamps: Flags.boolean({char: 't', summary: 'Prefix each line with its ISO 8601 timestamp.'}),
@@ -97,6 +116,7 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
     const graceMs = followGraceMs(flags.grace)
     const settings = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
     const jobId = parseJobId(args.job, 'JOB', recentJobs(settings, flags.local).resolve)
+    if (flags['all-nodes']) checkAllNodesTarget(jobId)
     const {batch, logs} = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
     const note = this.note.bind(this)
@@ -106,7 +126,8 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
       progressHooks(note, {changes: Boolean(flags.follow), verbose: flags.verbose}),
     )
     const interrupt = flags.follow ? onInterrupt() : undefined
-    const reading = readJobLogs(
+    const read = flags['all-nodes'] ? readAllNodeLogs : readJobLogs
+    const reading = read(
       {attempt: flags.attempt, follow: flags.follow, jobId, since, tail: flags.tail},
       {
         deadline: timeout === undefined ? undefined : Date.now() + timeout,
@@ -115,6 +136,7 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
         onRetry: flags.verbose ? (error, delay) => note(retryLine('GetLogEvents', error, delay)) : undefined,
         signal: interrupt?.signal,
         watcher,
+        watchNodes: (ids) => createWatcher(batch, ids, NODE_WATCH_HOOKS),
       },
       logPrinter(process.stdout, flags),
     )

@@ -1,10 +1,16 @@
+import type {JobDetail} from '@aws-sdk/client-batch'
+
 import {Args, Flags} from '@oclif/core'
 
+import type {BatchApi} from '../batch/clients'
+import type {Selection} from '../batch/jobs/selection'
+import type {NodesByParent} from '../batch/nodes/rows'
 import type {JobView} from '../output/job-view'
 
 import {BaseCommand} from '../base-command'
 import {recentJobs} from '../batch/history/recent'
 import {parseSelection, selectJobs} from '../batch/jobs/selection'
+import {describeNodes} from '../batch/nodes/rows'
 import {systemClock} from '../batch/pacing'
 import {parseDuration} from '../batch/parse/time'
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
@@ -34,11 +40,17 @@ children), or for one job id a detail view (attempts with exit codes, reasons an
 dependencies). In a pipe: the same fields tab-separated, one job a line, no header, times as ISO 8601 and \
 durations in seconds; one job id gives "label<TAB>value" lines. Unknown ids are reported on stderr (exit 1).
 
+A multi-node parallel job given by id is followed by one row per node, JOB#0 (the main node) to JOB#N-1, with its \
+state, exit code and reason: rows after the job's in the table, a node table under the one-job view (in a pipe \
+"Node<TAB>id<TAB>main|child<TAB>status<TAB>exit<TAB>reason<TAB>seconds" lines). JOB#N alone shows that node. \
+--watch on a terminal redraws the node rows too (one more DescribeJobs a round).
+
 --json prints {"jobs": [...], "notFound": [...]}. Each job has jobId, jobName, jobArn, jobQueue, status, \
 statusReason, exitCode, createdAt, startedAt, stoppedAt (ISO 8601), durationSeconds, jobDefinition, image, \
 resources {vcpus, memoryMiB, gpus}, dependsOn [{jobId, type}], array (null, or {size, index, statusSummary}), \
 logStreamName and attempts [{number, exitCode, reason, statusReason, logStreamName, startedAt, stoppedAt, \
-durationSeconds}]; a field AWS does not report is null, never missing.
+durationSeconds}]; a field AWS does not report is null, never missing. Multi-node jobs also have node {index, isMainNode, \
+numNodes}, and a parent given by id nodes [...] (each node's own job object).
 
 --watch redraws the view until every job has finished (in a pipe: one more row per status change). --wait waits \
 silently (a spinner on a terminal), prints the final view, and exits with the jobs' result. Both poll at most \
@@ -77,6 +89,10 @@ const EXAMPLES = [
     description: 'Watch a queue until its jobs are done.',
   },
   {command: `<%= config.bin %> <%= command.id %> --json ${ID} | jq -r '.jobs[0].status'`, description: 'For scripts.'},
+  {
+    command: `<%= config.bin %> <%= command.id %> '${ID}#2'`,
+    description: 'Node 2 of a multi-node job (the job id alone shows every node).',
+  },
 ]
 
 export interface StatusPayload {
@@ -88,7 +104,8 @@ export default class Status extends BaseCommand {
   static override args = {
     jobs: Args.string({
       description:
-        'Job ids: UUID, UUID:N (array child), a job ARN, or last / last~N (the jobs submitted from here, newest first).',
+        'Job ids: UUID, UUID:N (array child), UUID#N (node of a multi-node job), a job ARN, or last / last~N ' +
+        '(the jobs submitted from here, newest first).',
     }),
   }
   static override description = DESCRIPTION
@@ -145,6 +162,7 @@ export default class Status extends BaseCommand {
         clock: systemClock,
         display,
         json: this.jsonEnabled(),
+        nodes: (current) => nodesToShow(batch, selection, current),
         prefix: `${this.config.bin}: `,
         timeoutMs,
         watch: flags.watch,
@@ -158,9 +176,10 @@ export default class Status extends BaseCommand {
       if (waits || outcome.end === 'aborted') process.exitCode = outcome.exitCode
     }
 
+    const nodes = await nodesToShow(batch, selection, jobs)
     if (selection.kind === 'queue' && jobs.length === 0) this.note(`no jobs in queue ${selection.filter.queue} match`)
-    else if (!this.jsonEnabled() && !watching) display.print(jobs)
-    return {jobs: jobs.map((job) => jobView(job, systemClock.now())), notFound: selected.missing}
+    else if (!this.jsonEnabled() && !watching) display.print(jobs, nodes)
+    return payload(jobs, nodes, selected.missing)
   }
 
   /** From argv, so it holds even when parsing fails: `--wait` or `--wait-timeout` before any `--`. */
@@ -173,6 +192,17 @@ export default class Status extends BaseCommand {
   private note(line: string): void {
     process.stderr.write(`${this.config.bin}: ${line}\n`)
   }
+}
+
+/** Jobs asked for by id show their nodes too; a queue's list keeps one row per job. */
+async function nodesToShow(batch: BatchApi, selection: Selection, jobs: readonly JobDetail[]): Promise<NodesByParent> {
+  return describeNodes(batch, selection.kind === 'ids' ? jobs : [])
+}
+
+/** What --json prints: every job's view, a multi-node parent's with its nodes. */
+function payload(jobs: readonly JobDetail[], nodes: NodesByParent, missing: string[]): StatusPayload {
+  const now = systemClock.now()
+  return {jobs: jobs.map((job) => jobView(job, now, nodes.get(job.jobId ?? ''))), notFound: missing}
 }
 
 function notFound(ids: readonly string[]): string {

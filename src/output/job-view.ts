@@ -53,6 +53,8 @@ export interface JobView {
   logStreamName: null | string
   /** Multi-node jobs only (the key is absent otherwise): a node's index, or the parent's node count. */
   node?: NodeView
+  /** A multi-node parent given by id to `status`: its nodes' own views, node 0 (the main node) first. */
+  nodes?: JobView[]
   resources: {gpus: null | number; memoryMiB: null | number; vcpus: null | number}
   startedAt: null | string
   status: string
@@ -122,7 +124,8 @@ function nodeView(job: JobDetail): Pick<JobView, 'node'> {
   return {}
 }
 
-export function jobView(job: JobDetail, now: number): JobView {
+/** `nodes`: a multi-node parent's nodes as DescribeJobs gave them (status by id), shown as its `nodes`. */
+export function jobView(job: JobDetail, now: number, nodes?: readonly JobDetail[]): JobView {
   const attempts = (job.attempts ?? []).map((attempt, i) => attemptView(attempt, i))
   const running = job.startedAt !== undefined && job.stoppedAt === undefined
   const {exitCode, image, logStreamName} = containerView(job, attempts)
@@ -142,6 +145,7 @@ export function jobView(job: JobDetail, now: number): JobView {
     jobQueue: job.jobQueue ?? null,
     logStreamName,
     ...nodeView(job),
+    ...(nodes === undefined ? {} : {nodes: nodes.map((node) => jobView(node, now))}),
     resources: resources(job),
     startedAt: isoOrNull(job.startedAt),
     status: job.status ?? 'UNKNOWN',
@@ -234,6 +238,13 @@ function arrayText(view: JobView): string {
   return view.array.index === null ? childCounts(view) : `child ${view.array.index}`
 }
 
+/** A node: "2 (child)" or "0 (main node)"; a multi-node parent: its node count. */
+function nodeText({node}: JobView): string {
+  if (!node) return ''
+  if (node.index !== null) return `${node.index} (${node.isMainNode ? 'main node' : 'child'})`
+  return node.numNodes === null ? '' : String(node.numNodes)
+}
+
 /** The job's environment as `NAME=value` lines, values of secret-looking names masked (human output only). */
 export function environmentText(job: JobDetail): string {
   return (job.container?.environment ?? []).map(({name = '', value = ''}) => shownAssignment(name, value)).join('\n')
@@ -252,6 +263,7 @@ export function jobDetailPairs(view: JobView, context: ViewContext, environment 
     ['Reason', view.statusReason ?? ''],
     ['Exit code', view.exitCode === null ? '' : String(view.exitCode)],
     ['Array', arrayText(view)],
+    [view.node?.numNodes === null ? 'Node' : 'Nodes', nodeText(view)],
     ['Queue', nameOf(view.jobQueue)],
     ['Definition', nameOf(view.jobDefinition)],
     ['Image', view.image ?? ''],

@@ -5,8 +5,11 @@
  */
 import type {JobDetail} from '@aws-sdk/client-batch'
 
+import type {NodesByParent} from '../batch/nodes/rows'
+
 import {colorEnabled, palette} from './color'
 import {environmentText, jobColumns, jobDetailPairs, jobView, type ViewContext} from './job-view'
+import {nodeLines} from './node-view'
 import {writeLines} from './pipe'
 import {redrawer} from './redraw'
 import {renderPairs, renderTable} from './table'
@@ -25,22 +28,30 @@ export class JobsDisplay {
     this.redraw = redrawer(process.stdout, terminal.rows)
   }
 
+  /** Whether `round` redraws (stdout is a terminal); in a pipe `--watch` prints changes only. */
+  get redraws(): boolean {
+    return this.terminal.stdoutTty
+  }
+
   /** `--watch` in a pipe: one row for a job whose status just changed. */
   change(job: JobDetail): void {
     if (!this.terminal.stdoutTty) writeLines(this.lines([job], false))
   }
 
-  /** The final picture (no `--watch`, or after a pipe's `--watch`). */
-  print(jobs: readonly JobDetail[]): void {
-    writeLines(this.lines(jobs, this.single))
+  /**
+   * The final picture (no `--watch`, or after a pipe's `--watch`). A multi-node parent's nodes follow it: rows
+   * `JOB#N` after its row in the table, a node table under its one-job view.
+   */
+  print(jobs: readonly JobDetail[], nodes: NodesByParent = new Map()): void {
+    writeLines(this.lines(jobs, this.single, nodes))
   }
 
-  /** `--watch` on a terminal: redraw after every DescribeJobs round. */
-  round(jobs: readonly JobDetail[]): void {
-    if (this.terminal.stdoutTty) this.redraw.draw(this.lines(jobs, this.single))
+  /** `--watch` on a terminal: redraw after every DescribeJobs round, with the nodes' rows when given. */
+  round(jobs: readonly JobDetail[], nodes?: NodesByParent): void {
+    if (this.terminal.stdoutTty) this.redraw.draw(this.lines(jobs, this.single, nodes))
   }
 
-  private lines(jobs: readonly JobDetail[], detail: boolean): string[] {
+  private lines(jobs: readonly JobDetail[], detail: boolean, nodes: NodesByParent = new Map()): string[] {
     const tty = this.terminal.stdoutTty
     const now = this.now()
     const context: ViewContext = {
@@ -50,10 +61,13 @@ export class JobsDisplay {
     }
     const header = context.paint.bold
     const views = jobs.map((job) => jobView(job, now))
+    const nodeViews = (job: JobDetail) => (nodes.get(job.jobId ?? '') ?? []).map((node) => jobView(node, now))
     if (detail && views.length === 1) {
-      return renderPairs(jobDetailPairs(views[0], context, environmentText(jobs[0])), {header, tty})
+      const pairs = renderPairs(jobDetailPairs(views[0], context, environmentText(jobs[0])), {header, tty})
+      return [...pairs, ...nodeLines(nodeViews(jobs[0]), context, this.terminal.columns)]
     }
 
-    return renderTable(jobColumns(context), views, {columns: this.terminal.columns, header, tty})
+    const rows = jobs.flatMap((job, i) => [views[i], ...nodeViews(job)])
+    return renderTable(jobColumns(context), rows, {columns: this.terminal.columns, header, tty})
   }
 }

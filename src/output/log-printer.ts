@@ -20,10 +20,15 @@ export interface LogFormat {
 
 /** One event as one line. The awslogs driver already strips the newline; a message that kept one is not doubled. */
 export function formatEvent(event: LogEvent, format: LogFormat = {}): string {
-  // The documented field order (DESIGN.md: timestamp, message, stream) reads best in a terminal.
-  // eslint-disable-next-line perfectionist/sort-objects
-  if (format.json) return jsonLine({timestamp: event.timestamp, message: event.message, stream: event.stream})
-  const message = event.message.replace(/\r?\n$/, '')
+  if (format.json) {
+    const node = event.node === undefined ? {} : {node: event.node}
+    // The documented field order (DESIGN.md: timestamp, message, stream, then node) reads best in a terminal.
+    // eslint-disable-next-line perfectionist/sort-objects
+    return jsonLine({timestamp: event.timestamp, message: event.message, stream: event.stream, ...node})
+  }
+
+  // `--all-nodes`: "[2] " in front of the message, after any timestamp, so `grep '\[2\] '` picks one node.
+  const message = (event.node === undefined ? '' : `[${event.node}] `) + event.message.replace(/\r?\n$/, '')
   return format.timestamps ? `${new Date(event.timestamp).toISOString()} ${message}\n` : `${message}\n`
 }
 

@@ -7,6 +7,7 @@
 import type {JobDetail} from '@aws-sdk/client-batch'
 
 import type {BatchApi} from '../batch/clients'
+import type {NodesByParent} from '../batch/nodes/rows'
 import type {JobsDisplay} from '../output/jobs-display'
 
 import {type Clock} from '../batch/pacing'
@@ -26,6 +27,8 @@ export interface WaitOptions {
   display: JobsDisplay
   /** `--json`: nothing on stdout until the end, no spinner. */
   json: boolean
+  /** `--watch` on a terminal: the nodes of the multi-node jobs among them, for their rows; none when not given. */
+  nodes?: (jobs: readonly JobDetail[]) => Promise<NodesByParent>
   /** Put before each line on stderr ("mfbatch: "). */
   prefix: string
   timeoutMs?: number
@@ -36,7 +39,7 @@ export interface WaitOptions {
 export async function waitForJobs(
   batch: BatchApi,
   jobs: readonly JobDetail[],
-  {clock, display, json, prefix, timeoutMs, watch}: WaitOptions,
+  {clock, display, json, nodes, prefix, timeoutMs, watch}: WaitOptions,
 ): Promise<WatchOutcome> {
   const showView = watch && !json
   const colors = palette(colorEnabled({stream: process.stderr}))
@@ -63,8 +66,8 @@ export async function waitForJobs(
     const following = followJobs(watcher, {
       clock,
       deadline: timeoutMs === undefined ? undefined : clock.now() + timeoutMs,
-      onRound() {
-        if (showView) display.round(current())
+      async onRound() {
+        if (showView) display.round(current(), display.redraws ? await nodesNow(nodes, current()) : undefined)
         else spinner.update(`waiting for ${counts(current())}`)
       },
       signal: interrupt.signal,
@@ -77,6 +80,15 @@ export async function waitForJobs(
   } finally {
     interrupt.dispose()
     spinner.stop()
+  }
+}
+
+/** The nodes for this redraw; a failed call (throttling, say) leaves the rows out this once rather than stop the watch. */
+async function nodesNow(nodes: WaitOptions['nodes'], jobs: readonly JobDetail[]): Promise<NodesByParent | undefined> {
+  try {
+    return await nodes?.(jobs)
+  } catch {
+    return undefined
   }
 }
 

@@ -56,3 +56,17 @@ describe('submit --nodes with bad input', () => {
     expect(await emulator.stats()).toEqual({})
   })
 })
+
+describe('submit --nodes to a Fargate queue with --platform auto', () => {
+  test('refused naming --nodes once the queue has told its platform; nothing registered or submitted', async () => {
+    await emulator.resetStats()
+    const result = await mfbatch(['submit', '--queue', 'local-fargate', '--nodes', '2', '--', 'true'])
+    expect(result).toEqual({
+      code: 2,
+      stderr: 'mfbatch: --nodes: "2" is not allowed; multi-node jobs run only on EC2 queues, not on Fargate\n',
+      stdout: '',
+    })
+    // The platform is known only from the queue's compute environment: those two calls, nothing after them.
+    expect(await emulator.stats()).toEqual({'batch:DescribeComputeEnvironments': 1, 'batch:DescribeJobQueues': 1})
+  })
+})

@@ -91,6 +91,9 @@ export function buildJobSpec(
   const empty = command.indexOf('')
   if (empty !== -1) throw new InputError(`command: argument ${empty + 1} is empty; AWS Batch rejects empty arguments`)
   const queue = buildQueue(settings.queue)
+  // Before the platform's own rules: on Fargate, --nodes is the setting to change (a missing execution role or an
+  // EC2-only flag would be the next error after the user fixed that one, for nothing).
+  const nodes = buildNodeOptions({arraySize: settings.arraySize, mainPort: opts.mainPort, nodes: opts.nodes}, platform)
   const {resources, warnings} = buildResources(settings, platform)
   const linux = buildLinuxParameters(settings, platform, resources.memory)
   const secrets = buildSecrets(settings.secrets)
@@ -103,7 +106,6 @@ export function buildJobSpec(
   )
   const tags = buildTags(settings.defaultTags, settings.tags)
   const job = buildJobControls({...settings, dependsOn: opts.dependsOn, name: opts.name}, command)
-  const nodes = buildNodeOptions({arraySize: settings.arraySize, mainPort: opts.mainPort, nodes: opts.nodes}, platform)
   const spec: JobSpec = {
     ...job,
     ...container,

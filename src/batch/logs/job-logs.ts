@@ -132,7 +132,12 @@ function finishedOutcome(
  * DescribeJobs when the watcher is due (at most once a second) and, once the stream has gone quiet, at most every
  * IDLE_DESCRIBE_MS: a silent job's end is then noticed within 4 s. Returns when the job was last described.
  */
-async function describeWhenDue(watcher: JobWatcher, clock: Clock, idle: number, describedAt: number): Promise<number> {
+export async function describeWhenDue(
+  watcher: JobWatcher,
+  clock: Clock,
+  idle: number,
+  describedAt: number,
+): Promise<number> {
   const every = idle >= IDLE_POLL_MS ? IDLE_DESCRIBE_MS : 0
   if (watcher.dueIn > 0 || clock.now() - describedAt < every) return describedAt
   const now = clock.now()
@@ -179,7 +184,7 @@ function describedJob(watcher: JobWatcher, request: LogsRequest): JobDetail {
   return job
 }
 
-function newReader(job: JobDetail, stream: string, request: LogsRequest, context: LogsContext): StreamReader {
+export function newReader(job: JobDetail, stream: string, request: LogsRequest, context: LogsContext): StreamReader {
   const {clock, onRetry, random, signal} = context
   return new StreamReader(context.logs, logGroupOf(job), stream, {
     clock,
@@ -190,7 +195,7 @@ function newReader(job: JobDetail, stream: string, request: LogsRequest, context
   })
 }
 
-function notStarted(job: JobDetail, attempt: number): string {
+export function notStarted(job: JobDetail, attempt: number): string {
   const reason = job.statusReason ? ` (${job.statusReason})` : ''
   if (isFinished(job.status)) return `job ${job.jobId} is ${job.status}${reason} and never started, so it has no logs`
   return `job ${job.jobId} is ${job.status}${reason}: attempt ${attempt} has not started, so there are no logs yet`

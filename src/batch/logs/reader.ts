@@ -15,6 +15,8 @@ export const PAGE_SIZE = 10_000
 
 export interface LogEvent {
   message: string
+  /** `logs --all-nodes`: the index of the node that wrote it. */
+  node?: number
   stream: string
   /** Epoch milliseconds. */
   timestamp: number

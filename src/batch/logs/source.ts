@@ -7,8 +7,14 @@ import type {JobDetail} from '@aws-sdk/client-batch'
 /** Where the awslogs driver writes when the job definition names no group. */
 export const DEFAULT_LOG_GROUP = '/aws/batch/job'
 
+/**
+ * A multi-node parent has no container of its own (its main node's stream is in its attempts): its group is in the
+ * node ranges of nodeProperties, which mfbatch gives one logConfiguration for every node.
+ */
 export function logGroupOf(job: JobDetail): string {
-  return job.container?.logConfiguration?.options?.['awslogs-group'] ?? DEFAULT_LOG_GROUP
+  const ranges = job.nodeProperties?.nodeRangeProperties ?? []
+  const configured = [job.container, ...ranges.map((range) => range.container)].find((c) => c?.logConfiguration)
+  return configured?.logConfiguration?.options?.['awslogs-group'] ?? DEFAULT_LOG_GROUP
 }
 
 /**

@@ -7,6 +7,8 @@ import type {JobDetail} from '@aws-sdk/client-batch'
 import type {BatchApi} from '../clients'
 
 import {describeJobs} from '../jobs/query'
+import {nodeIds} from '../nodes/ids'
+import {nodeCountOf} from '../nodes/of-job'
 import {isTransient} from '../pacing'
 import {parseDuration} from '../parse/time'
 import {describeQueue} from '../queues/platform'
@@ -59,9 +61,16 @@ function describer(batch: BatchApi): (ids: readonly string[]) => Promise<JobDeta
   }
 }
 
+/** A multi-node parent has no container: what it needs is in its nodes (one more DescribeJobs, once a job). */
+async function nodesOf(batch: BatchApi, job: JobDetail): Promise<JobDetail[]> {
+  const count = nodeCountOf(job)
+  return count === undefined || !job.jobId ? [] : (await describeJobs(batch, nodeIds(job.jobId, count))).jobs
+}
+
 async function diagnose(batch: BatchApi, job: JobDetail): Promise<string[]> {
   try {
-    return diagnoseRunnable(job, job.jobQueue ? await describeQueue(batch, job.jobQueue) : undefined)
+    const info = job.jobQueue ? await describeQueue(batch, job.jobQueue) : undefined
+    return diagnoseRunnable(job, info, await nodesOf(batch, job))
   } catch (error) {
     if (isTransient(error)) throw error // the watcher tries again on its next round
     return diagnoseRunnable(job)

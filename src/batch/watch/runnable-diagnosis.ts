@@ -33,6 +33,18 @@ export function requestedResources(job: JobDetail): Requested {
   }
 }
 
+/**
+ * A multi-node job starts only when every node has a place (user guide, "Multi-node parallel jobs": the nodes are
+ * scheduled together), so what counts is the sum over its nodes. Memory is summed too: judged on Fargate only, which
+ * takes no multi-node jobs, it is never compared.
+ */
+export function requestedByNodes(nodes: readonly JobDetail[]): Requested {
+  const each = nodes.map((node) => requestedResources(node))
+  const sum = (key: 'memory' | 'vcpu') =>
+    each.some((r) => r[key] === undefined) ? undefined : each.reduce((total, r) => total + r[key]!, 0)
+  return {gpu: each.reduce((total, r) => total + r.gpu, 0), memory: sum('memory'), vcpu: sum('vcpu')}
+}
+
 const isUp = (x: {state?: string; status?: string}): boolean => x.state === 'ENABLED' && x.status === 'VALID'
 
 function stateOf(x: {state?: string; status?: string; statusReason?: string}): string {
@@ -40,7 +52,7 @@ function stateOf(x: {state?: string; status?: string; statusReason?: string}): s
   return `${x.state ?? 'UNKNOWN'} and ${x.status ?? 'UNKNOWN'}${reason}`
 }
 
-function vcpuFindings(want: number, queue: string, envs: ComputeEnvironmentDetail[]): string[] {
+function vcpuFindings(want: number, queue: string, envs: ComputeEnvironmentDetail[], asks: string): string[] {
   // An unmanaged environment's capacity is whatever instances its owner registered: unknowable from here.
   if (envs.some((ce) => ce.type === 'UNMANAGED')) return []
   const offers = envs.map((ce) => {
@@ -50,15 +62,13 @@ function vcpuFindings(want: number, queue: string, envs: ComputeEnvironmentDetai
   const best = Math.max(...offers)
   if (want <= best) return []
   const detail = envs.map((ce, i) => `${ce.computeEnvironmentName} ${offers[i]}`).join(', ')
-  return [
-    `the job asks for ${want} vCPUs; the most any compute environment of queue ${queue} offers is ${best} (${detail})`,
-  ]
+  return [`${asks} ${want} vCPUs; the most any compute environment of queue ${queue} offers is ${best} (${detail})`]
 }
 
-function gpuFindings(want: number, queue: string, envs: ComputeEnvironmentDetail[]): string[] {
+function gpuFindings(want: number, queue: string, envs: ComputeEnvironmentDetail[], asks: string): string[] {
   if (want <= 0) return []
   if (envs.every((ce) => platformOfEnvironment(ce) === 'FARGATE')) {
-    return [`the job asks for ${want} GPUs; queue ${queue} has only Fargate compute environments, which have no GPUs`]
+    return [`${asks} ${want} GPUs; queue ${queue} has only Fargate compute environments, which have no GPUs`]
   }
 
   const managedEc2 = envs.every(
@@ -66,27 +76,32 @@ function gpuFindings(want: number, queue: string, envs: ComputeEnvironmentDetail
   )
   const types = envs.flatMap((ce) => ce.computeResources?.instanceTypes ?? [])
   if (!managedEc2 || types.some((type) => GPU_INSTANCE.test(type))) return []
-  return [
-    `the job asks for ${want} GPUs; the instance types of queue ${queue} (${[...new Set(types)].join(', ')}) have none`,
-  ]
+  return [`${asks} ${want} GPUs; the instance types of queue ${queue} (${[...new Set(types)].join(', ')}) have none`]
 }
 
-function memoryFindings(want: number | undefined, queue: string, envs: ComputeEnvironmentDetail[]): string[] {
+function memoryFindings(
+  want: number | undefined,
+  queue: string,
+  envs: ComputeEnvironmentDetail[],
+  asks: string,
+): string[] {
   if (want === undefined || !envs.every((ce) => platformOfEnvironment(ce) === 'FARGATE')) return []
   if (want <= FARGATE_MAX_MEMORY_MIB) return []
   return [
-    `the job asks for ${want} MiB of memory; a Fargate task of queue ${queue} can have at most ${FARGATE_MAX_MEMORY_MIB} MiB`,
+    `${asks} ${want} MiB of memory; a Fargate task of queue ${queue} can have at most ${FARGATE_MAX_MEMORY_MIB} MiB`,
   ]
 }
 
 /**
  * Sentences explaining a long RUNNABLE, most decisive first. `info` is undefined when the queue could not be
- * described (then only the job's own status reason is judged). Never empty: when nothing explains the wait, the
+ * described (then only the job's own status reason is judged). `nodes`: a multi-node parent's nodes, judged together. Never empty: when nothing explains the wait, the
  * last sentence says so and what usually causes it.
  */
-export function diagnoseRunnable(job: JobDetail, info?: QueueInfo): string[] {
+export function diagnoseRunnable(job: JobDetail, info?: QueueInfo, nodes: readonly JobDetail[] = []): string[] {
   const findings: string[] = []
-  if (job.statusReason?.startsWith('MISCONFIGURATION:')) findings.push(`AWS Batch says: ${job.statusReason}`)
+  // A multi-node job's reason may be on its parent or on a node (the emulator puts it on the main node).
+  const reason = [job, ...nodes].find((j) => j.statusReason?.startsWith('MISCONFIGURATION:'))?.statusReason
+  if (reason) findings.push(`AWS Batch says: ${reason}`)
   if (info) {
     const queue = info.queue.jobQueueName ?? job.jobQueue ?? 'unknown'
     const envs = info.computeEnvironments
@@ -97,10 +112,12 @@ export function diagnoseRunnable(job: JobDetail, info?: QueueInfo): string[] {
 
     if (envs.length === 0) findings.push(`queue ${queue} has no compute environment`)
     else if (envs.some((ce) => isUp(ce))) {
-      const want = requestedResources(job)
+      const want = nodes.length > 0 ? requestedByNodes(nodes) : requestedResources(job)
+      const asks =
+        nodes.length > 0 ? `the job's ${nodes.length} nodes, needed all at once, ask for` : 'the job asks for'
       const usable = envs.filter((ce) => isUp(ce))
-      if (want.vcpu !== undefined) findings.push(...vcpuFindings(want.vcpu, queue, usable))
-      findings.push(...gpuFindings(want.gpu, queue, usable), ...memoryFindings(want.memory, queue, usable))
+      if (want.vcpu !== undefined) findings.push(...vcpuFindings(want.vcpu, queue, usable, asks))
+      findings.push(...gpuFindings(want.gpu, queue, usable, asks), ...memoryFindings(want.memory, queue, usable, asks))
     } else {
       findings.push(`no compute environment of queue ${queue} can run jobs`)
     }

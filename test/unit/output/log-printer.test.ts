@@ -12,6 +12,15 @@ describe('log lines', () => {
     expect(formatEvent(event, {json: true})).toBe(`{"timestamp":${T0},"message":"hello","stream":"def/default/abc"}\n`)
   })
 
+  test('--all-nodes: "[N] " before the message, after the timestamp; NDJSON gives the node last', () => {
+    const fromNode = {...event, node: 2}
+    expect(formatEvent(fromNode)).toBe('[2] hello\n')
+    expect(formatEvent(fromNode, {timestamps: true})).toBe('2026-01-02T03:04:05.000Z [2] hello\n')
+    expect(formatEvent(fromNode, {json: true})).toBe(
+      `{"timestamp":${T0},"message":"hello","stream":"def/default/abc","node":2}\n`,
+    )
+  })
+
   test('a message that kept its newline is not doubled; NDJSON keeps the message as it is', () => {
     expect(formatEvent({...event, message: 'line\r\n'})).toBe('line\n')
     expect(formatEvent({...event, message: 'a\nb'}, {json: true})).toBe(

@@ -33,11 +33,38 @@ describe('followJobs', () => {
     ])
     const watcher = new JobWatcher([uuid(1), uuid(2)], {clock, describe: script.describe})
     const rounds: number[] = []
-    const outcome = await followJobs(watcher, {clock, onRound: () => rounds.push(clock.now())})
+    const outcome = await followJobs(watcher, {
+      clock,
+      onRound() {
+        rounds.push(clock.now())
+      },
+    })
     expect(outcome.end).toBe('finished')
     expect(outcome.exitCode).toBe(3)
     expect(rounds).toEqual([0, 1000, 2000])
     expect(script.calls()).toBe(3)
+  })
+
+  test('the next round waits for an onRound that takes time (a redraw fetching nodes)', async () => {
+    const clock = fakeClock()
+    const script = scripted([[job(1, 'RUNNING')], [job(1, 'SUCCEEDED')]])
+    const watcher = new JobWatcher([uuid(1)], {clock, describe: script.describe})
+    const seen: Array<[number, number]> = []
+    const outcome = await followJobs(watcher, {
+      clock,
+      async onRound() {
+        seen.push([clock.now(), script.calls()])
+        await clock.sleep(1500)
+        seen.push([clock.now(), script.calls()])
+      },
+    })
+    expect(outcome.end).toBe('finished')
+    expect(seen).toEqual([
+      [0, 1],
+      [1500, 1],
+      [1500, 2],
+      [3000, 2],
+    ])
   })
 
   test('a deadline ends with 124, the jobs still running', async () => {

@@ -52,6 +52,20 @@ describe('diagnoseRunnable', () => {
     ])
   })
 
+  test('a multi-node job: its nodes together, each fitting alone; the reason found on a node', () => {
+    const parent = job({nodeProperties: {mainNode: 0, nodeRangeProperties: [], numNodes: 3}, status: 'RUNNABLE'})
+    const reason = 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - needs more'
+    const nodes = [asking('2', '4096', undefined, {statusReason: reason}), asking('2', '4096', '1'), asking('2')]
+    expect(diagnoseRunnable(parent, info([env('a')]), nodes)).toEqual([
+      `AWS Batch says: ${reason}`,
+      "the job's 3 nodes, needed all at once, ask for 6 vCPUs; the most any compute environment of queue q offers is 4 (a 4)",
+      "the job's 3 nodes, needed all at once, ask for 1 GPUs; the instance types of queue q (optimal) have none",
+    ])
+    expect(diagnoseRunnable(parent, info([env('a', {}, {maxvCpus: 6})]), nodes.slice(1))).toEqual([
+      "the job's 2 nodes, needed all at once, ask for 1 GPUs; the instance types of queue q (optimal) have none",
+    ])
+  })
+
   test('a disabled queue and an invalid compute environment are named with their reasons', () => {
     const findings = diagnoseRunnable(
       asking('1'),
