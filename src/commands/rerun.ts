@@ -27,7 +27,6 @@ export default class Rerun extends BaseCommand {
   static override args = {
     job: Args.string({
       description: 'The job to run again: a job id or ARN, or last / last~N (the jobs submitted from here).',
-      required: true,
     }),
   }
   static override description = `Reads JOB (DescribeJobs) and submits a new job like it: the same job definition, \
@@ -75,7 +74,7 @@ ${exitCodeHelp(true)}`
       flags['wait-timeout'] === undefined ? undefined : parseDuration(flags['wait-timeout'], '--wait-timeout')
     const connection = {'endpoint-url': flags['endpoint-url'], profile: flags.profile, region: flags.region}
     const settings = await resolveFromEnvironment({flags: settingsFromFlags(connection)})
-    const jobId = parseJobId(args.job, 'JOB', recentJobs(settings, flags.local).resolve)
+    const jobId = parseJobId(args.job!, 'JOB', recentJobs(settings, flags.local).resolve)
     const [{connect, connectSettings}, {loadOldJob, submitRerun}] = await Promise.all([
       import('../connect.js'),
       import('../batch/rerun/service.js'),

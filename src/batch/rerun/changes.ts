@@ -88,7 +88,11 @@ export function parseRerunChanges(flags: RerunFlagValues, command: readonly stri
     image: nonEmpty(flag('--image', flags.image), 'use an image such as python:3.12 or REGISTRY/NAME:TAG'),
     jobRoleArn: roleArn(flag('--iam-role', flags['iam-role'])),
     memory: integer(flag('--memory', flags.memory), {min: 1}, 'use a whole number of MiB greater than 0'),
-    name: matching(flag('--name', flags.name), JOB_NAME, 'use up to 128 letters, digits, - and _, starting with one'),
+    name: matching(
+      flag('--name', flags.name),
+      JOB_NAME,
+      'use up to 128 letters, digits, - and _, starting with a letter or digit',
+    ),
     queue: matching(flag('--queue', flags.queue), QUEUE, QUEUE_ALLOWED),
     sharedMemory: integer(
       flag('--shared-memory', flags['shared-memory']),

@@ -17,7 +17,9 @@ export function commandAfterJob(rawArgv: readonly string[], parsedArgv: readonly
     )
   }
 
-  const job = before[0] ?? ''
+  const job = before[0]
+  if (job === undefined)
+    throw new InputError('JOB is required: give the job to run again, e.g. rerun last --memory 32000')
   const id = jobIdIn(job)
   if (id && /[:#]\d+$/.test(id)) {
     const whole = id.replace(/[:#]\d+$/, '')
