@@ -208,7 +208,10 @@ describe('rerun: flags and the command line', () => {
     [{'array-size': '1'}, '--array-size: "1" is not allowed; use a whole number from 2 to 10000'],
     [{timeout: '30'}, '--timeout: "30" is not allowed; use seconds (at least 60) or a duration like 90m, 1h30m or 2d'],
     [{queue: 'a b'}, '--queue: "a b" is not allowed; use a job queue name or ARN'],
-    [{name: '-x'}, '--name: "-x" is not allowed; use up to 128 letters, digits, - and _, starting with one'],
+    [
+      {name: '-x'},
+      '--name: "-x" is not allowed; use up to 128 letters, digits, - and _, starting with a letter or digit',
+    ],
     [{image: ''}, '--image: "" is not allowed; give a value'],
     [
       {'iam-role': 'role'},
