@@ -117,6 +117,18 @@ describe('rerun', () => {
     expect((await describe1(result.jobId as string)).arrayProperties?.size).toBe(2)
   }, 90_000)
 
+  test('a multi-node job reruns with its node count; a new command keeps the rendezvous wrapper', async () => {
+    const old = await submitted(['--nodes', '2', '--memory', '64', '--', 'sh', '-c', 'echo rank=$NODE_RANK'])
+    expect(old.code).toBe(0)
+    const rerun = await cli(['rerun', old.id, '--wait', '--', 'sh', '-c', 'echo "again $NODE_RANK of $NNODES"'])
+    expect(rerun.code).toBe(0)
+    const id = rerun.stdout.trim()
+    const job = await describe1(id)
+    expect(job.nodeProperties?.numNodes).toBe(2)
+    expect(tagsOf(job)).toEqual({'mfbatch:rerun-of': old.id})
+    expect(await cli(['logs', id])).toEqual({code: 0, stderr: '', stdout: 'again 0 of 2\n'})
+  }, 60_000)
+
   test('--dry-run reads the job and submits nothing', async () => {
     const old = await submitted(['--memory', '64', '--', 'true'])
     await emulator.resetStats()
