@@ -60,9 +60,12 @@ describe('rerun', () => {
     const failed = await submitted(['--memory', '100', '--tag', 'team=x', '--env', 'A=1', '--', 'sh', '-c', 'exit 3'])
     expect(failed.code).toBe(3)
 
-    const again = await cli(['rerun', 'last', '--wait'])
+    // Independent of each other: at once, so the test stays short.
+    const [again, rerun] = await Promise.all([
+      cli(['rerun', failed.id, '--wait']),
+      cli(['rerun', failed.id, '--memory', '200', '--follow', '--', 'sh', '-c', 'echo "A=$A"']),
+    ])
     expect(again.code).toBe(3)
-    const rerun = await cli(['rerun', failed.id, '--memory', '200', '--follow', '--', 'sh', '-c', 'echo "A=$A"'])
     expect(rerun.code).toBe(0)
     expect(rerun.stdout).toBe('A=1\n')
     expect(rerun.stderr).toContain(`mfbatch: rerun of job ${failed.id}\n`)
@@ -93,7 +96,10 @@ describe('rerun', () => {
   test('an array job reruns with the same array size; stdout is the new id alone; --json', async () => {
     const old = await submitted(['--array-size', '3', '--', 'sh', '-c', 'echo $AWS_BATCH_JOB_ARRAY_INDEX'])
     expect(old.code).toBe(0)
-    const rerun = await cli(['rerun', old.id, '--wait', '--tag', 'try=2'])
+    const [rerun, json] = await Promise.all([
+      cli(['rerun', old.id, '--wait', '--tag', 'try=2']),
+      cli(['rerun', old.id, '--json', '--array-size', '2']),
+    ])
     expect(rerun.code).toBe(0)
     expect(rerun.stdout).toMatch(/^[\da-f-]{36}\n$/)
     const job = await describe1(rerun.stdout.trim())
@@ -101,7 +107,6 @@ describe('rerun', () => {
     expect(job.status).toBe('SUCCEEDED')
     expect(tagsOf(job)).toEqual({'mfbatch:rerun-of': old.id, try: '2'})
 
-    const json = await cli(['rerun', old.id, '--json', '--array-size', '2'])
     expect(json.code).toBe(0)
     const result = JSON.parse(json.stdout) as Record<string, unknown>
     expect(Object.keys(result).sort()).toEqual([
@@ -132,7 +137,7 @@ describe('rerun', () => {
   test('--dry-run reads the job and submits nothing', async () => {
     const old = await submitted(['--memory', '64', '--', 'true'])
     await emulator.resetStats()
-    const dry = await cli(['rerun', old.id, '--dry-run', '--cpu', '0.5', '--env', 'B=2', '--', 'echo', 'x'])
+    const dry = await cli(['rerun', 'last', '--dry-run', '--cpu', '0.5', '--env', 'B=2', '--', 'echo', 'x'])
     expect(dry.code).toBe(0)
     expect(await emulator.stats()).toEqual({'batch:DescribeJobs': 1})
     const before = await describe1(old.id)
@@ -159,20 +164,22 @@ describe('rerun', () => {
 
   test('a changed image makes the definition submit would make, registered once and then reused', async () => {
     const old = await submitted(['--shared-memory', '64', '--', 'true'])
-    const dry = await cli(['rerun', old.id, '--dry-run', '--image', 'python:3.12'])
-    const wanted = await cli([
-      'submit',
-      '--dry-run',
-      '--queue',
-      'local',
-      '--platform',
-      'ec2',
-      '--shared-memory',
-      '64',
-      '--image',
-      'python:3.12',
-      '--',
-      'true',
+    const [dry, wanted] = await Promise.all([
+      cli(['rerun', old.id, '--dry-run', '--image', 'python:3.12']),
+      cli([
+        'submit',
+        '--dry-run',
+        '--queue',
+        'local',
+        '--platform',
+        'ec2',
+        '--shared-memory',
+        '64',
+        '--image',
+        'python:3.12',
+        '--',
+        'true',
+      ]),
     ])
     expect(definitionNameIn(dry.stdout)).toBe(definitionNameIn(wanted.stdout))
     await emulator.resetStats()
@@ -235,16 +242,11 @@ describe('rerun', () => {
         'mfbatch: --dry-run makes no job to wait on; drop --wait/--follow',
       ],
     ]
-    for (const [args, code, line] of cases) {
-      // eslint-disable-next-line no-await-in-loop -- one at a time, so the counts below belong to no case
-      const result = await cli(args)
-      expect({args, code: result.code, stderr: result.stderr.split('\n')[0], stdout: result.stdout}).toEqual({
-        args,
-        code,
-        stderr: line,
-        stdout: '',
-      })
-    }
+    // All at once: none may make an API call, which the count after them checks.
+    const results = await Promise.all(cases.map(([args]) => cli(args)))
+    expect(results.map((r) => ({code: r.code, stderr: r.stderr, stdout: r.stdout}))).toEqual(
+      cases.map(([, code, line]) => ({code, stderr: `${line}\n`, stdout: ''})),
+    )
 
     expect(await emulator.stats()).toEqual({})
     expect(await cli(['rerun', UNKNOWN])).toEqual({
