@@ -3,7 +3,7 @@ import {Args} from '@oclif/core'
 import type {Submission} from '../batch/submit/service'
 
 import {BaseCommand} from '../base-command'
-import {recentJobs} from '../batch/history/recent'
+import {recentJobs, recordSubmitted} from '../batch/history/recent'
 import {parseJobId} from '../batch/jobs/ids'
 import {parseDuration} from '../batch/parse/time'
 import {changesDefinition, parseRerunChanges} from '../batch/rerun/changes'
@@ -42,6 +42,10 @@ The new job carries the tag ${RERUN_TAG}=<JOB's id> (the marks of earlier submit
 its id goes to stdout (--json: {jobId, jobName, jobArn, jobQueue, jobDefinition, platform, rerunOf}); stderr names \
 the queue and the status, logs and kill commands. --wait and --follow wait as "submit" does and exit with the new \
 job's result. An array child (JOB:N) or a node (JOB#N) is refused: rerun the whole job.
+
+ENVIRONMENT
+  ${'AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL*'.padEnd(44)} where to connect (the AWS SDK's own variables)
+  ${'MFBATCH_CACHE_DIR'.padEnd(44)} where the jobs submitted from here (last, last~N) are kept
 
 ${exitCodeHelp(true)}`
   static override enableJsonFlag = true
@@ -92,7 +96,6 @@ ${exitCodeHelp(true)}`
     const platform = old.job.platformCapabilities?.includes('FARGATE') ? 'FARGATE' : 'EC2'
     const job: Submission = {...made, defaultedQueue: false, platform, warnings: []}
     const queueName = job.jobQueue.split('/').pop() ?? job.jobQueue
-    const {recordSubmitted} = await import('../batch/history/recent.js')
     recordSubmitted(settings, flags.local, {...job, jobQueue: queueName})
     const shown = connectionArgs(flags)
     const notes = [`rerun of job ${jobId}`, ...submittedLines({...job, jobQueue: queueName}, this.config.bin, shown)]
