@@ -14,10 +14,10 @@ import {currentTerminal} from '../output/terminal'
 
 const DESCRIPTION = `Every job queue of the account and region (DescribeJobQueues), with its state and status, \
 platform (EC2, SPOT, FARGATE, FARGATE_SPOT or UNMANAGED: its first compute environment's, the one Batch tries \
-first), priority, and how many of its jobs are RUNNABLE and RUNNING now (ListJobs). Its compute environments \
-follow in the order Batch tries them, with state, status, type, platform, min/desired/max vCPUs, instance types and \
-whether they have GPUs (yes for p* and g* instance families, no for Fargate and CPU-only families, ? when it cannot \
-be told). A queue or compute environment that cannot run jobs (not ENABLED, or not VALID) shows AWS's statusReason.
+first), priority, and how many of its jobs are RUNNABLE and RUNNING now (ListJobs; an array job counts once). \
+Its compute environments follow in the order Batch tries them, with state, status, type, platform, min/desired/max \
+vCPUs, instance types and whether they have GPUs (yes for p* and g* instance families, no for Fargate and CPU-only \
+families, ? when it cannot be told). A queue or compute environment that cannot run jobs (not ENABLED, or not VALID) shows AWS's statusReason.
 
 The default queue is marked *: the one configured (--queue is not taken here; METAFLOW_BATCH_JOB_QUEUE or the \
 config key queue), else the first ENABLED and VALID queue, which is the one "submit" takes when no queue is set.
