@@ -52,9 +52,9 @@ const FARGATE_LOG_DRIVERS = ['awslogs', 'splunk']
 /** `needsExecutionRole`: secrets are fetched with the task execution role, on EC2 as on Fargate. */
 export function buildContainer(s: ContainerSettings, platform: Platform, needsExecutionRole: boolean): Container {
   const container: Container = {image: buildImage(s), privileged: false, volumes: buildVolumes(s, platform)}
-  const jobRoleArn = role(s.iamRole)
+  const jobRoleArn = roleArn(s.iamRole)
   if (jobRoleArn) container.jobRoleArn = jobRoleArn
-  const executionRoleArn = role(s.executionRole)
+  const executionRoleArn = roleArn(s.executionRole)
   if (platform === 'FARGATE' || needsExecutionRole) {
     if (!executionRoleArn) {
       const why = platform === 'FARGATE' ? 'Fargate jobs' : 'jobs with --secret'
@@ -93,7 +93,8 @@ function buildImage(s: ContainerSettings): string {
   return withRegistry(image, registry)
 }
 
-function role(s: Sourced | undefined): string | undefined {
+/** An IAM role ARN (`--iam-role`, `--execution-role`), checked; undefined when not set. */
+export function roleArn(s: Sourced | undefined): string | undefined {
   const arn = text(s, ROLE_ALLOWED)?.trim()
   if (arn !== undefined && !ROLE_ARN.test(arn)) throw invalid(s!.origin.label, s!.value, ROLE_ALLOWED)
   return arn || undefined

@@ -59,7 +59,7 @@ function buildName(s: JobSettings, command: readonly string[]): string {
   return name
 }
 
-function buildTimeout(s: Sourced | undefined): number {
+export function buildTimeout(s: Sourced | undefined): number {
   const allowed = 'use seconds (at least 60) or a duration like 90m, 1h30m or 2d'
   const raw = text(s, allowed)
   if (raw === undefined) return DEFAULT_TIMEOUT_SECONDS

@@ -1,0 +1,95 @@
+/**
+ * How `queues` puts queues on stdout. On a terminal: a table of queues (the default one marked `*`), then a table of
+ * their compute environments in the order Batch tries them. In a pipe: one line per queue, tab-separated, no header:
+ * default mark, name, state, status, platform, priority, RUNNABLE, RUNNING, the compute environments as
+ * `name:platform:state:status:min/desired/max` joined by commas, the reason; `cut -f2` gives the names.
+ */
+import type {EnvironmentOverview, QueueOverview} from '../batch/queues/overview'
+
+import {colorEnabled, type Palette, palette} from './color'
+import {type Column, renderTable} from './table'
+import {type Terminal} from './terminal'
+
+const dash = (value: null | number | string | undefined): string =>
+  value === null || value === undefined || value === '' ? '-' : String(value)
+
+function vcpus(ce: EnvironmentOverview): string {
+  return `${dash(ce.minvCpus)}/${dash(ce.desiredvCpus)}/${dash(ce.maxvCpus)}`
+}
+
+function gpus(ce: EnvironmentOverview): string {
+  return ce.gpus === null ? '?' : ce.gpus ? 'yes' : 'no'
+}
+
+function state(paint: Palette, value: null | string, good: string): string {
+  return value === good ? paint.green(value) : paint.red(dash(value))
+}
+
+function queueColumns(paint: Palette, tty: boolean): Array<Column<QueueOverview>> {
+  return [
+    {header: tty ? ' ' : 'default', value: (q) => (q.default ? '*' : tty ? ' ' : '-')},
+    {header: 'queue', value: (q) => (q.default ? paint.bold(q.name) : q.name)},
+    {header: 'state', value: (q) => state(paint, q.state, 'ENABLED')},
+    {header: 'status', value: (q) => state(paint, q.status, 'VALID')},
+    {header: 'platform', value: (q) => dash(q.platform)},
+    {header: 'priority', value: (q) => dash(q.priority)},
+    {header: 'runnable', value: (q) => String(q.runnable)},
+    {header: 'running', value: (q) => String(q.running)},
+    {
+      header: 'compute environments',
+      value: (q) =>
+        q.computeEnvironments
+          .map((ce) =>
+            tty ? ce.name : `${ce.name}:${dash(ce.platform)}:${dash(ce.state)}:${dash(ce.status)}:${vcpus(ce)}`,
+          )
+          .join(tty ? ', ' : ',') || '-',
+    },
+    {header: 'reason', shrink: true, value: (q) => q.statusReason ?? ''},
+  ]
+}
+
+interface EnvironmentRow {
+  ce: EnvironmentOverview
+  queue: string
+}
+
+function environmentColumns(paint: Palette): Array<Column<EnvironmentRow>> {
+  return [
+    {header: 'queue', value: (r) => r.queue},
+    {header: 'order', value: (r) => dash(r.ce.order)},
+    {header: 'compute environment', value: (r) => r.ce.name},
+    {header: 'state', value: (r) => state(paint, r.ce.state, 'ENABLED')},
+    {header: 'status', value: (r) => state(paint, r.ce.status, 'VALID')},
+    {header: 'type', value: (r) => dash(r.ce.type)},
+    {header: 'platform', value: (r) => dash(r.ce.platform)},
+    {header: 'vcpus min/desired/max', value: (r) => vcpus(r.ce)},
+    {header: 'instance types', shrink: true, value: (r) => r.ce.instanceTypes.join(',') || '-'},
+    {header: 'gpus', value: (r) => gpus(r.ce)},
+    {header: 'reason', shrink: true, value: (r) => r.ce.statusReason ?? ''},
+  ]
+}
+
+/** The lines to print, without newlines. */
+export function queuesLines(queues: readonly QueueOverview[], terminal: Terminal): string[] {
+  const tty = terminal.stdoutTty
+  const paint = palette(colorEnabled({env: terminal.env, stream: {isTTY: tty}}))
+  const options = {columns: terminal.columns, header: paint.bold, tty}
+  if (!tty) return renderTable(queueColumns(paint, tty), queues, options)
+  const rows = queues.flatMap((q) => q.computeEnvironments.map((ce) => ({ce, queue: q.name})))
+  const queueCols = withReason(
+    queueColumns(paint, tty),
+    queues.some((q) => q.statusReason),
+  )
+  const table = renderTable(queueCols, queues, options)
+  if (rows.length === 0) return table
+  const ceCols = withReason(
+    environmentColumns(paint),
+    rows.some((r) => r.ce.statusReason),
+  )
+  return [...table, '', ...renderTable(ceCols, rows, options)]
+}
+
+/** On a terminal, the last column (the reason) only when something has a reason; a pipe keeps every field. */
+function withReason<R>(columns: Array<Column<R>>, any: boolean): Array<Column<R>> {
+  return any ? columns : columns.slice(0, -1)
+}
