@@ -17,12 +17,12 @@ export class JobsDisplay {
   private readonly terminal: Terminal
 
   constructor(
-    terminal: Terminal & {rows?: number},
+    terminal: Terminal,
     private readonly now: () => number,
     private readonly single: boolean,
   ) {
     this.terminal = terminal
-    this.redraw = redrawer(process.stdout, terminal.rows)
+    this.redraw = redrawer(process.stdout)
   }
 
   /** `--watch` in a pipe: one row for a job whose status just changed. */
