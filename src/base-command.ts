@@ -1,5 +1,6 @@
 import {Command, Errors} from '@oclif/core'
 
+import {closest} from './config/suggest'
 import {InputError, RuntimeError} from './errors'
 import {ExitCode} from './exit-codes'
 import {wasInterrupted} from './output/interrupt'
@@ -25,7 +26,8 @@ export abstract class BaseCommand extends Command {
       code = err.oclif.exit === ExitCode.Usage ? usage : err.oclif.exit
     }
 
-    const message = parseErrorLine(oneLine(err.message ?? ''), this.ctor.flags ?? {}, this.argv)
+    const flags = {...this.ctor.flags, ...(this.ctor.enableJsonFlag ? {json: {}} : {})}
+    const message = parseErrorLine(oneLine(err.message ?? ''), flags, this.argv)
     if (message) process.stderr.write(`${this.config.bin}: ${message}\n`)
     if (process.env.MFBATCH_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`)
     return this.exit(code)
@@ -69,6 +71,8 @@ export function parseErrorLine(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): string {
+  const unknown = /^Nonexistent flags?: (.*)$/.exec(message)
+  if (unknown) return unknownFlagLine(unknown[1].split(/,\s*/), Object.keys(flags))
   const parsing = /^Parsing --([\w-]+) (.*)$/.exec(message)
   if (!parsing) return message
   const [, name, rest] = parsing
@@ -89,6 +93,19 @@ export function parseErrorLine(
           : ` of ${max} or less`
         : ` of ${min} or more`
   return `${source}: ${JSON.stringify(integer[1])} is not allowed; use a whole number${range}`
+}
+
+/** `--memroy 4`: `--memroy: not a flag here; did you mean --memory?`, or the pointer to `--help` with no near name. */
+function unknownFlagLine(typed: readonly string[], names: readonly string[]): string {
+  return typed
+    .map((word) => {
+      const flag = word.replace(/=.*$/, '')
+      const guess = closest(flag.replace(/^-+/, ''), names)
+      return guess === undefined
+        ? `${flag}: not a flag here; --help lists the flags`
+        : `${flag}: not a flag here; did you mean --${guess}?`
+    })
+    .join('; ')
 }
 
 /** oclif's parse errors span lines ("...\nSee more help with --help"); a script wants one line to grep. */
