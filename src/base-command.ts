@@ -1,5 +1,6 @@
 import {Command, Errors} from '@oclif/core'
 
+import {explainKnownFailure} from './batch/errors'
 import {closest} from './config/suggest'
 import {InputError, RuntimeError} from './errors'
 import {ExitCode} from './exit-codes'
@@ -10,7 +11,11 @@ import {wasInterrupted} from './output/interrupt'
  * line on stderr (never stdout, so a pipe reading results sees nothing) and the exit code of DESIGN.md section 5.
  */
 export abstract class BaseCommand extends Command {
-  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
+  protected override async catch(thrown: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
+    // An SDK error no service explained (no region, no credentials, an unreachable endpoint) gets the same
+    // sentence in every command.
+    const err =
+      thrown.oclif === undefined && !(thrown instanceof RuntimeError) ? (explainKnownFailure(thrown) ?? thrown) : thrown
     const waits = this.waitsOnJob()
     const usage = waits ? ExitCode.ToolFailure : ExitCode.Usage
     let code: number
