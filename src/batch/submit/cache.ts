@@ -119,7 +119,7 @@ function prune<T extends {at: number}>(entries: Record<string, T>, now: number):
 
 /**
  * Whether AWS refused the request as it was (a 4xx other than throttling): a cached queue or definition that no
- * longer fits may be why, and the request surely made nothing. Throttling, 5xx and your connection are not: the
+ * longer fits may be why, and the request surely made nothing. Throttling, 5xx and the network are not: the
  * exactly-once machinery of once.ts deals with those.
  */
 export function isRejection(error?: unknown): boolean {

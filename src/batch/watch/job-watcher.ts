@@ -2,7 +2,7 @@
  * The one DescribeJobs loop (DESIGN.md section 4). Everything that waits on jobs (`submit --wait`, `--follow`,
  * `logs --follow`, `status --wait`) reads job state from a JobWatcher, so a job followed for its logs and its status
  * is described once a second, not once per consumer. It reports each status change once, diagnoses a long
- * RUNNABLE, rides out throttling and your connection, and turns the final state into the exit code of section 5.
+ * RUNNABLE, rides out throttling and the network, and turns the final state into the exit code of section 5.
  */
 import type {JobDetail} from '@aws-sdk/client-batch'
 
