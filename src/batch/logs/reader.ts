@@ -111,7 +111,7 @@ export class StreamReader {
     return {events: events.length, exists: true}
   }
 
-  /** One GetLogEvents, retried with backoff on throttling, 5xx and your connection for as long as it takes. */
+  /** One GetLogEvents, retried with backoff on throttling, 5xx and the network for as long as it takes. */
   private async call(input: Omit<GetLogEventsCommandInput, 'logGroupName' | 'logStreamName'>) {
     const {clock = systemClock, onRetry, random, signal} = this.options
     for (;;) {
