@@ -10,6 +10,12 @@ import {ExitCode} from '../exit-codes'
 const hook: Hook<'command_not_found'> = async function (options) {
   const typed = options.id.replaceAll(':', ' ')
   const {bin} = options.config
+  if (typed.startsWith('-')) {
+    // `mfbatch --foo`: a flag where a command belongs; the root takes only --help and --version.
+    process.stderr.write(`${bin}: ${typed}: not a flag here; "${bin} --help" lists the commands and flags\n`)
+    throw new Errors.ExitError(ExitCode.Usage)
+  }
+
   const commands = options.config.commands
     .filter((command) => !command.hidden)
     .map((command) => command.id.replaceAll(':', ' '))

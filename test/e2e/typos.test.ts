@@ -52,6 +52,11 @@ describe('an unknown command', () => {
         'for the list.\n',
       stdout: '',
     })
+    expect(await runCli(['--foo'])).toEqual({
+      code: 2,
+      stderr: 'mfbatch: --foo: not a flag here; "mfbatch --help" lists the commands and flags\n',
+      stdout: '',
+    })
     expect(await runCli(['xyzzy'])).toEqual({
       code: 2,
       stderr: 'mfbatch: "xyzzy" is not a mfbatch command. Run "mfbatch --help" for the list.\n',
