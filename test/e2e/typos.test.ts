@@ -44,6 +44,11 @@ describe('an unknown command', () => {
     expect(await jobsInQueue()).toEqual([])
   })
 
+  test('help for it names the nearest command too: help sumbit, sumbit -h', async () => {
+    expect(await runCli(['help', 'sumbit'])).toEqual({code: 2, stderr: SUMBIT, stdout: ''})
+    expect(await runCli(['sumbit', '-h'])).toEqual({code: 2, stderr: SUMBIT, stdout: ''})
+  })
+
   test('a subcommand typo names the nearest subcommand; nothing near names only --help', async () => {
     expect(await runCli(['emulator', 'strat'])).toEqual({
       code: 2,
