@@ -1,5 +1,7 @@
 import {Command, Errors} from '@oclif/core'
 
+import {explainKnownFailure} from './batch/errors'
+import {closest} from './config/suggest'
 import {InputError, RuntimeError} from './errors'
 import {ExitCode} from './exit-codes'
 import {wasInterrupted} from './output/interrupt'
@@ -9,7 +11,11 @@ import {wasInterrupted} from './output/interrupt'
  * line on stderr (never stdout, so a pipe reading results sees nothing) and the exit code of DESIGN.md section 5.
  */
 export abstract class BaseCommand extends Command {
-  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
+  protected override async catch(thrown: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
+    // An SDK error no service explained (no region, no credentials, an unreachable endpoint) gets the same
+    // sentence in every command.
+    const err =
+      thrown.oclif === undefined && !(thrown instanceof RuntimeError) ? (explainKnownFailure(thrown) ?? thrown) : thrown
     const waits = this.waitsOnJob()
     const usage = waits ? ExitCode.ToolFailure : ExitCode.Usage
     let code: number
@@ -25,7 +31,8 @@ export abstract class BaseCommand extends Command {
       code = err.oclif.exit === ExitCode.Usage ? usage : err.oclif.exit
     }
 
-    const message = parseErrorLine(oneLine(err.message ?? ''), this.ctor.flags ?? {}, this.argv)
+    const flags = {...this.ctor.flags, ...(this.ctor.enableJsonFlag ? {json: {}} : {})}
+    const message = parseErrorLine(oneLine(err.message ?? ''), flags, this.argv)
     if (message) process.stderr.write(`${this.config.bin}: ${message}\n`)
     if (process.env.MFBATCH_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`)
     return this.exit(code)
@@ -69,6 +76,8 @@ export function parseErrorLine(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): string {
+  const unknown = /^Nonexistent flags?: (.*)$/.exec(message)
+  if (unknown) return unknownFlagLine(unknown[1].split(/,\s*/), Object.keys(flags))
   const parsing = /^Parsing --([\w-]+) (.*)$/.exec(message)
   if (!parsing) return message
   const [, name, rest] = parsing
@@ -89,6 +98,19 @@ export function parseErrorLine(
           : ` of ${max} or less`
         : ` of ${min} or more`
   return `${source}: ${JSON.stringify(integer[1])} is not allowed; use a whole number${range}`
+}
+
+/** `--memroy 4`: `--memroy: not a flag here; did you mean --memory?`, or the pointer to `--help` with no near name. */
+function unknownFlagLine(typed: readonly string[], names: readonly string[]): string {
+  return typed
+    .map((word) => {
+      const flag = word.replace(/=.*$/, '')
+      const guess = closest(flag.replace(/^-+/, ''), names)
+      return guess === undefined
+        ? `${flag}: not a flag here; --help lists the flags`
+        : `${flag}: not a flag here; did you mean --${guess}?`
+    })
+    .join('; ')
 }
 
 /** oclif's parse errors span lines ("...\nSee more help with --help"); a script wants one line to grep. */

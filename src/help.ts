@@ -1,8 +1,13 @@
 /**
  * oclif's help, plus what no manifest can know: `mfbatch emulator --help` ends with the memory mechanism and the
- * GPUs this machine would give the emulator (worked out when the help is shown, without making anything).
+ * GPUs this machine would give the emulator (worked out when the help is shown, without making anything). Help for
+ * a command mfbatch does not have (`mfbatch help sumbit`, `mfbatch sumbit -h`) names the nearest one, as running it
+ * would.
  */
-import {Command, Help, Interfaces} from '@oclif/core'
+import {Command, Errors, Help, Interfaces} from '@oclif/core'
+
+import {ExitCode} from './exit-codes'
+import {unknownCommandLine} from './hooks/command-not-found'
 
 export default class MfbatchHelp extends Help {
   /**
@@ -22,6 +27,17 @@ export default class MfbatchHelp extends Help {
     if (command.id !== 'emulator') return
     const {thisMachine} = await import('./emulator/batch/engine/this-machine.js')
     this.log(thisMachine())
+  }
+
+  override async showHelp(argv: string[]): Promise<void> {
+    try {
+      await super.showHelp(argv)
+    } catch (error) {
+      const unknown = /^Command (.+) not found\.$/.exec((error as Error).message ?? '')
+      if (!unknown) throw error
+      process.stderr.write(`${unknownCommandLine(this.config, unknown[1])}\n`)
+      throw new Errors.ExitError(ExitCode.Usage)
+    }
   }
 
   /** At the root, `emulator` with its summary and "Also: emulator env, start, status, stop." */

@@ -35,6 +35,7 @@ import type {
 } from '@aws-sdk/client-cloudwatch-logs'
 
 import {withFastGetLogEvents} from './logs/events-protocol'
+import {failFastWhenUnreachable} from './reachability'
 
 /** The Batch operations mfbatch uses, and nothing else. */
 export interface BatchApi {
@@ -110,6 +111,16 @@ export async function createClients(options: ClientOptions = {}): Promise<Client
     protocol: withFastGetLogEvents(protocols.AwsJson1_1Protocol),
     retryMode: 'adaptive',
   })
+  // Batch and its SubmitJob client share what they learn: the endpoint answered once, so it exists.
+  const batchAnswered = {yes: false}
+  for (const [client, answered] of [
+    [batch, batchAnswered],
+    [submitter, batchAnswered],
+    [logs, {yes: false}],
+  ] as const) {
+    failFastWhenUnreachable(client.middlewareStack as unknown as MiddlewareStackLike, answered)
+  }
+
   if (options.trace) {
     // The three stacks differ only in their input/output type parameters, which tracing never looks at.
     for (const client of [batch, submitter, logs]) {
@@ -143,7 +154,7 @@ interface MiddlewareStackLike {
       next: (args: unknown) => Promise<unknown>,
       context: {commandName?: string},
     ) => (args: unknown) => Promise<unknown>,
-    options: {name: string; step: 'initialize'},
+    options: {name: string; priority?: 'high'; step: 'deserialize' | 'initialize'},
   ): void
 }
 
@@ -199,6 +210,7 @@ export async function createS3(options: ClientOptions = {}): Promise<S3Api> {
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryMode: 'adaptive',
   })
+  failFastWhenUnreachable(client.middlewareStack as unknown as MiddlewareStackLike, {yes: false})
   if (options.trace) traceCalls(client.middlewareStack as unknown as MiddlewareStackLike, options.trace)
   return {
     async credentialsExpiry() {

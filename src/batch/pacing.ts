@@ -88,6 +88,8 @@ interface AwsLikeError {
 export function isTransient(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false
   const err = error as AwsLikeError
+  // An endpoint that never answered (reachability.ts) will not start answering by waiting.
+  if (err.name === 'UnreachableEndpoint') return false
   const status = err.$metadata?.httpStatusCode
   if (status === 429 || (status !== undefined && status >= 500)) return true
   if (err.name && TRANSIENT_NAMES.has(err.name)) return true

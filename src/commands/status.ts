@@ -155,7 +155,7 @@ export default class Status extends BaseCommand {
 
     let {jobs} = selected
     const single = selection.kind === 'ids' && selection.ids.length === 1
-    const display = new JobsDisplay({...currentTerminal(), rows: process.stdout.rows}, systemClock.now, single)
+    const display = new JobsDisplay(currentTerminal(), systemClock.now, single)
     const watching = flags.watch && !this.jsonEnabled()
     if ((waits || flags.watch) && jobs.length > 0) {
       const outcome = await waitForJobs(batch, jobs, {

@@ -20,12 +20,12 @@ export class JobsDisplay {
   private readonly terminal: Terminal
 
   constructor(
-    terminal: Terminal & {rows?: number},
+    terminal: Terminal,
     private readonly now: () => number,
     private readonly single: boolean,
   ) {
     this.terminal = terminal
-    this.redraw = redrawer(process.stdout, terminal.rows)
+    this.redraw = redrawer(process.stdout)
   }
 
   /** Whether `round` redraws (stdout is a terminal); in a pipe `--watch` prints changes only. */

@@ -262,7 +262,10 @@ export const SUBMIT_CASES: Array<[string, Case]> = [
       line: 'put the command after --, e.g. submit --cpu 2 -- python train.py (got "python train.py" before it)',
     },
   ],
-  ['a mistyped flag', {args: ['--queue', 'q', '--cpus', '2', '--', 'x'], line: 'Nonexistent flag: --cpus'}],
+  [
+    'a mistyped flag',
+    {args: ['--queue', 'q', '--cpus', '2', '--', 'x'], line: '--cpus: not a flag here; did you mean --cpu?'},
+  ],
   [
     'no queue in a dry run',
     {

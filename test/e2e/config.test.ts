@@ -213,7 +213,11 @@ describe('mfbatch config with bad input: exit 2, one line on stderr, nothing on 
   })
 
   test('a flag the command does not have', () => {
-    expect(mfbatch(['--queue', 'q'])).toEqual({status: 2, stderr: 'mfbatch: Nonexistent flag: --queue\n', stdout: ''})
+    expect(mfbatch(['--queue', 'q'])).toEqual({
+      status: 2,
+      stderr: 'mfbatch: --queue: not a flag here; --help lists the flags\n',
+      stdout: '',
+    })
   })
 })
 

@@ -232,7 +232,10 @@ const OTHER_CASES: Array<[string, Hostile]> = [
       line: 'METAFLOW_PROFILE=dev: {root}/home/metaflow/config_dev.json does not exist; create it or unset METAFLOW_PROFILE',
     },
   ],
-  ['config: a flag it does not have', {args: ['config', '--queue', 'x'], line: 'Nonexistent flag: --queue'}],
+  [
+    'config: a flag it does not have',
+    {args: ['config', '--queue', 'x'], line: '--queue: not a flag here; --help lists the flags'},
+  ],
   // emulator
   [
     'emulator: a negative port',

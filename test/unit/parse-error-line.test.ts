@@ -29,7 +29,14 @@ describe("oclif's flag errors in mfbatch's form", () => {
       ['--fault-5xx', 'NaN'],
       '--fault-5xx: "NaN" is not allowed; use a number from 0 to 1',
     ],
-    ['Nonexistent flag: --cpus', ['--cpus'], 'Nonexistent flag: --cpus'],
+    ['Nonexistent flag: --prot', ['--prot'], '--prot: not a flag here; did you mean --port?'],
+    ['Nonexistent flag: --prot=4', ['--prot=4'], '--prot: not a flag here; did you mean --port?'],
+    ['Nonexistent flag: --zzzzzz', ['--zzzzzz'], '--zzzzzz: not a flag here; --help lists the flags'],
+    [
+      'Nonexistent flags: --prot, --zzzzzz',
+      ['--prot', '--zzzzzz'],
+      '--prot: not a flag here; did you mean --port?; --zzzzzz: not a flag here; --help lists the flags',
+    ],
   ])('%s', (message, argv, line) => {
     expect(parseErrorLine(message, FLAGS, argv, {})).toBe(line)
   })

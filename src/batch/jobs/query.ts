@@ -7,9 +7,9 @@ import type {JobDetail, JobStatus, JobSummary, KeyValuesPair, ListJobsCommandInp
 import type {BatchApi} from '../clients'
 
 import {invalid} from '../../errors'
+import {explainAwsError} from '../errors'
 import {describeQueue} from '../queues/platform'
 import {DESCRIBE_BATCH_SIZE} from '../watch/job-watcher'
-import {explainAwsError} from './errors'
 import {mapLimit} from './pool'
 
 /** DescribeJobs calls in flight at once: 250 ids take 3 calls at the same time, 10,000 ids go 4 at a time. */

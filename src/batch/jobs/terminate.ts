@@ -8,9 +8,9 @@ import type {JobDetail} from '@aws-sdk/client-batch'
 
 import type {BatchApi} from '../clients'
 
+import {explainAwsError} from '../errors'
 import {backoffDelay, type Clock, errorName, isTransient, systemClock} from '../pacing'
 import {isFinished} from '../watch/job-watcher'
-import {explainAwsError} from './errors'
 import {mapLimit} from './pool'
 import {describeJobs} from './query'
 import {TokenBucket} from './rate'

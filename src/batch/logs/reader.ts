@@ -8,6 +8,7 @@ import type {GetLogEventsCommandInput, GetLogEventsCommandOutput} from '@aws-sdk
 import type {LogsApi} from '../clients'
 
 import {RuntimeError} from '../../errors'
+import {explainKnownFailure} from '../errors'
 import {backoffDelay, type Clock, errorName, isTransient, systemClock} from '../pacing'
 
 /** GetLogEvents' largest page. */
@@ -129,6 +130,8 @@ export class StreamReader {
       } catch (error) {
         if (errorName(error) === 'ResourceNotFoundException') return 'missing' as const
         if (!isTransient(error)) {
+          const known = explainKnownFailure(error, `reading log stream ${this.stream}`)
+          if (known) throw known
           const name = errorName(error) ?? 'error'
           throw new RuntimeError(
             `CloudWatch Logs refused GetLogEvents on ${this.group} ${this.stream} (${name}): ${(error as Error).message}`,

@@ -11,6 +11,7 @@ import {randomUUID} from 'node:crypto'
 import type {BatchApi} from '../clients'
 
 import {RuntimeError} from '../../errors'
+import {explainKnownFailure} from '../errors'
 import {backoffDelay, type Clock, errorName, isAmbiguous, isTransient, systemClock} from '../pacing'
 import {DESCRIBE_BATCH_SIZE} from '../watch/job-watcher'
 
@@ -181,6 +182,8 @@ export async function lookUp(batch: BatchApi, input: SubmitJobCommandInput, toke
 /** AWS's message as one sentence naming the operation; a 4xx (ClientException) is the caller's to fix. */
 function sentence(operation: string, error: unknown): RuntimeError {
   if (error instanceof RuntimeError) return error
+  const known = explainKnownFailure(error, operation)
+  if (known) return known
   const name = errorName(error) ?? 'Error'
   return new RuntimeError(`${operation} failed (${name}): ${(error as Error).message}`)
 }

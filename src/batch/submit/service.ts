@@ -18,7 +18,7 @@ import {
   type PlatformChoice,
 } from '../definition/job-spec'
 import {buildRequests} from '../definition/requests'
-import {explainAwsError} from '../jobs/errors'
+import {explainAwsError} from '../errors'
 import {type LogsOutcome, readJobLogs} from '../logs/job-logs'
 import {chooseQueue, platformOfEnvironment} from '../queues/platform'
 import {createWatcher, type WatcherHooks} from '../watch/create-watcher'
