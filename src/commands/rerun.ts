@@ -5,6 +5,7 @@ import type {Submission} from '../batch/submit/service'
 import {BaseCommand} from '../base-command'
 import {recentJobs, recordSubmitted} from '../batch/history/recent'
 import {parseJobId} from '../batch/jobs/ids'
+import {followGraceMs} from '../batch/logs/grace'
 import {parseDuration} from '../batch/parse/time'
 import {changesDefinition, parseRerunChanges} from '../batch/rerun/changes'
 import {commandAfterJob} from '../batch/rerun/command-line'
@@ -17,7 +18,13 @@ import {rerunFlags} from '../flags/rerun'
 import {WAITING_FLAGS, waitsFor} from '../flags/submit'
 import {jsonDocument} from '../output/json'
 import {guardBrokenPipe} from '../output/pipe'
-import {connectionArgs, submitResult, type SubmitResult, submittedLines} from '../output/submit-report'
+import {
+  connectionArgs,
+  submitResult,
+  type SubmitResult,
+  submittedLines,
+  submitWaitResult,
+} from '../output/submit-report'
 
 const ID = '6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f'
 
@@ -103,12 +110,15 @@ ${exitCodeHelp(true)}`
     const result = {...submitResult(job), rerunOf: jobId}
     if (!this.jsonEnabled() && !flags.follow) process.stdout.write(`${job.jobId}\n`)
     if (!waits) return result
-    if (this.jsonEnabled()) process.stdout.write(jsonDocument(result))
     const {waitOnSubmitted} = await import('../wait/submit-wait.js')
     const silent = flags.quiet || this.jsonEnabled()
-    const options = {bin: this.config.bin, connection: shown, follow: flags.follow, silent, timeoutMs}
+    const graceMs = flags.follow ? followGraceMs() : undefined
+    const options = {bin: this.config.bin, connection: shown, follow: flags.follow, graceMs, silent, timeoutMs}
     const wait = {...options, killOnInterrupt: flags['kill-on-interrupt'], verbose: flags.verbose}
-    return this.exit(await waitOnSubmitted(clients, job, wait))
+    const waited = await waitOnSubmitted(clients, job, wait)
+    // One document, once the wait is over, as submit --json --wait prints it.
+    if (this.jsonEnabled()) process.stdout.write(jsonDocument(submitWaitResult(result, waited, Date.now())))
+    return this.exit(waited.exitCode)
   }
 
   protected override waitsOnJob(): boolean {

@@ -40,7 +40,7 @@ export const rerunFlags = {
   'iam-role': change('Job role ARN (default: the job’s).', 'ARN', DEFINITION),
   image: change('Container image (default: the job’s).', 'IMAGE', DEFINITION),
   'kill-on-interrupt': submitFlags['kill-on-interrupt'],
-  memory: change('Memory in MiB (default: the job’s).', 'MiB'),
+  memory: change('Memory: MiB, or a size such as 16GiB or 512MiB (default: the job’s).', 'SIZE'),
   name: change('Job name: up to 128 letters, digits, - and _ (default: the job’s).', 'NAME'),
   queue: change('Job queue name or ARN (default: the job’s).', 'QUEUE'),
   quiet: submitFlags.quiet,

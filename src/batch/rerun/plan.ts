@@ -152,7 +152,7 @@ function resources(container: ContainerDetail | undefined, changes: RerunChanges
     origin: {kind: 'flag' as const, label: changed === undefined ? `the job's ${label.slice(2)}` : label},
     value: changed === undefined ? was : String(changed),
   })
-  const checked = buildResources(
+  const {resources: checked} = buildResources(
     {
       cpu: sourced('--cpu', changes.cpu, old.cpu),
       gpu: sourced('--gpu', changes.gpu, old.gpu),

@@ -7,7 +7,7 @@ import type {BatchApi} from '../clients'
 import type {OldJob, RerunRequests} from './plan'
 
 import {RuntimeError} from '../../errors'
-import {explainAwsError} from '../jobs/errors'
+import {explainAwsError} from '../errors'
 import {nodeCountOf} from '../nodes/of-job'
 import {ensureJobDefinition, submitOnce, type SubmitOptions, type SubmittedJob} from '../submit/once'
 
