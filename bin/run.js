@@ -8,15 +8,5 @@ process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
 // oclif would run src/ through tsx when NODE_ENV is test or development (a test's child, a dev shell): the
 // installed entry point always runs what `npm run build` made, so tests test the build.
 globalThis.oclif = {...globalThis.oclif, enableAutoTranspile: false}
-// @oclif/core as one file (dist/oclif-core.js, made by `npm run build`) instead of ~200: every
-// `require('@oclif/core')` gets it, so the commands share one copy with this file (bench/README.md, B1).
-const Module = require('node:module')
-const bundle = require('node:path').join(__dirname, '..', 'dist', 'oclif-core.js')
-if (require('node:fs').existsSync(bundle)) {
-  const resolve = Module._resolveFilename
-  Module._resolveFilename = function (request, ...rest) {
-    return request === '@oclif/core' ? bundle : resolve.call(this, request, ...rest)
-  }
-}
-
-require('@oclif/core').execute({dir: __dirname})
+// The whole CLI is dist/mfbatch.js (`npm run build`); dist/startup.js loads it through V8's code cache.
+require('../dist/startup.js').run(__dirname)

@@ -2,14 +2,29 @@
  * oclif's help, plus what no manifest can know: `mfbatch emulator --help` ends with the memory mechanism and the
  * GPUs this machine would give the emulator (worked out when the help is shown, without making anything). Help for
  * a command mfbatch does not have (`mfbatch help sumbit`, `mfbatch sumbit -h`) names the nearest one, as running it
- * would.
+ * would. Both the page and the per-command help render their templates through fastRender (output/help-template.ts).
  */
-import {Command, Errors, Help, Interfaces} from '@oclif/core'
+import {Command, CommandHelp, Errors, Help, Interfaces} from '@oclif/core'
 
 import {ExitCode} from './exit-codes'
 import {unknownCommandLine} from './hooks/command-not-found'
+import {fastRender} from './output/help-template'
+
+class MfbatchCommandHelp extends CommandHelp {
+  constructor(command: Command.Loadable, config: Interfaces.Config, opts: Interfaces.HelpOptions) {
+    super(command, config, opts)
+    this.render = fastRender({command, config}, this.render)
+  }
+}
 
 export default class MfbatchHelp extends Help {
+  override CommandHelpClass = MfbatchCommandHelp
+
+  constructor(config: Interfaces.Config, opts: Partial<Interfaces.HelpOptions> = {}) {
+    super(config, opts)
+    this.render = fastRender({config}, this.render)
+  }
+
   /**
    * A topic that is also a command (`emulator`, whose subcommands run it in the background) would be listed twice in
    * the root help, under TOPICS and COMMANDS with the same line: it is listed once, as a command naming them.

@@ -2,8 +2,8 @@
  * The one door to AWS. Every SDK client is built here, with the region, profile, endpoint and retry policy the
  * settings give, and handed out behind narrow interfaces so services never see the SDK's full surface.
  *
- * The SDK modules are loaded with `await import()` inside `createClients()`: a command that never reaches AWS
- * (`--help`, `--dry-run`, bad input) does not pay their ~150 ms load time (DESIGN.md section 9).
+ * The SDK modules (aws-sdk.ts, aws-s3.ts) are loaded with `await import()` inside `createClients()`: a command
+ * that never reaches AWS (`--help`, `--dry-run`, bad input) does not pay their load time (DESIGN.md section 9).
  */
 import type {
   CancelJobCommandInput,
@@ -90,11 +90,7 @@ export interface Clients {
 const DEFAULT_MAX_ATTEMPTS = 10
 
 export async function createClients(options: ClientOptions = {}): Promise<Clients> {
-  const [batchSdk, logsSdk, protocols] = await Promise.all([
-    import('@aws-sdk/client-batch'),
-    import('@aws-sdk/client-cloudwatch-logs'),
-    import('@aws-sdk/core/protocols'),
-  ])
+  const {batch: batchSdk, logs: logsSdk, protocols} = await import('./aws-sdk.js')
   const common = {
     ...(options.credentials ? {credentials: {...options.credentials}} : {}),
     ...(options.endpoint ? {endpoint: options.endpoint} : {}),
@@ -198,11 +194,7 @@ export interface S3Api {
  * per-bucket host names.
  */
 export async function createS3(options: ClientOptions = {}): Promise<S3Api> {
-  const [s3Sdk, storage, presigner] = await Promise.all([
-    import('@aws-sdk/client-s3'),
-    import('@aws-sdk/lib-storage'),
-    import('@aws-sdk/s3-request-presigner'),
-  ])
+  const {presigner, s3: s3Sdk, storage} = await import('./aws-s3.js')
   const client = new s3Sdk.S3Client({
     ...(options.endpoint ? {endpoint: options.endpoint, forcePathStyle: true} : {}),
     ...(options.profile ? {profile: options.profile} : {}),

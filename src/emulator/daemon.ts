@@ -6,9 +6,10 @@
 import {spawn} from 'node:child_process'
 import {closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {get} from 'node:http'
-import {join, resolve} from 'node:path'
+import {join} from 'node:path'
 
 import {RuntimeError} from '../errors'
+import {packageRoot} from '../package-root'
 import {processStartTime} from './batch/engine/processes'
 import {ensurePrivateDir} from './state-dir'
 import {readStopRecord} from './stop-record'
@@ -177,7 +178,7 @@ async function spawnDaemon(
 ): Promise<StartResult> {
   const endpoint = endpointOf(port)
   const logFile = join(stateDir, LOG_FILE)
-  const cli = cliPath ?? resolve(__dirname, '..', '..', 'bin', 'run.js')
+  const cli = cliPath ?? join(packageRoot(), 'bin', 'run.js')
   const out = openSync(logFile, 'a', 0o600)
   // detached: its own session, so it survives the terminal and the process that started it. cwd is the state dir
   // so the daemon does not pin whatever directory it was started from.

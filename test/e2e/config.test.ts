@@ -18,7 +18,7 @@ let root: string
 /* eslint-disable mocha/no-top-level-hooks */
 
 beforeAll(() => {
-  if (!existsSync(path.join(REPO, 'dist/commands/config.js'))) throw new Error('build first: npm run build')
+  if (!existsSync(path.join(REPO, 'dist/mfbatch.js'))) throw new Error('build first: npm run build')
 })
 
 beforeEach(() => {

@@ -15,7 +15,6 @@
  */
 import {createHash} from 'node:crypto'
 import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
-import {homedir} from 'node:os'
 import path from 'node:path'
 
 import type {ResolvedSettings} from '../../config/types'
@@ -23,8 +22,8 @@ import type {Platform} from '../definition/job-spec'
 
 import {errorName, isTransient} from '../pacing'
 
-export const CACHE_DIR_ENV = 'MFBATCH_CACHE_DIR'
-export const NO_CACHE_ENV = 'MFBATCH_NO_CACHE'
+export {CACHE_DIR_ENV, cacheDir, NO_CACHE_ENV} from '../../cache-dir'
+import {cacheDir} from '../../cache-dir'
 export const CACHE_FILE = 'submit.json'
 export const MAX_AGE_MS = 7 * 24 * 3600 * 1000
 export const MAX_ENTRIES = 500
@@ -141,15 +140,6 @@ export function parseCache(text: string | undefined): CacheData {
   } catch {
     return emptyCache()
   }
-}
-
-/** The cache directory for this environment; undefined when MFBATCH_NO_CACHE turns the cache off. */
-export function cacheDir(env: Readonly<Record<string, string | undefined>>, home = homedir()): string | undefined {
-  const off = env[NO_CACHE_ENV]
-  if (off !== undefined && off !== '' && off !== '0' && off.toLowerCase() !== 'false') return undefined
-  if (env[CACHE_DIR_ENV]) return env[CACHE_DIR_ENV]
-  const base = env.XDG_CACHE_HOME || path.join(home, '.cache')
-  return path.join(base, 'mfbatch')
 }
 
 /** The cache file of one scope, read once and written back after each change. */

@@ -6,6 +6,8 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {gunzipSync} from 'node:zlib'
 
+import {packageRoot} from '../../package-root'
+
 export type ServiceName = 'batch' | 'logs'
 
 export interface MemberRef {
@@ -46,8 +48,7 @@ const FILES: Record<ServiceName, string> = {
   logs: join('logs', '2014-03-28', 'service-2.json.gz'),
 }
 
-// src/emulator/validation and dist/emulator/validation are both three levels below the package root.
-const VENDOR = join(__dirname, '..', '..', '..', 'vendor', 'botocore')
+const VENDOR = join(packageRoot(), 'vendor', 'botocore')
 
 const cache = new Map<ServiceName, ServiceModel>()
 

@@ -1,0 +1,71 @@
+/**
+ * Runs dist/mfbatch.js with V8's code cache, the way Node 22's `module.enableCompileCache()` does for every module
+ * (Node 20 has no such switch): the first run compiles the bundle and, as it exits, saves what V8 compiled;
+ * later runs hand that back to V8 and skip most of the compiling (bench/README.md, B1).
+ *
+ * The cache file is keyed by the bundle's path, size and modification time and by the Node version, because V8
+ * checks only the source's length: a rebuilt bundle gets a new file. V8 rejects a cache it cannot use (other
+ * V8, other flags) and compiles as usual, so a stale or broken file costs one compile, never a wrong run.
+ */
+import {createHash} from 'node:crypto'
+import {mkdirSync, readFileSync, renameSync, statSync, writeFileSync} from 'node:fs'
+import Module, {createRequire} from 'node:module'
+import {dirname, join} from 'node:path'
+import {Script} from 'node:vm'
+
+/** The file of the cache of `bundle` in `dir` for runs of one kind (`variant`, see loadWithCodeCache). */
+export function cacheFileOf(bundle: string, dir: string, variant: string): string {
+  const {mtimeMs, size} = statSync(bundle)
+  const key = createHash('sha256').update(`${bundle}\0${size}\0${mtimeMs}\0${process.version}\0${process.arch}`)
+  return join(dir, `${key.digest('hex').slice(0, 32)}-${variant}.v8`)
+}
+
+function readCache(file: string | undefined): Buffer | undefined {
+  if (!file) return undefined
+  try {
+    return readFileSync(file)
+  } catch {
+    return undefined
+  }
+}
+
+/** Writes atomically (a reader never sees half a file); a cache that cannot be written is only a slower start. */
+function writeCache(file: string, data: Buffer): void {
+  try {
+    mkdirSync(dirname(file), {mode: 0o700, recursive: true})
+    const partial = `${file}.${process.pid}.tmp`
+    writeFileSync(partial, data, {mode: 0o600})
+    renameSync(partial, file)
+  } catch {
+    // read-only or full disk: the next run compiles again
+  }
+}
+
+/**
+ * Loads `bundle` as the CommonJS module it is, registered in require.cache under its own path so that oclif's
+ * own `require()` of it (package.json names it for the commands and the help class) gets this same instance.
+ * `cacheDir` undefined: no cache at all, a plain compile.
+ *
+ * A cache holds what its first run compiled, so each kind of run (`variant`: the command) has its own: a cache
+ * made by `--version` would leave everything `submit` runs to be compiled on every submit.
+ */
+export function loadWithCodeCache(bundle: string, cacheDir: string | undefined, variant = 'main'): unknown {
+  const file = cacheDir === undefined ? undefined : cacheFileOf(bundle, cacheDir, variant)
+  const cachedData = readCache(file)
+  // No `import()` may run in the bundle (scripts/bundle.mjs turns them into require): Node 20 has no stable way
+  // to give a vm.Script one, and none that survives the code cache.
+  const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), {cachedData, filename: bundle})
+  const mod = new Module(bundle, require.main)
+  mod.filename = bundle
+  mod.paths = createRequire(bundle).resolve.paths('x') ?? []
+  require.cache[bundle] = mod
+  if (file && (cachedData === undefined || script.cachedDataRejected)) {
+    // At exit, so the cache holds the functions this run compiled, not only the top level.
+    process.once('exit', () => writeCache(file, script.createCachedData()))
+  }
+
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void
+  wrapper.call(mod.exports, mod.exports, createRequire(bundle), mod, bundle, dirname(bundle))
+  mod.loaded = true
+  return mod.exports
+}
