@@ -4,20 +4,37 @@
  * later runs hand that back to V8 and skip most of the compiling (bench/README.md, B1).
  *
  * The cache file is keyed by the bundle's path, size and modification time and by the Node version, because V8
- * checks only the source's length: a rebuilt bundle gets a new file. V8 rejects a cache it cannot use (other
+ * checks only the source's length: a rebuilt bundle gets a new file, and the old build's files are removed. V8 rejects a cache it cannot use (other
  * V8, other flags) and compiles as usual, so a stale or broken file costs one compile, never a wrong run.
  */
 import {createHash} from 'node:crypto'
-import {mkdirSync, readFileSync, renameSync, statSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
-import {dirname, join} from 'node:path'
+import {basename, dirname, join} from 'node:path'
 import {Script} from 'node:vm'
 
-/** The file of the cache of `bundle` in `dir` for runs of one kind (`variant`, see loadWithCodeCache). */
+const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16)
+
+/**
+ * The file of the cache of `bundle` in `dir` for runs of one kind (`variant`, see loadWithCodeCache):
+ * `<where the bundle is>-<which build and Node>-<variant>.v8`.
+ */
 export function cacheFileOf(bundle: string, dir: string, variant: string): string {
   const {mtimeMs, size} = statSync(bundle)
-  const key = createHash('sha256').update(`${bundle}\0${size}\0${mtimeMs}\0${process.version}\0${process.arch}`)
-  return join(dir, `${key.digest('hex').slice(0, 32)}-${variant}.v8`)
+  const build = hash(`${size}\0${mtimeMs}\0${process.version}\0${process.arch}`)
+  return join(dir, `${hash(bundle)}-${build}-${variant}.v8`)
+}
+
+/** Removes the caches of earlier builds of the same bundle (a rebuild makes new ones), never another copy's. */
+function pruneOlderBuilds(file: string): void {
+  const [where, build] = basename(file).split('-')
+  try {
+    for (const name of readdirSync(dirname(file))) {
+      if (name.startsWith(`${where}-`) && !name.startsWith(`${where}-${build}-`)) rmSync(join(dirname(file), name))
+    }
+  } catch {
+    // another run pruned it first, or the folder is not ours to clean
+  }
 }
 
 function readCache(file: string | undefined): Buffer | undefined {
@@ -36,9 +53,20 @@ function writeCache(file: string, data: Buffer): void {
     const partial = `${file}.${process.pid}.tmp`
     writeFileSync(partial, data, {mode: 0o600})
     renameSync(partial, file)
+    pruneOlderBuilds(file)
   } catch {
     // read-only or full disk: the next run compiles again
   }
+}
+
+/** How the code cache served one load: used it, had none (or a stale one) and will save one, or is off. */
+export type CacheUse = 'hit' | 'miss' | 'off' | 'rejected'
+
+export interface Loaded {
+  cache: CacheUse
+  exports: unknown
+  /** Saves what V8 compiled so far, when this load had no usable cache; call it as late as possible. */
+  save(): void
 }
 
 /**
@@ -49,7 +77,7 @@ function writeCache(file: string, data: Buffer): void {
  * A cache holds what its first run compiled, so each kind of run (`variant`: the command) has its own: a cache
  * made by `--version` would leave everything `submit` runs to be compiled on every submit.
  */
-export function loadWithCodeCache(bundle: string, cacheDir: string | undefined, variant = 'main'): unknown {
+export function loadWithCodeCache(bundle: string, cacheDir: string | undefined, variant = 'main'): Loaded {
   const file = cacheDir === undefined ? undefined : cacheFileOf(bundle, cacheDir, variant)
   const cachedData = readCache(file)
   // No `import()` may run in the bundle (scripts/bundle.mjs turns them into require): Node 20 has no stable way
@@ -59,13 +87,19 @@ export function loadWithCodeCache(bundle: string, cacheDir: string | undefined, 
   mod.filename = bundle
   mod.paths = createRequire(bundle).resolve.paths('x') ?? []
   require.cache[bundle] = mod
-  if (file && (cachedData === undefined || script.cachedDataRejected)) {
-    // At exit, so the cache holds the functions this run compiled, not only the top level.
-    process.once('exit', () => writeCache(file, script.createCachedData()))
-  }
-
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void
   wrapper.call(mod.exports, mod.exports, createRequire(bundle), mod, bundle, dirname(bundle))
   mod.loaded = true
-  return mod.exports
+  const cache: CacheUse =
+    file === undefined ? 'off' : cachedData === undefined ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit'
+  let saved = cache === 'hit' || cache === 'off'
+  return {
+    cache,
+    exports: mod.exports,
+    save() {
+      if (saved || file === undefined) return
+      saved = true
+      writeCache(file, script.createCachedData())
+    },
+  }
 }

@@ -21,6 +21,8 @@ export function cacheVariant(argv: readonly string[]): string {
 export function run(binDir: string): Promise<unknown> {
   const dir = cacheDir({...process.env, [NO_CACHE_ENV]: undefined})
   const bundle = join(__dirname, 'mfbatch.js')
-  const cli = loadWithCodeCache(bundle, dir && join(dir, 'v8'), cacheVariant(process.argv.slice(2))) as Cli
-  return cli.execute({dir: binDir})
+  const loaded = loadWithCodeCache(bundle, dir && join(dir, 'v8'), cacheVariant(process.argv.slice(2)))
+  // At exit, so the cache holds the functions this run compiled, not only the top level.
+  process.once('exit', () => loaded.save())
+  return (loaded.exports as Cli).execute({dir: binDir})
 }
