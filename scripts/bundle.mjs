@@ -13,11 +13,16 @@ import {fileURLToPath} from 'node:url'
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const src = (file) => resolve(root, 'src', file)
 
-/** Modules the main file loads with `await import()` and that become chunks: source -> dist/chunks/<name>.js. */
+/**
+ * Modules the main file loads with `await import()` and that become chunks: dist/chunks/<name>.js <- the source
+ * file, or the package (ora for the spinner on a terminal, tar for `--package`).
+ */
 const CHUNKS = {
   'aws-s3': src('batch/aws-s3.ts'),
   'aws-sdk': src('batch/aws-sdk.ts'),
   emulator: src('emulator/create-emulator.ts'),
+  ora: 'ora',
+  tar: 'tar',
 }
 
 const common = {
@@ -44,13 +49,12 @@ function chunksExternal(fromDir) {
   return {
     name: 'chunks',
     setup(b) {
-      b.onResolve({filter: /^\.\.?\//}, async (args) => {
-        if (args.pluginData === 'chunks') return
+      b.onResolve({filter: /.*/}, async (args) => {
+        if (args.pluginData === 'chunks' || args.kind !== 'dynamic-import') return
         const found = await b.resolve(args.path, {kind: args.kind, pluginData: 'chunks', resolveDir: args.resolveDir})
-        const name = byPath.get(found.path)
-        if (name === undefined || args.kind !== 'dynamic-import') return
-        const target = `./${fromDir}chunks/${name}.js`
-        return {external: true, path: target}
+        const name = byPath.get(found.path) ?? byPath.get(args.path)
+        if (name === undefined) return
+        return {external: true, path: `./${fromDir}chunks/${name}.js`}
       })
     },
   }

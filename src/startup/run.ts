@@ -3,6 +3,7 @@
  * code cache and runs it. MFBATCH_CACHE_DIR moves the cache like the rest of mfbatch's cache; the code cache is
  * kept even under MFBATCH_NO_CACHE, which is about AWS answers, not about compiling.
  */
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {cacheDir, NO_CACHE_ENV} from '../cache-dir'
@@ -18,7 +19,26 @@ export function cacheVariant(argv: readonly string[]): string {
   return /^[a-z][a-z-]{0,30}$/.test(first) ? first : 'root'
 }
 
+/**
+ * `mfbatch --version` and `-v` alone print oclif's own line (`config.userAgent`: name/version platform-arch
+ * node-version) without loading the CLI at all: the one answer that needs nothing but package.json, asked by
+ * scripts and bug reports far more often than it changes. WSL is left to oclif, which names that platform `wsl`.
+ * `mfbatch version` goes through oclif and prints the same line (test/e2e/typos.test.ts compares them).
+ */
+export function versionLine(argv: readonly string[], packageRoot: string): string | undefined {
+  if (argv.length !== 1 || (argv[0] !== '--version' && argv[0] !== '-v')) return undefined
+  if (process.platform === 'linux' && process.env.WSL_DISTRO_NAME) return undefined
+  const {name, version} = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as Record<string, string>
+  return `${name}/${version} ${process.platform}-${process.arch} node-${process.version}`
+}
+
 export function run(binDir: string): Promise<unknown> {
+  const line = versionLine(process.argv.slice(2), join(binDir, '..'))
+  if (line !== undefined) {
+    process.stdout.write(`${line}\n`)
+    return Promise.resolve()
+  }
+
   const dir = cacheDir({...process.env, [NO_CACHE_ENV]: undefined})
   const bundle = join(__dirname, 'mfbatch.js')
   const loaded = loadWithCodeCache(bundle, dir && join(dir, 'v8'), cacheVariant(process.argv.slice(2)))

@@ -15,7 +15,7 @@ const run = promisify(execFile)
 let home: string
 
 async function version(cacheDir: string): Promise<string> {
-  const {stdout} = await run(process.execPath, [RUN, '--version'], {
+  const {stdout} = await run(process.execPath, [RUN, 'version'], {
     env: {MFBATCH_CACHE_DIR: cacheDir, PATH: process.env.PATH},
   })
   return stdout
@@ -33,7 +33,7 @@ describe('the code cache of the built CLI', () => {
     const expected = /^mfbatch\/\d+\.\d+\.\d+ /
     expect(await version(cacheDir)).toMatch(expected)
     const files = readdirSync(path.join(cacheDir, 'v8'))
-    expect(files).toEqual([expect.stringMatching(/-root\.v8$/)])
+    expect(files).toEqual([expect.stringMatching(/-version\.v8$/)])
     const file = path.join(cacheDir, 'v8', files[0])
     const saved = readFileSync(file)
     const {mtimeMs} = statSync(file)

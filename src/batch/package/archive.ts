@@ -5,7 +5,6 @@
  * executable scripts stay executable.
  */
 import {createHash} from 'node:crypto'
-import {create} from 'tar'
 
 import {InputError} from '../../errors'
 import {type PackageFile} from './files'
@@ -21,6 +20,8 @@ export interface PackageArchive {
 }
 
 export async function buildArchive(root: string, files: readonly PackageFile[]): Promise<PackageArchive> {
+  // Loaded here, not at the top: only `--package` needs tar (its own file in the build, dist/chunks/tar.js).
+  const {create} = await import('tar')
   const stream = create(
     {cwd: root, gzip: {level: 9}, mtime: FIXED_MTIME, noDirRecurse: true, portable: true, strict: true},
     files.map((file) => file.path),
