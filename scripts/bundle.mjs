@@ -43,7 +43,10 @@ const common = {
   target: 'node20',
 }
 
-/** Turns an import of a chunk's source into a require of the chunk's file, relative to the file importing it. */
+/**
+ * Turns an import of a chunk's source into a load of the chunk's file through the code cache of
+ * dist/startup.js (the copy bin/run.js already loaded, so the same cache folder), relative to the importing file.
+ */
 function chunksExternal(fromDir) {
   const byPath = new Map(Object.entries(CHUNKS).map(([name, path]) => [path, name]))
   return {
@@ -54,8 +57,16 @@ function chunksExternal(fromDir) {
         const found = await b.resolve(args.path, {kind: args.kind, pluginData: 'chunks', resolveDir: args.resolveDir})
         const name = byPath.get(found.path) ?? byPath.get(args.path)
         if (name === undefined) return
-        return {external: true, path: `./${fromDir}chunks/${name}.js`}
+        return {namespace: 'chunk', path: name}
       })
+      b.onLoad({filter: /.*/, namespace: 'chunk'}, (args) => ({
+        contents: `module.exports = require('./${fromDir}startup.js').loadChunk(require('node:path').join(__dirname, '${fromDir}chunks', '${args.path}.js'))`,
+        loader: 'js',
+        resolveDir: resolve(root, 'dist'),
+      }))
+      b.onResolve({filter: /startup\.js$/}, (args) =>
+        args.importer.startsWith('chunk') || args.namespace === 'chunk' ? {external: true, path: args.path} : undefined,
+      )
     },
   }
 }

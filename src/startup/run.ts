@@ -32,6 +32,21 @@ export function versionLine(argv: readonly string[], packageRoot: string): strin
   return `${name}/${version} ${process.platform}-${process.arch} node-${process.version}`
 }
 
+const codeCacheDir = (): string | undefined => {
+  const dir = cacheDir({...process.env, [NO_CACHE_ENV]: undefined})
+  return dir && join(dir, 'v8')
+}
+
+/**
+ * A file of dist/chunks/ (the SDK, the emulator, tar, ora), loaded by the bundle when it first needs it, through the
+ * code cache like the bundle; its exports. Saved at exit like the bundle's.
+ */
+export function loadChunk(file: string): unknown {
+  const loaded = loadWithCodeCache(file, codeCacheDir(), 'chunk')
+  process.once('exit', () => loaded.save())
+  return loaded.exports
+}
+
 export function run(binDir: string): Promise<unknown> {
   const line = versionLine(process.argv.slice(2), join(binDir, '..'))
   if (line !== undefined) {
@@ -39,9 +54,8 @@ export function run(binDir: string): Promise<unknown> {
     return Promise.resolve()
   }
 
-  const dir = cacheDir({...process.env, [NO_CACHE_ENV]: undefined})
   const bundle = join(__dirname, 'mfbatch.js')
-  const loaded = loadWithCodeCache(bundle, dir && join(dir, 'v8'), cacheVariant(process.argv.slice(2)))
+  const loaded = loadWithCodeCache(bundle, codeCacheDir(), cacheVariant(process.argv.slice(2)))
   // At exit, so the cache holds the functions this run compiled, not only the top level.
   process.once('exit', () => loaded.save())
   return (loaded.exports as Cli).execute({dir: binDir})

@@ -6,7 +6,7 @@ import {mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {cacheFileOf, loadWithCodeCache} from '../../../src/startup/code-cache'
+import {cacheFileOf, hash, loadWithCodeCache} from '../../../src/startup/code-cache'
 import {cacheVariant} from '../../../src/startup/run'
 
 let dir: string
@@ -77,5 +77,13 @@ describe('the code cache', () => {
     [['Submit'], 'root'],
   ])('the cache of %j is the %s one', (argv, variant) => {
     expect(cacheVariant(argv)).toBe(variant)
+  })
+
+  it.each([
+    ['', 'cbf29ce484222325'],
+    ['a', 'af63dc4c8601ec8c'],
+    ['foobar', '85944171f73967e8'],
+  ])('names files by the 64-bit FNV-1a of %j: %s', (text, expected) => {
+    expect(hash(text)).toBe(expected)
   })
 })
