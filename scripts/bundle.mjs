@@ -73,7 +73,7 @@ function chunksExternal(fromDir) {
 
 rmSync(resolve(root, 'dist'), {force: true, recursive: true})
 await Promise.all([
-  build({...common, entryPoints: {mfbatch: src('main.ts')}, outdir: 'dist', plugins: [chunksExternal('')]}),
+  build({...common, entryPoints: {mfbatch: src('mfbatch.ts')}, outdir: 'dist', plugins: [chunksExternal('')]}),
   build({...common, entryPoints: {startup: src('startup/run.ts')}, outdir: 'dist'}),
   build({
     ...common,

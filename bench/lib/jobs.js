@@ -12,7 +12,9 @@ async function ensureDefinition(emu) {
       image: 'public.ecr.aws/docker/library/busybox:latest',
       resourceRequirements: [
         {type: 'VCPU', value: '1'},
-        {type: 'MEMORY', value: '128'},
+        // The emulator holds each attempt to its memory (cgroups or its watchdog): node printing 1,000,000 lines
+        // needs more than 128 MiB.
+        {type: 'MEMORY', value: '1024'},
       ],
     },
     jobDefinitionName: DEFINITION,
