@@ -1,23 +1,9 @@
-import type {ComputeEnvironmentDetail, JobQueueDetail, ListJobsCommandInput} from '@aws-sdk/client-batch'
+import type {ComputeEnvironmentDetail, ListJobsCommandInput} from '@aws-sdk/client-batch'
 
 import type {BatchApi} from '../../../../src/batch/clients'
 
 import {environmentGpus, pickDefault, queuesOverview} from '../../../../src/batch/queues/overview'
-
-const arn = (kind: string, name: string): string => `arn:aws:batch:us-east-1:000000000000:${kind}/${name}`
-
-function queue(name: string, ces: Array<[string, number]>, fields: Partial<JobQueueDetail> = {}): JobQueueDetail {
-  return {
-    computeEnvironmentOrder: ces.map(([ce, order]) => ({computeEnvironment: arn('compute-environment', ce), order})),
-    jobQueueArn: arn('job-queue', name),
-    jobQueueName: name,
-    priority: 1,
-    state: 'ENABLED',
-    status: 'VALID',
-    statusReason: 'JobQueue Healthy',
-    ...fields,
-  }
-}
+import {arn, queue} from './fixtures'
 
 function ce(name: string, type: string, instanceTypes?: string[], fields: Partial<ComputeEnvironmentDetail> = {}) {
   return {

@@ -4,20 +4,7 @@ import type {BatchApi} from '../../../../src/batch/clients'
 
 import {chooseQueue, describeQueue, platformOfEnvironment} from '../../../../src/batch/queues/platform'
 import {RuntimeError} from '../../../../src/errors'
-
-const arn = (kind: string, name: string): string => `arn:aws:batch:us-east-1:000000000000:${kind}/${name}`
-
-function queue(name: string, ces: Array<[string, number]>, fields: Partial<JobQueueDetail> = {}): JobQueueDetail {
-  return {
-    computeEnvironmentOrder: ces.map(([ce, order]) => ({computeEnvironment: arn('compute-environment', ce), order})),
-    jobQueueArn: arn('job-queue', name),
-    jobQueueName: name,
-    priority: 1,
-    state: 'ENABLED',
-    status: 'VALID',
-    ...fields,
-  }
-}
+import {arn, queue} from './fixtures'
 
 function ce(name: string, fields: Partial<ComputeEnvironmentDetail>): ComputeEnvironmentDetail {
   return {
