@@ -32,7 +32,7 @@ export function readStopRecord(stateDir: string, pid: number): StopRecord | unde
   return record.pid === pid && typeof record.stoppedJobs === 'number' ? (record as StopRecord) : undefined
 }
 
-/** What stopping did to jobs, after "stopped the emulator": ", which ran no job" or " and the 2 jobs it was running". */
+/** What stopping did to jobs, after "stopped the emulator": ", which was running no job" or " and the 2 jobs it was running". */
 export function stoppedJobsText(count: number): string {
-  return count === 0 ? ', which ran no job' : ` and the ${count === 1 ? 'job' : `${count} jobs`} it was running`
+  return count === 0 ? ', which was running no job' : ` and the ${count === 1 ? 'job' : `${count} jobs`} it was running`
 }

@@ -107,7 +107,7 @@ describe('the detached emulator', () => {
       expect(await mfbatch('emulator', 'stop')).toEqual({
         code: 0,
         stderr:
-          `mfbatch: stopped the emulator at ${endpoint()} (pid ${record.pid}), which ran no job; its state stays in ` +
+          `mfbatch: stopped the emulator at ${endpoint()} (pid ${record.pid}), which was running no job; its state stays in ` +
           `${stateDir}\n`,
         stdout: '',
       })

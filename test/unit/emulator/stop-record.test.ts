@@ -26,7 +26,7 @@ describe('the stop record', () => {
   })
 
   test.each([
-    [0, ', which ran no job'],
+    [0, ', which was running no job'],
     [1, ' and the job it was running'],
     [4, ' and the 4 jobs it was running'],
   ])('%d stopped jobs read "%s"', (count, text) => {
