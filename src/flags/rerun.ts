@@ -45,7 +45,11 @@ export const rerunFlags = {
   queue: change('Job queue name or ARN (default: the job’s).', 'QUEUE'),
   quiet: submitFlags.quiet,
   retries: change('Retries after a failed attempt, 0..9 (default: the job’s).', 'N'),
-  'shared-memory': change('/dev/shm size in MiB; EC2 only (default: the job’s).', 'MiB', DEFINITION),
+  'shared-memory': change(
+    '/dev/shm size: MiB, or a size such as 1GiB; EC2 only (default: the job’s).',
+    'SIZE',
+    DEFINITION,
+  ),
   tag: changes('Add or replace this tag (repeatable); the job’s own tags are kept.', 'KEY=VALUE'),
   timeout: change('Time limit per attempt: seconds (at least 60) or 90m, 1h30m, 2d (default: the job’s).', 'DURATION'),
   wait: submitFlags.wait,

@@ -208,12 +208,12 @@ describe('rerun', () => {
       [
         ['rerun', old.id, '--memory', '0'],
         2,
-        'mfbatch: --memory: "0" is not allowed; use a whole number of MiB greater than 0',
+        'mfbatch: --memory: "0" is not allowed; use a whole number of MiB greater than 0 or a size such as 4GiB or 512MiB',
       ],
       [
         ['rerun', old.id, '--wait', '--memory', '0'],
         125,
-        'mfbatch: --memory: "0" is not allowed; use a whole number of MiB greater than 0',
+        'mfbatch: --memory: "0" is not allowed; use a whole number of MiB greater than 0 or a size such as 4GiB or 512MiB',
       ],
       [['rerun', old.id, '--image', ''], 2, 'mfbatch: --image: "" is not allowed; give a value'],
       [

@@ -14,6 +14,7 @@ import {QUEUE, QUEUE_ALLOWED} from '../definition/job-spec'
 import {shortestDecimal} from '../definition/resources'
 import {buildTags} from '../definition/tags'
 import {JOB_NAME} from '../parse/job-name'
+import {size} from '../parse/memory-size'
 import {integer, positiveDecimal, text} from '../parse/values'
 
 export interface RerunFlagValues {
@@ -87,18 +88,14 @@ export function parseRerunChanges(flags: RerunFlagValues, command: readonly stri
     gpu: integer(flag('--gpu', flags.gpu), {min: 0}, 'use a whole number, 0 or more'),
     image: nonEmpty(flag('--image', flags.image), 'use an image such as python:3.12 or REGISTRY/NAME:TAG'),
     jobRoleArn: roleArn(flag('--iam-role', flags['iam-role'])),
-    memory: integer(flag('--memory', flags.memory), {min: 1}, 'use a whole number of MiB greater than 0'),
+    memory: size(flag('--memory', flags.memory), 'MiB', {min: 1})?.value,
     name: matching(
       flag('--name', flags.name),
       JOB_NAME,
       'use up to 128 letters, digits, - and _, starting with a letter or digit',
     ),
     queue: matching(flag('--queue', flags.queue), QUEUE, QUEUE_ALLOWED),
-    sharedMemory: integer(
-      flag('--shared-memory', flags['shared-memory']),
-      {min: 1},
-      'use a whole number of MiB greater than 0',
-    ),
+    sharedMemory: size(flag('--shared-memory', flags['shared-memory']), 'MiB', {min: 1})?.value,
     tags: buildTags(undefined, flag('--tag', flags.tag)),
     timeoutSeconds: timeout === undefined ? undefined : buildTimeout(timeout),
   }

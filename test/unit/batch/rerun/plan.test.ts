@@ -164,6 +164,11 @@ describe('rerun: old job + flags -> SubmitJob', () => {
       {type: 'VCPU', value: '1'},
       {type: 'MEMORY', value: '4096'},
     ])
+    // Sizes as submit takes them.
+    expect(planRerun({job}, changes({memory: '4GiB'})).submitJob.containerOverrides?.resourceRequirements).toEqual([
+      {type: 'VCPU', value: '1'},
+      {type: 'MEMORY', value: '4096'},
+    ])
   })
 
   test('an array child is refused', () => {
@@ -202,7 +207,10 @@ describe('rerun: a changed definition is the one submit would register', () => {
 
 describe('rerun: flags and the command line', () => {
   test.each([
-    [{memory: '0'}, '--memory: "0" is not allowed; use a whole number of MiB greater than 0'],
+    [
+      {memory: '0'},
+      '--memory: "0" is not allowed; use a whole number of MiB greater than 0 or a size such as 4GiB or 512MiB',
+    ],
     [{cpu: '-1'}, '--cpu: "-1" is not allowed; use a number greater than 0 (fractions like 0.25 are fine)'],
     [{retries: '10'}, '--retries: "10" is not allowed; use a whole number from 0 to 9'],
     [{'array-size': '1'}, '--array-size: "1" is not allowed; use a whole number from 2 to 10000'],
