@@ -127,28 +127,41 @@ export function matchesFilter(filter: JobFilter): (job: JobSummary) => boolean {
 
 /**
  * The jobs of a queue that pass the filter, newest first, at most `limit`. Pages are followed until the limit is
- * reached or AWS has no more; requests for different statuses run in parallel.
+ * reached or AWS has no more.
+ *
+ * One request per status is asked one after the other, in the order a job goes through them (SUBMITTED first, the
+ * ended ones last): a job moves only forward, so asked in that order it is found in some status, however fast it
+ * moves, where requests in parallel could ask RUNNING before it got there and RUNNABLE after it left. (A retried job
+ * that goes back to RUNNABLE can still slip between two requests.) A job found twice keeps its later status.
  */
 export async function listJobs(batch: BatchApi, filter: JobFilter): Promise<JobSummary[]> {
   const matches = matchesFilter(filter)
   const limit = filter.limit ?? Number.POSITIVE_INFINITY
-  const streams = await Promise.all(
-    listRequests(filter).map(async (request) => {
-      const found: JobSummary[] = []
-      let nextToken: string | undefined
-      do {
-        // eslint-disable-next-line no-await-in-loop -- pages of one request come one after another by token
-        const page = await listPage(batch, {...request, nextToken}, filter.queue)
-        found.push(...(page.jobSummaryList ?? []).filter((job) => matches(job)))
-        nextToken = page.nextToken
-      } while (nextToken && found.length < limit)
+  const byId = new Map<string, JobSummary>()
+  for (const request of inLifecycleOrder(listRequests(filter))) {
+    let found = 0
+    let nextToken: string | undefined
+    do {
+      // eslint-disable-next-line no-await-in-loop -- one request after the other, see above; pages follow tokens
+      const page = await listPage(batch, {...request, nextToken}, filter.queue)
+      for (const job of (page.jobSummaryList ?? []).filter((summary) => matches(summary))) {
+        if (!job.jobId) continue
+        byId.set(job.jobId, job)
+        found++
+      }
 
-      return found
-    }),
-  )
-  const seen = new Set<string>()
-  const unique = streams.flat().filter((job) => job.jobId && !seen.has(job.jobId) && seen.add(job.jobId))
-  return unique.sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0)).slice(0, limit)
+      nextToken = page.nextToken
+    } while (nextToken && found < limit)
+  }
+
+  return [...byId.values()].sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0)).slice(0, limit)
+}
+
+/** Requests by status in the order of a job's life (requests with a filter, which cover every status, stay as they are). */
+export function inLifecycleOrder(requests: ListJobsCommandInput[]): ListJobsCommandInput[] {
+  const rank = (request: ListJobsCommandInput): number =>
+    request.jobStatus === undefined ? -1 : JOB_STATES.indexOf(request.jobStatus as JobStatus)
+  return [...requests].sort((a, b) => rank(a) - rank(b))
 }
 
 async function listPage(batch: BatchApi, request: ListJobsCommandInput, queue: string) {

@@ -143,11 +143,28 @@ describe('listJobs', () => {
     expect(jobs.map((j) => j.jobId)).toEqual([uuid(4), uuid(3), uuid(2), uuid(1)])
     expect(requests.map((r) => [r.jobStatus, r.nextToken])).toEqual([
       ['RUNNABLE', undefined],
-      ['RUNNING', undefined],
       ['RUNNABLE', 't1'],
+      ['RUNNING', undefined],
     ])
     const limited = await listJobs(batch, {limit: 2, queue: 'q', states: ['RUNNABLE']})
     expect(limited.map((j) => j.jobId)).toEqual([uuid(2), uuid(1)])
+  })
+
+  test('a job that moves on while the statuses are listed is found once, in its later status', async () => {
+    // Job 5 is RUNNABLE until the first ListJobs has been answered, then RUNNING.
+    let calls = 0
+    const asked: Array<string | undefined> = []
+    const {batch} = fakeBatch([], {
+      async listJobs(input) {
+        asked.push(input.jobStatus)
+        const status = calls++ === 0 ? 'RUNNABLE' : 'RUNNING'
+        return {$metadata: {}, jobSummaryList: input.jobStatus === status ? [summary(5, status)] : []}
+      },
+    })
+    // Given in any order, asked in a job's order: asked RUNNING first, it would be missed both times.
+    const jobs = await listJobs(batch, {queue: 'q', states: ['RUNNING', 'RUNNABLE']})
+    expect(asked).toEqual(['RUNNABLE', 'RUNNING'])
+    expect(jobs.map((j) => [j.jobId, j.status])).toEqual([[uuid(5), 'RUNNING']])
   })
 
   test('with a server filter, statuses and the rest of the glob are applied here', async () => {
