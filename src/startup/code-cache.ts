@@ -92,11 +92,12 @@ export function loadWithCodeCache(bundle: string, cacheDir: string | undefined, 
   // to give a vm.Script one, and none that survives the code cache.
   const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), {cachedData, filename: bundle})
   const mod = new Module(bundle, require.main)
+  const requireHere = createRequire(bundle)
   mod.filename = bundle
-  mod.paths = createRequire(bundle).resolve.paths('x') ?? []
+  mod.paths = requireHere.resolve.paths('x') ?? []
   require.cache[bundle] = mod
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void
-  wrapper.call(mod.exports, mod.exports, createRequire(bundle), mod, bundle, dirname(bundle))
+  wrapper.call(mod.exports, mod.exports, requireHere, mod, bundle, dirname(bundle))
   mod.loaded = true
   const cache: CacheUse =
     file === undefined ? 'off' : cachedData === undefined ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit'

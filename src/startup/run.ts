@@ -6,7 +6,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {cacheDir, NO_CACHE_ENV} from '../cache-dir'
+import {keptCacheDir} from '../cache-dir'
 import {loadWithCodeCache} from './code-cache'
 
 interface Cli {
@@ -32,10 +32,7 @@ export function versionLine(argv: readonly string[], packageRoot: string): strin
   return `${name}/${version} ${process.platform}-${process.arch} node-${process.version}`
 }
 
-const codeCacheDir = (): string | undefined => {
-  const dir = cacheDir({...process.env, [NO_CACHE_ENV]: undefined})
-  return dir && join(dir, 'v8')
-}
+const codeCacheDir = (): string => join(keptCacheDir(process.env), 'v8')
 
 /**
  * A file of dist/chunks/ (the SDK, the emulator, tar, ora), loaded by the bundle when it first needs it, through the

@@ -5,8 +5,8 @@
  */
 import type {ResolvedSettings} from '../../config/types'
 
+import {keptCacheDir} from '../../cache-dir'
 import {InputError} from '../../errors'
-import {cacheDir, NO_CACHE_ENV} from '../submit/cache'
 import {type HistoryEntry, recentAt, type Where, whereCallsGo} from './history'
 import {HistoryStore} from './store'
 
@@ -29,7 +29,7 @@ export interface RecentJobs {
 
 /** The history file of this environment (MFBATCH_CACHE_DIR; kept even with MFBATCH_NO_CACHE). */
 export function historyStore(env: Readonly<Record<string, string | undefined>> = process.env): HistoryStore {
-  return new HistoryStore(cacheDir({...env, [NO_CACHE_ENV]: undefined})!)
+  return new HistoryStore(keptCacheDir(env))
 }
 
 /** The recent jobs at `where`, newest first, and the resolver for `last~N` over them. */

@@ -9,6 +9,7 @@ import {emulatorEnvironment, type EmulatorEnvironment, exportLines} from '../../
 import {ensurePrivateDir, PRIVATE_UMASK} from '../../emulator/state-dir'
 import {invalid} from '../../errors'
 import {exitCodeHelp} from '../../exit-codes'
+import {emulatorPortFlag} from '../../flags/emulator'
 
 export default class EmulatorEnv extends BaseCommand {
   static override description = `Prints the variables that point the AWS CLI, boto3 or any AWS SDK at the emulator of this state directory, \
@@ -36,13 +37,7 @@ ${exitCodeHelp(false)}`
     '<%= config.bin %> <%= command.id %> --state-dir /tmp/emu --port 4600 --json',
   ]
   static override flags = {
-    port: Flags.integer({
-      default: EMULATOR_DEFAULT_PORT,
-      env: PORT_ENV,
-      max: 65_535,
-      min: 1,
-      summary: 'Port of the emulator when no background one of this state dir runs.',
-    }),
+    port: emulatorPortFlag('Port of the emulator when no background one of this state dir runs.'),
     'state-dir': Flags.string({summary: 'State directory of the emulator.'}),
   }
   static override summary = 'Print export lines that point AWS clients at the emulator with its credentials.'

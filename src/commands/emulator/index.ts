@@ -10,6 +10,7 @@ import {PRIVATE_UMASK} from '../../emulator/state-dir'
 import {stoppedJobsText, writeStopRecord} from '../../emulator/stop-record'
 import {invalid, RuntimeError} from '../../errors'
 import {exitCodeHelp} from '../../exit-codes'
+import {emulatorPortFlag} from '../../flags/emulator'
 
 /** A size as submit's --memory reads it: MiB, or with a unit (16GiB, 512m). */
 const mebibytes = Flags.custom<number>({
@@ -113,13 +114,7 @@ ${exitCodeHelp(false)}`
       helpValue: 'SIZE',
       summary: "Memory of each compute environment in MiB, or a size such as 16GiB [default: this machine's].",
     }),
-    port: Flags.integer({
-      default: EMULATOR_DEFAULT_PORT,
-      env: PORT_ENV,
-      max: 65_535,
-      min: 0,
-      summary: 'Port to listen on; 0 picks a free one.',
-    }),
+    port: emulatorPortFlag('Port to listen on; 0 picks a free one.', 0),
     seed: Flags.integer({summary: 'Seed of the fault draws, to repeat a run exactly.'}),
     'state-dir': Flags.string({summary: 'Where jobs and logs persist [default: $XDG_DATA_HOME/mfbatch/emulator].'}),
     'throttle-rps': Flags.integer({helpValue: 'N', min: 1, summary: 'Throttle requests above N a second.'}),

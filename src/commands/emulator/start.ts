@@ -5,6 +5,7 @@ import {EMULATOR_DEFAULT_PORT} from '../../emulator/contract'
 import {startDaemon} from '../../emulator/daemon'
 import {defaultStateDir, PORT_ENV} from '../../emulator/local'
 import {exitCodeHelp} from '../../exit-codes'
+import {emulatorPortFlag} from '../../flags/emulator'
 
 export default class EmulatorStart extends BaseCommand {
   static override description = `Runs \`mfbatch emulator\` detached, writes its pid, port and start time to emulator.pid in the state \
@@ -28,13 +29,7 @@ ${exitCodeHelp(false)}`
       min: 0,
       summary: 'Offer N made-up GPUs (GPU-fake-0, ...) instead of the ones `nvidia-smi -L` lists.',
     }),
-    port: Flags.integer({
-      default: EMULATOR_DEFAULT_PORT,
-      env: PORT_ENV,
-      max: 65_535,
-      min: 1,
-      summary: 'Port to listen on (127.0.0.1).',
-    }),
+    port: emulatorPortFlag('Port to listen on (127.0.0.1).'),
     'state-dir': Flags.string({summary: 'Where jobs, logs, the pid file and the log file live.'}),
   }
   static override summary = 'Start the local emulator in the background.'

@@ -5,6 +5,7 @@ import {FidelityReport, readFidelity} from '../../emulator/batch/engine/fidelity
 import {EMULATOR_DEFAULT_PORT} from '../../emulator/contract'
 import {daemonStatus, DaemonStatus} from '../../emulator/daemon'
 import {defaultStateDir, PORT_ENV} from '../../emulator/local'
+import {emulatorPortFlag} from '../../flags/emulator'
 
 export default class EmulatorStatus extends BaseCommand {
   static override description = `Tells whether the background emulator of this state directory runs (from its pid file, removed when its \
@@ -29,13 +30,7 @@ EXIT CODES
     '<%= config.bin %> <%= command.id %> >/dev/null || <%= config.bin %> emulator start',
   ]
   static override flags = {
-    port: Flags.integer({
-      default: EMULATOR_DEFAULT_PORT,
-      env: PORT_ENV,
-      max: 65_535,
-      min: 1,
-      summary: 'Port to probe when no background emulator is recorded.',
-    }),
+    port: emulatorPortFlag('Port to probe when no background emulator is recorded.'),
     'state-dir': Flags.string({summary: 'State directory of the emulator.'}),
   }
   static override summary = 'Show whether the local emulator is running.'
