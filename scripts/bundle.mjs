@@ -6,7 +6,7 @@
  * with the main file is copied, which is safe because none of it holds state across that line.
  */
 import {build} from 'esbuild'
-import {rmSync} from 'node:fs'
+import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -70,9 +70,65 @@ function chunksExternal(fromDir) {
   }
 }
 
+/**
+ * Three changes to what oclif's help costs, each measured in bench/README.md (B1):
+ * - oclif's help formatter, wrap-ansi and widest-line get src/output/help-string-width.ts for `string-width`
+ *   (the package's answer for anything but printable ASCII);
+ * - the help formatter gets src/output/help-wrap-ansi.ts for `wrap-ansi` (the package's answer for every line
+ *   that does not already fit);
+ * - oclif sorts the command ids with `localeCompare` at every start, and the first `localeCompare` of a process
+ *   builds ICU's collator: 5.5 ms of every command. mfbatch's ids (lowercase words and colons) sort the same by
+ *   code unit (test/unit/startup/command-order.test.ts), so that is how the bundle sorts them.
+ * A build fails rather than ship without them when an oclif upgrade changes the code they expect.
+ */
+function helpCosts() {
+  const helpStringWidth = src('output/help-string-width.ts')
+  const helpWrapAnsi = src('output/help-wrap-ansi.ts')
+  const localeSort = '.sort((a, b) => a.id.localeCompare(b.id))'
+  const codeUnitSort = '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))'
+  return {
+    name: 'help-costs',
+    setup(b) {
+      b.onResolve({filter: /^string-width$/}, (args) =>
+        /node_modules[/\\](wrap-ansi|widest-line|@oclif[/\\]core)[/\\]/.test(args.importer)
+          ? {path: helpStringWidth}
+          : undefined,
+      )
+      b.onResolve({filter: /^wrap-ansi$/}, (args) =>
+        /node_modules[/\\]@oclif[/\\]core[/\\]lib[/\\]help[/\\]/.test(args.importer) ? {path: helpWrapAnsi} : undefined,
+      )
+      b.onLoad({filter: /@oclif[/\\]core[/\\]lib[/\\]config[/\\]plugin\.js$/}, (args) => {
+        const code = readFileSync(args.path, 'utf8')
+        if (!code.includes(localeSort)) throw new Error(`${args.path} no longer sorts with \`${localeSort}\``)
+        return {contents: code.replace(localeSort, codeUnitSort), loader: 'js'}
+      })
+    },
+  }
+}
+
+/**
+ * esbuild leaves a regular expression's characters as they are, and one of oclif's dependencies has two outside
+ * ASCII: written as `\uXXXX` escapes (the same expression), the files are pure ASCII, which src/startup/code-cache.ts
+ * reads without decoding UTF-8 (a millisecond of every start for the 740 kB main file).
+ */
+function asciiOnly(dir) {
+  for (const entry of readdirSync(dir, {recursive: true, withFileTypes: true})) {
+    if (!entry.isFile() || !entry.name.endsWith('.js')) continue
+    const file = resolve(entry.parentPath ?? entry.path, entry.name)
+    const code = readFileSync(file, 'utf8')
+    const ascii = code.replaceAll(/[^\0-\u007F]/g, (c) => `\\u${c.codePointAt(0).toString(16).padStart(4, '0')}`)
+    if (ascii !== code) writeFileSync(file, ascii)
+  }
+}
+
 rmSync(resolve(root, 'dist'), {force: true, recursive: true})
 await Promise.all([
-  build({...common, entryPoints: {mfbatch: src('mfbatch.ts')}, outdir: 'dist', plugins: [chunksExternal('')]}),
+  build({
+    ...common,
+    entryPoints: {mfbatch: src('mfbatch.ts')},
+    outdir: 'dist',
+    plugins: [helpCosts(), chunksExternal('')],
+  }),
   build({...common, entryPoints: {startup: src('startup/run.ts')}, outdir: 'dist'}),
   build({
     ...common,
@@ -81,3 +137,4 @@ await Promise.all([
     plugins: [chunksExternal('../')],
   }),
 ])
+asciiOnly(resolve(root, 'dist'))

@@ -7,6 +7,7 @@
  * checks only the source's length: a rebuilt bundle gets a new file, and the old build's files are removed. V8 rejects a cache it cannot use (other
  * V8, other flags) and compiles as usual, so a stale or broken file costs one compile, never a wrong run.
  */
+import {isAscii} from 'node:buffer'
 import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
 import {basename, dirname, join} from 'node:path'
@@ -90,7 +91,7 @@ export function loadWithCodeCache(bundle: string, cacheDir: string | undefined, 
   const cachedData = readCache(file)
   // No `import()` may run in the bundle (scripts/bundle.mjs turns them into require): Node 20 has no stable way
   // to give a vm.Script one, and none that survives the code cache.
-  const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), {cachedData, filename: bundle})
+  const script = new Script(Module.wrap(readSource(bundle)), {cachedData, filename: bundle})
   const mod = new Module(bundle, require.main)
   const requireHere = createRequire(bundle)
   mod.filename = bundle
@@ -111,4 +112,13 @@ export function loadWithCodeCache(bundle: string, cacheDir: string | undefined, 
       writeCache(file, script.createCachedData())
     },
   }
+}
+
+/**
+ * The file's text. The build writes pure ASCII (scripts/bundle.mjs), which is the same text read as Latin-1, and
+ * reading it so skips decoding UTF-8 over the whole file; a file that is not ASCII is decoded as UTF-8.
+ */
+function readSource(file: string): string {
+  const bytes = readFileSync(file)
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')
 }
