@@ -5,6 +5,8 @@
  */
 import type {GetLogEventsCommandInput, GetLogEventsCommandOutput} from '@aws-sdk/client-cloudwatch-logs'
 
+import {setImmediate} from 'node:timers/promises'
+
 import type {LogsApi} from '../clients'
 
 import {RuntimeError} from '../../errors'
@@ -159,6 +161,10 @@ export class StreamReader {
     const next = page.nextForwardToken
     // The same token back means the end: nothing to ask for ahead.
     const following = next && next !== sent ? this.fetch(next) : undefined
+    // The SDK sends a request only after a run of its own promise steps, and the sink formats and writes a whole
+    // page before it first waits: without this turn of the event loop the request for the next page would leave
+    // only after this page is printed, and AWS would start on it only then (bench/README.md, B2).
+    if (following) await setImmediate()
     const batch = this.toEvents(page)
     if (batch.length > 0) await sink(batch)
     return {events: batch.length, following, next}

@@ -1,6 +1,6 @@
 import {PassThrough} from 'node:stream'
 
-import {diagnosisLines, formatEvent, logPrinter, statusLine} from '../../../src/output/log-printer'
+import {diagnosisLines, formatEvent, logPrinter, plainText, statusLine} from '../../../src/output/log-printer'
 import {job, T0} from '../batch/logs/logs-fakes'
 
 const event = {message: 'hello', stream: 'def/default/abc', timestamp: T0}
@@ -26,6 +26,15 @@ describe('log lines', () => {
     expect(formatEvent({...event, message: 'a\nb'}, {json: true})).toBe(
       `{"timestamp":${T0},"message":"a\\nb","stream":"def/default/abc"}\n`,
     )
+  })
+
+  test('a page in one piece is the page formatted line by line', () => {
+    const messages = ['hello', '', 'kept\n', 'windows\r\n', 'two\n\n', '  spaced  ', 'a\nb', 'ünïcode 古']
+    const page = messages.flatMap((message, i) => [
+      {...event, message},
+      {...event, message, node: i},
+    ])
+    expect(plainText(page)).toBe(page.map((e) => formatEvent(e)).join(''))
   })
 
   test('the printer waits for a full stream to drain before taking the next page', async () => {

@@ -35,6 +35,29 @@ describe('StreamReader.drain', () => {
     ])
   })
 
+  test('asks for the next page before printing this one, with a client that sends after promise steps of its own', async () => {
+    // The SDK's middleware runs a dozen promise steps before its request leaves; the sink prints without waiting.
+    const logs = new FakeLogs()
+    logs.append(G, S, numbered(0, 25_000))
+    const sent: string[] = []
+    const sdkLike: typeof logs = Object.create(logs) as typeof logs
+    sdkLike.getLogEvents = async (input) => {
+      for (let step = 0; step < 12; step++) await Promise.resolve() // eslint-disable-line no-await-in-loop
+      sent.push(input.nextToken ?? 'head')
+      return logs.getLogEvents(input)
+    }
+
+    const sentWhenPrinted: string[][] = []
+    await new StreamReader(sdkLike, G, S).drain(() => {
+      sentWhenPrinted.push([...sent])
+    })
+    expect(sentWhenPrinted).toEqual([
+      ['head', 'f/10000'],
+      ['head', 'f/10000', 'f/20000'],
+      ['head', 'f/10000', 'f/20000', 'f/25000'],
+    ])
+  })
+
   test('an empty stream takes two calls: the second returns the token it was given', async () => {
     const logs = new FakeLogs()
     logs.append(G, S, [])
