@@ -25,6 +25,9 @@ const CHUNKS = {
   tar: 'tar',
 }
 
+/** The chunks of the AWS SDK. */
+const SDK_CHUNKS = new Set(['aws-s3', 'aws-sdk'])
+
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -132,7 +135,20 @@ await Promise.all([
   build({...common, entryPoints: {startup: src('startup/run.ts')}, outdir: 'dist'}),
   build({
     ...common,
-    entryPoints: Object.fromEntries(Object.entries(CHUNKS).map(([n, p]) => [`chunks/${n}`, p])),
+    entryPoints: Object.fromEntries(
+      Object.entries(CHUNKS)
+        .filter(([n]) => !SDK_CHUNKS.has(n))
+        .map(([n, p]) => [`chunks/${n}`, p]),
+    ),
+    outdir: 'dist',
+    plugins: [chunksExternal('../')],
+  }),
+  // The SDK's ES modules (its packages' `module` field) rather than its CommonJS files: only ES modules let esbuild
+  // leave out what aws-sdk.ts and aws-s3.ts do not name (the other operations of each service, their schemas).
+  build({
+    ...common,
+    entryPoints: Object.fromEntries([...SDK_CHUNKS].map((n) => [`chunks/${n}`, CHUNKS[n]])),
+    mainFields: ['module', 'main'],
     outdir: 'dist',
     plugins: [chunksExternal('../')],
   }),

@@ -90,7 +90,7 @@ export interface Clients {
 const DEFAULT_MAX_ATTEMPTS = 10
 
 export async function createClients(options: ClientOptions = {}): Promise<Clients> {
-  const {batch: batchSdk, logs: logsSdk, protocols} = await import('./aws-sdk.js')
+  const {batch: batchSdk, JsonProtocol, logs: logsSdk} = await import('./aws-sdk.js')
   const common = {
     ...(options.credentials ? {credentials: {...options.credentials}} : {}),
     ...(options.endpoint ? {endpoint: options.endpoint} : {}),
@@ -104,7 +104,7 @@ export async function createClients(options: ClientOptions = {}): Promise<Client
     ...common,
     maxAttempts,
     // GetLogEvents pages parsed in one step (logs/events-protocol.ts); the rest of the protocol is the SDK's.
-    protocol: withFastGetLogEvents(protocols.AwsJson1_1Protocol),
+    protocol: withFastGetLogEvents(JsonProtocol),
     retryMode: 'adaptive',
   })
   // Batch and its SubmitJob client share what they learn: the endpoint answered once, so it exists.

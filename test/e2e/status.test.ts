@@ -7,7 +7,7 @@ import type {BatchClient} from '@aws-sdk/client-batch'
 import {spawn, spawnSync} from 'node:child_process'
 
 import {cleanEnv, removeStateDir, RUN, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
-import {batchClient, submitJobs, waitUntil} from './jobs-fixture'
+import {batchClient, describeAll, submitJobs, waitUntil} from './jobs-fixture'
 
 let emulator: TestEmulator
 let batch: BatchClient
@@ -54,6 +54,16 @@ beforeAll(async () => {
   batch = batchClient(emulator)
   // Asking for more vCPUs than the emulator has keeps these RUNNABLE, using no capacity, for the whole file.
   queued = await submitJobs(batch, {command: 'true', count: 250, name: 'queued', vcpus: 64})
+  // The scheduler gives a job its MISCONFIGURATION reason on its next pass, as AWS does: the tests read it.
+  for (;;) {
+    // eslint-disable-next-line no-await-in-loop
+    const jobs = await describeAll(batch, queued)
+    if (jobs.every((job) => job.statusReason?.startsWith('MISCONFIGURATION:'))) break
+    // eslint-disable-next-line no-await-in-loop
+    await new Promise((resolve) => {
+      setTimeout(resolve, 100)
+    })
+  }
 }, 120_000)
 
 afterAll(async () => {
