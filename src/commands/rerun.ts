@@ -18,13 +18,7 @@ import {rerunFlags} from '../flags/rerun'
 import {WAITING_FLAGS, waitsFor} from '../flags/submit'
 import {jsonDocument} from '../output/json'
 import {guardBrokenPipe} from '../output/pipe'
-import {
-  connectionArgs,
-  submitResult,
-  type SubmitResult,
-  submittedLines,
-  submitWaitResult,
-} from '../output/submit-report'
+import {connectionArgs, submitResult, type SubmitResult, submittedLines} from '../output/submit-report'
 
 const ID = '6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f'
 
@@ -110,15 +104,10 @@ ${exitCodeHelp(true)}`
     const result = {...submitResult(job), rerunOf: jobId}
     if (!this.jsonEnabled() && !flags.follow) process.stdout.write(`${job.jobId}\n`)
     if (!waits) return result
-    const {waitOnSubmitted} = await import('../wait/submit-wait.js')
-    const silent = flags.quiet || this.jsonEnabled()
+    const {waitAndReport} = await import('../wait/submit-wait.js')
     const graceMs = flags.follow ? followGraceMs() : undefined
-    const options = {bin: this.config.bin, connection: shown, follow: flags.follow, graceMs, silent, timeoutMs}
-    const wait = {...options, killOnInterrupt: flags['kill-on-interrupt'], verbose: flags.verbose}
-    const waited = await waitOnSubmitted(clients, job, wait)
-    // One document, once the wait is over, as submit --json --wait prints it.
-    if (this.jsonEnabled()) process.stdout.write(jsonDocument(submitWaitResult(result, waited, Date.now())))
-    return this.exit(waited.exitCode)
+    const wait = {bin: this.config.bin, connection: shown, graceMs, timeoutMs}
+    return this.exit(await waitAndReport(clients, job, result, {...flags, ...wait, json: this.jsonEnabled()}))
   }
 
   protected override waitsOnJob(): boolean {

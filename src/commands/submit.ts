@@ -48,7 +48,6 @@ import {
   submitResult,
   type SubmitResult,
   submittedLines,
-  submitWaitResult,
 } from '../output/submit-report'
 
 type SubmitFlags = Interfaces.InferredFlags<typeof submitFlags>
@@ -230,7 +229,7 @@ ${exitCodeHelp(true)}`
     const timeout = flags['wait-timeout']
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
     const graceMs = flags.follow ? followGraceMs() : undefined
-    const [{connect, connectSettings}, {submitPrepared}, {waitOnSubmitted}, {SubmitTracker}] = await Promise.all([
+    const [{connect, connectSettings}, {submitPrepared}, {waitAndReport}, {SubmitTracker}] = await Promise.all([
       import('../connect.js'),
       import('../batch/submit/service.js'),
       import('../wait/submit-wait.js'),
@@ -261,13 +260,8 @@ ${exitCodeHelp(true)}`
     // With --follow, stdout is the job's log (the id is in the stderr lines above).
     if (!this.jsonEnabled() && !flags.follow) process.stdout.write(`${job.jobId}\n`)
     if (!waits) return result
-    const silent = flags.quiet || this.jsonEnabled()
-    const {verbose} = flags
-    const options = {bin: this.config.bin, connection, follow: flags.follow, graceMs, silent, timeoutMs, verbose}
-    const waited = await waitOnSubmitted(clients, job, {...options, killOnInterrupt: flags['kill-on-interrupt']})
-    // One document, once the wait is over: the submit fields and how it ended.
-    if (this.jsonEnabled()) process.stdout.write(jsonDocument(submitWaitResult(result, waited, Date.now())))
-    return this.exit(waited.exitCode)
+    const wait = {bin: this.config.bin, connection, graceMs, timeoutMs}
+    return this.exit(await waitAndReport(clients, job, result, {...flags, ...wait, json: this.jsonEnabled()}))
   }
 }
 

@@ -11,9 +11,10 @@ import type {Submission} from '../batch/submit/service'
 import {terminateSubmitted, waitForSubmitted} from '../batch/submit/service'
 import {ExitCode} from '../exit-codes'
 import {onInterrupt} from '../output/interrupt'
+import {jsonDocument} from '../output/json'
 import {logPrinter, progressHooks} from '../output/log-printer'
 import {startSpinner} from '../output/spinner'
-import {interruptedLines} from '../output/submit-report'
+import {interruptedLines, type SubmitResult, submitWaitResult} from '../output/submit-report'
 
 export interface SubmitWaitOptions {
   bin: string
@@ -35,6 +36,39 @@ export interface SubmitWaitOutcome {
   end: 'finished' | 'interrupted' | 'timeout'
   exitCode: number
   job?: JobDetail
+}
+
+/** The flags of `submit` and `rerun` that shape a wait, as each command has them, and where the job is. */
+export interface WaitAndReport extends Pick<SubmitWaitOptions, 'bin' | 'connection' | 'graceMs' | 'timeoutMs'> {
+  follow: boolean
+  json: boolean
+  'kill-on-interrupt': boolean
+  quiet: boolean
+  verbose: boolean
+}
+
+/**
+ * `submit --wait`/`--follow` and `rerun --wait`/`--follow` after the submission was reported: waits on the job, and
+ * with --json prints the one document of the submission and how the wait ended. Resolves with the exit code.
+ */
+export async function waitAndReport(
+  clients: Clients,
+  job: Submission,
+  submitted: SubmitResult,
+  flags: WaitAndReport,
+): Promise<number> {
+  const waited = await waitOnSubmitted(clients, job, {
+    bin: flags.bin,
+    connection: flags.connection,
+    follow: flags.follow,
+    graceMs: flags.graceMs,
+    killOnInterrupt: flags['kill-on-interrupt'],
+    silent: flags.quiet || flags.json,
+    timeoutMs: flags.timeoutMs,
+    verbose: flags.verbose,
+  })
+  if (flags.json) process.stdout.write(jsonDocument(submitWaitResult(submitted, waited, Date.now())))
+  return waited.exitCode
 }
 
 /** How long `--kill-on-interrupt` may take before leaving anyway: Ctrl-C must not hang. */
