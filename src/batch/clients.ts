@@ -90,7 +90,7 @@ export interface Clients {
 const DEFAULT_MAX_ATTEMPTS = 10
 
 export async function createClients(options: ClientOptions = {}): Promise<Clients> {
-  const {batch: batchSdk, JsonProtocol, logs: logsSdk} = await import('./aws-sdk.js')
+  const sdk = await import('./aws-sdk.js')
   const common = {
     ...(options.credentials ? {credentials: {...options.credentials}} : {}),
     ...(options.endpoint ? {endpoint: options.endpoint} : {}),
@@ -98,13 +98,13 @@ export async function createClients(options: ClientOptions = {}): Promise<Client
     ...(options.region ? {region: options.region} : {}),
   }
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
-  const batch = new batchSdk.BatchClient({...common, maxAttempts, retryMode: 'adaptive'})
-  const submitter = new batchSdk.BatchClient({...common, maxAttempts: 1})
-  const logs = new logsSdk.CloudWatchLogsClient({
+  const batch = new sdk.BatchClient({...common, maxAttempts, retryMode: 'adaptive'})
+  const submitter = new sdk.BatchClient({...common, maxAttempts: 1})
+  const logs = new sdk.CloudWatchLogsClient({
     ...common,
     maxAttempts,
     // GetLogEvents pages parsed in one step (logs/events-protocol.ts); the rest of the protocol is the SDK's.
-    protocol: withFastGetLogEvents(JsonProtocol),
+    protocol: withFastGetLogEvents(sdk.JsonProtocol),
     retryMode: 'adaptive',
   })
   // Batch and its SubmitJob client share what they learn: the endpoint answered once, so it exists.
@@ -126,20 +126,20 @@ export async function createClients(options: ClientOptions = {}): Promise<Client
 
   return {
     batch: {
-      cancelJob: (input) => batch.send(new batchSdk.CancelJobCommand(input)),
-      describeComputeEnvironments: (input) => batch.send(new batchSdk.DescribeComputeEnvironmentsCommand(input)),
-      describeJobDefinitions: (input) => batch.send(new batchSdk.DescribeJobDefinitionsCommand(input)),
-      describeJobQueues: (input) => batch.send(new batchSdk.DescribeJobQueuesCommand(input)),
-      describeJobs: (input) => batch.send(new batchSdk.DescribeJobsCommand(input)),
-      listJobs: (input) => batch.send(new batchSdk.ListJobsCommand(input)),
-      registerJobDefinition: (input) => batch.send(new batchSdk.RegisterJobDefinitionCommand(input)),
-      submitJob: (input) => submitter.send(new batchSdk.SubmitJobCommand(input)),
-      terminateJob: (input) => batch.send(new batchSdk.TerminateJobCommand(input)),
+      cancelJob: (input) => batch.send(new sdk.CancelJobCommand(input)),
+      describeComputeEnvironments: (input) => batch.send(new sdk.DescribeComputeEnvironmentsCommand(input)),
+      describeJobDefinitions: (input) => batch.send(new sdk.DescribeJobDefinitionsCommand(input)),
+      describeJobQueues: (input) => batch.send(new sdk.DescribeJobQueuesCommand(input)),
+      describeJobs: (input) => batch.send(new sdk.DescribeJobsCommand(input)),
+      listJobs: (input) => batch.send(new sdk.ListJobsCommand(input)),
+      registerJobDefinition: (input) => batch.send(new sdk.RegisterJobDefinitionCommand(input)),
+      submitJob: (input) => submitter.send(new sdk.SubmitJobCommand(input)),
+      terminateJob: (input) => batch.send(new sdk.TerminateJobCommand(input)),
     },
     logs: {
-      describeLogStreams: (input) => logs.send(new logsSdk.DescribeLogStreamsCommand(input)),
-      filterLogEvents: (input) => logs.send(new logsSdk.FilterLogEventsCommand(input)),
-      getLogEvents: (input) => logs.send(new logsSdk.GetLogEventsCommand(input)),
+      describeLogStreams: (input) => logs.send(new sdk.DescribeLogStreamsCommand(input)),
+      filterLogEvents: (input) => logs.send(new sdk.FilterLogEventsCommand(input)),
+      getLogEvents: (input) => logs.send(new sdk.GetLogEventsCommand(input)),
     },
   }
 }
