@@ -1,7 +1,8 @@
 /**
  * The S3 side of the SDK (client, multipart upload, presigner), loaded only by `submit --package`: its own file in
- * the build (dist/chunks/aws-s3.js), as aws-sdk.ts is for Batch and Logs.
+ * the build (dist/chunks/aws-s3.js), as aws-sdk.ts is for Batch and Logs, and like it naming only what clients.ts
+ * uses, so that the build leaves the rest of S3 out.
  */
-export * as s3 from '@aws-sdk/client-s3'
-export * as storage from '@aws-sdk/lib-storage'
-export * as presigner from '@aws-sdk/s3-request-presigner'
+export {GetObjectCommand, HeadObjectCommand, S3Client} from '@aws-sdk/client-s3'
+export {Upload} from '@aws-sdk/lib-storage'
+export {getSignedUrl} from '@aws-sdk/s3-request-presigner'

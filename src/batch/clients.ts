@@ -194,8 +194,8 @@ export interface S3Api {
  * per-bucket host names.
  */
 export async function createS3(options: ClientOptions = {}): Promise<S3Api> {
-  const {presigner, s3: s3Sdk, storage} = await import('./aws-s3.js')
-  const client = new s3Sdk.S3Client({
+  const s3 = await import('./aws-s3.js')
+  const client = new s3.S3Client({
     ...(options.endpoint ? {endpoint: options.endpoint, forcePathStyle: true} : {}),
     ...(options.profile ? {profile: options.profile} : {}),
     ...(options.region ? {region: options.region} : {}),
@@ -211,7 +211,7 @@ export async function createS3(options: ClientOptions = {}): Promise<S3Api> {
     },
     async exists(bucket, key) {
       try {
-        await client.send(new s3Sdk.HeadObjectCommand({Bucket: bucket, Key: key}))
+        await client.send(new s3.HeadObjectCommand({Bucket: bucket, Key: key}))
         return true
       } catch (error) {
         if ((error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode === 404) return false
@@ -219,9 +219,9 @@ export async function createS3(options: ClientOptions = {}): Promise<S3Api> {
       }
     },
     presignGet: (bucket, key, expiresIn) =>
-      presigner.getSignedUrl(client, new s3Sdk.GetObjectCommand({Bucket: bucket, Key: key}), {expiresIn}),
+      s3.getSignedUrl(client, new s3.GetObjectCommand({Bucket: bucket, Key: key}), {expiresIn}),
     async upload(bucket, key, body, progress) {
-      const upload = new storage.Upload({
+      const upload = new s3.Upload({
         client,
         params: {Body: body, Bucket: bucket, ContentType: 'application/gzip', Key: key},
         partSize: 8 * 1024 * 1024,
