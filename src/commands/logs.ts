@@ -120,11 +120,10 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
     const {batch, logs} = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
     const note = this.note.bind(this)
-    const watcher = createWatcher(
-      batch,
-      [jobId],
-      progressHooks(note, {changes: Boolean(flags.follow), verbose: flags.verbose}),
-    )
+    // Following: the job's final line comes after its last log lines.
+    const follow = Boolean(flags.follow)
+    const progress = progressHooks(note, {changes: follow, finalLast: follow, verbose: flags.verbose})
+    const watcher = createWatcher(batch, [jobId], progress)
     const interrupt = flags.follow ? onInterrupt() : undefined
     const read = flags['all-nodes'] ? readAllNodeLogs : readJobLogs
     const reading = read(
@@ -142,6 +141,7 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
     )
     const outcome = await Promise.race([reading, interrupt?.interrupted ?? reading])
     interrupt?.dispose()
+    progress.release()
     if (outcome === 'interrupted') {
       note(`stopped following; job ${jobId} keeps running`)
       return this.exit(ExitCode.Interrupted)

@@ -9,6 +9,7 @@ import type {LogEvent, LogSink} from '../batch/logs/reader'
 import type {Diagnosis, StatusChange} from '../batch/watch/job-watcher'
 
 import {runnableAfterMs, type WatcherHooks} from '../batch/watch/create-watcher'
+import {isFinished} from '../batch/watch/job-watcher'
 import {colorEnabled, type Palette, palette} from './color'
 import {formatDuration} from './duration'
 import {jsonLine} from './json'
@@ -102,18 +103,39 @@ export function diagnosisLines(diagnosis: Diagnosis): string[] {
   ]
 }
 
+export interface ProgressHooks extends WatcherHooks {
+  /** With `finalLast`: prints the final status line held back so far, if there is one. */
+  release(): void
+}
+
 /**
  * What a waiting command shows on stderr through `say`: each status change (unless `changes` is false), the
- * RUNNABLE diagnosis, and with `verbose` each DescribeJobs that AWS refused for now.
+ * RUNNABLE diagnosis, and with `verbose` each DescribeJobs that AWS refused for now. `finalLast` (following logs):
+ * a job's SUCCEEDED or FAILED line waits for `release()`, called once its last log lines are printed. A quick job is
+ * seen finished before its stream is read, and the end should read last, not above the job's output.
  */
-export function progressHooks(say: (line: string) => void, {changes = true, verbose = false} = {}): WatcherHooks {
+export function progressHooks(
+  say: (line: string) => void,
+  {changes = true, finalLast = false, verbose = false} = {},
+): ProgressHooks {
   const colors = palette(colorEnabled({stream: process.stderr}))
+  let held: string | undefined
   return {
-    onChange: changes ? (change) => say(statusLine(change, colors)) : undefined,
+    onChange: changes
+      ? (change) => {
+          const line = statusLine(change, colors)
+          if (finalLast && isFinished(change.status)) held = line
+          else say(line)
+        }
+      : undefined,
     onDiagnosis(diagnosis) {
       for (const line of diagnosisLines(diagnosis)) say(line)
     },
     onRetry: verbose ? (error, delayMs) => say(retryLine('DescribeJobs', error, delayMs)) : undefined,
+    release() {
+      if (held !== undefined) say(held)
+      held = undefined
+    },
     runnableAfterMs: runnableAfterMs(),
   }
 }

@@ -87,16 +87,19 @@ export async function waitOnSubmitted(
   const spinner = await startSpinner(`waiting for job ${job.jobName}`, {silent: silent || follow})
   const say = silent ? () => {} : follow ? note : (line: string) => spinner.note(`${bin}: ${line}`)
   const interrupt = onInterrupt()
+  // --follow: the job's final line comes after its last log lines.
+  const progress = progressHooks(say, {finalLast: follow, verbose: options.verbose})
   try {
     const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs
     const waiting = waitForSubmitted(
       clients,
       {deadline, follow, graceMs: options.graceMs, jobId: job.jobId, signal: interrupt.signal},
-      progressHooks(say, {verbose: options.verbose}),
+      progress,
       logPrinter(process.stdout),
     )
     const outcome = await Promise.race([waiting, interrupt.interrupted])
     spinner.stop()
+    progress.release()
     if (outcome === 'interrupted') {
       let killed = false
       if (options.killOnInterrupt) {
@@ -120,6 +123,8 @@ export async function waitOnSubmitted(
   } finally {
     interrupt.dispose()
     spinner.stop()
+    // A failure after the job was seen finished still says how it ended.
+    progress.release()
   }
 }
 

@@ -3,10 +3,11 @@
  * (2 vCPUs, so a job asking for 64 stays RUNNABLE), with a temporary HOME and working directory so no machine
  * settings leak in. Calls are counted by the emulator; nothing of the AWS SDK is mocked.
  */
-import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process'
+import {type ChildProcessWithoutNullStreams, execFile, spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {promisify} from 'node:util'
 
 import {cleanEnv, removeStateDir, RUN, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
 
@@ -97,6 +98,31 @@ describe('submit', () => {
       `mfbatch:   kill:   mfbatch kill ${id}`,
     ])
     expect(statuses(result.stderr, id).at(-1)).toBe('FAILED (exit 3): Essential container in task exited')
+  })
+
+  test('--follow: the final status line comes after the last log lines of the job, stdout and stderr in one stream', async () => {
+    // One pipe for both, as a terminal shows them: a quick job is seen finished before its log is read.
+    const {stdout} = await promisify(execFile)(
+      'sh',
+      [
+        '-c',
+        'exec "$0" "$@" 2>&1',
+        process.execPath,
+        RUN,
+        'submit',
+        '--queue',
+        'local',
+        '--follow',
+        '--',
+        'sh',
+        '-c',
+        'echo one; echo two',
+      ],
+      {cwd: home, env: {...cleanEnv(), ...env()}},
+    )
+    const shown = lines(stdout)
+    expect(shown.slice(-3, -1)).toEqual(['one', 'two'])
+    expect(shown.at(-1)).toMatch(/^mfbatch: job \S+ \S+ SUCCEEDED: Essential container in task exited$/)
   })
 
   test('a job that succeeds: the id alone on stdout, status changes on stderr, exit 0', async () => {

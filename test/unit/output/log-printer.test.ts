@@ -1,6 +1,15 @@
+import type {JobStatus} from '@aws-sdk/client-batch'
+
 import {PassThrough} from 'node:stream'
 
-import {diagnosisLines, formatEvent, logPrinter, plainText, statusLine} from '../../../src/output/log-printer'
+import {
+  diagnosisLines,
+  formatEvent,
+  logPrinter,
+  plainText,
+  progressHooks,
+  statusLine,
+} from '../../../src/output/log-printer'
 import {job, T0} from '../batch/logs/logs-fakes'
 
 const event = {message: 'hello', stream: 'def/default/abc', timestamp: T0}
@@ -54,12 +63,28 @@ describe('log lines', () => {
   })
 })
 
+const change = (status: JobStatus, previous: JobStatus) => ({at: T0, job: job({status}), previous, status})
+
 describe('progress lines', () => {
   test('a status change with exit code and reason, uncoloured', () => {
     const failed = job({container: {exitCode: 3}, status: 'FAILED', statusReason: 'Essential container in task exited'})
     expect(statusLine({at: T0, job: failed, previous: 'RUNNING', status: 'FAILED'})).toBe(
       'job hello job-1 FAILED (exit 3): Essential container in task exited',
     )
+  })
+
+  test('finalLast: the SUCCEEDED or FAILED line waits for release(), the others do not', () => {
+    const said: string[] = []
+    const progress = progressHooks((line) => said.push(line), {finalLast: true})
+    progress.onChange!(change('RUNNING', 'STARTING'))
+    progress.onChange!(change('SUCCEEDED', 'RUNNING'))
+    expect(said).toEqual(['job hello job-1 RUNNING'])
+    progress.release()
+    progress.release()
+    expect(said).toEqual(['job hello job-1 RUNNING', 'job hello job-1 SUCCEEDED'])
+    const plain = progressHooks((line) => said.push(line))
+    plain.onChange!(change('FAILED', 'RUNNING'))
+    expect(said.at(-1)).toBe('job hello job-1 FAILED')
   })
 
   test('a diagnosis: a header and one line per finding', () => {
