@@ -34,6 +34,7 @@ import type {
   GetLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs'
 
+import {nameProfileOnCredentialFailure} from './errors'
 import {withFastGetLogEvents} from './logs/events-protocol'
 import {failFastWhenUnreachable} from './reachability'
 
@@ -117,6 +118,13 @@ export async function createClients(options: ClientOptions = {}): Promise<Client
     failFastWhenUnreachable(client.middlewareStack as unknown as MiddlewareStackLike, answered)
   }
 
+  const profile = profileInEffect(options)
+  if (profile) {
+    for (const client of [batch, submitter, logs]) {
+      nameProfileOnCredentialFailure(client.middlewareStack as unknown as MiddlewareStackLike, profile)
+    }
+  }
+
   if (options.trace) {
     // The three stacks differ only in their input/output type parameters, which tracing never looks at.
     for (const client of [batch, submitter, logs]) {
@@ -142,6 +150,11 @@ export async function createClients(options: ClientOptions = {}): Promise<Client
       getLogEvents: (input) => logs.send(new sdk.GetLogEventsCommand(input)),
     },
   }
+}
+
+/** The profile the SDK's default chain reads: the client's own, else AWS_PROFILE; none with static credentials. */
+function profileInEffect(options: ClientOptions): string | undefined {
+  return options.credentials ? undefined : options.profile || process.env.AWS_PROFILE || undefined
 }
 
 interface MiddlewareStackLike {
@@ -202,8 +215,11 @@ export async function createS3(options: ClientOptions = {}): Promise<S3Api> {
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryMode: 'adaptive',
   })
-  failFastWhenUnreachable(client.middlewareStack as unknown as MiddlewareStackLike, {yes: false})
-  if (options.trace) traceCalls(client.middlewareStack as unknown as MiddlewareStackLike, options.trace)
+  const stack = client.middlewareStack as unknown as MiddlewareStackLike
+  failFastWhenUnreachable(stack, {yes: false})
+  const profile = profileInEffect(options)
+  if (profile) nameProfileOnCredentialFailure(stack, profile)
+  if (options.trace) traceCalls(stack, options.trace)
   return {
     async credentialsExpiry() {
       const credentials = await client.config.credentials()

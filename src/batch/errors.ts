@@ -24,6 +24,38 @@ function unreachable(error: UnreachableEndpoint): string {
   return `${where}: its host name does not resolve (${error.reason}); check --endpoint-url (or AWS_ENDPOINT_URL*), --region and your connection`
 }
 
+/** Where a failed credentials lookup records the profile it read, for the sentence below. */
+const PROFILE = Symbol('mfbatch.profile')
+
+interface StackLike {
+  add(
+    middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
+    options: {name: string; step: 'initialize'},
+  ): void
+}
+
+/**
+ * The SDK's own message when no credentials come out of a profile names no profile ("Could not load credentials
+ * from any providers"): this marks the error with the profile the client was given (--profile, a config file, or
+ * AWS_PROFILE, which the SDK reads itself), so the sentence can say which one to check.
+ */
+export function nameProfileOnCredentialFailure(stack: StackLike, profile: string): void {
+  stack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args)
+      } catch (error) {
+        if (errorName(error) === 'CredentialsProviderError' && error instanceof Object) {
+          Object.assign(error, {[PROFILE]: profile})
+        }
+
+        throw error
+      }
+    },
+    {name: 'mfbatchNameProfileOnCredentialFailure', step: 'initialize'},
+  )
+}
+
 /**
  * The sentence for a failure every command can meet the same way (no region, no credentials, an endpoint that
  * cannot be reached), or undefined for one only the caller can explain.
@@ -40,6 +72,15 @@ export function explainKnownFailure(error: unknown, doing?: string): RuntimeErro
   }
 
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
+    const profile = (error as {[PROFILE]?: string})[PROFILE]
+    if (profile !== undefined) {
+      return prefixed(
+        doing,
+        `no AWS credentials found for profile "${profile}" (~/.aws/config, ~/.aws/credentials); check its name with ` +
+          `"aws configure list-profiles", run "aws sso login --profile ${profile}" if it signs in with SSO, or use --local`,
+      )
+    }
+
     return prefixed(
       doing,
       'no AWS credentials found; set AWS_PROFILE (or --profile), run "aws sso login", or use --local',

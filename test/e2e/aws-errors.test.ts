@@ -69,6 +69,15 @@ const FAILURES: Array<[string, Failure]> = [
     },
   ],
   [
+    'a profile with no credentials',
+    {
+      args: ['--profile', 'nosuch'],
+      env: () => ({...base(), AWS_REGION: 'us-east-1'}),
+      sentence:
+        'no AWS credentials found for profile "nosuch" (~/.aws/config, ~/.aws/credentials); check its name with "aws configure list-profiles", run "aws sso login --profile nosuch" if it signs in with SSO, or use --local',
+    },
+  ],
+  [
     'a host name that does not resolve',
     {
       args: ['--endpoint-url', 'http://nonexistent.invalid'],

@@ -1,4 +1,4 @@
-import {explainAwsError} from '../../../src/batch/errors'
+import {explainAwsError, nameProfileOnCredentialFailure} from '../../../src/batch/errors'
 import {isTransient} from '../../../src/batch/pacing'
 import {UnreachableEndpoint} from '../../../src/batch/reachability'
 import {InputError, RuntimeError} from '../../../src/errors'
@@ -52,5 +52,41 @@ describe('explainAwsError', () => {
   test('our own errors pass through untouched', () => {
     const own = new InputError('--state: bad')
     expect(explainAwsError(own, 'listing jobs')).toBe(own)
+  })
+})
+
+describe('nameProfileOnCredentialFailure', () => {
+  type Middleware = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>
+  const stackWith = (profile: string): Middleware => {
+    let added: Middleware | undefined
+    nameProfileOnCredentialFailure(
+      {
+        add(middleware) {
+          added = middleware
+        },
+      },
+      profile,
+    )
+    return added!
+  }
+
+  test('a credentials failure names the profile the client read, and what to do with it', async () => {
+    const failing = stackWith('research')(() =>
+      Promise.reject(
+        Object.assign(new Error('Could not load credentials from any providers'), {name: 'CredentialsProviderError'}),
+      ),
+    )
+    const error = await failing({}).catch((error_: unknown) => error_)
+    expect(explainAwsError(error, 'listing jobs').message).toBe(
+      'listing jobs: no AWS credentials found for profile "research" (~/.aws/config, ~/.aws/credentials); check its ' +
+        'name with "aws configure list-profiles", run "aws sso login --profile research" if it signs in with SSO, or use --local',
+    )
+  })
+
+  test('other errors and answers pass through untouched', async () => {
+    const denied = Object.assign(new Error('denied'), {name: 'AccessDeniedException'})
+    await expect(stackWith('research')(() => Promise.reject(denied))({})).rejects.toBe(denied)
+    await expect(stackWith('research')(() => Promise.resolve('ok'))({})).resolves.toBe('ok')
+    expect(explainAwsError(denied, 'listing jobs').message).not.toContain('research')
   })
 })
