@@ -100,6 +100,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
       allowRemote: options.allowRemote,
       faults: new Faults(options.faults, options.now),
       host: options.host,
+      jobRunning: (jobId) => batch.jobRunning(jobId),
       keys,
       log: options.log,
       now: options.now,

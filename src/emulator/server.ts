@@ -34,6 +34,12 @@ export interface ServerOptions {
   faults?: Faults
   /** 127.0.0.1 by default. */
   host?: string
+  /**
+   * Whether a job is still running. The credentials endpoint answers a job's token only then, as ECS's answers only
+   * the task's own containers: a token read from a finished job's environment fetches nothing. Credentials already
+   * handed out keep working until they expire, as AWS's do.
+   */
+  jobRunning?: (jobId: string) => boolean
   /** The emulator's credentials: every request but the health challenge must be signed with them. */
   keys: EmulatorKeys
   /** Where warnings and unexpected errors go (stderr by default). */
@@ -89,6 +95,7 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
   const stats = options.stats ?? new Stats()
   const handler = new RequestHandler({
     faults,
+    jobRunning: options.jobRunning,
     keys: options.keys,
     log,
     now: options.now ?? Date.now,
@@ -148,6 +155,7 @@ class RequestHandler {
   hosts: ReadonlySet<string> = new Set()
   private readonly budget = new BodyBudget(MAX_BODY_BYTES_IN_FLIGHT)
   private readonly faults: Faults
+  private readonly jobRunning?: (jobId: string) => boolean
   private readonly keys: EmulatorKeys
   private readonly log: (line: string) => void
   private readonly now: () => number
@@ -157,6 +165,7 @@ class RequestHandler {
 
   constructor(parts: {
     faults: Faults
+    jobRunning?: (jobId: string) => boolean
     keys: EmulatorKeys
     log: (line: string) => void
     now: () => number
@@ -166,6 +175,7 @@ class RequestHandler {
   }) {
     ;({
       faults: this.faults,
+      jobRunning: this.jobRunning,
       keys: this.keys,
       log: this.log,
       now: this.now,
@@ -416,6 +426,15 @@ class RequestHandler {
       const body = {
         code: 'AccessDenied',
         message: 'Authorization must be the token in AWS_CONTAINER_AUTHORIZATION_TOKEN',
+      }
+      return sendJson(res, {body, contentType: JSON_TYPE, status: 403})
+    }
+
+    if (this.jobRunning?.(jobId) === false) {
+      res.shouldKeepAlive = false
+      const body = {
+        code: 'AccessDenied',
+        message: `Job ${jobId} is not running: its credentials are no longer handed out`,
       }
       return sendJson(res, {body, contentType: JSON_TYPE, status: 403})
     }

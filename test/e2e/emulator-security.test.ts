@@ -3,7 +3,8 @@
  * temporary state dir): unsigned, forged, wrong-secret, expired and signature-less presigned SubmitJob calls are
  * refused and their job never runs (its marker file never appears, while a signed job's does); a correctly signed
  * request with a foreign Host or any Origin is refused; the state dir and its files are private, and an unsafe one
- * is refused; a server squatting on the `--local` port gets nothing but the health challenge.
+ * is refused; a job's credentials endpoint answers its token only while the job runs; a server squatting on the
+ * `--local` port gets nothing but the health challenge.
  */
 import {spawnSync} from 'node:child_process'
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync} from 'node:fs'
@@ -181,6 +182,25 @@ describe('the emulator refuses whoever is not its owner', () => {
     expect(unsignedReset.status).toBe(403)
     const ok = await send(emulator.url, path, await signed(path, '{}'), '{}')
     expect(ok.status).toBe(200)
+  })
+
+  test('a job fetches its credentials with its token while it runs; once it has ended the token fetches nothing', async () => {
+    const fetchOwn =
+      'node -e "fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, ' +
+      '{headers: {authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN}}).then((r) => console.log(r.status))"'
+    const script = `${fetchOwn}; echo "$AWS_CONTAINER_CREDENTIALS_FULL_URI"; echo "$AWS_CONTAINER_AUTHORIZATION_TOKEN"`
+    const submitted = await runCli(['submit', '--queue', 'local', '--wait', '--quiet', '--', 'sh', '-c', script], {
+      env: emulator.env,
+      timeoutMs: 60_000,
+    })
+    expect(submitted.code).toBe(0)
+    const logs = await runCli(['logs', submitted.stdout.trim()], {env: emulator.env})
+    const [during, endpoint, token] = logs.stdout.trim().split('\n')
+    expect(during).toBe('200')
+    const {origin, pathname} = new URL(endpoint)
+    const after = await send(origin, pathname, {authorization: token}, '', 'GET')
+    expect(after.status).toBe(403)
+    expect(after.body).toContain('is not running')
   })
 
   test('the state dir is 0700 and its files 0600', () => {

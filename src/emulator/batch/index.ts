@@ -56,6 +56,8 @@ export interface BatchServiceOptions {
 }
 
 export interface BatchService extends EmulatedService {
+  /** Whether the job (an array child or a node included) is STARTING or RUNNING: it has processes that may ask. */
+  jobRunning(jobId: string): boolean
   /** Number of attempt processes running now. */
   readonly runningProcesses: number
   /** One engine step (the timer calls it every tickMs). */
@@ -94,6 +96,10 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
       fn(ctx, input)
 
   return {
+    jobRunning(jobId) {
+      const status = store.jobs.get(jobId)?.status
+      return status === 'STARTING' || status === 'RUNNING'
+    },
     operations: {
       CancelJob: handler(cancelJob),
       CreateComputeEnvironment: handler(createComputeEnvironment),
