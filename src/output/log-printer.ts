@@ -44,8 +44,8 @@ export function logPrinter(stream: NodeJS.WritableStream, format: LogFormat = {}
 
 /**
  * A page as `formatEvent` prints it without --json or --timestamps, made with one join: a page is up to 10,000
- * lines, and adding them one by one to a string makes as many short-lived strings, which is what the garbage
- * collector spent its time on when a long log is printed (bench/README.md, B2).
+ * lines, and adding them one by one to a string makes twice as many short-lived strings for the garbage collector
+ * of a process that prints a long log (bench/README.md, B2).
  */
 export function plainText(events: readonly LogEvent[]): string {
   const lines = Array.from<string>({length: events.length})
