@@ -28,9 +28,15 @@ export function formatEvent(event: LogEvent, format: LogFormat = {}): string {
     return jsonLine({timestamp: event.timestamp, message: event.message, stream: event.stream, ...node})
   }
 
-  // `--all-nodes`: "[2] " in front of the message, after any timestamp, so `grep '\[2\] '` picks one node.
-  const message = (event.node === undefined ? '' : `[${event.node}] `) + event.message.replace(/\r?\n$/, '')
+  const message = plainMessage(event)
   return format.timestamps ? `${new Date(event.timestamp).toISOString()} ${message}\n` : `${message}\n`
+}
+
+/** The message as a line shows it, without its newline. */
+function plainMessage(event: LogEvent): string {
+  const message = event.message.endsWith('\n') ? event.message.replace(/\r?\n$/, '') : event.message
+  // `--all-nodes`: "[2] " in front of the message, after any timestamp, so `grep '\[2\] '` picks one node.
+  return event.node === undefined ? message : `[${event.node}] ${message}`
 }
 
 export function logPrinter(stream: NodeJS.WritableStream, format: LogFormat = {}): LogSink {
@@ -48,13 +54,7 @@ export function logPrinter(stream: NodeJS.WritableStream, format: LogFormat = {}
  * of a process that prints a long log (bench/README.md, B2).
  */
 export function plainText(events: readonly LogEvent[]): string {
-  const lines = Array.from<string>({length: events.length})
-  for (const [i, event] of events.entries()) {
-    const message = event.message.endsWith('\n') ? event.message.replace(/\r?\n$/, '') : event.message
-    lines[i] = event.node === undefined ? message : `[${event.node}] ${message}`
-  }
-
-  return `${lines.join('\n')}\n`
+  return `${events.map((event) => plainMessage(event)).join('\n')}\n`
 }
 
 const STATUS_PAINT: Record<string, keyof Palette> = {
