@@ -12,9 +12,12 @@ export default [
       'jsdoc/require-param': 'off',
       'jsdoc/require-returns': 'off',
       'mocha/max-top-level-suites': 'off',
+      // Jest isolates each test file, so a helper module may export and register its own afterAll clean-up.
+      'mocha/no-exports': 'off',
       // Jest, not mocha, runs our tests.
       'mocha/no-mocha-arrows': 'off',
       'mocha/no-setup-in-describe': 'off',
+      'mocha/no-top-level-hooks': 'off',
       // process.exit is the right tool in the emulator daemon and in tests' child scripts.
       'n/no-process-exit': 'off',
       'unicorn/no-process-exit': 'off',

@@ -90,14 +90,28 @@ export interface Clients {
  */
 const DEFAULT_MAX_ATTEMPTS = 10
 
-export async function createClients(options: ClientOptions = {}): Promise<Clients> {
-  const sdk = await import('./aws-sdk.js')
-  const common = {
+/**
+ * What every SDK client (Batch, Logs, S3, and any later one) is built with: the same endpoint, region and
+ * credentials, so `--local` cannot be missed by one of them. Static credentials (the emulator's) rule out a profile
+ * and the default chain: nothing else ever signs a request to that endpoint.
+ */
+export function sdkCommonConfig(options: ClientOptions): {
+  credentials?: {accessKeyId: string; secretAccessKey: string}
+  endpoint?: string
+  profile?: string
+  region?: string
+} {
+  return {
     ...(options.credentials ? {credentials: {...options.credentials}} : {}),
     ...(options.endpoint ? {endpoint: options.endpoint} : {}),
     ...(options.profile && !options.credentials ? {profile: options.profile} : {}),
     ...(options.region ? {region: options.region} : {}),
   }
+}
+
+export async function createClients(options: ClientOptions = {}): Promise<Clients> {
+  const sdk = await import('./aws-sdk.js')
+  const common = sdkCommonConfig(options)
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
   const batch = new sdk.BatchClient({...common, maxAttempts, retryMode: 'adaptive'})
   const submitter = new sdk.BatchClient({...common, maxAttempts: 1})
@@ -209,9 +223,8 @@ export interface S3Api {
 export async function createS3(options: ClientOptions = {}): Promise<S3Api> {
   const s3 = await import('./aws-s3.js')
   const client = new s3.S3Client({
-    ...(options.endpoint ? {endpoint: options.endpoint, forcePathStyle: true} : {}),
-    ...(options.profile ? {profile: options.profile} : {}),
-    ...(options.region ? {region: options.region} : {}),
+    ...sdkCommonConfig(options),
+    ...(options.endpoint ? {forcePathStyle: true} : {}),
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryMode: 'adaptive',
   })

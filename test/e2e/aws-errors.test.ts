@@ -18,7 +18,6 @@ const FAST_MS = 4000
 let home: string
 let refusedPort: number
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'mfbatch-aws-errors-'))
   // A port nothing listens on now: bound on 127.0.0.1, then released.
@@ -32,7 +31,6 @@ beforeAll(async () => {
 })
 
 afterAll(() => rmSync(home, {force: true, recursive: true}))
-/* eslint-enable mocha/no-top-level-hooks */
 
 /** No ~/.aws files, no instance metadata: only what each case sets. */
 const base = (): Record<string, string> => ({

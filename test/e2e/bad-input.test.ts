@@ -16,7 +16,6 @@ const RUN = path.join(REPO, 'bin/run.js')
 
 let root: string
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(() => {
   if (!existsSync(path.join(REPO, 'dist/mfbatch.js'))) throw new Error('build first: npm run build')
 })
@@ -26,7 +25,6 @@ beforeEach(() => {
 })
 
 afterEach(() => rmSync(root, {force: true, recursive: true}))
-/* eslint-enable mocha/no-top-level-hooks */
 
 function run({args, env = {}, files = {}}: Case) {
   layOut(root, files)

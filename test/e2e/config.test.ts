@@ -15,7 +15,6 @@ const RUN = path.join(REPO, 'bin/run.js')
 let root: string
 
 // Jest runs top-level hooks around every test of the file: each test gets a fresh temp root.
-/* eslint-disable mocha/no-top-level-hooks */
 
 beforeAll(() => {
   if (!existsSync(path.join(REPO, 'dist/mfbatch.js'))) throw new Error('build first: npm run build')
@@ -26,7 +25,6 @@ beforeEach(() => {
 })
 
 afterEach(() => rmSync(root, {force: true, recursive: true}))
-/* eslint-enable mocha/no-top-level-hooks */
 
 function write(files: Record<string, object | string>): void {
   for (const [relative, content] of Object.entries(files)) {

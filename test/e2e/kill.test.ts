@@ -6,7 +6,7 @@ import type {BatchClient} from '@aws-sdk/client-batch'
 
 import {spawn} from 'node:child_process'
 
-import {removeStateDir, RUN, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
+import {cleanEnv, removeStateDir, RUN, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
 import {batchClient, describeAll, submitJobs, waitUntil} from './jobs-fixture'
 
 let emulator: TestEmulator
@@ -18,7 +18,7 @@ const finished = (status?: string): boolean => status === 'SUCCEEDED' || status 
 const kill = (args: string[], timeoutMs?: number) => runCli(['kill', ...args], {env: emulator.env, timeoutMs})
 
 // One emulator for the whole file: jobs submitted once serve every test.
-/* eslint-disable mocha/no-top-level-hooks */
+
 beforeAll(async () => {
   emulator = await startEmulator({args: ['--vcpus', '4']})
   batch = batchClient(emulator)
@@ -28,7 +28,6 @@ afterAll(async () => {
   await emulator?.stop()
   if (emulator) removeStateDir(emulator.stateDir)
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('kill', () => {
   test('200 queued and running jobs: all end, one TerminateJob each', async () => {
@@ -162,7 +161,7 @@ function answerOnTerminal(
 ): Promise<{code: null | number; output: string}> {
   return new Promise((resolve) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], {
-      env: {...process.env, ...emulator.env, CI: '1', NO_COLOR: '1'},
+      env: {...cleanEnv(), ...emulator.env, CI: '1', NO_COLOR: '1'},
     })
     let output = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

@@ -49,7 +49,6 @@ async function delivered(id: string, text: string): Promise<void> {
   }
 }
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   emulator = await startEmulator({env: {MFBATCH_EMULATOR_LOG_DELAY_MS: String(LATE_MS)}})
   home = mkdtempSync(join(tmpdir(), 'mfbatch-e2e-logs-grace-'))
@@ -60,7 +59,6 @@ afterAll(async () => {
   if (emulator) removeStateDir(emulator.stateDir)
   if (home) rmSync(home, {force: true, recursive: true})
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('following a finished job whose last lines come late', () => {
   test('logs --follow: lines delivered after the job ended still appear, once each', async () => {

@@ -38,7 +38,7 @@ async function submit(script: string, options: {args?: string[]; wait?: boolean}
 }
 
 // One emulator for the whole file.
-/* eslint-disable mocha/no-top-level-hooks */
+
 beforeAll(async () => {
   emulator = await startEmulator({args: ['--vcpus', '4']})
   home = mkdtempSync(join(tmpdir(), 'mfbatch-e2e-logs-'))
@@ -49,7 +49,6 @@ afterAll(async () => {
   if (emulator) removeStateDir(emulator.stateDir)
   if (home) rmSync(home, {force: true, recursive: true})
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('logs', () => {
   test('50,000 numbered lines: all of them, in order, once; pages of 10,000', async () => {

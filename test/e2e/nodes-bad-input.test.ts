@@ -15,7 +15,6 @@ let home: string
 
 const mfbatch = (args: string[]) => runCli(args, {cwd: home, env: {...emulator.env, HOME: home}})
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'mfbatch-e2e-nodes-bad-'))
   emulator = await startEmulator()
@@ -26,7 +25,6 @@ afterAll(async () => {
   if (emulator) removeStateDir(emulator.stateDir)
   rmSync(home, {force: true, recursive: true})
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 const CASES: Array<[string, string[], string]> = [
   [

@@ -76,7 +76,6 @@ function onTerminal(args: string[]): Promise<{code: null | number; output: strin
   })
 }
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'mfbatch-e2e-nodes-'))
   emulator = await startEmulator({args: ['--vcpus', '4']})
@@ -87,7 +86,6 @@ afterAll(async () => {
   if (emulator) removeStateDir(emulator.stateDir)
   rmSync(home, {force: true, recursive: true})
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('submit --nodes 3 on the emulator', () => {
   test('the children reach the main node at MASTER_ADDR:MASTER_PORT with their rank; --follow exits 0', async () => {

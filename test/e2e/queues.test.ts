@@ -48,7 +48,6 @@ function jsonQueue(name: string, ce: string, platform: string, resources: object
   }
 }
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   emulator = await startEmulator({args: ['--vcpus', '4']})
   batch = batchClient(emulator)
@@ -58,7 +57,6 @@ afterAll(async () => {
   await emulator?.stop()
   if (emulator) removeStateDir(emulator.stateDir)
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('queues', () => {
   test('the default compute environments: one line per queue in a pipe, the first usable queue marked', async () => {

@@ -26,7 +26,6 @@ async function submit(name: string, command: string[]): Promise<string> {
   return result.stdout.trim()
 }
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   emulator = await startEmulator({args: ['--vcpus', '4']})
   batch = batchClient(emulator)
@@ -42,7 +41,6 @@ beforeEach(() => {
 })
 
 afterEach(() => rmSync(cacheDir, {force: true, recursive: true}))
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('recent jobs', () => {
   test('status with no arguments after three submits lists them newest first; logs last, kill last~1', async () => {

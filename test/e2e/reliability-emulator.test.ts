@@ -102,12 +102,10 @@ async function start(args: string[], stateDir?: string): Promise<TestEmulator> {
   return emulator
 }
 
-/* eslint-disable mocha/no-top-level-hooks */
 afterAll(async () => {
   await Promise.all(started.map((e) => e.stop()))
   for (const dir of new Set(started.map((e) => e.stateDir))) removeStateDir(dir)
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 async function registerDefinition(url: string, command: string[]): Promise<string> {
   const reply = await call(url, '/v1/registerjobdefinition', {

@@ -432,7 +432,6 @@ let emulator: TestEmulator
 let base: string
 const results = new Map<string, {expected: string; result: RunResult; root: string}>()
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   emulator = await startEmulator()
   base = realpathSync(mkdtempSync(join(tmpdir(), 'mfbatch-e2e-hostile-')))
@@ -454,7 +453,6 @@ afterAll(async () => {
   if (emulator) removeStateDir(emulator.stateDir)
   if (base) rmSync(base, {force: true, recursive: true})
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('hostile input: exit 2 (125 when waiting), one line naming the source, nothing on stdout', () => {
   test.each(ALL)('%s', (name, c) => {

@@ -53,7 +53,6 @@ async function interrupt(run: Running): Promise<{code: null | number; ms: number
   return {code, ms: at - sent}
 }
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   emulator = await startEmulator({args: SLOW})
   batch = batchClient(emulator)
@@ -90,7 +89,6 @@ afterAll(async () => {
     })
   }
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('Ctrl-C while the emulator throttles and answers slowly', () => {
   test('submit --wait: 130 within a second, the job keeps running, stderr says how to re-attach', async () => {

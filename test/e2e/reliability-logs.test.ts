@@ -63,7 +63,6 @@ function difference(actual: string, expected: string): string {
   )} instead of ${JSON.stringify(e[line]?.slice(0, 80))}`
 }
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'mfbatch-e2e-lines-'))
   script = join(home, 'job.js')
@@ -75,7 +74,6 @@ afterAll(async () => {
   if (stateDir) removeStateDir(stateDir)
   if (home) rmSync(home, {force: true, recursive: true})
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('no lost or doubled log line under throttling and 5xx', () => {
   test('a finished 20,000-line job: logs and logs --follow print what the fault-free run prints', async () => {

@@ -22,7 +22,6 @@ let home: string
 const started: TestEmulator[] = []
 const clients: BatchClient[] = []
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'mfbatch-e2e-loops-'))
 })
@@ -33,7 +32,6 @@ afterAll(async () => {
   for (const dir of new Set(started.map((e) => e.stateDir))) removeStateDir(dir)
   if (home) rmSync(home, {force: true, recursive: true})
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('loops under --throttle-rps 5', () => {
   test(`status --watch, submit --wait and kill of ${KILLED} jobs, all at once, all finish correctly`, async () => {

@@ -36,7 +36,6 @@ const started: TestEmulator[] = []
 let follow: Running | undefined
 let batch: BatchClient | undefined
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'mfbatch-e2e-restart-'))
 })
@@ -48,7 +47,6 @@ afterAll(async () => {
   for (const dir of new Set(started.map((e) => e.stateDir))) removeStateDir(dir)
   if (home) rmSync(home, {force: true, recursive: true})
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('an emulator restart in the middle of submit --follow', () => {
   test('connection refused for a few seconds is ridden out; every line is printed once, exit 0', async () => {

@@ -37,7 +37,6 @@ async function mfbatch(args: string[], extra: Record<string, string> = {}): Prom
   return result
 }
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   // The emulator accepts only its own keys: these are made its keys, so every call signs with them.
   const stateDir = mkdtempSync(join(tmpdir(), 'mfbatch-e2e-secrets-state-'))
@@ -54,7 +53,6 @@ afterAll(async () => {
   if (emulator) removeStateDir(emulator.stateDir)
   if (home) rmSync(home, {force: true, recursive: true})
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('secrets stay secret', () => {
   test('human output masks secret-looking values: the status detail view and errors echoing a variable', async () => {

@@ -27,7 +27,6 @@ const ID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/
 let home: string
 const emulators: TestEmulator[] = []
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'mfbatch-e2e-once-'))
 })
@@ -37,7 +36,6 @@ afterAll(async () => {
   for (const dir of new Set(emulators.map((e) => e.stateDir))) removeStateDir(dir)
   if (home) rmSync(home, {force: true, recursive: true})
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 async function listByName(batch: BatchClient, name: string): Promise<JobSummary[]> {
   const found: JobSummary[] = []

@@ -41,7 +41,6 @@ function tagsOf(job: JobDetail): Record<string, string> {
   return rest
 }
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   emulator = await startEmulator({args: ['--vcpus', '4']})
   batch = batchClient(emulator)
@@ -53,7 +52,6 @@ afterAll(async () => {
   if (emulator) removeStateDir(emulator.stateDir)
   rmSync(cacheDir, {force: true, recursive: true})
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('rerun', () => {
   test('a FAILED job again with more memory and a new command SUCCEEDS; the rest is the old job’s', async () => {

@@ -33,7 +33,6 @@ interface Requests {
 const memoryOf = (requests: Requests) =>
   requests.submitJob.containerOverrides.resourceRequirements.find((r) => r.type === 'MEMORY')?.value
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   // The emulator's own --memory takes a unit too: its compute environments get 6144 MiB.
   emulator = await startEmulator({args: ['--memory', '6GiB']})
@@ -45,7 +44,6 @@ afterAll(async () => {
   if (emulator) removeStateDir(emulator.stateDir)
   rmSync(home, {force: true, recursive: true})
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('--memory with a unit', () => {
   test.each([

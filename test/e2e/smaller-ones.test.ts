@@ -17,7 +17,6 @@ const mfbatch = (args: string[], extra: Record<string, string> = {}) =>
   runCli(args, {cwd: home, env: {...emulator.env, HOME: home, ...extra}})
 const lines = (text: string): string[] => (text === '' ? [] : text.replace(/\n$/, '').split('\n'))
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   emulator = await startEmulator({args: ['--vcpus', '2']})
   home = mkdtempSync(join(tmpdir(), 'mfbatch-smaller-'))
@@ -28,7 +27,6 @@ afterAll(async () => {
   if (emulator) removeStateDir(emulator.stateDir)
   rmSync(home, {force: true, recursive: true})
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('status JOB in a pipe', () => {
   test('the detail view has ISO times alone (no "ago") and the duration in seconds', async () => {

@@ -48,7 +48,7 @@ const JOB_KEYS = [
 ]
 
 // One emulator for the whole file: jobs submitted once serve every test.
-/* eslint-disable mocha/no-top-level-hooks */
+
 beforeAll(async () => {
   emulator = await startEmulator({args: ['--vcpus', '4']})
   batch = batchClient(emulator)
@@ -70,7 +70,6 @@ afterAll(async () => {
   await emulator?.stop()
   if (emulator) removeStateDir(emulator.stateDir)
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('status of ids', () => {
   test('250 ids: one row each, in the order given, in at most 3 DescribeJobs calls', async () => {
@@ -177,7 +176,7 @@ describe('status of ids', () => {
     const command = [RUN, 'status', queued[0], queued[1]].map((arg) => `'${arg}'`).join(' ')
     const result = spawnSync('script', ['-qec', `'${process.execPath}' ${command}`, '/dev/null'], {
       encoding: 'utf8',
-      env: {...process.env, ...emulator.env, COLUMNS: '200', NO_COLOR: '1', TERM: 'xterm'},
+      env: {...cleanEnv(), ...emulator.env, COLUMNS: '200', NO_COLOR: '1', TERM: 'xterm'},
     })
     expect(result.status).toBe(0)
     const table = lines(result.stdout.replaceAll('\r', ''))

@@ -18,7 +18,6 @@ const PLACEHOLDER = ['echo', 'mfbatch job definition: the command comes with eac
 
 let root: string
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(() => {
   if (!existsSync(path.join(REPO, 'dist/mfbatch.js'))) throw new Error('build first: npm run build')
 })
@@ -30,7 +29,6 @@ beforeEach(() => {
 })
 
 afterEach(() => rmSync(root, {force: true, recursive: true}))
-/* eslint-enable mocha/no-top-level-hooks */
 
 function write(relative: string, content: object | string): void {
   const target = path.join(root, relative)

@@ -37,7 +37,6 @@ async function askedFor(emulator: TestEmulator, operation: string, ms = 30_000):
   }
 }
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'mfbatch-e2e-submit-interrupt-'))
   ;[lateSubmit, lateDefinitions] = await Promise.all([
@@ -56,7 +55,6 @@ afterAll(async () => {
 
   if (home) rmSync(home, {force: true, recursive: true})
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('Ctrl-C while SubmitJob is unanswered', () => {
   test('the job was made: "submitted as ID" on stderr, the id on stdout, exit 130, no second SubmitJob', async () => {

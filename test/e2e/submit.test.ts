@@ -72,7 +72,7 @@ async function statusOf(id: string): Promise<{exitCode: null | number; status: s
 }
 
 // One emulator and one HOME for the whole file.
-/* eslint-disable mocha/no-top-level-hooks */
+
 beforeAll(async () => {
   emulator = await startEmulator({args: ['--vcpus', '2']})
   home = mkdtempSync(join(tmpdir(), 'mfbatch-e2e-submit-'))
@@ -83,7 +83,6 @@ afterAll(async () => {
   if (emulator) removeStateDir(emulator.stateDir)
   if (home) rmSync(home, {force: true, recursive: true})
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('submit', () => {
   test('--follow prints stdout and stderr lines of the job and exits with its code', async () => {

@@ -10,7 +10,6 @@ import {runOnTerminal} from '../helpers/terminal'
 
 let emulator: TestEmulator
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   emulator = await startEmulator()
 }, 60_000)
@@ -19,7 +18,6 @@ afterAll(async () => {
   await emulator?.stop()
   if (emulator) removeStateDir(emulator.stateDir)
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 const {version} = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {version: string}
 const SUMBIT = 'mfbatch: "sumbit" is not a mfbatch command. Did you mean "submit"? Run "mfbatch --help" for the list.\n'

@@ -12,7 +12,6 @@ import {batchClient, submitJobs} from './jobs-fixture'
 let emulator: TestEmulator
 let batch: BatchClient
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   emulator = await startEmulator({args: ['--vcpus', '8']})
   batch = batchClient(emulator)
@@ -22,7 +21,6 @@ afterAll(async () => {
   await emulator?.stop()
   if (emulator) removeStateDir(emulator.stateDir)
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 /** Each redraw starts by moving up over the previous block and clearing below (src/output/redraw.ts). */
 // eslint-disable-next-line no-control-regex -- the escape sequence is what it finds

@@ -170,17 +170,31 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<RunRes
 }
 
 /**
+ * A HOME of this test file's own, made when the file imports this module and removed after its last test: nothing
+ * a test runs reads or writes the runner's ~/.cache/mfbatch, ~/.aws or ~/.metaflowconfig. Made at import because
+ * jest takes hooks only while a file is being loaded.
+ */
+const SEALED_HOME = mkdtempSync(join(tmpdir(), 'mfbatch-home-'))
+if (typeof afterAll === 'function') afterAll(() => rmSync(SEALED_HOME, {force: true, recursive: true}))
+
+export function sealedHome(): string {
+  return SEALED_HOME
+}
+
+/**
  * This process's environment without anything that would reach real AWS or read the machine's Metaflow or
- * mfbatch settings: no AWS_*, METAFLOW_*, MFBATCH_* variables, and no colour forced either way.
+ * mfbatch settings: no AWS_*, METAFLOW_*, MFBATCH_* or XDG_* variables, no colour forced either way, and a HOME of
+ * the test file's own (a test that needs another passes HOME itself).
  */
 export function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || /^(AWS_|METAFLOW_|MFBATCH_)/.test(key)) continue
+    if (value === undefined || /^(AWS_|METAFLOW_|MFBATCH_|XDG_)/.test(key)) continue
     if (key === 'FORCE_COLOR' || key === 'NO_COLOR' || key === 'NODE_OPTIONS') continue
     env[key] = value
   }
 
+  env.HOME = sealedHome()
   // No AWS SDK warning about Node 20 in the outputs tests compare.
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
   return env

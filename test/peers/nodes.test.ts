@@ -55,7 +55,6 @@ const cli = <T>(...args: string[]) => awsJson<T>(emulator.url, args)
 const call = <T>(operation: string, params: Record<string, unknown>) =>
   boto3Call<T>(emulator.url, 'batch', operation, params)
 
-/* eslint-disable mocha/no-top-level-hooks */
 beforeAll(async () => {
   requireAwsCli()
   requireBoto3()
@@ -67,7 +66,6 @@ afterAll(async () => {
   await emulator?.stop()
   if (emulator) removeStateDir(emulator.stateDir)
 })
-/* eslint-enable mocha/no-top-level-hooks */
 
 describe('multi-node jobs through AWS clients', () => {
   test('AWS CLI v2: register-job-definition multinode, submit-job, describe-jobs --jobs ID#1', async () => {

@@ -5,7 +5,7 @@ import {InputError} from '../../../src/errors'
 import {caught, removeTrees, tree} from './tree'
 
 // Jest runs a top-level hook around every test of this file: each test's temp folders are removed after it.
-// eslint-disable-next-line mocha/no-top-level-hooks
+
 afterEach(removeTrees)
 
 const Q = 'METAFLOW_BATCH_JOB_QUEUE'
