@@ -116,7 +116,7 @@ function requestOnce(base, path, {body, headers = {}, method = 'POST'}) {
       {
         agent,
         headers: {
-          ...sign(keysOf.get(base), url, method, payload, logs ? 'logs' : 'batch'),
+          ...sign(keysOf.get(base), url, {method, payload, service: logs ? 'logs' : 'batch'}),
           'content-length': Buffer.byteLength(payload),
           'content-type': logs ? 'application/x-amz-json-1.1' : 'application/json',
           ...headers,

@@ -16,7 +16,7 @@ function readCredentials(stateDir) {
 }
 
 /** Headers that sign a request with no query string to `url` (a URL object) for `service`. */
-function sign(credentials, url, method, payload, service) {
+function sign(credentials, url, {method, payload, service}) {
   const amzDate = new Date()
     .toISOString()
     .replaceAll(/[-:]/g, '')

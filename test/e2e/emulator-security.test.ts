@@ -22,7 +22,12 @@ interface Reply {
   status: number
 }
 
-function send(url: string, path: string, headers: Record<string, string>, body = '', method = 'POST'): Promise<Reply> {
+function send(
+  url: string,
+  path: string,
+  headers: Record<string, string>,
+  {body = '', method = 'POST'}: {body?: string; method?: string} = {},
+): Promise<Reply> {
   return new Promise((done, fail) => {
     const req = request(`${url}${path}`, {agent: false, headers, method}, (res) => {
       let text = ''
@@ -67,7 +72,7 @@ describe('the emulator refuses whoever is not its owner', () => {
   let work: string
   let definition: string
 
-  const signed = (path: string, body: string, date?: Date, secret?: string, url?: string) =>
+  const signed = (path: string, body: string, {date, secret, url}: {date?: Date; secret?: string; url?: string} = {}) =>
     signedHeaders(
       {...emulator.credentials, ...(secret ? {secretAccessKey: secret} : {})},
       url ?? emulator.url,
@@ -95,7 +100,7 @@ describe('the emulator refuses whoever is not its owner', () => {
       emulator.url,
       '/v1/registerjobdefinition',
       await signed('/v1/registerjobdefinition', register),
-      register,
+      {body: register},
     )
     expect(reply.status).toBe(200)
     definition = (JSON.parse(reply.body) as {jobDefinitionArn: string}).jobDefinitionArn
@@ -126,14 +131,14 @@ describe('the emulator refuses whoever is not its owner', () => {
       ],
       [
         'wrong-secret',
-        () => signed(path, withMarker('wrong-secret'), undefined, 'not the secret'),
+        () => signed(path, withMarker('wrong-secret'), {secret: 'not the secret'}),
         '',
         403,
         'InvalidSignatureException',
       ],
       [
         'expired',
-        () => signed(path, withMarker('expired'), new Date(Date.now() - 20 * 60 * 1000)),
+        () => signed(path, withMarker('expired'), {date: new Date(Date.now() - 20 * 60 * 1000)}),
         '',
         403,
         'InvalidSignatureException',
@@ -149,13 +154,15 @@ describe('the emulator refuses whoever is not its owner', () => {
     const seen: Array<[string, number, string | undefined]> = []
     for (const [name, headers, query] of attacks) {
       // eslint-disable-next-line no-await-in-loop -- one attack at a time
-      const reply = await send(emulator.url, `${path}${query}`, await headers(), withMarker(name))
+      const reply = await send(emulator.url, `${path}${query}`, await headers(), {body: withMarker(name)})
       seen.push([name, reply.status, reply.errorType])
     }
 
     expect(seen).toEqual(attacks.map((attack) => [attack[0], attack[3], attack[4]]))
     // A signed submit of the same job runs; once its marker is there, the refused ones would have been too.
-    const good = await send(emulator.url, path, await signed(path, withMarker('signed')), withMarker('signed'))
+    const good = await send(emulator.url, path, await signed(path, withMarker('signed')), {
+      body: withMarker('signed'),
+    })
     expect(good.status).toBe(200)
     expect(await appears(join(work, 'signed'), 30_000)).toBe(true)
     await new Promise((resolve) => {
@@ -168,10 +175,12 @@ describe('the emulator refuses whoever is not its owner', () => {
   test('a correctly signed request with a foreign Host or any Origin is refused with 403', async () => {
     const path = '/v1/describejobqueues'
     const foreign = `http://evil.example:${emulator.port}`
-    const rebound = await send(emulator.url, path, await signed(path, '{}', undefined, undefined, foreign), '{}')
+    const rebound = await send(emulator.url, path, await signed(path, '{}', {url: foreign}), {
+      body: '{}',
+    })
     expect([rebound.status, rebound.errorType]).toEqual([403, 'AccessDeniedException'])
     const origin = {...(await signed(path, '{}')), origin: 'http://evil.example'}
-    const fromPage = await send(emulator.url, path, origin, '{}')
+    const fromPage = await send(emulator.url, path, origin, {body: '{}'})
     expect([fromPage.status, fromPage.errorType]).toEqual([403, 'AccessDeniedException'])
     const reset = await send(emulator.url, '/__emulator/reset', {
       'content-type': 'text/plain',
@@ -180,7 +189,7 @@ describe('the emulator refuses whoever is not its owner', () => {
     expect(reset.status).toBe(403)
     const unsignedReset = await send(emulator.url, '/__emulator/reset', {'content-type': 'text/plain'})
     expect(unsignedReset.status).toBe(403)
-    const ok = await send(emulator.url, path, await signed(path, '{}'), '{}')
+    const ok = await send(emulator.url, path, await signed(path, '{}'), {body: '{}'})
     expect(ok.status).toBe(200)
   })
 
@@ -198,7 +207,7 @@ describe('the emulator refuses whoever is not its owner', () => {
     const [during, endpoint, token] = logs.stdout.trim().split('\n')
     expect(during).toBe('200')
     const {origin, pathname} = new URL(endpoint)
-    const after = await send(origin, pathname, {authorization: token}, '', 'GET')
+    const after = await send(origin, pathname, {authorization: token}, {method: 'GET'})
     expect(after.status).toBe(403)
     expect(after.body).toContain('is not running')
   })

@@ -47,15 +47,21 @@ export function childDependencies(parentId: string, deps: JobDependency[], index
   return out
 }
 
-export function submitJob(ctx: BatchContext, input: Input): unknown {
-  const jobName = input.jobName as string
-  if (!JOB_NAME.test(jobName)) throw clientError(JOB_NAME_PATTERN)
+/** The queue and definition a submit names, refused as Batch refuses them (unknown, disabled, another platform). */
+function targetOf(ctx: BatchContext, input: Input) {
   const queue = findQueue(ctx, input.jobQueue as string)
   if (!queue) throw clientError(queueNotFound(input.jobQueue as string))
   if (queue.state !== 'ENABLED') throw clientError(`Job queue ${queue.jobQueueName} is DISABLED and takes no new jobs.`)
   const definition = resolveDefinition(ctx, input.jobDefinition as string)
   const platform = definition.platformCapabilities.includes('FARGATE') ? 'FARGATE' : 'EC2'
   if (queuePlatform(ctx, queue) !== platform) throw clientError(platformMismatch(platform))
+  return {definition, queue}
+}
+
+export function submitJob(ctx: BatchContext, input: Input): unknown {
+  const jobName = input.jobName as string
+  if (!JOB_NAME.test(jobName)) throw clientError(JOB_NAME_PATTERN)
+  const {definition, queue} = targetOf(ctx, input)
 
   if (definition.type === 'multinode') return submitMultiNode(ctx, input, definition, queue)
   const arraySize = (input.arrayProperties as undefined | {size?: number})?.size
