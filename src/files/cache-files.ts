@@ -5,12 +5,18 @@
  */
 import {tellOnce} from './notices'
 import {appendPrivateFile, readPrivateFile, replacePrivateFile, UntrustedPathError} from './private-files'
+import {isSticky} from './trusted-path'
 
 /** What to do about a folder or file that failed the check, by why it failed. */
 function fixFor(error: UntrustedPathError): string {
-  const {kind, path} = error.distrust
+  const {kind, mode, path} = error.distrust
   if (error.isFolder) {
-    if (kind === 'writable') return `run chmod 700 ${path}, or set MFBATCH_CACHE_DIR to a folder of your own`
+    // A writable folder passed the owner check, so it is the user's: closing it is theirs to do, unless it is
+    // shared on purpose (sticky, as /tmp).
+    if (kind === 'writable' && !isSticky(mode ?? 0)) {
+      return `run chmod 700 ${path}, or set MFBATCH_CACHE_DIR to a folder of your own`
+    }
+
     if (kind === 'link') return `set MFBATCH_CACHE_DIR to the folder it points to, or remove the link`
     return 'set MFBATCH_CACHE_DIR to a folder of your own'
   }

@@ -16,6 +16,8 @@ export type Owners = 'me' | 'me-or-root'
 /** Why a path is not trusted; `why` is a clause for a message: "it belongs to user 1001, not to you (0)". */
 export interface Distrust {
   kind: 'link' | 'owner' | 'type' | 'writable'
+  /** The mode bits seen (with the sticky bit), for advice: `chmod 700` fits a folder of yours, not /tmp. */
+  mode?: number
   path: string
   why: string
 }
@@ -28,6 +30,9 @@ export function currentUid(): number | undefined {
 /* eslint-disable no-bitwise -- permission bits */
 /** Group- or other-writable, sticky or not: a world-writable /tmp is no place for a trusted file. */
 export const isWritableByOthers = (mode: number): boolean => (mode & 0o022) !== 0
+
+/** The sticky bit: a folder shared on purpose (/tmp), never to be closed with chmod. */
+export const isSticky = (mode: number): boolean => (mode & 0o1000) !== 0
 
 /** Octal permission bits as `ls -l` users read them in chmod: 755, 1777. */
 export const modeText = (mode: number): string => (mode & 0o7777).toString(8)
@@ -50,7 +55,8 @@ export function distrustOf(
   }
 
   if (isWritableByOthers(stats.mode)) {
-    return {kind: 'writable', path, why: `it is writable by group or others (mode ${modeText(stats.mode)})`}
+    const why = `it is writable by group or others (mode ${modeText(stats.mode)})`
+    return {kind: 'writable', mode: stats.mode & 0o7777, path, why}
   }
 
   return undefined
