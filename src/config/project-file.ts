@@ -68,6 +68,16 @@ async function loadConfig(file: string, text: string): Promise<unknown> {
   }
 }
 
+/** readTrustedText, with a file this user may not read passed over as cosmiconfig's search does. */
+function readable(file: string): ReturnType<typeof readTrustedText> {
+  try {
+    return readTrustedText(file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EACCES') return 'missing'
+    throw fileError(file, error)
+  }
+}
+
 /**
  * The nearest trusted project config file, or null. A candidate in a folder or file another user could have
  * written is skipped and named through `skipped` (once on stderr by default), and the search goes on.
@@ -87,7 +97,7 @@ export async function findProjectConfig(
     }
 
     for (const file of candidates) {
-      const read = readTrustedText(file)
+      const read = readable(file)
       if (read === 'missing') continue
       if ('distrust' in read) {
         skipped(skippedLine(WHAT, file, read.distrust))
