@@ -31,19 +31,31 @@ export const SEARCH_PLACES = [
 const WHAT = 'config file'
 
 /**
- * The files of `dir` cosmiconfig could read, in its order (a package.json only when it mentions "mfbatch"). Most
- * directories have none, and then nothing else is done there.
+ * The files of `dir` cosmiconfig could read, in its order (a package.json only when it has an "mfbatch" key: the
+ * package.json of a project named mfbatch is no config file, wherever it is). Most directories have none, and then
+ * nothing else is done there.
  */
 function candidatesIn(dir: string): string[] {
   return SEARCH_PLACES.map((place) => path.join(dir, place)).filter((file) => {
     if (!existsSync(file)) return false
     if (path.basename(file) !== 'package.json') return true
     try {
-      return readFileSync(file, 'utf8').includes('"mfbatch"')
+      const text = readFileSync(file, 'utf8')
+      return text.includes('"mfbatch"') && hasMfbatchKey(text)
     } catch {
       return true // unreadable: reading it reports why
     }
   })
+}
+
+/** Whether a package.json's text has the key; text that is not JSON counts, so that reading it reports why. */
+function hasMfbatchKey(text: string): boolean {
+  try {
+    const json = JSON.parse(text) as unknown
+    return typeof json === 'object' && json !== null && Object.hasOwn(json, 'mfbatch')
+  } catch {
+    return true
+  }
 }
 
 /**

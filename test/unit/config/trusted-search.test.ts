@@ -100,6 +100,14 @@ describe('project config files another user could have written', () => {
   })
 })
 
+describe('package.json', () => {
+  test('a package.json without an "mfbatch" key is no config file: not named, even in a folder others can write', async () => {
+    const root = tree({'shared/package.json': {bin: {mfbatch: './bin/run.js'}, name: 'mfbatch'}, 'shared/sub/': null})
+    chmodSync(path.join(root, 'shared'), 0o1777)
+    expect(await search(root, 'shared/sub')).toEqual({local: null, project: null, skipped: []})
+  })
+})
+
 describe('where the upward search stops', () => {
   test('at the home directory: a file in it is read, one above it is not', async () => {
     const root = tree({'.mfbatchrc.json': {queue: 'above'}, 'home/proj/': null})
