@@ -2,6 +2,7 @@
  * Reads Metaflow's own config files, so mfbatch starts from the settings a Metaflow user already has:
  * the local `.metaflow/config.json` of the project, and the global `$METAFLOW_HOME/config[_$METAFLOW_PROFILE].json`.
  */
+import {existsSync} from 'node:fs'
 import {readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
 
@@ -34,7 +35,7 @@ export async function findMetaflowLocal(
     const file = path.join(folder, 'config.json')
     const distrust = folderDistrust(dir) ?? folderDistrust(folder)
     if (distrust === undefined) return readTrustedJsonFile(file, skipped)
-    if (readTrustedText(file) !== 'missing') skipped(skippedLine(WHAT, file, distrust))
+    if (existsSync(file)) skipped(skippedLine(WHAT, file, distrust))
   }
 
   return null

@@ -40,6 +40,9 @@ export class UntrustedPathError extends Error {
 
 const {O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_RDONLY, O_WRONLY} = constants
 
+/** 16 random hex digits (node:crypto is part of Node's start-up snapshot: requiring it costs about 0.02 ms). */
+const randomName = (): string => randomBytes(8).toString('hex')
+
 /* eslint-disable no-bitwise -- open flags and permission bits */
 
 /**
@@ -128,7 +131,7 @@ export function appendPrivateFile(file: string, data: string): void {
 export function replacePrivateFile(file: string, data: Buffer | string, stillWanted = () => true): boolean {
   const dir = dirname(file)
   ensurePrivateDir(dir)
-  const temporary = join(dir, `.${basename(file)}.${randomBytes(8).toString('hex')}.tmp`)
+  const temporary = join(dir, `.${basename(file)}.${randomName()}.tmp`)
   const fd = openSync(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
   try {
     try {
