@@ -4,11 +4,13 @@ import {explainKnownFailure} from './batch/errors'
 import {closest} from './config/suggest'
 import {InputError, RuntimeError} from './errors'
 import {ExitCode} from './exit-codes'
+import {listenToNotices} from './files/notices'
 import {wasInterrupted} from './output/interrupt'
 
 /**
  * The parent of every mfbatch command. It owns one thing: how a failure leaves the process. Every error becomes one
  * line on stderr (never stdout, so a pipe reading results sees nothing) and the exit code of DESIGN.md section 5.
+ * It also says on stderr, once each, the files mfbatch would not use (src/files/notices.ts).
  */
 export abstract class BaseCommand extends Command {
   protected override async catch(thrown: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
@@ -47,6 +49,11 @@ export abstract class BaseCommand extends Command {
     if (!wasInterrupted()) return
     const code = err instanceof Errors.ExitError ? err.oclif.exit : Number(process.exitCode ?? ExitCode.Interrupted)
     this.exit(code ?? ExitCode.Interrupted)
+  }
+
+  public override async init(): Promise<void> {
+    listenToNotices((line) => process.stderr.write(`${this.config.bin}: warning: ${line}\n`))
+    await super.init()
   }
 
   /**

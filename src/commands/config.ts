@@ -22,9 +22,11 @@ export default class Config extends BaseCommand {
 config file, Metaflow's local config, Metaflow's global config, the built-in default.
 
 The project config file is the first of package.json ("mfbatch" key), .mfbatchrc, .mfbatchrc.json, \
-.mfbatchrc.yaml, .mfbatchrc.yml, mfbatch.config.js, .cjs or .mjs found from the working directory upward; its keys \
-are the setting names printed here. Metaflow's local config is .metaflow/config.json in the nearest directory that \
-has a .metaflow folder; its global config is $METAFLOW_HOME/config.json (~/.metaflowconfig by default), or \
+.mfbatchrc.yaml, .mfbatchrc.yml, mfbatch.config.js, .cjs or .mjs found from the working directory upward (to your \
+home directory or the repository root, whichever comes first); its keys are the setting names printed here. \
+Metaflow's local config is .metaflow/config.json in the nearest directory that has a .metaflow folder. Both are \
+read only where the file and its folder belong to you or root and nobody else can write them; a file skipped for \
+that is named on stderr. Metaflow's global config is $METAFLOW_HOME/config.json (~/.metaflowconfig by default), or \
 config_$METAFLOW_PROFILE.json when METAFLOW_PROFILE is set. Where a setting reads several keys, a more specific \
 key set anywhere beats a more generic one set anywhere, as in Metaflow; a user named root is skipped.
 

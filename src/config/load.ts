@@ -18,8 +18,10 @@ export interface EnvironmentInput {
   cwd?: string
   /** Defaults to process.env. */
   env?: Readonly<Record<string, string | undefined>>
-  /** Where `~` in METAFLOW_HOME points; defaults to os.homedir(). */
+  /** Where `~` in METAFLOW_HOME points and where the upward searches stop; defaults to os.homedir(). */
   home?: string
+  /** Told each config file skipped because another user could have written it; defaults to once on stderr. */
+  skipped?: (line: string) => void
 }
 
 export interface SettingsSources {
@@ -34,8 +36,8 @@ export async function loadSettingsSources(input: EnvironmentInput = {}): Promise
   const home = input.home ?? os.homedir()
   // Read in parallel, but report a failure in a fixed order (project, local, global) so errors are reproducible.
   const [project, local, global] = await Promise.allSettled([
-    findProjectConfig(cwd),
-    findMetaflowLocal(cwd),
+    findProjectConfig(cwd, home, input.skipped),
+    findMetaflowLocal(cwd, home, input.skipped),
     readMetaflowGlobal(env, home, cwd),
   ])
   const projectConfig = settled(project)

@@ -2,24 +2,61 @@
  * Reads Metaflow's own config files, so mfbatch starts from the settings a Metaflow user already has:
  * the local `.metaflow/config.json` of the project, and the global `$METAFLOW_HOME/config[_$METAFLOW_PROFILE].json`.
  */
+import {existsSync} from 'node:fs'
 import {readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
 
 import type {ConfigFile} from './sources'
 
 import {InputError, invalid} from '../errors'
+import {tellOnce} from '../files/notices'
 import {parseJsonText} from './parse'
-import {upward} from './upward'
+import {folderDistrust, readTrustedText, skippedLine} from './trust'
+import {projectDirs} from './upward'
 
-/** `.metaflow/config.json` in the first directory upward that has a `.metaflow/` folder; that folder decides. */
-export async function findMetaflowLocal(cwd: string): Promise<ConfigFile | null> {
-  for (const dir of upward(cwd)) {
+/** How a skipped local Metaflow config is named to the user. */
+const WHAT = 'Metaflow config'
+
+/**
+ * `.metaflow/config.json` in the first directory upward (to the home directory or the repository root, as the
+ * project file) that has a `.metaflow/` folder; that folder decides. A `.metaflow` another user could have made or
+ * changed (it, or the folder it is in, not the user's or root's, or writable by others) is passed over as if it
+ * were not there, and named through `skipped` when it holds a config.json.
+ */
+export async function findMetaflowLocal(
+  cwd: string,
+  home: string,
+  skipped: (line: string) => void = tellOnce,
+): Promise<ConfigFile | null> {
+  for (const dir of projectDirs(cwd, home)) {
     const folder = path.join(dir, '.metaflow')
     // eslint-disable-next-line no-await-in-loop -- the nearest folder wins: the walk is sequential by nature
-    if (await isDirectory(folder)) return readJsonFile(path.join(folder, 'config.json'))
+    if (!(await isDirectory(folder))) continue
+    const file = path.join(folder, 'config.json')
+    const distrust = folderDistrust(dir) ?? folderDistrust(folder)
+    if (distrust === undefined) return readTrustedJsonFile(file, skipped)
+    if (existsSync(file)) skipped(skippedLine(WHAT, file, distrust))
   }
 
   return null
+}
+
+/** readJsonFile for a file in a trusted folder: one that fails the check itself is skipped (null) and named. */
+function readTrustedJsonFile(file: string, skipped: (line: string) => void): ConfigFile | null {
+  let read
+  try {
+    read = readTrustedText(file)
+  } catch (error) {
+    throw new InputError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+
+  if (read === 'missing') return null
+  if ('distrust' in read) {
+    skipped(skippedLine(WHAT, file, read.distrust))
+    return null
+  }
+
+  return {config: parseJsonText(file, read.text), filepath: file}
 }
 
 /**

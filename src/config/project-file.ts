@@ -1,17 +1,19 @@
 /**
- * Finds the project config file with cosmiconfig, from the working directory upward to the filesystem root.
- * The walk is ours (cosmiconfig's "global" strategy stops at the real home directory and then also reads
- * ~/.config/mfbatch, a layer DESIGN.md does not have); cosmiconfig reads each directory's search places in order.
+ * Finds the project config file: cosmiconfig's search places under the module name `mfbatch`, from the working
+ * directory upward to the home directory or the repository root (upward.ts), read with cosmiconfig's loaders.
+ * The walk and the reading are ours: each folder and file must pass the trust check first (trust.ts), and what is
+ * parsed is the text that was checked. (cosmiconfig's own search would also read a "meta config" from the working
+ * directory, whoever wrote it, and its "global" strategy adds ~/.config/mfbatch, a layer DESIGN.md does not have.)
  */
-import type {Loader} from 'cosmiconfig'
-
 import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import type {ConfigFile} from './sources'
 
+import {tellOnce} from '../files/notices'
 import {fileError, parseJsonText} from './parse'
-import {upward} from './upward'
+import {folderDistrust, readTrustedText, skippedLine} from './trust'
+import {projectDirs} from './upward'
 
 /** No `.ts` places: cosmiconfig would load the TypeScript compiler for them (+1.1 s, DESIGN.md section 9). */
 export const SEARCH_PLACES = [
@@ -25,61 +27,99 @@ export const SEARCH_PLACES = [
   'mfbatch.config.mjs',
 ] as const
 
-const loadJson: Loader = (filepath, content) => parseJsonText(filepath, content)
+/** How a skipped project file is named to the user. */
+const WHAT = 'config file'
 
 /**
- * cosmiconfig (about 10 ms to load) with our loaders, made the first time a directory has a file it could read.
+ * The files of `dir` cosmiconfig could read, in its order (a package.json only when it has an "mfbatch" key: the
+ * package.json of a project named mfbatch is no config file, wherever it is). Most directories have none, and then
+ * nothing else is done there.
  */
-async function explorer() {
-  const {cosmiconfig, defaultLoaders} = await import('cosmiconfig')
-  const loadYaml: Loader = async (filepath, content) => {
+function candidatesIn(dir: string): string[] {
+  return SEARCH_PLACES.map((place) => path.join(dir, place)).filter((file) => {
+    if (!existsSync(file)) return false
+    if (path.basename(file) !== 'package.json') return true
     try {
-      return await defaultLoaders['.yaml'](filepath, content)
-    } catch (error) {
-      throw fileError(filepath, error)
+      const text = readFileSync(file, 'utf8')
+      return text.includes('"mfbatch"') && hasMfbatchKey(text)
+    } catch {
+      return true // unreadable: reading it reports why
     }
+  })
+}
+
+/** Whether a package.json's text has the key; text that is not JSON counts, so that reading it reports why. */
+function hasMfbatchKey(text: string): boolean {
+  try {
+    const json = JSON.parse(text) as unknown
+    return typeof json === 'object' && json !== null && Object.hasOwn(json, 'mfbatch')
+  } catch {
+    return true
+  }
+}
+
+/**
+ * The settings in `file` (its checked `text`): null or undefined when it holds none (empty, or a package.json
+ * without the key), which lets the search go on as cosmiconfig's does.
+ */
+async function loadConfig(file: string, text: string): Promise<unknown> {
+  if (text.trim() === '') return undefined
+  const extension = path.extname(file)
+  if (path.basename(file) === 'package.json') {
+    return (parseJsonText(file, text) as null | Record<string, unknown>)?.mfbatch ?? null
   }
 
-  return cosmiconfig('mfbatch', {
-    cache: false,
-    loaders: {'.json': loadJson, '.yaml': loadYaml, '.yml': loadYaml, noExt: loadYaml},
-    searchPlaces: [...SEARCH_PLACES],
-    searchStrategy: 'none',
-  })
+  if (extension === '.json') return parseJsonText(file, text)
+  // cosmiconfig (about 10 ms to load) only when a file needs one of its loaders.
+  const {defaultLoaders} = await import('cosmiconfig')
+  const loader = defaultLoaders[extension === '' ? '.yaml' : (extension as keyof typeof defaultLoaders)]
+  try {
+    return await loader(file, text)
+  } catch (error) {
+    throw fileError(file, error)
+  }
+}
+
+/** readTrustedText, with a file this user may not read passed over as cosmiconfig's search does. */
+function readable(file: string): ReturnType<typeof readTrustedText> {
+  try {
+    return readTrustedText(file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EACCES') return 'missing'
+    throw fileError(file, error)
+  }
 }
 
 /**
- * Whether cosmiconfig could find anything in `dir`: one of the search places exists (a package.json only when it
- * mentions "mfbatch"). Most directories have none, and then cosmiconfig is not even loaded.
+ * The nearest trusted project config file, or null. A candidate in a folder or file another user could have
+ * written is skipped and named through `skipped` (once on stderr by default), and the search goes on.
  */
-function worthSearching(dir: string): boolean {
-  return SEARCH_PLACES.some((place) => {
-    const file = path.join(dir, place)
-    if (!existsSync(file)) return false
-    if (place !== 'package.json') return true
-    try {
-      return readFileSync(file, 'utf8').includes('"mfbatch"')
-    } catch {
-      return true // unreadable: let cosmiconfig report it
-    }
-  })
-}
-
-export async function findProjectConfig(cwd: string): Promise<ConfigFile | null> {
-  let search: Awaited<ReturnType<typeof explorer>> | undefined
-  for (const dir of upward(cwd)) {
-    if (!worthSearching(dir)) continue
-    // eslint-disable-next-line no-await-in-loop -- once, at the first directory that has a candidate
-    search ??= await explorer()
-    let result
-    try {
-      // eslint-disable-next-line no-await-in-loop -- the nearest directory wins: the walk is sequential by nature
-      result = await search.search(dir)
-    } catch (error) {
-      throw fileError((error as {filepath?: string}).filepath ?? dir, error)
+export async function findProjectConfig(
+  cwd: string,
+  home: string,
+  skipped: (line: string) => void = tellOnce,
+): Promise<ConfigFile | null> {
+  for (const dir of projectDirs(cwd, home)) {
+    const candidates = candidatesIn(dir)
+    if (candidates.length === 0) continue
+    const folder = folderDistrust(dir)
+    if (folder) {
+      for (const file of candidates) skipped(skippedLine(WHAT, file, folder))
+      continue
     }
 
-    if (result && !result.isEmpty) return {config: result.config, filepath: result.filepath}
+    for (const file of candidates) {
+      const read = readable(file)
+      if (read === 'missing') continue
+      if ('distrust' in read) {
+        skipped(skippedLine(WHAT, file, read.distrust))
+        continue
+      }
+
+      // eslint-disable-next-line no-await-in-loop -- the nearest file wins: the walk is sequential by nature
+      const config = await loadConfig(file, read.text)
+      if (config !== null && config !== undefined) return {config, filepath: file}
+    }
   }
 
   return null

@@ -6,12 +6,18 @@
  * The cache file is keyed by the bundle's path, size and modification time and by the Node version, because V8
  * checks only the source's length: a rebuilt bundle gets a new file, and the old build's files are removed. V8 rejects a cache it cannot use (other
  * V8, other flags) and compiles as usual, so a stale or broken file costs one compile, never a wrong run.
+ *
+ * V8 does run whatever code a cache file holds when its length matches, so the file is code: it is used only when
+ * it and its folder are the user's alone (src/files/private-files.ts: no link in the last step, owned by the user,
+ * nobody else can write), and skipped silently otherwise (a skipped cache is only a slower start).
  */
 import {isAscii} from 'node:buffer'
-import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
 import {basename, dirname, join} from 'node:path'
 import {Script} from 'node:vm'
+
+import {readPrivateFile, replacePrivateFile} from '../files/private-files'
 
 /**
  * 64-bit FNV-1a of `text`, as 16 hex digits: a file name, not a secret, and node:crypto alone would cost more
@@ -34,7 +40,10 @@ export function cacheFileOf(bundle: string, dir: string, variant: string): strin
   return join(dir, `${hash(bundle)}-${build}-${variant}.v8`)
 }
 
-/** Removes the caches of earlier builds of the same bundle (a rebuild makes new ones), never another copy's. */
+/**
+ * Removes the caches of earlier builds of the same bundle (a rebuild makes new ones), never another copy's; called
+ * only once the folder has passed the check.
+ */
 function pruneOlderBuilds(file: string): void {
   const [where, build] = basename(file).split('-')
   try {
@@ -49,8 +58,9 @@ function pruneOlderBuilds(file: string): void {
 function readCache(file: string | undefined): Buffer | undefined {
   if (!file) return undefined
   try {
-    return readFileSync(file)
+    return readPrivateFile(file)
   } catch {
+    // someone else's file or folder, or unreadable: compiled as if there were none
     return undefined
   }
 }
@@ -58,13 +68,10 @@ function readCache(file: string | undefined): Buffer | undefined {
 /** Writes atomically (a reader never sees half a file); a cache that cannot be written is only a slower start. */
 function writeCache(file: string, data: Buffer): void {
   try {
-    mkdirSync(dirname(file), {mode: 0o700, recursive: true})
-    const partial = `${file}.${process.pid}.tmp`
-    writeFileSync(partial, data, {mode: 0o600})
-    renameSync(partial, file)
+    replacePrivateFile(file, data)
     pruneOlderBuilds(file)
   } catch {
-    // read-only or full disk: the next run compiles again
+    // read-only or full disk, or a folder that is not the user's alone: the next run compiles again
   }
 }
 

@@ -10,8 +10,15 @@ import {keptCacheDir} from '../cache-dir'
 import {loadWithCodeCache} from './code-cache'
 
 interface Cli {
-  execute(options: {dir: string}): Promise<unknown>
+  execute(options: {loadOptions: {devPlugins: boolean; root: string; userPlugins: boolean}}): Promise<unknown>
 }
+
+/**
+ * oclif's Config options for an installed mfbatch: no user or linked plugins (oclif would load any plugin named in
+ * $XDG_DATA_HOME/mfbatch/package.json and run its hooks, so whoever can write there would run code as the user) and
+ * no dev plugins. mfbatch has no `plugins` commands; everything it runs is in dist/.
+ */
+export const loadOptions = (root: string) => ({devPlugins: false, root, userPlugins: false})
 
 /** The command a run starts with (its first word), or `root` for `--version`, `--help` and the like. */
 export function cacheVariant(argv: readonly string[]): string {
@@ -55,5 +62,5 @@ export function run(binDir: string): Promise<unknown> {
   const loaded = loadWithCodeCache(bundle, codeCacheDir(), cacheVariant(process.argv.slice(2)))
   // At exit, so the cache holds the functions this run compiled, not only the top level.
   process.once('exit', () => loaded.save())
-  return (loaded.exports as Cli).execute({dir: binDir})
+  return (loaded.exports as Cli).execute({loadOptions: loadOptions(binDir)})
 }

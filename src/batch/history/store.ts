@@ -4,24 +4,20 @@
  * HISTORY_KEEP lines, the submit that notices trims it under a lock file (O_EXCL): the newest lines go to a
  * temporary file that is renamed over the old one, after checking that nothing was appended meanwhile (if it was,
  * the trim starts over). A history that cannot be read or written never fails a command: it is only a convenience.
+ * The file and its folder are the user's alone (src/files): a history that is a link, or someone else's, is not
+ * used, and the user hears once what to fix.
  */
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs'
+import {closeSync, lstatSync, openSync, unlinkSync} from 'node:fs'
 import path from 'node:path'
 
+import {appendCacheFile, readCacheFile, replaceCacheFile} from '../../files/cache-files'
 import {formatEntry, HISTORY_FILE, HISTORY_KEEP, type HistoryEntry, parseHistory, trimmed} from './history'
 
 /** A lock older than this was left by a process that died mid-trim. */
 const STALE_LOCK_MS = 10_000
+
+/** How the file is named when it cannot be used. */
+const LABEL = 'the recent-jobs history'
 
 export class HistoryStore {
   readonly file: string
@@ -35,15 +31,7 @@ export class HistoryStore {
 
   append(entry: HistoryEntry): void {
     try {
-      mkdirSync(path.dirname(this.file), {recursive: true})
-      const fd = openSync(this.file, 'a', 0o600)
-      try {
-        writeSync(fd, formatEntry(entry))
-      } finally {
-        closeSync(fd)
-      }
-
-      this.trimIfLong()
+      if (appendCacheFile(this.file, formatEntry(entry), LABEL)) this.trimIfLong()
     } catch {
       // A read-only or full disk: `last` will not know this job, nothing else changes.
     }
@@ -51,35 +39,34 @@ export class HistoryStore {
 
   read(): HistoryEntry[] {
     try {
-      return parseHistory(readFileSync(this.file, 'utf8'))
+      return parseHistory(readCacheFile(this.file, LABEL) ?? '')
     } catch {
       return []
     }
   }
 
   private trimIfLong(): void {
-    const content = readFileSync(this.file, 'utf8')
+    const content = readCacheFile(this.file, LABEL) ?? ''
     if (countLines(content) <= this.keep * 2) return
     const lock = `${this.file}.lock`
     if (!takeLock(lock)) return
     try {
       for (let round = 0; round < 3; round++) {
-        const before = readFileSync(this.file, 'utf8')
-        const temporary = `${this.file}.${process.pid}.tmp`
-        writeFileSync(temporary, trimmed(before, this.keep), {mode: 0o600})
+        const before = readCacheFile(this.file, LABEL)
+        if (before === undefined) return
         // A line appended since the read would be lost by the rename: then read again and retry.
-        if (statSync(this.file).size !== Buffer.byteLength(before)) {
-          unlinkSync(temporary)
-          continue
-        }
-
-        renameSync(temporary, this.file)
-        return
+        const unchanged = stillOfSize(this.file, Buffer.byteLength(before))
+        if (replaceCacheFile(this.file, trimmed(before, this.keep), LABEL, unchanged)) return
       }
     } finally {
       unlinkSync(lock)
     }
   }
+}
+
+/** Whether `file` still holds `bytes` bytes (nothing was appended since it was read). */
+function stillOfSize(file: string, bytes: number): () => boolean {
+  return () => lstatSync(file).size === bytes
 }
 
 function countLines(content: string): number {
@@ -96,7 +83,7 @@ function takeLock(lock: string): boolean {
       return true
     } catch {
       try {
-        if (Date.now() - statSync(lock).mtimeMs < STALE_LOCK_MS) return false
+        if (Date.now() - lstatSync(lock).mtimeMs < STALE_LOCK_MS) return false
         unlinkSync(lock)
       } catch {
         return false

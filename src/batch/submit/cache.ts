@@ -12,19 +12,23 @@
  *
  * Where: $MFBATCH_CACHE_DIR, else $XDG_CACHE_HOME/mfbatch, else ~/.cache/mfbatch, file `submit.json`.
  * MFBATCH_NO_CACHE=1 turns it off. A cache that cannot be read or written is no cache: it never fails a submit.
+ * The file (0600) and its folder (0700) are the user's alone (src/files): a cache another user could have written
+ * is not used, and the user hears once what to fix.
  */
 import {createHash} from 'node:crypto'
-import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import type {ResolvedSettings} from '../../config/types'
 import type {Platform} from '../definition/job-spec'
 
+import {readCacheFile, replaceCacheFile} from '../../files/cache-files'
 import {errorName, isTransient} from '../pacing'
 
 export {CACHE_DIR_ENV, cacheDir, NO_CACHE_ENV} from '../../cache-dir'
 import {cacheDir} from '../../cache-dir'
 export const CACHE_FILE = 'submit.json'
+/** How the file is named when it cannot be used. */
+const LABEL = 'the submit cache'
 export const MAX_AGE_MS = 7 * 24 * 3600 * 1000
 export const MAX_ENTRIES = 500
 
@@ -172,7 +176,7 @@ export class SubmitCache {
     if (this.data) return this.data
     let text: string | undefined
     try {
-      text = readFileSync(this.file, 'utf8')
+      text = readCacheFile(this.file, LABEL)
     } catch {
       text = undefined
     }
@@ -184,11 +188,8 @@ export class SubmitCache {
   /** Written to a temporary file and renamed, so a reader never sees half a file; errors are ignored. */
   private save(data: CacheData): void {
     this.data = data
-    const temporary = `${this.file}.${process.pid}.tmp`
     try {
-      mkdirSync(path.dirname(this.file), {recursive: true})
-      writeFileSync(temporary, `${JSON.stringify(data)}\n`)
-      renameSync(temporary, this.file)
+      replaceCacheFile(this.file, `${JSON.stringify(data)}\n`, LABEL)
     } catch {
       // A read-only or full disk: the next submit takes the long way, that is all.
     }
