@@ -377,6 +377,7 @@ export class Engine implements JobControl {
         // Only this attempt's processes have this variable: how the ones that left its group are found.
         marker: marker === undefined ? undefined : `ECS_CONTAINER_METADATA_URI_V4=${marker}`,
         memory: {memoryMiB: spec.resources.memoryMiB, swapMiB: swapOf(spec.container)},
+        privileged: spec.container.privileged === true,
       },
       (result) => this.finish(job, result),
     )

@@ -34,6 +34,8 @@ export interface AttemptSpec {
   marker?: string
   /** The container's hard memory limit (MEMORY, plus maxSwap of swap). */
   memory: MemoryLimit
+  /** A privileged container keeps every capability: no lockdown. */
+  privileged?: boolean
 }
 
 export interface AttemptResult {
@@ -124,7 +126,9 @@ export class ProcessRunner implements AttemptRunner {
     let child
     try {
       group = this.limits.create(path.basename(cwd), spec.memory)
-      const launch = group.launch(resolved.file, args)
+      const {lockdown} = this.limits
+      const command = lockdown && !spec.privileged ? lockdown.wrap(resolved.file, args) : {args, file: resolved.file}
+      const launch = group.launch(command.file, command.args)
       child = spawn(launch.file, launch.args, {cwd, detached: true, env: spec.env, stdio: ['ignore', 'pipe', 'pipe']})
     } catch (error) {
       setImmediate(() => finish(cannotStart(file, (error as Error).message)))
