@@ -330,6 +330,7 @@ export class Engine implements JobControl {
     const attemptId = attemptIdOf(job)!
     const logGroup = spec.container.logConfiguration?.options?.['awslogs-group'] ?? '/aws/batch/job'
     const platform = isFargate(ce) ? 'FARGATE' : 'EC2'
+    const access = this.options.attemptAccess?.(attemptId)
     const jobEnv = attemptEnvironment(
       this.options.hostEnv,
       spec.container.environment,
@@ -342,7 +343,7 @@ export class Engine implements JobControl {
         platform,
         queueName: spec.jobQueueName,
       },
-      this.options.attemptAccess?.(attemptId),
+      access,
     )
     const env = {...jobEnv, ...nodeVariables(store, job)}
     applyGpuEnvironment(env, this.options.gpus.of(job.jobId))
@@ -367,14 +368,15 @@ export class Engine implements JobControl {
         vcpus: spec.resources.vcpus,
       }),
     )
-    const marker = env.ECS_CONTAINER_METADATA_URI_V4
+    // Made by the emulator for this attempt alone (a job's own variables cannot set it: access wins over them).
+    const marker = access?.ECS_CONTAINER_METADATA_URI_V4
     const handle = this.options.runner.start(
       {
         command: spec.container.command ?? [],
         env,
         logGroup,
         logStream: attempt.container.logStreamName!,
-        // Only this attempt's processes have this variable: how the ones that left its group are found.
+        // Only this attempt's processes have it: how the ones that left its groups are found.
         marker: marker === undefined ? undefined : `ECS_CONTAINER_METADATA_URI_V4=${marker}`,
         memory: {memoryMiB: spec.resources.memoryMiB, swapMiB: swapOf(spec.container)},
         privileged: spec.container.privileged === true,
