@@ -5,7 +5,7 @@ import {loadOrCreateCredentials} from '../../emulator/auth/credentials-file'
 import {EMULATOR_DEFAULT_PORT} from '../../emulator/contract'
 import {endpointOf, readDaemon} from '../../emulator/daemon'
 import {defaultStateDir, PORT_ENV} from '../../emulator/local'
-import {metaflowEnvironment, metaflowExportLines} from '../../emulator/metaflow-env'
+import {type MetaflowEnvironment, metaflowEnvironment, metaflowExportLines} from '../../emulator/metaflow-env'
 import {emulatorEnvironment, type EmulatorEnvironment, exportLines} from '../../emulator/shell-env'
 import {ensurePrivateDir, PRIVATE_UMASK} from '../../emulator/state-dir'
 import {invalid} from '../../errors'
@@ -51,7 +51,7 @@ ${exitCodeHelp(false)}`
   }
   static override summary = 'Print export lines that point AWS clients at the emulator with its credentials.'
 
-  async run(): Promise<EmulatorEnvironment | (EmulatorEnvironment & ReturnType<typeof metaflowEnvironment>)> {
+  async run(): Promise<EmulatorEnvironment & Partial<MetaflowEnvironment>> {
     const {flags} = await this.parse(EmulatorEnv)
     if (flags['state-dir']?.trim() === '') throw invalid('--state-dir', flags['state-dir'], 'use a directory path')
     const stateDir = flags['state-dir'] ?? defaultStateDir()
