@@ -54,3 +54,5 @@ export const EMULATOR_DEFAULT_REGION = 'us-east-1'
 export const EMULATOR_DEFAULT_PORT = 4589
 /** The bucket the emulator creates at first start; `--local` puts code packages there. */
 export const EMULATOR_PACKAGE_BUCKET = 'mfbatch-local'
+/** The bucket the emulator creates at start for Metaflow's datastore (`mfbatch emulator env --metaflow`). */
+export const EMULATOR_METAFLOW_BUCKET = 'mfbatch-metaflow'

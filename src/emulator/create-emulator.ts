@@ -6,17 +6,23 @@ import {join} from 'node:path'
 
 import {loadOrCreateCredentials} from './auth/credentials-file'
 import {EmulatorKeys} from './auth/keys'
-import {createBatchService} from './batch'
+import {type BatchService, createBatchService} from './batch'
 import {writeFidelity} from './batch/engine/fidelity'
 import {gpuInventory} from './batch/engine/gpus/inventory'
 import {detectLimits} from './batch/engine/limits/detect'
-import {type EmulatedService, EMULATOR_ACCOUNT_ID, EMULATOR_DEFAULT_REGION, EMULATOR_PACKAGE_BUCKET} from './contract'
+import {
+  type EmulatedService,
+  EMULATOR_ACCOUNT_ID,
+  EMULATOR_DEFAULT_REGION,
+  EMULATOR_METAFLOW_BUCKET,
+  EMULATOR_PACKAGE_BUCKET,
+} from './contract'
 import {type FaultOptions, Faults} from './faults'
 import {lateLogs} from './late'
 import {createLogsService} from './logs'
 import {createS3Service} from './s3/service'
 import {S3Store} from './s3/store'
-import {JOB_CREDENTIALS_PATH, startServer} from './server'
+import {JOB_CREDENTIALS_PATH, startServer, TASK_METADATA_PATH} from './server'
 import {ensurePrivateDir} from './state-dir'
 
 export interface EmulatorOptions {
@@ -46,11 +52,22 @@ export interface RunningEmulator {
 
 export async function createEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   ensurePrivateDir(options.stateDir)
-  const keys = new EmulatorKeys(loadOrCreateCredentials(options.stateDir))
+  // Session credentials of an attempt are good while it runs; the Batch service that knows is made below.
+  const late: {batch?: BatchService} = {}
+  const keys = new EmulatorKeys(
+    loadOrCreateCredentials(options.stateDir),
+    (id) => late.batch?.attemptRunning(id) === true,
+  )
   // Known once the server listens; a job launched before that (a replay at start) gets no AWS variables.
   let url: string | undefined
-  const jobAwsEnvironment = (jobId: string): Record<string, string> =>
-    url === undefined ? {} : jobAccess(url, keys.jobToken(jobId), EMULATOR_DEFAULT_REGION)
+  const attemptAccess = (attemptId: string): Record<string, string> =>
+    url === undefined
+      ? {}
+      : jobAccess(url, {
+          metadata: keys.attemptSecret(attemptId, 'metadata'),
+          region: EMULATOR_DEFAULT_REGION,
+          token: keys.attemptSecret(attemptId, 'credentials'),
+        })
   const identity = {accountId: EMULATOR_ACCOUNT_ID, region: EMULATOR_DEFAULT_REGION}
   const {mechanism: limits, skipped} = detectLimits(options.stateDir)
   const gpus = gpuInventory(options.fakeGpus)
@@ -66,17 +83,19 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
   const s3 = createS3Service(new S3Store(join(options.stateDir, 's3'), options.now))
   // `--local` ships code packages here when no package root is set.
   s3.store.createBucket(EMULATOR_PACKAGE_BUCKET)
+  // `mfbatch emulator env --metaflow` points Metaflow's datastore here.
+  s3.store.createBucket(EMULATOR_METAFLOW_BUCKET)
   const batch = createBatchService({
     ...identity,
+    attemptAccess,
     capacity: options.capacity,
     gpuIds: gpus.ids,
-    jobAwsEnvironment,
     limits,
     logs: lateLogs(logs, options.logDelayMs ?? 0),
     now: options.now,
     stateDir: join(options.stateDir, 'batch'),
-    workDir: join(options.stateDir, 'attempts'),
   })
+  late.batch = batch
   const services = {batch, logs}
   const started: EmulatedService[] = []
   const stopAll = async () => {
@@ -98,9 +117,9 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
 
     const server = await startServer({
       allowRemote: options.allowRemote,
+      attempts: batch,
       faults: new Faults(options.faults, options.now),
       host: options.host,
-      jobRunning: (jobId) => batch.jobRunning(jobId),
       keys,
       log: options.log,
       now: options.now,
@@ -128,17 +147,24 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
 }
 
 /**
- * What a job needs to call the emulator as a job role calls AWS: the SDKs and the AWS CLI fetch session credentials
- * from AWS_CONTAINER_CREDENTIALS_FULL_URI with the token, and send every call to AWS_ENDPOINT_URL.
+ * What an attempt needs to call the emulator as a job role calls AWS: the SDKs and the AWS CLI fetch session
+ * credentials from AWS_CONTAINER_CREDENTIALS_FULL_URI with the token, and send every call to AWS_ENDPOINT_URL; the
+ * task metadata endpoint (v4, and the v3 name beside it) has the attempt's secret in its path.
  */
-export function jobAccess(url: string, token: string, region: string): Record<string, string> {
+export function jobAccess(
+  url: string,
+  attempt: {metadata: string; region: string; token: string},
+): Record<string, string> {
+  const metadataUri = `${url}${TASK_METADATA_PATH}/${attempt.metadata}`
   return {
-    AWS_CONTAINER_AUTHORIZATION_TOKEN: token,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN: attempt.token,
     AWS_CONTAINER_CREDENTIALS_FULL_URI: `${url}${JOB_CREDENTIALS_PATH}`,
-    AWS_DEFAULT_REGION: region,
+    AWS_DEFAULT_REGION: attempt.region,
     AWS_ENDPOINT_URL: url,
     // The AWS CLI v1/v2 of Debian and older boto3 ignore AWS_ENDPOINT_URL: the code package bootstrap passes this one.
     AWS_ENDPOINT_URL_S3: url,
-    AWS_REGION: region,
+    AWS_REGION: attempt.region,
+    ECS_CONTAINER_METADATA_URI: metadataUri,
+    ECS_CONTAINER_METADATA_URI_V4: metadataUri,
   }
 }

@@ -20,6 +20,13 @@ import {allowedHosts, gateRefusal} from './http/gate'
 import {isLoopback} from './http/loopback'
 import {CONTENT_TYPES, sendError, sendJson} from './http/respond'
 import {type Route, routeBatch, routeLogs} from './http/routes'
+import {
+  answerCredentials,
+  answerTaskMetadata,
+  isTaskMetadata,
+  JOB_CREDENTIALS_PATH,
+  type RunningAttempts,
+} from './http/task-endpoints'
 import {s3Refusal} from './s3/refusals'
 import {isS3Request, type S3Service} from './s3/service'
 import {sendS3Error} from './s3/xml'
@@ -31,15 +38,14 @@ import {validateShape} from './validation/validate'
 export interface ServerOptions {
   /** Allow binding a non-loopback address. The emulator runs commands sent to it: anyone who can reach it can too. */
   allowRemote?: boolean
+  /**
+   * The running attempts: the credentials and task metadata endpoints answer an attempt only while it runs, as
+   * ECS's answer only the task's own containers (http/task-endpoints.ts).
+   */
+  attempts?: RunningAttempts
   faults?: Faults
   /** 127.0.0.1 by default. */
   host?: string
-  /**
-   * Whether a job is still running. The credentials endpoint answers a job's token only then, as ECS's answers only
-   * the task's own containers: a token read from a finished job's environment fetches nothing. Credentials already
-   * handed out keep working until they expire, as AWS's do.
-   */
-  jobRunning?: (jobId: string) => boolean
   /** The emulator's credentials: every request but the health challenge must be signed with them. */
   keys: EmulatorKeys
   /** Where warnings and unexpected errors go (stderr by default). */
@@ -54,8 +60,7 @@ export interface ServerOptions {
   stats?: Stats
 }
 
-/** Where a job's processes fetch their session credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI), as on ECS. */
-export const JOB_CREDENTIALS_PATH = '/__emulator/job-credentials'
+export {isLoopback} from './http/loopback'
 /** More than any client of one machine opens; past it new connections are refused rather than starve the rest. */
 export const MAX_CONNECTIONS = 2048
 /** Request bodies held in memory at once, across all connections; past it a request is throttled. */
@@ -77,7 +82,7 @@ const THROTTLES: Record<ServiceName, ApiError> = {
   logs: new ApiError('ThrottlingException', 'Rate exceeded', 400),
 }
 
-export {isLoopback} from './http/loopback'
+export {JOB_CREDENTIALS_PATH, TASK_METADATA_PATH} from './http/task-endpoints'
 
 /** Starts listening; resolves once the port is bound. */
 export async function startServer(options: ServerOptions): Promise<EmulatorServer> {
@@ -94,8 +99,8 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
   const faults = options.faults ?? new Faults()
   const stats = options.stats ?? new Stats()
   const handler = new RequestHandler({
+    attempts: options.attempts,
     faults,
-    jobRunning: options.jobRunning,
     keys: options.keys,
     log,
     now: options.now ?? Date.now,
@@ -153,9 +158,9 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
 class RequestHandler {
   /** The Host values this server answers to; set once the port is known. */
   hosts: ReadonlySet<string> = new Set()
+  private readonly attempts?: RunningAttempts
   private readonly budget = new BodyBudget(MAX_BODY_BYTES_IN_FLIGHT)
   private readonly faults: Faults
-  private readonly jobRunning?: (jobId: string) => boolean
   private readonly keys: EmulatorKeys
   private readonly log: (line: string) => void
   private readonly now: () => number
@@ -164,8 +169,8 @@ class RequestHandler {
   private readonly stats: Stats
 
   constructor(parts: {
+    attempts?: RunningAttempts
     faults: Faults
-    jobRunning?: (jobId: string) => boolean
     keys: EmulatorKeys
     log: (line: string) => void
     now: () => number
@@ -174,8 +179,8 @@ class RequestHandler {
     stats: Stats
   }) {
     ;({
+      attempts: this.attempts,
       faults: this.faults,
-      jobRunning: this.jobRunning,
       keys: this.keys,
       log: this.log,
       now: this.now,
@@ -268,13 +273,23 @@ class RequestHandler {
     }
 
     if (url.pathname === JOB_CREDENTIALS_PATH && req.method === 'GET') {
-      this.jobCredentials(req, res)
+      answerCredentials(req, res, {attempts: this.attempts, keys: this.keys, now: this.now()})
+      return undefined
+    }
+
+    if (isTaskMetadata(url.pathname) && req.method === 'GET') {
+      answerTaskMetadata(url.pathname, res, {attempts: this.attempts, keys: this.keys, now: this.now()})
       return undefined
     }
 
     const wire: WireRequest = {headers: req.headers, method: req.method ?? 'GET', target: req.url ?? '/'}
     const admitted = admitHeaders(wire, service, this.keys, this.now())
     if (isFailure(admitted)) return refuse(refusal(service, admitted))
+    // The control endpoints (stats, faults) are the emulator owner's: a job's session may call AWS APIs only.
+    if (url.pathname.startsWith('/__emulator/') && !this.keys.isRoot(admitted.claim.accessKeyId)) {
+      return refuse(forbidden(service, "The emulator's control endpoints take only its own credentials, not a job's"))
+    }
+
     const reserved = bodyReservation(req)
     if (!this.budget.take(reserved)) return refuse(THROTTLES[service])
     let read
@@ -415,31 +430,6 @@ class RequestHandler {
 
     const proof = challenge === null ? {} : {proof: this.keys.healthProof(challenge)}
     sendJson(res, {body: {status: 'ok', ...proof}, contentType: JSON_TYPE, status: 200})
-  }
-
-  /** The ECS container credentials endpoint: a job's token (AWS_CONTAINER_AUTHORIZATION_TOKEN) in, its keys out. */
-  private jobCredentials(req: IncomingMessage, res: ServerResponse): void {
-    const token = req.headers.authorization
-    const jobId = token === undefined ? undefined : this.keys.jobOfToken(token)
-    if (jobId === undefined) {
-      res.shouldKeepAlive = false
-      const body = {
-        code: 'AccessDenied',
-        message: 'Authorization must be the token in AWS_CONTAINER_AUTHORIZATION_TOKEN',
-      }
-      return sendJson(res, {body, contentType: JSON_TYPE, status: 403})
-    }
-
-    if (this.jobRunning?.(jobId) === false) {
-      res.shouldKeepAlive = false
-      const body = {
-        code: 'AccessDenied',
-        message: `Job ${jobId} is not running: its credentials are no longer handed out`,
-      }
-      return sendJson(res, {body, contentType: JSON_TYPE, status: 403})
-    }
-
-    sendJson(res, {body: this.keys.session(jobId, this.now()), contentType: JSON_TYPE, status: 200})
   }
 }
 

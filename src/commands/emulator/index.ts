@@ -45,7 +45,9 @@ full; presigned URLs too); \`eval "$(mfbatch emulator env)"\` sets them up for t
 header other than the address it listens on, or any Origin header (a web page), is refused with 403. The state dir \
 is 0700 and its files 0600; one owned by another user or writable by others is refused. It listens on 127.0.0.1 \
 only unless --allow-remote. Jobs get AWS_ENDPOINT_URL and ECS-style credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI, \
-AWS_CONTAINER_AUTHORIZATION_TOKEN), so the AWS CLI and SDKs inside a job reach the emulator as a job role reaches AWS.
+AWS_CONTAINER_AUTHORIZATION_TOKEN), so the AWS CLI and SDKs inside a job reach the emulator as a job role reaches AWS; \
+those credentials end with the attempt. Jobs also see AWS_EXECUTION_ENV and ECS_CONTAINER_METADATA_URI_V4 (the task \
+metadata endpoint: log group and stream, limits, task ARN), as an ECS task does.
 
 Faults for testing: --throttle-rps answers throttling errors above a request rate (HTTP 429 TooManyRequestsException \
 for Batch, 400 ThrottlingException for Logs), --fault-5xx answers a share of requests with HTTP 500 before doing \

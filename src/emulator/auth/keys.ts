@@ -1,7 +1,12 @@
 /**
  * The emulator's secrets and what is derived from them, all stateless: the long-term key (from the credentials
- * file), session credentials for jobs (an access key id and secret derived from a token the emulator signed), the
- * per-job token that fetches them, and the proof that answers a health challenge. Nothing here touches the disk.
+ * file), session credentials for job attempts (an access key id and secret derived from a token the emulator
+ * signed), the per-attempt token that fetches them and the per-attempt secret of its task metadata URI, and the
+ * proof that answers a health challenge. Nothing here touches the disk.
+ *
+ * An attempt is named by its ECS task id (random, one per attempt), so what one attempt was given is worth nothing
+ * to the next attempt of the same job, and session credentials end with their attempt: `attemptRunning` says
+ * whether it still runs.
  */
 import {createHmac, timingSafeEqual} from 'node:crypto'
 
@@ -20,7 +25,10 @@ export interface SessionCredentials {
   Token: string
 }
 
-/** Session credentials last this long; SDKs fetch new ones from the endpoint before then. */
+/**
+ * The longest a session may live, as on AWS; it ends sooner when its attempt does (checked on every request).
+ * SDKs fetch new ones from the endpoint before then.
+ */
 export const SESSION_TTL_MS = 6 * 60 * 60 * 1000
 const TOKEN_PREFIX = 'mfbatch1'
 const HEALTH_CONTEXT = 'mfbatch-emulator-health:'
@@ -39,24 +47,39 @@ export function healthProof(secret: string, challenge: string): string {
   return mac(secret, HEALTH_CONTEXT + challenge).toString('hex')
 }
 
+/** What an attempt's secrets are for: each is signed in its own context, so one cannot stand for another. */
+type AttemptSecret = 'credentials' | 'metadata'
+
 export class EmulatorKeys {
-  constructor(readonly root: Credentials) {}
+  constructor(
+    readonly root: Credentials,
+    /** Whether the attempt (by task id) still runs; session credentials of one that has ended are refused. */
+    private readonly attemptRunning: (attemptId: string) => boolean = () => true,
+  ) {}
+
+  /** The attempt a secret was made for, or undefined when the emulator did not make it for that purpose. */
+  attemptOf(secret: string, purpose: AttemptSecret): string | undefined {
+    const [id, given, extra] = secret.split('.')
+    if (!id || !given || extra !== undefined) return undefined
+    const attemptId = Buffer.from(id, 'base64url').toString('utf8')
+    return sameText(this.attemptSecret(attemptId, purpose), secret) ? attemptId : undefined
+  }
+
+  /**
+   * The token an attempt presents to the credentials endpoint (AWS_CONTAINER_AUTHORIZATION_TOKEN), or the secret
+   * in its task metadata URI (clients send no header there).
+   */
+  attemptSecret(attemptId: string, purpose: AttemptSecret): string {
+    return `${b64url(attemptId)}.${b64url(mac(this.root.secretAccessKey, `${purpose}:${attemptId}`))}`
+  }
 
   healthProof(challenge: string): string {
     return healthProof(this.root.secretAccessKey, challenge)
   }
 
-  /** The job a credentials-endpoint token was made for, or undefined when the emulator did not make it. */
-  jobOfToken(token: string): string | undefined {
-    const [id, given, extra] = token.split('.')
-    if (!id || !given || extra !== undefined) return undefined
-    const jobId = Buffer.from(id, 'base64url').toString('utf8')
-    return sameText(this.jobToken(jobId), token) ? jobId : undefined
-  }
-
-  /** The token a job presents to the credentials endpoint (AWS_CONTAINER_AUTHORIZATION_TOKEN). */
-  jobToken(jobId: string): string {
-    return `${b64url(jobId)}.${b64url(mac(this.root.secretAccessKey, `job:${jobId}`))}`
+  /** Whether `accessKeyId` is the emulator's own key (not a job's session), which alone may use its control endpoints. */
+  isRoot(accessKeyId: string): boolean {
+    return sameText(accessKeyId, this.root.accessKeyId)
   }
 
   /** The secret that signs for `accessKeyId`, or why there is none (unknown key, bad or expired session token). */
@@ -69,17 +92,18 @@ export class EmulatorKeys {
     if (token === undefined) return unknown
     const session = this.readToken(token)
     if (!session || !sameText(session.accessKeyId, accessKeyId)) return unknown
-    if (session.expires <= now) {
+    // An attempt that has ended takes its credentials with it, as a stopped task's role session is of no use.
+    if (session.expires <= now || !this.attemptRunning(session.attemptId)) {
       return {message: 'The security token included in the request is expired', refusal: 'expired-token'}
     }
 
     return session.secretAccessKey
   }
 
-  /** Credentials for one job's processes, valid for SESSION_TTL_MS from `now`. */
-  session(jobId: string, now: number): SessionCredentials {
+  /** Credentials for one attempt's processes, valid while it runs and for at most SESSION_TTL_MS from `now`. */
+  session(attemptId: string, now: number): SessionCredentials {
     const expires = now + SESSION_TTL_MS
-    const body = b64url(JSON.stringify({e: expires, j: jobId}))
+    const body = b64url(JSON.stringify({a: attemptId, e: expires}))
     const token = `${TOKEN_PREFIX}.${body}.${b64url(mac(this.root.secretAccessKey, `token:${body}`))}`
     const derived = this.derive(token)
     return {...derived, Expiration: new Date(expires).toISOString(), Token: token}
@@ -91,19 +115,22 @@ export class EmulatorKeys {
     return {AccessKeyId: `ASIA${id}`, SecretAccessKey: mac(secret, `secret:${token}`).toString('base64')}
   }
 
-  private readToken(token: string): undefined | {accessKeyId: string; expires: number; secretAccessKey: string} {
+  private readToken(
+    token: string,
+  ): undefined | {accessKeyId: string; attemptId: string; expires: number; secretAccessKey: string} {
     const [prefix, body, given, extra] = token.split('.')
     if (prefix !== TOKEN_PREFIX || !body || !given || extra !== undefined) return undefined
     if (!sameText(b64url(mac(this.root.secretAccessKey, `token:${body}`)), given)) return undefined
-    let expires: unknown
+    let fields: {a?: unknown; e?: unknown}
     try {
-      expires = (JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as {e?: unknown}).e
+      fields = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as {a?: unknown; e?: unknown}
     } catch {
       return undefined
     }
 
-    if (typeof expires !== 'number') return undefined
+    const {a: attemptId, e: expires} = fields ?? {}
+    if (typeof expires !== 'number' || typeof attemptId !== 'string') return undefined
     const derived = this.derive(token)
-    return {accessKeyId: derived.AccessKeyId, expires, secretAccessKey: derived.SecretAccessKey}
+    return {accessKeyId: derived.AccessKeyId, attemptId, expires, secretAccessKey: derived.SecretAccessKey}
   }
 }

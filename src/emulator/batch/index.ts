@@ -3,8 +3,6 @@
  * job API, and an engine that really runs each job attempt as a local process (see engine/runner.ts: no container
  * engine; the image is ignored) and sends its output to CloudWatch Logs through a LogSink.
  */
-import path from 'node:path'
-
 import type {EmulatedService, LogSink, OperationHandler} from '../contract'
 
 import {BatchContext, Capacity, Input} from './context'
@@ -23,7 +21,8 @@ import {GpuPool} from './engine/gpus/pool'
 import {noLimits} from './engine/limits/none'
 import {LimitMechanism} from './engine/limits/types'
 import {AttemptRunner, ProcessRunner} from './engine/runner'
-import {prepareWorkRoot} from './engine/workdir'
+import {type TaskMetadata} from './engine/task-metadata'
+import {attemptDirs} from './engine/workdir'
 import {describeJobs, listJobs} from './jobs/read'
 import {cancelJob, terminateJob} from './jobs/stop'
 import {submitJob} from './jobs/submit'
@@ -31,14 +30,17 @@ import {BatchStore} from './store'
 
 export interface BatchServiceOptions {
   accountId: string
+  /**
+   * The variables that give an attempt's processes access to the emulator (endpoint, credentials endpoint and
+   * token, task metadata URIs), by attempt (its task id).
+   */
+  attemptAccess?: (attemptId: string) => Record<string, string>
   /** The size of each compute environment (vCPUs, memory in MiB; its GPUs are the gpuIds). */
   capacity: Omit<Capacity, 'gpus'>
   /** The machine's GPUs, handed out exclusively; every compute environment offers all of them. Default: none. */
   gpuIds?: readonly string[]
   /** Environment passed on to jobs (only PATH, HOME and LANG are taken). Default: process.env. */
   hostEnv?: NodeJS.ProcessEnv
-  /** The variables that give a job's processes access to the emulator (endpoint, credentials endpoint, token). */
-  jobAwsEnvironment?: (jobId: string) => Record<string, string>
   /** Between SIGTERM and SIGKILL when a job is terminated or times out. Default 30 s, as AWS (docker stop). */
   killGraceMs?: number
   /** How each attempt's memory is limited and its processes killed (limits/detect.ts). Default: not at all. */
@@ -48,16 +50,21 @@ export interface BatchServiceOptions {
   region: string
   /** Runs attempts; default: local processes. Tests may pass a fake. */
   runner?: AttemptRunner
+  /**
+   * Where each attempt gets its private working directory (0700, removed after it), outside the state dir.
+   * Default: the system's temporary folder.
+   */
+  scratchDir?: string
   stateDir: string
   /** How often the engine takes a step. Default 100 ms; 0 = never by itself (tests call tick()). */
   tickMs?: number
-  /** The private folder (0700) where each attempt gets its working directory. Default: <stateDir>/attempts. */
-  workDir?: string
 }
 
 export interface BatchService extends EmulatedService {
-  /** Whether the job (an array child or a node included) is STARTING or RUNNING: it has processes that may ask. */
-  jobRunning(jobId: string): boolean
+  /** What the attempt's (by task id) ECS task metadata endpoint answers while it runs; undefined otherwise. */
+  attemptMetadata(attemptId: string): TaskMetadata | undefined
+  /** Whether the attempt (by task id) runs: it has processes that may ask for credentials and metadata. */
+  attemptRunning(attemptId: string): boolean
   /** Number of attempt processes running now. */
   readonly runningProcesses: number
   /** One engine step (the timer calls it every tickMs). */
@@ -71,7 +78,8 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
   const now = options.now ?? Date.now
   const store = new BatchStore(options.stateDir)
   const gpuIds = options.gpuIds ?? []
-  const workDir = options.workDir ?? path.join(options.stateDir, 'attempts')
+  // Named after this state folder: each emulator cleans only its own attempts' leftovers.
+  const dirs = attemptDirs(options.stateDir, options.scratchDir)
   const limits = options.limits ?? noLimits()
   const ctx: BatchContext = {
     capacity: {...options.capacity, gpus: gpuIds.length},
@@ -81,11 +89,11 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
     store,
   }
   const engine = new Engine(ctx, {
+    attemptAccess: options.attemptAccess,
     gpus: new GpuPool(gpuIds),
     hostEnv: options.hostEnv ?? process.env,
-    jobAwsEnvironment: options.jobAwsEnvironment,
     killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
-    runner: options.runner ?? new ProcessRunner(options.logs, now, workDir, limits),
+    runner: options.runner ?? new ProcessRunner(options.logs, now, dirs, limits),
     tickMs: options.tickMs ?? DEFAULT_TICK_MS,
   })
   ctx.control = engine
@@ -96,10 +104,8 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
       fn(ctx, input)
 
   return {
-    jobRunning(jobId) {
-      const status = store.jobs.get(jobId)?.status
-      return status === 'STARTING' || status === 'RUNNING'
-    },
+    attemptMetadata: (attemptId) => engine.attemptMetadata(attemptId),
+    attemptRunning: (attemptId) => engine.attemptRunning(attemptId),
     operations: {
       CancelJob: handler(cancelJob),
       CreateComputeEnvironment: handler(createComputeEnvironment),
@@ -125,7 +131,7 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
       return engine.running
     },
     start() {
-      if (!options.runner) prepareWorkRoot(workDir)
+      if (!options.runner) dirs.clean()
       if (!store.load()) createDefaults(ctx)
       engine.start()
     },

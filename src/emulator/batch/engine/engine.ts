@@ -38,14 +38,18 @@ import {killOrphanGroup, processStartTime} from './processes'
 import {AttemptOutcome, shouldRetry} from './retry'
 import {AttemptHandle, AttemptResult, AttemptRunner} from './runner'
 import {CeCapacity, place, reserve} from './scheduler'
+import {taskMetadata, type TaskMetadata} from './task-metadata'
 
 export interface EngineOptions {
+  /**
+   * The variables that let an attempt's processes call the emulator (endpoint, credentials endpoint and token,
+   * task metadata URI), per attempt (its task id); none by default.
+   */
+  attemptAccess?: (attemptId: string) => Record<string, string>
   /** The machine's GPUs; a placed job holds its devices until its attempt ends. */
   gpus: GpuPool
   /** The emulator's own environment, from which PATH, HOME and LANG are passed on. */
   hostEnv: NodeJS.ProcessEnv
-  /** The variables that let a job's processes call the emulator, per job; none by default. */
-  jobAwsEnvironment?: (jobId: string) => Record<string, string>
   /** Between SIGTERM and SIGKILL when a job is terminated or times out (AWS: 30 s, like `docker stop`). */
   killGraceMs: number
   runner: AttemptRunner
@@ -64,8 +68,19 @@ export const instanceIdOf = (ce: Pick<ComputeEnvironmentRecord, 'uuid'> | undefi
 
 const clusterName = (ce: ComputeEnvironmentRecord): string => ce.ecsClusterArn.slice(ce.ecsClusterArn.indexOf('/') + 1)
 
+/** An attempt is named by its ECS task id, the last part of its task ARN: random, one per attempt. */
+export const attemptIdOf = (job: JobRecord): string | undefined => {
+  const arn = job.attempts.at(-1)?.container.taskArn
+  return arn === undefined ? undefined : arn.slice(arn.lastIndexOf('/') + 1)
+}
+
+const isFargate = (ce: ComputeEnvironmentRecord | undefined): boolean =>
+  ['FARGATE', 'FARGATE_SPOT'].includes(ce?.computeResources?.type ?? '')
+
 export class Engine implements JobControl {
   private readonly handles = new Map<string, AttemptHandle>()
+  /** The attempts whose process runs, by task id, with what their metadata endpoint answers. */
+  private readonly live = new Map<string, TaskMetadata>()
   private stopping = false
   private timer: NodeJS.Timeout | undefined
 
@@ -77,6 +92,16 @@ export class Engine implements JobControl {
   /** Whether any attempt process is still running. */
   get running(): number {
     return this.handles.size
+  }
+
+  /** What the attempt's task metadata endpoint answers while it runs; undefined once it has ended. */
+  attemptMetadata(attemptId: string): TaskMetadata | undefined {
+    return this.live.get(attemptId)
+  }
+
+  /** Whether the attempt (by task id) runs: its credentials and metadata are served only then. */
+  attemptRunning(attemptId: string): boolean {
+    return this.live.has(attemptId)
   }
 
   cancel(job: JobRecord, reason: string): void {
@@ -252,6 +277,7 @@ export class Engine implements JobControl {
 
   private finish(job: JobRecord, result: AttemptResult): void {
     this.handles.delete(job.jobId)
+    this.live.delete(attemptIdOf(job) ?? '')
     this.options.gpus.release(job.jobId)
     // The emulator is stopping: the record stays RUNNING and the next start reports the host as lost.
     if (this.stopping) return
@@ -300,6 +326,11 @@ export class Engine implements JobControl {
     const spec = specOf(store, job)
     const attempt = job.attempts.at(-1)!
     const parent = job.parentId === undefined ? undefined : store.jobs.get(job.parentId)
+    const ce = store.computeEnvironments.get(job.ceName!)
+    const attemptId = attemptIdOf(job)!
+    const logGroup = spec.container.logConfiguration?.options?.['awslogs-group'] ?? '/aws/batch/job'
+    const platform = isFargate(ce) ? 'FARGATE' : 'EC2'
+    const access = this.options.attemptAccess?.(attemptId)
     const jobEnv = attemptEnvironment(
       this.options.hostEnv,
       spec.container.environment,
@@ -309,22 +340,46 @@ export class Engine implements JobControl {
         attempt: job.attempts.length,
         ceName: job.ceName!,
         jobId: job.jobId,
+        platform,
         queueName: spec.jobQueueName,
       },
-      this.options.jobAwsEnvironment?.(job.jobId),
+      access,
     )
     const env = {...jobEnv, ...nodeVariables(store, job)}
     applyGpuEnvironment(env, this.options.gpus.of(job.jobId))
     attempt.startedAt = now
     job.startedAt = now
     this.setStatus(job, 'RUNNING')
+    this.live.set(
+      attemptId,
+      taskMetadata({
+        cluster: ce ? clusterName(ce) : 'default',
+        createdAt: job.createdAt,
+        image: spec.container.image ?? '',
+        jobDefinitionName: spec.jobDefinitionName,
+        jobDefinitionRevision: Number(spec.jobDefinitionArn.slice(spec.jobDefinitionArn.lastIndexOf(':') + 1)) || 1,
+        logGroup,
+        logStream: attempt.container.logStreamName!,
+        memoryMiB: spec.resources.memoryMiB,
+        platform,
+        region: this.ctx.id.region,
+        startedAt: now,
+        taskArn: attempt.container.taskArn!,
+        vcpus: spec.resources.vcpus,
+      }),
+    )
+    // Made by the emulator for this attempt alone (a job's own variables cannot set it: access wins over them).
+    const marker = access?.ECS_CONTAINER_METADATA_URI_V4
     const handle = this.options.runner.start(
       {
         command: spec.container.command ?? [],
         env,
-        logGroup: spec.container.logConfiguration?.options?.['awslogs-group'] ?? '/aws/batch/job',
+        logGroup,
         logStream: attempt.container.logStreamName!,
+        // Only this attempt's processes have it: how the ones that left its groups are found.
+        marker: marker === undefined ? undefined : `ECS_CONTAINER_METADATA_URI_V4=${marker}`,
         memory: {memoryMiB: spec.resources.memoryMiB, swapMiB: swapOf(spec.container)},
+        privileged: spec.container.privileged === true,
       },
       (result) => this.finish(job, result),
     )
@@ -339,7 +394,7 @@ export class Engine implements JobControl {
     const spec = specOf(this.ctx.store, job)
     const taskId = randomUUID().replaceAll('-', '')
     const prefix = spec.container.logConfiguration?.options?.['awslogs-stream-prefix'] ?? spec.jobDefinitionName
-    const fargate = ['FARGATE', 'FARGATE_SPOT'].includes(ce.computeResources?.type ?? '')
+    const fargate = isFargate(ce)
     job.attempts.push({
       container: {
         containerInstanceArn: fargate

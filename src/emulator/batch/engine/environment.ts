@@ -1,8 +1,9 @@
 /**
  * The environment of an attempt: only PATH, HOME and LANG from the emulator (a container does not inherit its
- * host's environment), then the job's variables, then the ones AWS Batch sets (they win: AWS_BATCH_ is reserved),
- * then the emulator's endpoint and credentials endpoint, as ECS gives a task its role (they win too: other
- * credentials would be refused by the emulator).
+ * host's environment), then the job's variables, then the ones AWS Batch and ECS set (they win: AWS_BATCH_ is
+ * reserved; AWS_EXECUTION_ENV is AWS_ECS_EC2 or AWS_ECS_FARGATE by platform, as the ECS agent sets it), then the
+ * emulator's endpoint, credentials endpoint and task metadata URIs, as ECS gives a task its role and its metadata
+ * (they win too: other credentials would be refused by the emulator).
  */
 import {KeyValue} from '../types'
 
@@ -15,6 +16,7 @@ export interface AttemptIdentity {
   base?: Readonly<Record<string, string>>
   ceName: string
   jobId: string
+  platform: 'EC2' | 'FARGATE'
   queueName: string
 }
 
@@ -38,6 +40,7 @@ export function attemptEnvironment(
   env.AWS_BATCH_JOB_ATTEMPT = String(who.attempt)
   env.AWS_BATCH_JQ_NAME = who.queueName
   env.AWS_BATCH_CE_NAME = who.ceName
+  env.AWS_EXECUTION_ENV = who.platform === 'FARGATE' ? 'AWS_ECS_FARGATE' : 'AWS_ECS_EC2'
   if (who.arrayIndex !== undefined) {
     env.AWS_BATCH_JOB_ARRAY_INDEX = String(who.arrayIndex)
     env.AWS_BATCH_JOB_ARRAY_SIZE = String(who.arraySize)

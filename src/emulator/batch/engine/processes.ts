@@ -14,6 +14,42 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * Signals every process of this user whose environment holds `entry` (`NAME=value`, a value only one attempt was
+ * given): what left the attempt's process group and its limit group (`setsid`, a write to another cgroup's
+ * cgroup.procs) is still found by what it inherited. A process can shed the variable only by exec'ing with an
+ * environment of its own choosing; /proc shows the environment a process was started with.
+ */
+export function signalMarked(entry: string, signal: NodeJS.Signals): number {
+  let names: string[]
+  try {
+    names = fs.readdirSync('/proc')
+  } catch {
+    return 0
+  }
+
+  let signalled = 0
+  for (const name of names) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue
+    let entries: string[]
+    try {
+      entries = fs.readFileSync(`/proc/${name}/environ`, 'latin1').split('\0')
+    } catch {
+      continue // gone, or another user's
+    }
+
+    if (!entries.includes(entry)) continue
+    try {
+      process.kill(Number(name), signal)
+      signalled++
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+
+  return signalled
+}
+
 /** Docker's convention: a process ended by signal N exits with 128 + N. */
 export function exitCodeOf(code: null | number, signal: NodeJS.Signals | null): number | undefined {
   if (code !== null) return code

@@ -1,28 +1,51 @@
 /**
- * Where attempts run: a private folder (0700) under the emulator's state dir, one fresh mkdtemp folder (0700) per
- * attempt. Never a shared temporary path: another user could make it first, or swap an attempt's folder for a
- * link.
+ * Where attempts run: one fresh private folder (0700, mkdtemp: a random name made with O_EXCL, so nobody can make
+ * it first or swap it for a link) per attempt, in the system's temporary folder, outside the state dir: a job's
+ * `..` leads nowhere near the emulator's credentials. The names carry a digest of the state dir, so an emulator
+ * at start removes the folders an earlier emulator of the same state dir left (it died mid-attempt), and only
+ * those: never another emulator's, never another user's.
  */
+import {createHash} from 'node:crypto'
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import path from 'node:path'
 
-/**
- * Makes the folder (or checks the one there is ours and private) and empties it: what is in it belongs to
- * attempts of an emulator that is gone.
- */
-export function prepareWorkRoot(dir: string): void {
-  fs.mkdirSync(dir, {mode: 0o700, recursive: true})
-  const stat = fs.lstatSync(dir)
-  if (!stat.isDirectory()) throw new Error(`${dir} is not a directory; remove it and start the emulator again`)
-  const uid = process.getuid?.()
-  if (uid !== undefined && stat.uid !== uid)
-    throw new Error(`${dir} belongs to another user (uid ${stat.uid}); remove it and start the emulator again`)
-  // eslint-disable-next-line no-bitwise -- permission bits
-  if ((stat.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700)
-  for (const entry of fs.readdirSync(dir)) fs.rmSync(path.join(dir, entry), {force: true, recursive: true})
+export interface AttemptDirs {
+  /** Removes what an earlier emulator of this state dir left behind. */
+  clean(): void
+  /** A new private folder for one attempt. */
+  make(): string
 }
 
-/** A new private folder for one attempt. */
-export function makeAttemptDir(root: string): string {
-  return fs.mkdtempSync(path.join(root, 'attempt-'))
+/** The name every attempt folder of the emulator of `stateDir` starts with. */
+export const attemptDirPrefix = (stateDir: string): string =>
+  `mfbatch-attempt-${createHash('sha256').update(path.resolve(stateDir)).digest('hex').slice(0, 12)}-`
+
+export function attemptDirs(stateDir: string, parent: string = os.tmpdir()): AttemptDirs {
+  const prefix = attemptDirPrefix(stateDir)
+  return {
+    clean() {
+      let names: string[]
+      try {
+        names = fs.readdirSync(parent)
+      } catch {
+        return
+      }
+
+      const uid = process.getuid?.()
+      for (const name of names) {
+        if (!name.startsWith(prefix)) continue
+        const dir = path.join(parent, name)
+        try {
+          const stat = fs.lstatSync(dir)
+          // Ours only: a real folder (not a link) of this user. mkdtemp's names cannot be taken first.
+          if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid)) continue
+          fs.rmSync(dir, {force: true, recursive: true})
+        } catch {
+          // Gone meanwhile, or not removable: not ours to worry about.
+        }
+      }
+    },
+    make: () => fs.mkdtempSync(path.join(parent, prefix)),
+  }
 }

@@ -268,10 +268,33 @@ describe('session credentials of a job', () => {
     expect(isFailure(admitHeaders(request, 'batch', otherKeys, NOW))).toBe(true)
   })
 
-  test('a job token names its job; a forged one names none', () => {
-    expect(keys.jobOfToken(keys.jobToken('job-7'))).toBe('job-7')
-    expect(keys.jobOfToken(`${Buffer.from('job-7').toString('base64url')}.AAAA`)).toBeUndefined()
-    expect(new EmulatorKeys({...ROOT, secretAccessKey: 'x'}).jobOfToken(keys.jobToken('job-7'))).toBeUndefined()
+  test('they end with their attempt, not hours later', async () => {
+    let running = true
+    const bound = new EmulatorKeys(ROOT, (id) => id === 'task-1' && running)
+    const session = bound.session('task-1', NOW)
+    const creds = {
+      accessKeyId: session.AccessKeyId,
+      secretAccessKey: session.SecretAccessKey,
+      sessionToken: session.Token,
+    }
+    const request = wire(
+      (await signer('batch', creds).sign(httpRequest(submit), {signingDate: new Date(NOW)})) as never,
+    )
+    expect(admitHeaders(request, 'batch', bound, NOW)).not.toHaveProperty('refusal')
+    running = false
+    expect(admitHeaders(request, 'batch', bound, NOW)).toEqual({
+      message: 'The security token included in the request is expired',
+      refusal: 'expired-token',
+    })
+  })
+
+  test('an attempt secret names its attempt for one purpose only; a forged one names none', () => {
+    const token = keys.attemptSecret('task-7', 'credentials')
+    expect(keys.attemptOf(token, 'credentials')).toBe('task-7')
+    expect(keys.attemptOf(token, 'metadata')).toBeUndefined()
+    expect(keys.attemptOf(keys.attemptSecret('task-7', 'metadata'), 'metadata')).toBe('task-7')
+    expect(keys.attemptOf(`${Buffer.from('task-7').toString('base64url')}.AAAA`, 'credentials')).toBeUndefined()
+    expect(new EmulatorKeys({...ROOT, secretAccessKey: 'x'}).attemptOf(token, 'credentials')).toBeUndefined()
   })
 })
 

@@ -30,6 +30,7 @@ describe('job engine lifecycle', () => {
       AWS_BATCH_JOB_ATTEMPT: '1',
       AWS_BATCH_JOB_ID: id,
       AWS_BATCH_JQ_NAME: 'local',
+      AWS_EXECUTION_ENV: 'AWS_ECS_EC2',
       // No GPUs asked: CUDA sees none of the host's, as in a container without devices passed in.
       CUDA_VISIBLE_DEVICES: '',
       HOME: '/home/test',

@@ -6,6 +6,8 @@ import {createHash} from 'node:crypto'
 import * as fs from 'node:fs'
 import path from 'node:path'
 
+import type {Lockdown} from './lockdown'
+
 import {signalProcess} from './process-tree'
 import {Launch} from './types'
 
@@ -126,6 +128,10 @@ export function removeChildGroups(base: string, kill: (dir: string) => void): vo
 export function joinThenExec(procsFile: string, file: string, args: readonly string[]): Launch {
   return {args: ['-c', 'echo $$ > "$0" || exit 125; exec "$@"', procsFile, file, ...args], file: '/bin/sh'}
 }
+
+/** The lockdown's line for the description, or why there is none. */
+export const lockdownText = (lockdown: Lockdown | string): string =>
+  typeof lockdown === 'string' ? `a job could leave its cgroup (${lockdown})` : lockdown.description
 
 export const MiB = 1024 * 1024
 

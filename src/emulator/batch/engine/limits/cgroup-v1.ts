@@ -9,6 +9,7 @@ import path from 'node:path'
 import {
   baseName,
   joinThenExec,
+  lockdownText,
   MiB,
   ownGroupPath,
   readNumber,
@@ -18,6 +19,7 @@ import {
   signalGroupMembers,
   writeFile,
 } from './cgroup-fs'
+import {cgroupLockdown} from './lockdown'
 import {AttemptGroup, LimitMechanism, MemoryLimit} from './types'
 
 export const V1_MEMORY_ROOT = '/sys/fs/cgroup/memory'
@@ -53,15 +55,17 @@ export function cgroupV1(stateDir: string, root = V1_MEMORY_ROOT): LimitMechanis
   // An earlier emulator of this state dir that died left its attempts' groups (and maybe their processes).
   removeChildGroups(base, (dir) => signalGroupMembers(dir, 'SIGKILL'))
   const swapAccounted = fs.existsSync(path.join(base, 'memory.memsw.limit_in_bytes'))
+  const lockdown = cgroupLockdown(path.join(root, own, 'cgroup.procs'))
   return {
     create: (name, limit) => v1Group(path.join(base, name), limit, swapAccounted),
     description: `cgroup v1 memory controller (${base}): a hard memory limit per attempt${
       swapAccounted ? ', swap limited by maxSwap' : ', swap not accounted by this kernel'
-    }; the group kills everything a job started`,
+    }; the group kills everything a job started; ${lockdownText(lockdown)}`,
     dispose() {
       removeChildGroups(base, (dir) => signalGroupMembers(dir, 'SIGKILL'))
       removeGroupNow(base)
     },
+    lockdown: typeof lockdown === 'string' ? undefined : lockdown,
     name: 'cgroup-v1',
   }
 }

@@ -10,6 +10,7 @@ import path from 'node:path'
 import {
   baseName,
   joinThenExec,
+  lockdownText,
   MiB,
   ownGroupPath,
   readNumber,
@@ -19,6 +20,7 @@ import {
   signalGroupMembers,
   writeFile,
 } from './cgroup-fs'
+import {cgroupLockdown} from './lockdown'
 import {AttemptGroup, LimitMechanism, MemoryLimit} from './types'
 
 /** Where the unified hierarchy is mounted: alone at /sys/fs/cgroup, or beside v1 at /sys/fs/cgroup/unified. */
@@ -72,13 +74,15 @@ export function cgroupV2(stateDir: string, root = v2Root()): LimitMechanism | st
     return `cannot delegate the memory controller below ${ownDir}: ${(error as Error).message}`
   }
 
+  const lockdown = cgroupLockdown(path.join(ownDir, 'cgroup.procs'))
   return {
     create: (name, limit) => v2Group(path.join(base, name), limit),
-    description: `cgroup v2 (${base}): a hard memory limit per attempt, swap limited by maxSwap; the group kills everything a job started`,
+    description: `cgroup v2 (${base}): a hard memory limit per attempt, swap limited by maxSwap; the group kills everything a job started; ${lockdownText(lockdown)}`,
     dispose() {
       removeChildGroups(base, killV2)
       removeGroupNow(base)
     },
+    lockdown: typeof lockdown === 'string' ? undefined : lockdown,
     name: 'cgroup-v2',
   }
 }

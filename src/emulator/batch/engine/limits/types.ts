@@ -3,6 +3,8 @@
  * emulator (see detect.ts); each attempt gets its own group from it. The runner does not know which one it has.
  */
 
+import type {Lockdown} from './lockdown'
+
 export type MechanismName = 'cgroup-v1' | 'cgroup-v2' | 'none' | 'watchdog'
 
 export const MECHANISM_NAMES: readonly MechanismName[] = ['cgroup-v2', 'cgroup-v1', 'watchdog', 'none']
@@ -40,5 +42,7 @@ export interface LimitMechanism {
   readonly description: string
   /** Kills and removes the groups an earlier emulator of this state dir left behind, then this one's base. */
   dispose(): void
+  /** Where the machine allows it: how an attempt is kept from moving itself out of its group (cgroups only). */
+  readonly lockdown?: Lockdown
   readonly name: MechanismName
 }
