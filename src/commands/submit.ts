@@ -117,8 +117,10 @@ ${exitCodeHelp(true)}`
       description: "Print the job's log as it runs; the exit code is the job's (3 here).",
     },
     {
-      command: '<%= config.bin %> <%= command.id %> --local --wait --wait-timeout 1h -- make test',
-      description: 'Run on the local emulator and wait at most an hour (exit 124 if it runs longer).',
+      command: '<%= config.bin %> <%= command.id %> --local --package --wait --wait-timeout 1h -- make test',
+      description:
+        "Run this folder's `make test` on the local emulator (--package ships the folder) and wait at most an hour " +
+        '(exit 124 if it runs longer).',
     },
     {
       command:
