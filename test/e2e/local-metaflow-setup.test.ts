@@ -84,6 +84,15 @@ describe('--local with a Metaflow config made for AWS', () => {
     ])
   })
 
+  test('status --local lists the jobs submitted from here, not the configured AWS queue', async () => {
+    const submitted = await mfbatch(['submit', '--local', '--quiet', '--wait', '--', 'echo', 'listed'])
+    expect(submitted.code).toBe(0)
+    const status = await mfbatch(['status', '--local', '--json'])
+    expect(status.code).toBe(0)
+    const {jobs} = JSON.parse(status.stdout) as {jobs: Array<{jobId: string}>}
+    expect(jobs.map((job) => job.jobId)).toContain(submitted.stdout.trim())
+  })
+
   test("--queue names this run's queue: one the emulator lacks is an error naming those it has", async () => {
     const run = await mfbatch(['submit', '--local', '--queue', 'prod-queue', '--', 'true'])
     expect([run.code, run.stdout]).toEqual([1, ''])
