@@ -93,6 +93,20 @@ describe('--local with a Metaflow config made for AWS', () => {
     expect(jobs.map((job) => job.jobId)).toContain(submitted.stdout.trim())
   })
 
+  test("queues --local marks the emulator's default, the configured queue named once", async () => {
+    const run = await mfbatch(['queues', '--local'])
+    expect(run.code).toBe(0)
+    expect(run.stdout.split('\n').map((line) => line.split('\t').slice(0, 2).join(' '))).toEqual([
+      '* local',
+      '- local-fargate',
+      '',
+    ])
+    expect(lines(run.stderr)).toEqual([
+      'mfbatch: --local: queue "prod-queue" (from METAFLOW_BATCH_JOB_QUEUE in ~/.metaflowconfig/config.json) is not ' +
+        'in the emulator; using "local"',
+    ])
+  })
+
   test("--queue names this run's queue: one the emulator lacks is an error naming those it has", async () => {
     const run = await mfbatch(['submit', '--local', '--queue', 'prod-queue', '--', 'true'])
     expect([run.code, run.stdout]).toEqual([1, ''])

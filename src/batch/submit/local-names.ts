@@ -72,10 +72,10 @@ export function queueMayGiveWay(settings: Pick<ResolvedSettings, 'queue'>, local
   return Boolean(local) && fromSetup(settings.queue)
 }
 
-/** The line a submit prints when the emulator lacked the queue of the user's setup and its default was taken. */
-export function queueGaveWayNotice(queue: Sourced, used: string): string {
-  return (
-    `--local: queue "${String(queue.value)}" (from ${originPhrase(queue)}) is not in the emulator; ` +
-    `using "${used}" (pass --queue to choose another)`
-  )
+/**
+ * The line submit (and queues) print when the emulator lacked the queue of the user's setup and its default was
+ * taken.
+ */
+export function queueGaveWayNotice(queue: Sourced, used: string, hint = ' (pass --queue to choose another)'): string {
+  return `--local: queue "${String(queue.value)}" (from ${originPhrase(queue)}) is not in the emulator; using "${used}"${hint}`
 }
