@@ -23,7 +23,11 @@ describe('claimedKeyId', () => {
       wire('/', 'AWS4-HMAC-SHA256 Credential=AKIABADSCOPE/x/, Signature=ab'),
       'AKIABADSCOPE',
     ],
-    ['presigned SigV4', wire('/b/k?X-Amz-Credential=AKIAQUERY%2F20261206%2Fus-east-1%2Fs3%2Faws4_request'), 'AKIAQUERY'],
+    [
+      'presigned SigV4',
+      wire('/b/k?X-Amz-Credential=AKIAQUERY%2F20261206%2Fus-east-1%2Fs3%2Faws4_request'),
+      'AKIAQUERY',
+    ],
     ['presigned SigV2', wire('/b/k?AWSAccessKeyId=AKIAV2&Expires=1&Signature=x'), 'AKIAV2'],
     ['unsigned', wire('/v1/describejobs'), undefined],
     ['an empty key', wire('/b/k?AWSAccessKeyId='), undefined],
