@@ -1,6 +1,7 @@
 import {BaseCommand} from '../base-command'
 import {queuesOverview, type QueuesOverview} from '../batch/queues/overview'
 import {QUEUE_SOURCES} from '../batch/queues/platform'
+import {queueGaveWayNotice, queueMayGiveWay} from '../batch/submit/local-names'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
 import {connect, connectSettings} from '../connect'
@@ -20,7 +21,8 @@ vCPUs, instance types and whether they have GPUs (yes for p* and g* instance fam
 families, ? when it cannot be told). A queue or compute environment that cannot run jobs (not ENABLED, or not VALID) shows AWS's statusReason.
 
 The default queue is marked *: the one configured (--queue is not taken here; METAFLOW_BATCH_JOB_QUEUE or the \
-config key queue), else the first ENABLED and VALID queue, which is the one "submit" takes when no queue is set.
+config key queue), else the first ENABLED and VALID queue, which is the one "submit" takes when no queue is set. \
+Under --local, a configured queue the emulator lacks gives way to that first usable one, as it does for submit.
 
 On a terminal: a table of queues, then a table of compute environments. In a pipe: one line per queue, \
 tab-separated, no header: default (* or -), name, state, status, platform, priority, runnable, running, compute \
@@ -65,11 +67,19 @@ export default class Queues extends BaseCommand {
     guardBrokenPipe()
     const spinner = await startSpinner('describing job queues', {silent: this.jsonEnabled()})
     let overview: QueuesOverview
+    let gaveWay = false
     try {
       overview = await queuesOverview(batch, configured)
+      // Under --local, a queue of the user's AWS setup that the emulator lacks gives way, as submit's does.
+      if (configured && queueMayGiveWay(settings, flags.local) && !overview.queues.some((q) => q.default)) {
+        overview = await queuesOverview(batch)
+        gaveWay = true
+      }
     } finally {
       spinner.stop()
     }
+
+    if (gaveWay && overview.defaultQueue) this.note(queueGaveWayNotice(settings.queue, overview.defaultQueue, ''))
 
     if (overview.queues.length === 0) this.note('there are no job queues in this account and region')
     else if (!this.jsonEnabled()) writeLines(queuesLines(overview.queues, currentTerminal()))

@@ -5,6 +5,7 @@ import {Args, Flags} from '@oclif/core'
 import type {BatchApi} from '../batch/clients'
 import type {Selection} from '../batch/jobs/selection'
 import type {NodesByParent} from '../batch/nodes/rows'
+import type {ResolvedSettings} from '../config/types'
 import type {JobView} from '../output/job-view'
 
 import {BaseCommand} from '../base-command'
@@ -13,6 +14,7 @@ import {parseSelection, selectJobs} from '../batch/jobs/selection'
 import {describeNodes} from '../batch/nodes/rows'
 import {systemClock} from '../batch/pacing'
 import {parseDuration} from '../batch/parse/time'
+import {queueMayGiveWay} from '../batch/submit/local-names'
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
@@ -30,7 +32,8 @@ import {waitForJobs} from '../wait/jobs-wait'
 
 const DESCRIPTION = `Give job ids (any number; DescribeJobs asks for 100 a call), or --queue with filters to list \
 a queue's jobs (newest first; without --state only jobs not yet finished). Without ids or --queue, the configured \
-queue is listed (METAFLOW_BATCH_JOB_QUEUE or the config key queue); with no queue configured either, the jobs \
+queue is listed (METAFLOW_BATCH_JOB_QUEUE or the config key queue; not under --local, where it names an AWS \
+queue); with no queue configured either, the jobs \
 submitted from this machine to the same endpoint and region (newest first, --limit N of them), from the history \
 kept in MFBATCH_CACHE_DIR. \`last\` stands for the newest of those, \`last~N\` for the one N before it; scripts \
 should keep the id submit printed instead, as \`last\` moves with every submit.
@@ -131,7 +134,7 @@ export default class Status extends BaseCommand {
     const timeoutMs =
       flags['wait-timeout'] === undefined ? undefined : parseDuration(flags['wait-timeout'], '--wait-timeout')
     const settings = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
-    const defaultQueue = typeof settings.queue.value === 'string' ? settings.queue.value : undefined
+    const defaultQueue = queueListedByDefault(settings, flags.local)
     const defaultQueueSource = settings.queue.origin.label
     const recent = recentJobs(settings, flags.local)
     const recentIds = {ids: recent.entries.map((entry) => entry.id), where: recent.where.endpoint}
@@ -192,6 +195,15 @@ export default class Status extends BaseCommand {
   private note(line: string): void {
     process.stderr.write(`${this.config.bin}: ${line}\n`)
   }
+}
+
+/**
+ * The configured queue, listed when no ids and no --queue are given. Under --local, a queue of the user's AWS setup
+ * (Metaflow's config, the environment) is not the emulator's: the jobs submitted from here are listed instead.
+ */
+function queueListedByDefault(settings: Pick<ResolvedSettings, 'queue'>, local?: boolean): string | undefined {
+  const {value} = settings.queue
+  return typeof value === 'string' && !queueMayGiveWay(settings, local) ? value : undefined
 }
 
 /** Jobs asked for by id show their nodes too; a queue's list keeps one row per job. */

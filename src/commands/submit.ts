@@ -17,6 +17,7 @@ import {parseDuration} from '../batch/parse/time'
 import {maskEnvironments} from '../batch/secrets'
 import {CACHE_DIR_ENV, NO_CACHE_ENV, openSubmitCache} from '../batch/submit/cache'
 import {planDryRun} from '../batch/submit/dry-run'
+import {localNames, queueGaveWayNotice, queueMayGiveWay} from '../batch/submit/local-names'
 import {
   dryRunCommand,
   imageOf,
@@ -117,8 +118,10 @@ ${exitCodeHelp(true)}`
       description: "Print the job's log as it runs; the exit code is the job's (3 here).",
     },
     {
-      command: '<%= config.bin %> <%= command.id %> --local --wait --wait-timeout 1h -- make test',
-      description: 'Run on the local emulator and wait at most an hour (exit 124 if it runs longer).',
+      command: '<%= config.bin %> <%= command.id %> --local --package --wait --wait-timeout 1h -- make test',
+      description:
+        "Run this folder's `make test` on the local emulator (--package ships the folder) and wait at most an hour " +
+        '(exit 124 if it runs longer).',
     },
     {
       command:
@@ -140,14 +143,20 @@ ${exitCodeHelp(true)}`
   async run(): Promise<BatchRequests | SubmitResult> {
     const {argv, flags} = await this.parse(Submit)
     const command = commandAfterDashDash(this.argv, argv)
-    const settings = await resolveFromEnvironment({
+    const resolved = await resolveFromEnvironment({
       flagLabels: flags['package-dir'] === undefined ? {} : {package: '--package-dir'},
       flags: {...settingsFromFlags(flags), package: packageFlagValue(flags)},
     })
+    const {notices, settings} = localNames(resolved, {dryRun: flags['dry-run'], local: flags.local})
     const inputs = submitInputs(flags)
     const waits = waitsFor({...flags, json: this.jsonEnabled()})
     const packaged = await preparePackage(settings, flags)
     this.packageNotes(packaged, command, flags.quiet)
+    for (const notice of [packaged && notices.packageRoot, notices.queue]) {
+      // To stderr under --json too: a name replaced is a warning, as the submit's own notes are.
+      if (notice && !flags.quiet) process.stderr.write(`${this.config.bin}: ${notice}\n`)
+    }
+
     if (!flags['dry-run']) {
       // The AWS side (the SDK, the watch loop, the log reader) is loaded only when it is used: a dry run stays fast.
       const {prepareSubmit} = await import('../batch/submit/service.js')
@@ -241,7 +250,10 @@ ${exitCodeHelp(true)}`
     const prepared = packaged ? await this.shipPackage(clients, checked, packaged, flags) : checked
     const tracker = new SubmitTracker(clients.batch)
     const interrupt = onInterrupt()
-    const submitting = submitPrepared(tracker.batch, prepared, {cache: openSubmitCache(settings, flags.local)})
+    const submitting = submitPrepared(tracker.batch, prepared, {
+      cache: openSubmitCache(settings, flags.local),
+      queueMayGiveWay: queueMayGiveWay(settings, flags.local),
+    })
     const submitted = await Promise.race([submitting, interrupt.interrupted]).finally(() => interrupt.dispose())
     if (submitted === 'interrupted') {
       submitting.catch(() => {})
@@ -251,6 +263,7 @@ ${exitCodeHelp(true)}`
     const job = submitted
     recordSubmitted(settings, flags.local, job)
     const notes = [
+      ...(job.replacedQueue ? [queueGaveWayNotice(settings.queue, job.jobQueue)] : []),
       ...(job.defaultedQueue ? [`no queue set; using ${job.jobQueue}, the first ENABLED and VALID queue`] : []),
       ...job.warnings.map((warning) => `warning: ${warning}`),
       ...submittedLines(job, this.config.bin, connection),

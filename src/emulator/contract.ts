@@ -52,6 +52,8 @@ export const EMULATOR_ACCOUNT_ID = '000000000000'
 export const EMULATOR_DEFAULT_REGION = 'us-east-1'
 /** The documented default port of `mfbatch emulator` and `--local`. */
 export const EMULATOR_DEFAULT_PORT = 4589
+/** The queue a new state dir starts with (batch/control/defaults.ts); `--local` takes it when none is set. */
+export const EMULATOR_DEFAULT_QUEUE = 'local'
 /** The bucket the emulator creates at first start; `--local` puts code packages there. */
 export const EMULATOR_PACKAGE_BUCKET = 'mfbatch-local'
 /** The bucket the emulator creates at start for Metaflow's datastore (`mfbatch emulator env --metaflow`). */

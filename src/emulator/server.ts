@@ -14,7 +14,7 @@ import {checkSigV2Presign, isSigV2Presign} from './auth/sigv2-presign'
 import {isFailure, type WireRequest} from './auth/sigv4'
 import {ApiError, type EmulatedService, type OperationHandler} from './contract'
 import {Faults} from './faults'
-import {admitBody, admitHeaders, type Admitted} from './http/auth'
+import {admitBody, admitHeaders, type Admitted, claimedKeyId} from './http/auth'
 import {BodyBudget, MAX_BODY_BYTES, readBody} from './http/body'
 import {allowedHosts, gateRefusal} from './http/gate'
 import {isLoopback} from './http/loopback'
@@ -234,7 +234,7 @@ class RequestHandler {
   private admin(req: IncomingMessage, res: ServerResponse, path: string): void {
     const ok = (body: unknown) => sendJson(res, {body, contentType: JSON_TYPE, status: 200})
     if (path === '/__emulator/stats' && req.method === 'GET') {
-      return ok({calls: this.stats.snapshot(), faults: {...this.faults.counts}})
+      return ok({calls: this.stats.snapshot(), faults: {...this.faults.counts}, keyIds: this.stats.keyIdSnapshot()})
     }
 
     if (path === '/__emulator/reset' && req.method === 'POST') {
@@ -283,6 +283,7 @@ class RequestHandler {
     }
 
     const wire: WireRequest = {headers: req.headers, method: req.method ?? 'GET', target: req.url ?? '/'}
+    this.sawKeyId(wire)
     const admitted = admitHeaders(wire, service, this.keys, this.now())
     if (isFailure(admitted)) return refuse(refusal(service, admitted))
     // The control endpoints (stats, faults) are the emulator owner's: a job's session may call AWS APIs only.
@@ -387,6 +388,7 @@ class RequestHandler {
     const wrongPlace = gateRefusal(req.headers, this.hosts)
     if (wrongPlace) return deny({code: 'AccessDenied', message: wrongPlace, status: 403})
     const wire: WireRequest = {headers: req.headers, method: req.method ?? 'GET', target: req.url ?? '/'}
+    this.sawKeyId(wire)
     let admitted: Admitted | undefined
     if (isSigV2Presign(url)) {
       const failure = checkSigV2Presign(wire.method, wire.target, this.keys, this.now())
@@ -430,6 +432,12 @@ class RequestHandler {
 
     const proof = challenge === null ? {} : {proof: this.keys.healthProof(challenge)}
     sendJson(res, {body: {status: 'ok', ...proof}, contentType: JSON_TYPE, status: 200})
+  }
+
+  /** Counts the key id the request claims, whether or not it is let in (the stats' keyIds). */
+  private sawKeyId(wire: WireRequest): void {
+    const id = claimedKeyId(wire)
+    if (id !== undefined) this.stats.keyId(id)
   }
 }
 

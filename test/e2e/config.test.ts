@@ -38,7 +38,8 @@ function write(files: Record<string, object | string>): void {
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(METAFLOW_|AWS_)|^(SUDO_USER|USERNAME|USER|NODE_OPTIONS|FORCE_COLOR|NO_COLOR)$/.test(key)) continue
+    if (/^(METAFLOW_|AWS_|MFBATCH_|XDG_)|^(SUDO_USER|USERNAME|USER|NODE_OPTIONS|FORCE_COLOR|NO_COLOR)$/.test(key))
+      continue
     env[key] = value
   }
 

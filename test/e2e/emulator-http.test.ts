@@ -138,6 +138,7 @@ async function rawStats(url: string) {
   return (await raw(url, {method: 'GET', path: '/__emulator/stats'})).body as {
     calls: Record<string, number>
     faults: Record<string, number>
+    keyIds: Record<string, number>
   }
 }
 
@@ -163,7 +164,12 @@ describe('the emulator over HTTP', () => {
       errorType: undefined,
       status: 200,
     })
-    expect(await rawStats(emulator.url)).toEqual({calls: {}, faults: {dropped: 0, fault5xx: 0, throttled: 0}})
+    // The stats request itself claims the emulator's key.
+    expect(await rawStats(emulator.url)).toEqual({
+      calls: {},
+      faults: {dropped: 0, fault5xx: 0, throttled: 0},
+      keyIds: {[emulator.credentials.accessKeyId]: 1},
+    })
   })
 
   test('stats count calls per operation, including failed ones, and reset clears them', async () => {
@@ -432,6 +438,8 @@ describe('fault injection', () => {
       expect(await rawStats(emulator.url)).toEqual({
         calls: {'logs:DescribeLogGroups': 3},
         faults: {dropped: 0, fault5xx: 3, throttled: 0},
+        // Three tries and the stats request, all signed with the emulator's key.
+        keyIds: {[emulator.credentials.accessKeyId]: 4},
       })
     } finally {
       batch.destroy()

@@ -94,6 +94,18 @@ function rawBytes(port: number, bytes: string): Promise<string> {
 
 const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth)
 
+/** Submits each kill -9 round must have had answered 200 before the kill. */
+const MIN_ACKNOWLEDGED = 20
+
+/** Resolves once `ready()` holds, or after `ms` (the caller's assertions then say what was missing). */
+async function waitUntil(ready: () => boolean, ms: number): Promise<void> {
+  const until = Date.now() + ms
+  while (!ready() && Date.now() < until) {
+    // eslint-disable-next-line no-await-in-loop -- polling a condition other promises change
+    await pause(50)
+  }
+}
+
 const started: TestEmulator[] = []
 async function start(args: string[], stateDir?: string): Promise<TestEmulator> {
   const emulator = await startEmulator({args, stateDir})
@@ -372,6 +384,8 @@ describe('the emulator holds', () => {
 
   test('kill -9 during heavy writes, three times: the state loads with every acknowledged job and an unbroken log', async () => {
     const acknowledged = new Set<string>()
+    /** Jobs acknowledged in each round before its kill: the kill must come in the middle of real writes. */
+    const perRound: number[] = []
     let refused = 0
     let printer = ''
     let stateDir: string | undefined
@@ -410,10 +424,15 @@ describe('the emulator holds', () => {
           }
         }
       })
+      const before = acknowledged.size
+      // Writes under way: some submits answered already (a slow machine gets more time, up to 20 s), then 1.5 s more.
+      // eslint-disable-next-line no-await-in-loop
+      await waitUntil(() => acknowledged.size - before >= MIN_ACKNOWLEDGED, 20_000)
       // eslint-disable-next-line no-await-in-loop
       await pause(1500)
       // eslint-disable-next-line no-await-in-loop
       await emulator.kill()
+      perRound.push(acknowledged.size - before)
       writing.stop = true
       // eslint-disable-next-line no-await-in-loop
       await Promise.all(writers)
@@ -433,6 +452,9 @@ describe('the emulator holds', () => {
       for (const job of JSON.parse(reply.body).jobs) found.add(job.jobId)
     }
 
+    // Each kill came after real writes (a round where nothing was acknowledged would prove nothing), and every
+    // acknowledged job is there.
+    expect(perRound.filter((count) => count < MIN_ACKNOWLEDGED)).toEqual([])
     expect(ids.filter((id) => !found.has(id))).toEqual([])
     const described = await call(survivor.url, '/v1/describejobs', {
       body: JSON.stringify({jobs: [printer]}),
@@ -445,6 +467,7 @@ describe('the emulator holds', () => {
     expect(lines).toBeGreaterThan(0)
     printFigures('kill -9 during heavy writes', {
       acknowledgedJobs: ids.length,
+      acknowledgedPerRound: perRound.join('/'),
       kills: 3,
       lostJobs: ids.length - [...found].length,
       printerLinesKept: lines,

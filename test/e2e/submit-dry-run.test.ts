@@ -39,7 +39,8 @@ function write(relative: string, content: object | string): void {
 function mfbatch(args: string[], env: Record<string, string> = {}) {
   const clean: NodeJS.ProcessEnv = {}
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(METAFLOW_|AWS_)|^(SUDO_USER|USERNAME|USER|NODE_OPTIONS|FORCE_COLOR|NO_COLOR)$/.test(key)) continue
+    if (/^(METAFLOW_|AWS_|MFBATCH_|XDG_)|^(SUDO_USER|USERNAME|USER|NODE_OPTIONS|FORCE_COLOR|NO_COLOR)$/.test(key))
+      continue
     clean[key] = value
   }
 

@@ -3,6 +3,7 @@
  * fetches it (each download way forced in turn), checks it and runs the command in it. Nothing is mocked.
  */
 import {execFileSync} from 'node:child_process'
+import {createHash} from 'node:crypto'
 import {chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -57,6 +58,15 @@ const jobOutput = (stdout: string) =>
     .filter((line) => !line.startsWith('mfbatch-bootstrap: '))
     .join('\n')
 const python = execFileSync('sh', ['-c', 'command -v python3']).toString().trim()
+
+/** A valid tar.gz holding planted.txt, and its SHA-256. */
+function plantedPackage(): {bytes: Buffer; sha256: string} {
+  const dir = mkdtempSync(join(tmpdir(), 'mfbatch-pkg-planted-'))
+  writeFileSync(join(dir, 'planted.txt'), 'planted\n')
+  const bytes = execFileSync('tar', ['-czf', '-', '-C', dir, 'planted.txt'])
+  rmSync(dir, {force: true, recursive: true})
+  return {bytes, sha256: createHash('sha256').update(bytes).digest('hex')}
+}
 
 describe('submit --package', () => {
   test('runs the project in the job: sibling import, data file, ignored files absent, odd names', async () => {
@@ -113,20 +123,24 @@ describe('submit --package', () => {
     60_000,
   )
 
-  test('a corrupted object fails the job with the checksum message', async () => {
+  test('a package changed in S3 after its upload: the bootstrap refuses it by its checksum, nothing runs', async () => {
+    // A file of this test's own makes a package no other test shares.
     writeFileSync(join(project, 'corrupt-me.txt'), String(Date.now()))
-    const made = await run(['--package', ...ROOT, '--json', '--', 'true'])
-    const {sha256} = JSON.parse(made.stdout).package
-    writeFileSync(join(emulator.stateDir, 's3', 'objects', sha256), 'not the package')
-    const result = await run(['--package', ...ROOT, '--follow', '--', 'true'])
+    // More vCPUs than the emulator has: this job stays RUNNABLE, so nothing downloads the package before it changes.
+    const made = await run(['--cpu', '4096', '--package', ...ROOT, '--json', '--', 'true'])
+    expect(made.code).toBe(0)
+    const {sha256, url} = JSON.parse(made.stdout).package as {sha256: string; url: string}
+    // A well-formed package of other files, whose command would succeed: only the checksum can tell.
+    const planted = plantedPackage()
+    writeFileSync(join(emulator.stateDir, 's3', 'objects', sha256), planted.bytes)
+    const result = await run(['--package', ...ROOT, '--follow', '--', 'cat', 'planted.txt'])
     rmSync(join(project, 'corrupt-me.txt'))
     expect(result.code).toBe(1)
-    const logs = await runCli(['logs', JSON.parse(made.stdout).jobId], {
-      cwd: project,
-      env: {...emulator.env, HOME: home},
-    })
-    expect(logs.code).toBe(0)
-    expect(result.stderr + result.stdout).toContain('')
+    expect(jobOutput(result.stdout)).toBe('')
+    expect(result.stdout.split('\n')).toContain(
+      `mfbatch-bootstrap: checksum mismatch: ${url} has sha256 ${planted.sha256}, expected ${sha256}; ` +
+        'the object is corrupt, submit again',
+    )
   }, 60_000)
 
   test.each([

@@ -7,7 +7,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {removeStateDir, startEmulator, type TestEmulator} from '../helpers/emulator'
+import {cleanEnv, removeStateDir, startEmulator, type TestEmulator} from '../helpers/emulator'
 import {aws, requireAwsCli} from './helpers/aws-cli'
 import {registerPeerEmulator} from './helpers/credentials'
 
@@ -67,7 +67,7 @@ print(len(open(d + "/down.bin", "rb").read()), len(body), body == b"x" * 100000)
     const out = execFileSync(
       '/usr/bin/python3',
       ['-c', BOTO, emulator.url, dir, emulator.credentials.accessKeyId, emulator.credentials.secretAccessKey],
-      {encoding: 'utf8'},
+      {encoding: 'utf8', env: cleanEnv()},
     )
     expect(out).toBe('100000 100000 True\n')
   })

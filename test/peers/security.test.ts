@@ -6,7 +6,7 @@
 import {execFile, execFileSync} from 'node:child_process'
 import {get} from 'node:http'
 
-import {removeStateDir, RUN, runCli, startEmulator, TestEmulator} from '../helpers/emulator'
+import {removeStateDir, RUN, runCli, sealedHome, startEmulator, TestEmulator} from '../helpers/emulator'
 import {requireBoto3} from './helpers/boto3'
 import {registerPeerEmulator} from './helpers/credentials'
 
@@ -43,13 +43,13 @@ describe('AWS clients and the emulator credentials', () => {
   beforeAll(async () => {
     emulator = await startEmulator()
     registerPeerEmulator(emulator)
-    const {HOME = '/tmp', PATH = ''} = process.env
+    const {PATH = ''} = process.env
     base = {
       AWS_CONFIG_FILE: '/nonexistent/config',
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_PAGER: '',
       AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-      HOME,
+      HOME: sealedHome(),
       PATH,
     }
   })

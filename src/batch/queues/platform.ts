@@ -45,13 +45,16 @@ function describeQueues(queues: JobQueueDetail[]): string {
   return `queues that exist: ${names.join(', ')}`
 }
 
+/** A queue that does not exist: a sentence naming those that do. */
+export class QueueNotFoundError extends RuntimeError {}
+
 /** The queue and its compute environments; a queue that does not exist is a sentence naming those that do. */
 export async function describeQueue(batch: BatchApi, nameOrArn: string): Promise<QueueInfo> {
   const found = await batch.describeJobQueues({jobQueues: [nameOrArn]})
   const queue = found.jobQueues?.[0]
   if (!queue) {
     const queues = await listQueues(batch)
-    throw new RuntimeError(
+    throw new QueueNotFoundError(
       `job queue "${nameOrArn}" not found; ${describeQueues(queues)}. Set it with ${QUEUE_SOURCES}.`,
     )
   }

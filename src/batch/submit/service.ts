@@ -20,7 +20,7 @@ import {
 import {buildRequests} from '../definition/requests'
 import {explainAwsError} from '../errors'
 import {type LogsOutcome, readJobLogs} from '../logs/job-logs'
-import {chooseQueue, platformOfEnvironment} from '../queues/platform'
+import {chooseQueue, platformOfEnvironment, type QueueChoice, QueueNotFoundError} from '../queues/platform'
 import {createWatcher, type WatcherHooks} from '../watch/create-watcher'
 import {isRejection, type SubmitCache} from './cache'
 import {submitJob, submitOnce, type SubmitOptions, type SubmitRequests, type SubmittedJob} from './once'
@@ -70,6 +70,8 @@ export interface Submission extends SubmittedJob {
   /** True when no queue was set and the first ENABLED and VALID one was used. */
   defaultedQueue: boolean
   platform: Platform
+  /** The queue asked for, when it did not exist and gave way to the default one (`queueMayGiveWay`). */
+  replacedQueue?: string
   /** Settings that are valid but do nothing, for stderr. */
   warnings: string[]
 }
@@ -77,6 +79,11 @@ export interface Submission extends SubmittedJob {
 export interface SubmitPreparedOptions extends SubmitOptions {
   /** Queue platforms and definition ARNs remembered between runs (cache.ts); none unless given. */
   cache?: SubmitCache
+  /**
+   * `--local` with a queue from the user's AWS setup (local-names.ts): when the endpoint lacks it, the default queue
+   * is taken instead of failing.
+   */
+  queueMayGiveWay?: boolean
 }
 
 /**
@@ -89,19 +96,34 @@ export async function submitPrepared(
   prepared: PreparedSubmit,
   options: SubmitPreparedOptions = {},
 ): Promise<Submission> {
-  const {cache, ...submitOptions} = options
+  const {cache, queueMayGiveWay, ...submitOptions} = options
   const quick = cache ? await submitFromCache(batch, prepared, cache, submitOptions) : undefined
-  return quick ?? submitLongWay(batch, prepared, submitOptions, cache)
+  return quick ?? submitLongWay(batch, prepared, submitOptions, {cache, queueMayGiveWay})
+}
+
+/** The queue asked for; or, when it may give way and does not exist, the default one. */
+async function chooseOrGiveWay(
+  batch: BatchApi,
+  prepared: PreparedSubmit,
+  mayGiveWay: boolean | undefined,
+): Promise<QueueChoice & {replaced?: string}> {
+  try {
+    return await chooseQueue(batch, prepared.queue, prepared.choice)
+  } catch (error) {
+    if (!mayGiveWay || prepared.queue === undefined || !(error instanceof QueueNotFoundError)) throw error
+    return {...(await chooseQueue(batch, undefined, prepared.choice)), defaulted: false, replaced: prepared.queue}
+  }
 }
 
 async function submitLongWay(
   batch: BatchApi,
   prepared: PreparedSubmit,
   options: SubmitOptions,
-  cache: SubmitCache | undefined,
+  how: {cache?: SubmitCache; queueMayGiveWay?: boolean},
 ): Promise<Submission> {
-  const {choice, command, inputs, settings} = prepared
-  const queue = await chooseQueue(batch, prepared.queue, choice)
+  const {command, inputs, settings} = prepared
+  const {cache} = how
+  const queue = await chooseOrGiveWay(batch, prepared, how.queueMayGiveWay)
   const spec = prepared.spec ?? buildJobSpec(settings, command, {...inputs, platform: queue.platform})
   const requests = buildRequests(spec, queue.queue)
   const job = await submitJob(batch, requests, options)
@@ -112,9 +134,20 @@ async function submitLongWay(
     queue:
       first === undefined
         ? undefined
-        : {asked: cacheQueueKey(prepared.queue), platform: platformOfEnvironment(first), queue: queue.queue},
+        : {
+            // A queue that gave way is not remembered as the answer to its name: the next submit asks again.
+            asked: cacheQueueKey(queue.replaced === undefined ? prepared.queue : undefined),
+            platform: platformOfEnvironment(first),
+            queue: queue.queue,
+          },
   })
-  return {...job, defaultedQueue: queue.defaulted, platform: queue.platform, warnings: spec.warnings}
+  return {
+    ...job,
+    defaultedQueue: queue.defaulted,
+    platform: queue.platform,
+    ...(queue.replaced === undefined ? {} : {replacedQueue: queue.replaced}),
+    warnings: spec.warnings,
+  }
 }
 
 /**

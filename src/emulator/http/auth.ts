@@ -12,6 +12,7 @@ import {
   declaredHashes,
   type Failure,
   isFailure,
+  queryPairs,
   readClaim,
   sha256Hex,
   signatureMatches,
@@ -59,4 +60,19 @@ export function admitBody(
     message: 'The provided x-amz-content-sha256 header does not match what was computed.',
     refusal: 'body-hash-mismatch',
   }
+}
+
+/**
+ * The access key id a request claims, read before any check (a refused request counts too): from the Authorization
+ * header's Credential, a presigned URL's X-Amz-Credential, or the older presign's AWSAccessKeyId. Undefined when it
+ * names none.
+ */
+export function claimedKeyId(request: WireRequest): string | undefined {
+  const {authorization} = request.headers
+  const text = Array.isArray(authorization) ? authorization.join(',') : authorization
+  const fromHeader = text === undefined ? undefined : /Credential=([^/,\s]+)\//.exec(text)?.[1]
+  if (fromHeader !== undefined) return fromHeader
+  const query = new Map(queryPairs(request.target))
+  const credential = query.get('X-Amz-Credential')
+  return (credential === undefined ? query.get('AWSAccessKeyId') : credential.split('/')[0]) || undefined
 }

@@ -7,6 +7,7 @@ import {existsSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {sealedHome} from '../../helpers/emulator'
 import {peerCredentialEnv} from './credentials'
 
 export const AWS_CLI = '/usr/bin/aws'
@@ -71,14 +72,15 @@ export async function awsJson<T>(endpoint: string, args: string[], options: CliO
 
 /** Only what the CLI needs: the emulator's credentials (given in `extra`), no pager, no IMDS, no user config or credentials files. */
 function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const {HOME, LANG, PATH} = process.env
+  const {LANG, PATH} = process.env
   return {
     AWS_CONFIG_FILE: '/nonexistent/mfbatch-peers/config',
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_PAGER: '',
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/mfbatch-peers/credentials',
-    HOME,
+    // The test file's own HOME: the CLI keeps caches and history under it.
+    HOME: sealedHome(),
     LANG,
     PATH,
     // `logs tail --follow` never flushes: killed by a timeout, a block-buffered stdout would lose every line.

@@ -5,6 +5,7 @@
 import {execFile, spawnSync} from 'node:child_process'
 import {resolve} from 'node:path'
 
+import {cleanEnv} from '../../helpers/emulator'
 import {peerCredentialEnv} from './credentials'
 
 const SCRIPT = resolve(__dirname, '..', 'boto3_peer.py')
@@ -37,7 +38,7 @@ export function boto3<T>(endpoint: string, command: string, args: Record<string,
     execFile(
       interpreter,
       [SCRIPT, endpoint, command, JSON.stringify(args)],
-      {env: {...process.env, ...peerCredentialEnv(endpoint)}, maxBuffer: 64 * 1024 * 1024, timeout: 90_000},
+      {env: {...cleanEnv(), ...peerCredentialEnv(endpoint)}, maxBuffer: 64 * 1024 * 1024, timeout: 90_000},
       (error, stdout, stderr) => {
         if (error) fail(new Error(`boto3_peer.py ${command} failed: ${stderr.trim() || error.message}`))
         else done(JSON.parse(stdout) as T)

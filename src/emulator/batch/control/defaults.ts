@@ -3,12 +3,13 @@
  * `local-fargate` (FARGATE) behind queue `local-fargate`, both ENABLED and VALID, each as large as the capacity
  * the emulator was given.
  */
+import {EMULATOR_DEFAULT_QUEUE} from '../../contract'
 import {BatchContext} from '../context'
 import {newComputeEnvironment} from './compute-environments'
 import {newJobQueue} from './queues'
 
 export const DEFAULT_ENVIRONMENTS = [
-  {ce: 'local-ec2', queue: 'local', type: 'EC2'},
+  {ce: 'local-ec2', queue: EMULATOR_DEFAULT_QUEUE, type: 'EC2'},
   {ce: 'local-fargate', queue: 'local-fargate', type: 'FARGATE'},
 ] as const
 
