@@ -36,12 +36,12 @@ const env = {origin: {kind: 'flag' as const, label: '--package'}, value: true}
 describe('code package', () => {
   test('files: the fixed exclusions and .mfbatchignore and --package-exclude leave files out, sorted', () => {
     const dir = tree()
-    expect(listPackageFiles(dir, {label: '--package'}).map((f) => f.path)).toEqual([
+    expect(listPackageFiles(dir, {label: '--package'}).files.map((f) => f.path)).toEqual([
       '.mfbatchignore',
       'run.sh',
       'src/a.py',
     ])
-    expect(listPackageFiles(dir, {excludes: ['src/'], label: '--package'}).map((f) => f.path)).toEqual([
+    expect(listPackageFiles(dir, {excludes: ['src/'], label: '--package'}).files.map((f) => f.path)).toEqual([
       '.mfbatchignore',
       'run.sh',
     ])
@@ -49,7 +49,7 @@ describe('code package', () => {
 
   test('the same tree gives the same bytes whatever the mtimes', async () => {
     const dir = tree()
-    const files = listPackageFiles(dir, {label: '--package'})
+    const {files} = listPackageFiles(dir, {label: '--package'})
     const first = await buildArchive(dir, files)
     utimesSync(join(dir, 'src', 'a.py'), new Date(5000), new Date(5000))
     const second = await buildArchive(dir, files)
