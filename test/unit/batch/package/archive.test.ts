@@ -1,4 +1,4 @@
-import {chmodSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync} from 'node:fs'
+import {chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -56,6 +56,23 @@ describe('code package', () => {
     expect(second.sha256).toBe(first.sha256)
     writeFileSync(join(dir, 'src', 'a.py'), 'b\n')
     expect((await buildArchive(dir, files)).sha256).not.toBe(first.sha256)
+  })
+
+  test('a fixed tree gives the bytes it always gave (their SHA-256 names packages already in S3)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mfbatch-archive-'))
+    made.push(dir)
+    mkdirSync(join(dir, 'src', 'deep'), {recursive: true})
+    writeFileSync(join(dir, 'src', 'a.py'), 'print("a")\n')
+    writeFileSync(join(dir, 'src', 'deep', 'b.txt'), 'b'.repeat(100_000))
+    writeFileSync(join(dir, 'run.sh'), '#!/bin/sh\necho hi\n')
+    chmodSync(join(dir, 'run.sh'), 0o755)
+    chmodSync(join(dir, 'src', 'a.py'), 0o644)
+    chmodSync(join(dir, 'src', 'deep', 'b.txt'), 0o644)
+    symlinkSync('src/a.py', join(dir, 'link.py'))
+    const {files} = listPackageFiles(dir, {label: '--package'})
+    expect(files.map((file) => file.path)).toEqual(['link.py', 'run.sh', 'src/a.py', 'src/deep/b.txt'])
+    const archive = await buildArchive(dir, files)
+    expect(archive.sha256).toBe('05287925531959882a263a531f30da53d463d3bd26795bd856fc43e738acf215')
   })
 
   test('too big: one line naming the biggest files', () => {
