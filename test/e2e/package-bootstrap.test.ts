@@ -6,7 +6,7 @@
  * name is one line, and `rerun --package` ships the fixed code.
  */
 import {type ChildProcess, execFileSync, spawn} from 'node:child_process'
-import {createHash} from 'node:crypto'
+import {createHash, randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -24,6 +24,7 @@ const mfbatch = (cwd: string, ...args: string[]) => runCli(args, {cwd, env})
 /** A project folder (not in a git work tree) holding these files. */
 function project(files: Record<string, string>): string {
   const dir = join(work, `project-${++made}`)
+  mkdirSync(dir)
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), {recursive: true})
     writeFileSync(join(dir, path), text)
@@ -241,6 +242,20 @@ describe('what ships', () => {
         'mfbatch: warning: left out of the package as likely secrets: .aws/, deploy.pem, id_rsa; to ship one, add a ' +
         '"!.aws/" line to .mfbatchignore (a line without "!" leaves it out without this warning)\n',
       stdout: './.gitignore\n./.mfbatchignore\n./id_rsa.pub\n./sub/.gitignore\n./sub/keep.log\n./train.py\n',
+    })
+  }, 60_000)
+
+  test('a package above the multipart part size (8 MiB) is streamed up whole', async () => {
+    const dir = project({})
+    const data = randomBytes(12 * 1024 * 1024)
+    writeFileSync(join(dir, 'data.bin'), data)
+    const sum = createHash('sha256').update(data).digest('hex')
+    // curl: one plain GET (the emulator answers the AWS CLI's ranged GETs with the whole object).
+    const args = ['--package', '--env', 'MFBATCH_BOOTSTRAP_VIA=curl', '--follow', '--', 'sha256sum', 'data.bin']
+    expect(await mfbatch(dir, 'submit', '--local', '--quiet', ...args)).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: `${sum}  data.bin\n`,
     })
   }, 60_000)
 

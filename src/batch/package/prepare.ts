@@ -30,7 +30,8 @@ export interface PackageRequest {
 
 /** The archive, built, before it has a place in S3. */
 export interface BuiltPackage {
-  archive: Buffer
+  /** The tar.gz on disk (archive.ts), read by the upload. */
+  archivePath: string
   bytes: number
   dir: string
   files: number
@@ -74,8 +75,8 @@ export async function buildPackage(
   const archive = await buildArchive(dir, files)
   const warnings = [secretsWarning(secrets), size.warning].filter((w): w is string => w !== undefined)
   return {
-    archive: archive.bytes,
-    bytes: archive.bytes.length,
+    archivePath: archive.path,
+    bytes: archive.bytes,
     dir,
     files: files.length,
     sha256: archive.sha256,
@@ -143,7 +144,7 @@ export interface PublishOptions {
 export async function publishPackage(s3: S3Api, pkg: LocalPackage, options: PublishOptions = {}): Promise<Published> {
   const {bucket, key} = pkg.location
   const exists = await s3.exists(bucket, key)
-  if (!exists) await s3.upload(bucket, key, pkg.archive, (sent) => options.progress?.(sent, pkg.bytes))
+  if (!exists) await s3.upload(bucket, key, pkg.archivePath, (sent) => options.progress?.(sent, pkg.bytes))
   const life = presignLife(options.now ?? Date.now(), await s3.credentialsExpiry(), options.urlSeconds)
   const url = await s3.presignGet(bucket, key, life.seconds)
   return {notices: life.notice ? [life.notice] : [], uploaded: !exists, url}

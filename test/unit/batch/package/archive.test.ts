@@ -27,6 +27,13 @@ function tree(): string {
   return dir
 }
 
+/** A folder of its own for each archive, removed with the trees. */
+function into(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mfbatch-archive-out-'))
+  made.push(dir)
+  return dir
+}
+
 afterAll(() => {
   for (const dir of made) rmSync(dir, {force: true, recursive: true})
 })
@@ -50,12 +57,12 @@ describe('code package', () => {
   test('the same tree gives the same bytes whatever the mtimes', async () => {
     const dir = tree()
     const {files} = listPackageFiles(dir, {label: '--package'})
-    const first = await buildArchive(dir, files)
+    const first = await buildArchive(dir, files, into())
     utimesSync(join(dir, 'src', 'a.py'), new Date(5000), new Date(5000))
-    const second = await buildArchive(dir, files)
+    const second = await buildArchive(dir, files, into())
     expect(second.sha256).toBe(first.sha256)
     writeFileSync(join(dir, 'src', 'a.py'), 'b\n')
-    expect((await buildArchive(dir, files)).sha256).not.toBe(first.sha256)
+    expect((await buildArchive(dir, files, into())).sha256).not.toBe(first.sha256)
   })
 
   test('a fixed tree gives the bytes it always gave (their SHA-256 names packages already in S3)', async () => {
@@ -71,7 +78,7 @@ describe('code package', () => {
     symlinkSync('src/a.py', join(dir, 'link.py'))
     const {files} = listPackageFiles(dir, {label: '--package'})
     expect(files.map((file) => file.path)).toEqual(['link.py', 'run.sh', 'src/a.py', 'src/deep/b.txt'])
-    const archive = await buildArchive(dir, files)
+    const archive = await buildArchive(dir, files, into())
     expect(archive.sha256).toBe('05287925531959882a263a531f30da53d463d3bd26795bd856fc43e738acf215')
   })
 

@@ -5,7 +5,7 @@ import {packagedRerun, repackaged} from '../../../../src/batch/rerun/package'
 
 const SHA = 'a'.repeat(64)
 const pkg = {
-  archive: Buffer.alloc(0),
+  archivePath: '/tmp/none.tar.gz',
   bytes: 0,
   dir: '/w',
   files: 1,
