@@ -43,88 +43,58 @@ export function shellQuote(value: string): string {
  * Python's own unpacking when tar is missing or fails: `filter='data'` where tarfile has it (3.12, and the
  * security releases of 3.8-3.11); otherwise every member checked first: no absolute path, no `..`, no link that
  * leads out of the directory, nothing but files, directories and links. No single quote: it sits in one sh word.
+ * Short names: the script counts against the 8192 characters of a job's container overrides.
  */
-const UNPACK_PY = String.raw`import os, sys, tarfile
-dest = os.path.realpath(sys.argv[2])
-def inside(path):
-    path = os.path.normpath(path)
-    return path == dest or path.startswith(dest + os.sep)
-with tarfile.open(sys.argv[1], "r:gz") as archive:
-    if hasattr(tarfile, "data_filter"):
-        archive.extractall(dest, filter="data")
-        sys.exit(0)
-    for m in archive.getmembers():
-        parts = m.name.split("/")
-        bad = os.path.isabs(m.name) or ".." in parts or not inside(os.path.join(dest, m.name))
-        if m.issym():
-            bad = bad or os.path.isabs(m.linkname) or not inside(os.path.join(dest, os.path.dirname(m.name), m.linkname))
-        elif m.islnk():
-            bad = bad or os.path.isabs(m.linkname) or ".." in m.linkname.split("/")
-        elif not (m.isfile() or m.isdir()):
-            bad = True
-        if bad:
-            sys.exit("refused member %r: it would be written outside %s" % (m.name, dest))
-    archive.extractall(dest)`
+const UNPACK_PY = String.raw`import os, sys, tarfile as T
+d = os.path.realpath(sys.argv[2])
+a = T.open(sys.argv[1], "r:gz")
+if hasattr(T, "data_filter"): a.extractall(d, filter="data"); sys.exit()
+out = lambda p: not (os.path.normpath(p) + os.sep).startswith(d + os.sep)
+for m in a:
+  n, l = m.name, m.linkname
+  if os.path.isabs(n) or ".." in n.split("/") or out(os.path.join(d, n)) or not (m.isfile() or m.isdir() or m.issym() or m.islnk()) or (m.issym() or m.islnk()) and (os.path.isabs(l) or out(os.path.join(d, os.path.dirname(n) if m.issym() else "", l))): sys.exit("refused member %r: it would be written outside %s" % (n, d))
+a.extractall(d)`
 
+/**
+ * Notes on the script: `log` keeps the step lines, printed by `die` (or as they happen when verbose); `out` takes
+ * what each try or tool prints, and `said` quotes its last lines with any query string (a signature) cut off; a
+ * command that cannot start is the shell's own error (126 or 127), after the steps that say where it was looked for.
+ */
 const SCRIPT = String.raw`set -u
-log=''
-verbose=${'$'}{MFBATCH_BOOTSTRAP_VERBOSE:-}
-say() {
-  log="${'$'}{log}mfbatch-bootstrap: $*
-"
-  [ -z "$verbose" ] || printf 'mfbatch-bootstrap: %s\n' "$*" >&2
-}
-die() {
-  say "$*"
-  [ -n "$verbose" ] || printf '%s' "$log" >&2
-  [ -z "${'$'}{dir:-}" ] || rm -rf "$dir"
-  exit 1
-}
+log=''; v=${'$'}{MFBATCH_BOOTSTRAP_VERBOSE:-}; dir=''
+say() { log="${'$'}{log}mfbatch-bootstrap: $*
+"; [ -z "$v" ] || printf 'mfbatch-bootstrap: %s\n' "$*" >&2; }
+die() { say "$*"; [ -n "$v" ] || printf '%s' "$log" >&2; [ -z "$dir" ] || rm -rf "$dir"; exit 1; }
 have() { command -v "$1" >/dev/null 2>&1; }
-U=${'$'}{${PACKAGE_URL_ENV}:-}
-unset ${PACKAGE_URL_ENV}
+U=${'$'}{${PACKAGE_URL_ENV}:-}; unset ${PACKAGE_URL_ENV}
 ep=${'$'}{AWS_ENDPOINT_URL_S3:-${'$'}{AWS_ENDPOINT_URL:-}}
-via=${'$'}{MFBATCH_BOOTSTRAP_VIA:-}
-dir=''
 base=${'$'}{TMPDIR:-}
-if [ -z "$base" ] || [ ! -d "$base" ] || [ ! -w "$base" ]; then base=$PWD; fi
+{ [ -n "$base" ] && [ -d "$base" ] && [ -w "$base" ]; } || base=$PWD
 [ -w "$base" ] || base=/tmp
-dir=$(mktemp -d "$base/mfbatch-package.XXXXXX") || die "cannot make a directory under $base; set TMPDIR to a writable directory"
-archive="$dir/package.tar.gz"
-out="$dir/step.out"
+dir=$(mktemp -d "$base/mfbatch-package.XXXXXX") || die "cannot make a directory under $base; set TMPDIR to a writable one"
+archive="$dir/package.tar.gz"; out="$dir/out"
+said() { tail -n 3 "$out" 2>/dev/null | tr '\n' ' ' | sed 's/?[^ ]*/?.../g'; }
 py=''; boto=''
 for p in python3 python /usr/bin/python3; do
   have "$p" || continue
   [ -n "$py" ] || py=$p
-  if [ -z "$boto" ] && "$p" -c 'import boto3' >/dev/null 2>&1; then boto=$p; fi
+  [ -n "$boto" ] || ! "$p" -c 'import boto3' >/dev/null 2>&1 || boto=$p
 done
-# The last lines a failed step printed, on one line, any query string (a signature) cut off.
-said() { tail -n 3 "$out" 2>/dev/null | tr '\n' ' ' | sed 's/?[^ ]*/?.../g'; }
-try_aws() {
-  have aws || return 127
-  if [ -n "$ep" ]; then aws --endpoint-url "$ep" s3 cp --only-show-errors "s3://$B/$K" "$archive"
-  else aws s3 cp --only-show-errors "s3://$B/$K" "$archive"; fi
-}
+try_aws() { have aws || return 127; aws ${'$'}{ep:+--endpoint-url "$ep"} s3 cp --only-show-errors "s3://$B/$K" "$archive"; }
 try_boto3() {
   [ -n "$boto" ] || return 127
   "$boto" -c 'import os, sys, boto3
 ep = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or None
-boto3.client("s3", endpoint_url=ep).download_file(sys.argv[1], sys.argv[2], sys.argv[3])' "$B" "$K" "$archive"
+boto3.client("s3", endpoint_url=ep).download_file(*sys.argv[1:])' "$B" "$K" "$archive"
 }
-try_curl() {
-  have curl && [ -n "$U" ] || return 127
-  printf 'url = %s\n' "$U" | curl -fsS -L --retry 2 -o "$archive" -K -
-}
-try_wget() {
-  have wget && [ -n "$U" ] || return 127
-  printf '%s\n' "$U" | wget -q -O "$archive" -i -
-}
+try_curl() { have curl && [ -n "$U" ] || return 127; printf 'url = %s\n' "$U" | curl -fsS -L --retry 2 -o "$archive" -K -; }
+try_wget() { have wget && [ -n "$U" ] || return 127; printf '%s\n' "$U" | wget -q -O "$archive" -i -; }
 try_urllib() {
   [ -n "$py" ] && [ -n "$U" ] || return 127
-  ${PACKAGE_URL_ENV}=$U "$py" -c 'import os, shutil, sys, urllib.request
-with urllib.request.urlopen(os.environ["${PACKAGE_URL_ENV}"], timeout=60) as r, open(sys.argv[1], "wb") as f: shutil.copyfileobj(r, f)' "$archive"
+  ${PACKAGE_URL_ENV}=$U "$py" -c 'import os, shutil, sys, urllib.request as u
+with u.urlopen(os.environ["${PACKAGE_URL_ENV}"], timeout=60) as r, open(sys.argv[1], "wb") as f: shutil.copyfileobj(r, f)' "$archive"
 }
-ways=${'$'}{via:-aws boto3 curl wget urllib}
+ways=${'$'}{MFBATCH_BOOTSTRAP_VIA:-aws boto3 curl wget urllib}
 say "fetching s3://$B/$K into $dir (tries: $ways)"
 round=1; pause=1; got=''
 while [ "$round" -le ${DOWNLOAD_ROUNDS} ] && [ -z "$got" ]; do
@@ -133,39 +103,36 @@ while [ "$round" -le ${DOWNLOAD_ROUNDS} ] && [ -z "$got" ]; do
     try_$w >"$out" 2>&1; rc=$?
     [ "$rc" -eq 127 ] && continue
     usable=1
-    if [ "$rc" -eq 0 ]; then got=$w; break; fi
+    [ "$rc" -eq 0 ] && got=$w && break
     say "download with $w failed (try $round of ${DOWNLOAD_ROUNDS}, exit $rc): $(said)"
   done
-  [ -n "$usable" ] || die "no way to download the package in image $IMAGE (tried: $ways): it needs aws, or python with boto3, or curl, wget or python with the presigned URL in ${PACKAGE_URL_ENV}; add one to the image"
-  [ -n "$got" ] && break
-  round=$((round + 1)); [ "$round" -le ${DOWNLOAD_ROUNDS} ] && sleep "$pause"; pause=$((pause * 2))
+  [ -n "$usable" ] || die "no way to download in image $IMAGE (tried: $ways): it needs aws, python with boto3, or curl, wget or python with ${PACKAGE_URL_ENV}; add one"
+  [ -n "$got" ] || { round=$((round + 1)); [ "$round" -gt ${DOWNLOAD_ROUNDS} ] || sleep "$pause"; pause=$((pause * 2)); }
 done
-[ -n "$got" ] || die "could not download s3://$B/$K after ${DOWNLOAD_ROUNDS} tries; check that the job role can read it (the presigned URL, for images without aws or boto3, lives a day from the submit), then submit again"
+[ -n "$got" ] || die "could not download s3://$B/$K after ${DOWNLOAD_ROUNDS} tries; check that the job role can read it (the presigned URL, used without aws or boto3, lives a day plus a timeout per retry), then submit again"
 say "downloaded with $got ($(wc -c < "$archive" | tr -d ' ') bytes)"
 if have sha256sum; then sum=$(sha256sum "$archive" | cut -d' ' -f1)
 elif have shasum; then sum=$(shasum -a 256 "$archive" | cut -d' ' -f1)
 elif [ -n "$py" ]; then sum=$("$py" -c 'import hashlib, sys
-h = hashlib.sha256()
-with open(sys.argv[1], "rb") as f:
-    for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
+h, f = hashlib.sha256(), open(sys.argv[1], "rb")
+for b in iter(lambda: f.read(1 << 20), b""): h.update(b)
 print(h.hexdigest())' "$archive")
-else die "no sha256sum, shasum or python in image $IMAGE: cannot check the package; add one to the image"; fi
+else die "no sha256sum, shasum or python in image $IMAGE: cannot check the package; add one"; fi
 [ "$sum" = "$S" ] || die "checksum mismatch: s3://$B/$K has sha256 $sum, expected $S; the object is corrupt, submit again"
 say "sha256 ok"
 mkdir "$dir/code" || die "cannot make $dir/code"
 if have tar && tar -xzf "$archive" -C "$dir/code" >"$out" 2>&1; then say "unpacked with tar"
 else
-  have tar && say "tar could not unpack the package: $(said)"
-  rm -rf "$dir/code" && mkdir "$dir/code" || die "cannot make $dir/code"
+  ! have tar || say "tar could not unpack the package: $(said)"
+  rm -rf "$dir/code"; mkdir "$dir/code" || die "cannot make $dir/code"
   if [ -n "$py" ] && "$py" -c '${UNPACK_PY}' "$archive" "$dir/code" >"$out" 2>&1; then say "unpacked with python tarfile"
-  elif [ -n "$py" ]; then die "python could not unpack the package: $(said); submit again, or add tar to image $IMAGE"
-  else die "no tar or python in image $IMAGE: cannot unpack the package; add one to the image"; fi
+  elif [ -n "$py" ]; then die "python could not unpack the package: $(said); add tar to image $IMAGE"
+  else die "no tar or python in image $IMAGE: cannot unpack the package; add one"; fi
 fi
 rm -f "$archive" "$out"
 cd "$dir/code" || die "cannot cd to $dir/code"
 say "running in $dir/code"
-# A command that cannot start is the shell's own error (exit 127 or 126); the steps above say where it was looked for.
-have "$1" || printf '%s' "$log" >&2
+[ -n "$v" ] || have "${'$'}{1:-}" || printf '%s' "$log" >&2
 exec "$@"
 `
 
