@@ -118,7 +118,7 @@ export const submitFlags = {
       '.aws/, .netrc, .npmrc, .pypirc) are left out with a warning naming them: a "!NAME" line in .mfbatchignore ' +
       'ships one. The job downloads the package with its own role (aws or boto3) where the image has them, else ' +
       'with a presigned URL it gets in its environment (never on a command line), and prints its steps only ' +
-      'when one fails.',
+      'when one fails (--env MFBATCH_BOOTSTRAP_VERBOSE=1: always).',
     helpGroup: PACKAGE,
     summary: help('package', 'implied by --package-dir'),
   }),

@@ -11,7 +11,7 @@ import {createHash} from 'node:crypto'
 import {once} from 'node:events'
 import {createWriteStream, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 
 import {InputError} from '../../errors'
 import {type PackageFile} from './files'
@@ -58,6 +58,11 @@ export async function buildArchive(
   }
 
   return {bytes, path, sha256: hash.digest('hex')}
+}
+
+/** Removes an archive made in its default folder, and the folder (once uploaded, it is not needed). */
+export function removeArchive(path: string): void {
+  rmSync(dirname(path), {force: true, recursive: true})
 }
 
 /** A fresh 0700 folder under the system's temp dir, removed with everything in it when the process exits. */

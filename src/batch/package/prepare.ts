@@ -10,7 +10,7 @@ import type {S3Api} from '../clients'
 
 import {invalid} from '../../errors'
 import {keyValues} from '../parse/values'
-import {buildArchive, checkPackageSize, DEFAULT_MAX_BYTES} from './archive'
+import {buildArchive, checkPackageSize, DEFAULT_MAX_BYTES, removeArchive} from './archive'
 import {BootstrapInput, PACKAGE_URL_ENV, wrapCommand} from './bootstrap'
 import {listPackageFiles} from './files'
 import {presignLife} from './limits'
@@ -144,7 +144,12 @@ export interface PublishOptions {
 export async function publishPackage(s3: S3Api, pkg: LocalPackage, options: PublishOptions = {}): Promise<Published> {
   const {bucket, key} = pkg.location
   const exists = await s3.exists(bucket, key)
-  if (!exists) await s3.upload(bucket, key, pkg.archivePath, (sent) => options.progress?.(sent, pkg.bytes))
+  try {
+    if (!exists) await s3.upload(bucket, key, pkg.archivePath, (sent) => options.progress?.(sent, pkg.bytes))
+  } finally {
+    removeArchive(pkg.archivePath)
+  }
+
   const life = presignLife(options.now ?? Date.now(), await s3.credentialsExpiry(), options.urlSeconds)
   const url = await s3.presignGet(bucket, key, life.seconds)
   return {notices: life.notice ? [life.notice] : [], uploaded: !exists, url}
