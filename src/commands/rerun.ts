@@ -61,6 +61,10 @@ ${exitCodeHelp(true)}`
       description: 'The job just submitted, with another command, printing its log.',
     },
     {
+      command: '<%= config.bin %> <%= command.id %> last --package --follow',
+      description: 'After a code fix: the job just submitted, with the working directory’s code.',
+    },
+    {
       command: `<%= config.bin %> <%= command.id %> ${ID} --queue gpu --gpu 1 --image my-registry/train:cuda`,
       description: 'On a GPU queue with another image (a job definition is registered or reused).',
     },

@@ -53,7 +53,14 @@ export const rerunFlags = {
     helpValue: 'DIR',
     summary: 'Ship this directory instead of the working directory (implies --package).',
   }),
-  'package-exclude': submitFlags['package-exclude'],
+  'package-exclude': Flags.string({
+    helpGroup: PACKAGE,
+    helpValue: 'GLOB',
+    multiple: true,
+    // Not greedy: `rerun --package-exclude data/ JOB` keeps JOB as the job.
+    multipleNonGreedy: true,
+    summary: 'Leave these files out of the package, gitignore syntax (repeatable; see also .mfbatchignore).',
+  }),
   'package-max-size': submitFlags['package-max-size'],
   'package-root': Flags.string({
     helpGroup: PACKAGE,
