@@ -192,7 +192,9 @@ ${exitCodeHelp(true)}`
   private packageNotes(packaged: LocalPackage | undefined, command: readonly string[], quiet?: boolean): void {
     const hint = packaged ? undefined : localFileHint(command)
     for (const line of [...(packaged?.warnings.map((w) => `warning: ${w}`) ?? []), ...(hint ? [hint] : [])]) {
-      if (!quiet || line.startsWith('warning')) this.logToStderr(`${this.config.bin}: ${line}`)
+      // A warning reaches stderr under --json too (oclif's logToStderr drops it there); a hint only without --quiet.
+      if (line.startsWith('warning')) process.stderr.write(`${this.config.bin}: ${line}\n`)
+      else if (!quiet) this.logToStderr(`${this.config.bin}: ${line}`)
     }
   }
 

@@ -245,6 +245,18 @@ describe('what ships', () => {
     })
   }, 60_000)
 
+  test('--json too: the warning still names what was left out', async () => {
+    const dir = project({'deploy.pem': 'key\n', 'train.py': 'print("train")\n'})
+    const args = ['--local', '--queue', 'local', '--dry-run', '--json', '--package', '--', 'python3', 'train.py']
+    const result = await mfbatch(dir, 'submit', ...args)
+    expect([result.code, result.stderr, JSON.parse(result.stdout).package.files]).toEqual([
+      0,
+      'mfbatch: warning: left out of the package as likely secrets: deploy.pem; to ship one, add a "!deploy.pem" ' +
+        'line to .mfbatchignore (a line without "!" leaves it out without this warning)\n',
+      1,
+    ])
+  })
+
   test('a package above the multipart part size (8 MiB) is streamed up whole', async () => {
     const dir = project({})
     const data = randomBytes(12 * 1024 * 1024)
