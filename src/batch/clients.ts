@@ -34,6 +34,8 @@ import type {
   GetLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs'
 
+import {createReadStream} from 'node:fs'
+
 import {nameProfileOnCredentialFailure} from './errors'
 import {withFastGetLogEvents} from './logs/events-protocol'
 import {failFastWhenUnreachable} from './reachability'
@@ -211,8 +213,8 @@ export interface S3Api {
   /** True when the object exists; false on 404. */
   exists(bucket: string, key: string): Promise<boolean>
   presignGet(bucket: string, key: string, expiresInSeconds: number): Promise<string>
-  /** Multipart above 8 MiB (lib-storage); `progress` gets bytes sent so far. */
-  upload(bucket: string, key: string, body: Buffer, progress?: (sent: number) => void): Promise<void>
+  /** The file at `path`, streamed; multipart above 8 MiB (lib-storage); `progress` gets bytes sent so far. */
+  upload(bucket: string, key: string, path: string, progress?: (sent: number) => void): Promise<void>
 }
 
 /**
@@ -249,10 +251,10 @@ export async function createS3(options: ClientOptions = {}): Promise<S3Api> {
     },
     presignGet: (bucket, key, expiresIn) =>
       s3.getSignedUrl(client, new s3.GetObjectCommand({Bucket: bucket, Key: key}), {expiresIn}),
-    async upload(bucket, key, body, progress) {
+    async upload(bucket, key, path, progress) {
       const upload = new s3.Upload({
         client,
-        params: {Body: body, Bucket: bucket, ContentType: 'application/gzip', Key: key},
+        params: {Body: createReadStream(path), Bucket: bucket, ContentType: 'application/gzip', Key: key},
         partSize: 8 * 1024 * 1024,
       })
       if (progress) upload.on('httpUploadProgress', (p) => progress(p.loaded ?? 0))

@@ -9,6 +9,7 @@ import {followGraceMs} from '../batch/logs/grace'
 import {parseDuration} from '../batch/parse/time'
 import {changesDefinition, parseRerunChanges} from '../batch/rerun/changes'
 import {commandAfterJob} from '../batch/rerun/command-line'
+import {buildRerunPackage, packageRerun} from '../batch/rerun/package'
 import {planRerun, RERUN_TAG, type RerunRequests} from '../batch/rerun/plan'
 import {maskEnvironments} from '../batch/secrets'
 import {settingsFromFlags} from '../config/catalog'
@@ -36,6 +37,9 @@ priority and share. Each flag given changes its part; words after -- replace the
 --package or --nodes keeps its wrapper: only the command inside is replaced). Dependencies are not kept. Every value \
 is checked before any AWS call, with the rules of "submit".
 
+--package ships the working directory's code as "submit --package" does, in place of the job's own package (a job \
+that had none gets one): a rerun after a code fix runs the fix.
+
 --image, --iam-role, --execution-role and --shared-memory change the job definition: the new one is the old one with \
 that change, named by its content as "submit" names its own, so it is registered once and then reused.
 
@@ -55,6 +59,10 @@ ${exitCodeHelp(true)}`
     {
       command: '<%= config.bin %> <%= command.id %> last --follow -- python train.py --epochs 1',
       description: 'The job just submitted, with another command, printing its log.',
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> last --package --follow',
+      description: 'After a code fix: the job just submitted, with the working directory’s code.',
     },
     {
       command: `<%= config.bin %> <%= command.id %> ${ID} --queue gpu --gpu 1 --image my-registry/train:cuda`,
@@ -80,6 +88,7 @@ ${exitCodeHelp(true)}`
     const connection = {'endpoint-url': flags['endpoint-url'], profile: flags.profile, region: flags.region}
     const settings = await resolveFromEnvironment({flags: settingsFromFlags(connection)})
     const jobId = parseJobId(args.job!, 'JOB', recentJobs(settings, flags.local).resolve)
+    const pending = await buildRerunPackage(flags)
     const [{connect, connectSettings}, {loadOldJob, submitRerun}] = await Promise.all([
       import('../connect.js'),
       import('../batch/rerun/service.js'),
@@ -87,10 +96,17 @@ ${exitCodeHelp(true)}`
     const clients = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
     const old = await loadOldJob(clients.batch, jobId, changesDefinition(changes))
-    const requests = planRerun(old, changes)
+    const context = {dryRun: Boolean(flags['dry-run']), local: Boolean(flags.local), old, s3: clients.s3!}
+    const packaged = await packageRerun(pending, planRerun(old, changes), {
+      ...context,
+      settingsRoot: settings.packageRoot,
+    })
+    for (const notice of packaged.notices) process.stderr.write(`${this.config.bin}: ${notice}\n`)
+    const {requests} = packaged
+    const pkg = packaged.package ? {package: packaged.package} : {}
     if (flags['dry-run']) {
-      if (!this.jsonEnabled()) process.stdout.write(jsonDocument(maskEnvironments(requests)))
-      return requests
+      if (!this.jsonEnabled()) process.stdout.write(jsonDocument(maskEnvironments({...requests, ...pkg})))
+      return {...requests, ...pkg}
     }
 
     const made = await submitRerun(clients.batch, requests)
@@ -101,7 +117,7 @@ ${exitCodeHelp(true)}`
     const shown = connectionArgs(flags)
     const notes = [`rerun of job ${jobId}`, ...submittedLines({...job, jobQueue: queueName}, this.config.bin, shown)]
     if (!flags.quiet) for (const line of notes) process.stderr.write(`${this.config.bin}: ${line}\n`)
-    const result = {...submitResult(job), rerunOf: jobId}
+    const result = {...submitResult(job), rerunOf: jobId, ...pkg}
     if (!this.jsonEnabled() && !flags.follow) process.stdout.write(`${job.jobId}\n`)
     if (!waits) return result
     const {waitAndReport} = await import('../wait/submit-wait.js')

@@ -18,14 +18,7 @@ import {maskEnvironments} from '../batch/secrets'
 import {CACHE_DIR_ENV, NO_CACHE_ENV, openSubmitCache} from '../batch/submit/cache'
 import {planDryRun} from '../batch/submit/dry-run'
 import {localNames, queueGaveWayNotice, queueMayGiveWay} from '../batch/submit/local-names'
-import {
-  dryRunCommand,
-  imageOf,
-  localFileHint,
-  packageSummary,
-  preparePackage,
-  publish,
-} from '../batch/submit/package-step'
+import {dryRunJob, localFileHint, packageSummary, preparePackage, publish} from '../batch/submit/package-step'
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
@@ -164,8 +157,8 @@ ${exitCodeHelp(true)}`
       return this.submitToAws(prepared, settings, flags, waits, packaged)
     }
 
-    const jobCommand = packaged ? dryRunCommand(packaged, command, imageOf(settings)) : command
-    const plan = planDryRun(settings, jobCommand, inputs)
+    const job = packaged ? dryRunJob(packaged, command, settings) : {command, settings}
+    const plan = planDryRun(job.settings, job.command, inputs)
     if (packaged) checkSubmitSize(plan.requests.submitJob)
     guardBrokenPipe()
     if (!flags.quiet) for (const notice of plan.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
@@ -208,7 +201,9 @@ ${exitCodeHelp(true)}`
   private packageNotes(packaged: LocalPackage | undefined, command: readonly string[], quiet?: boolean): void {
     const hint = packaged ? undefined : localFileHint(command)
     for (const line of [...(packaged?.warnings.map((w) => `warning: ${w}`) ?? []), ...(hint ? [hint] : [])]) {
-      if (!quiet || line.startsWith('warning')) this.logToStderr(`${this.config.bin}: ${line}`)
+      // A warning reaches stderr under --json too (oclif's logToStderr drops it there); a hint only without --quiet.
+      if (line.startsWith('warning')) process.stderr.write(`${this.config.bin}: ${line}\n`)
+      else if (!quiet) this.logToStderr(`${this.config.bin}: ${line}`)
     }
   }
 
@@ -217,12 +212,12 @@ ${exitCodeHelp(true)}`
     const {prepareSubmit} = await import('../batch/submit/service.js')
     const s3 = await clients.s3!()
     const progress = process.stderr.isTTY && !flags.quiet && !this.jsonEnabled() ? uploadProgress : undefined
-    const published = await publish(s3, pkg, checked.command, imageOf(checked.settings as ResolvedSettings), progress)
+    const published = await publish(s3, pkg, checked, progress)
     this.uploaded = published.uploaded
     for (const notice of published.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
-    const prepared = prepareSubmit(checked.settings, published.command, checked.inputs)
+    const prepared = prepareSubmit(published.settings, published.command, checked.inputs)
     const spec =
-      prepared.spec ?? buildJobSpec(checked.settings, published.command, {...checked.inputs, platform: 'EC2'})
+      prepared.spec ?? buildJobSpec(published.settings, published.command, {...checked.inputs, platform: 'EC2'})
     checkSubmitSize(buildRequests(spec, prepared.queue ?? 'queue').submitJob)
     return prepared
   }

@@ -10,6 +10,7 @@ import {submitFlags} from './submit'
 
 const CHANGE = 'CHANGES'
 const DEFINITION = 'CHANGES TO THE JOB DEFINITION'
+const PACKAGE = 'CODE PACKAGE'
 
 function change(summary: string, helpValue: string, helpGroup = CHANGE) {
   return Flags.string({helpGroup, helpValue, summary})
@@ -42,6 +43,32 @@ export const rerunFlags = {
   'kill-on-interrupt': submitFlags['kill-on-interrupt'],
   memory: change('Memory: MiB, or a size such as 16GiB or 512MiB (default: the job’s).', 'SIZE'),
   name: change('Job name: up to 128 letters, digits, - and _ (default: the job’s).', 'NAME'),
+  package: Flags.boolean({
+    helpGroup: PACKAGE,
+    summary:
+      'Ship the working directory as submit --package does, in place of the job’s package (or around its command).',
+  }),
+  'package-dir': Flags.string({
+    helpGroup: PACKAGE,
+    helpValue: 'DIR',
+    summary: 'Ship this directory instead of the working directory (implies --package).',
+  }),
+  'package-exclude': Flags.string({
+    helpGroup: PACKAGE,
+    helpValue: 'GLOB',
+    multiple: true,
+    // Not greedy: `rerun --package-exclude data/ JOB` keeps JOB as the job.
+    multipleNonGreedy: true,
+    summary: 'Leave these files out of the package, gitignore syntax (repeatable; see also .mfbatchignore).',
+  }),
+  'package-max-size': submitFlags['package-max-size'],
+  'package-root': Flags.string({
+    helpGroup: PACKAGE,
+    helpValue: 's3://BUCKET/PREFIX',
+    summary:
+      'Where the package goes (default: beside the job’s own package, else as for submit: ' +
+      'METAFLOW_DATASTORE_SYSROOT_S3, or the emulator’s bucket with --local).',
+  }),
   queue: change('Job queue name or ARN (default: the job’s).', 'QUEUE'),
   quiet: submitFlags.quiet,
   retries: change('Retries after a failed attempt, 0..9 (default: the job’s).', 'N'),

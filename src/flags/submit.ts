@@ -108,7 +108,20 @@ export const submitFlags = {
       'Run a multi-node parallel job of N nodes (2..1000), node 0 the main node; EC2 only, not with --array-size.',
   }),
   // The code package (DESIGN.md section 10)
-  package: Flags.boolean({allowNo: true, helpGroup: PACKAGE, summary: help('package', 'implied by --package-dir')}),
+  package: Flags.boolean({
+    allowNo: true,
+    description:
+      'What ships: in a git work tree, the tracked files and the untracked ones git does not ignore; elsewhere ' +
+      'every file the .gitignore files (nested ones too) do not ignore. Never .git/, .venv/, venv/, ' +
+      'node_modules/, __pycache__/, *.pyc, .env, .env.*, nor what .mfbatchignore (gitignore syntax) or ' +
+      '--package-exclude name. Files that look like secrets (*.pem, *.key, id_rsa*, id_ed25519*, credentials*, ' +
+      '.aws/, .netrc, .npmrc, .pypirc) are left out with a warning naming them: a "!NAME" line in .mfbatchignore ' +
+      'ships one. The job downloads the package with its own role (aws or boto3) where the image has them, else ' +
+      'with a presigned URL it gets in its environment (never on a command line), and prints its steps only ' +
+      'when one fails (--env MFBATCH_BOOTSTRAP_VERBOSE=1: always).',
+    helpGroup: PACKAGE,
+    summary: help('package', 'implied by --package-dir'),
+  }),
   'package-dir': Flags.string({
     helpGroup: PACKAGE,
     helpValue: 'DIR',

@@ -111,6 +111,9 @@ describe('submit --package', () => {
         ...ROOT,
         '--env',
         `MFBATCH_BOOTSTRAP_VIA=${via}`,
+        // The bootstrap is quiet when it works; verbose, it names the way it downloaded with.
+        '--env',
+        'MFBATCH_BOOTSTRAP_VERBOSE=1',
         '--follow',
         '--',
         'cat',

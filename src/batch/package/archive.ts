@@ -3,8 +3,15 @@
  * names (tar's `portable`), gzip without a timestamp. The same tree therefore always gives the same bytes, and
  * their SHA-256 names the object in S3 (so an unchanged tree is never uploaded twice). Modes are kept, so
  * executable scripts stay executable.
+ *
+ * Streamed, never held whole: tar -> gzip -> the hash and a private temporary file, which the upload then reads.
+ * The file goes when the process exits.
  */
 import {createHash} from 'node:crypto'
+import {once} from 'node:events'
+import {createWriteStream, mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
 
 import {InputError} from '../../errors'
 import {type PackageFile} from './files'
@@ -15,21 +22,54 @@ export const WARN_BYTES = 100 * 1024 * 1024
 export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
 
 export interface PackageArchive {
-  bytes: Buffer
+  bytes: number
+  /** The tar.gz on disk (removed when the process exits). */
+  path: string
   sha256: string
 }
 
-export async function buildArchive(root: string, files: readonly PackageFile[]): Promise<PackageArchive> {
+/** `into`: the folder for the file (default: a private temporary one, removed when the process exits). */
+export async function buildArchive(
+  root: string,
+  files: readonly PackageFile[],
+  into = privateTempDir(),
+): Promise<PackageArchive> {
   // Loaded here, not at the top: only `--package` needs tar (its own file in the build, dist/chunks/tar.js).
   const {create} = await import('tar')
-  const stream = create(
-    {cwd: root, gzip: {level: 9}, mtime: FIXED_MTIME, noDirRecurse: true, portable: true, strict: true},
-    files.map((file) => file.path),
-  )
-  const chunks: Buffer[] = []
-  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk))
-  const bytes = Buffer.concat(chunks)
-  return {bytes, sha256: createHash('sha256').update(bytes).digest('hex')}
+  const path = join(into, 'package.tar.gz')
+  // 'wx': a new file only (in a folder that mkdtemp made 0700 under a random name, by default).
+  const out = createWriteStream(path, {flags: 'wx', mode: 0o600})
+  const closed = once(out, 'close')
+  const hash = createHash('sha256')
+  let bytes = 0
+  try {
+    const stream = create(
+      {cwd: root, gzip: {level: 9}, mtime: FIXED_MTIME, noDirRecurse: true, portable: true, strict: true},
+      files.map((file) => file.path),
+    )
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      hash.update(chunk)
+      bytes += chunk.length
+      if (!out.write(chunk)) await once(out, 'drain')
+    }
+  } finally {
+    out.end()
+    await closed
+  }
+
+  return {bytes, path, sha256: hash.digest('hex')}
+}
+
+/** Removes an archive made in its default folder, and the folder (once uploaded, it is not needed). */
+export function removeArchive(path: string): void {
+  rmSync(dirname(path), {force: true, recursive: true})
+}
+
+/** A fresh 0700 folder under the system's temp dir, removed with everything in it when the process exits. */
+function privateTempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mfbatch-package-'))
+  process.once('exit', () => rmSync(dir, {force: true, recursive: true}))
+  return dir
 }
 
 export interface SizeCheck {

@@ -1,22 +1,36 @@
 /**
  * The job's side of a package: a POSIX sh script (no bash needed) that fetches the archive, checks its SHA-256,
- * unpacks it in a fresh directory, `cd`s there and `exec`s the user's command. The command travels as the
- * script's own arguments (`sh -c SCRIPT mfbatch-bootstrap ARGV...`), so it reaches `exec "$@"` untouched, never
- * re-quoted into a string. Every step writes one `mfbatch-bootstrap:` line on stderr, which `mfbatch logs` shows.
+ * unpacks it in a fresh directory of the attempt's own scratch space, `cd`s there and `exec`s the user's command.
+ * The command travels as the script's own arguments (`sh -c SCRIPT mfbatch-bootstrap ARGV...`), so it reaches
+ * `exec "$@"` untouched, never re-quoted into a string.
  *
  * Download, first that works: `aws s3 cp` (the job role), python with boto3 (the job role), then the presigned
  * HTTPS URL through curl, wget or python's urllib. Six rounds with backoff, as Metaflow does.
  * MFBATCH_BOOTSTRAP_VIA=aws|boto3|curl|wget|urllib in the job's environment forces one way.
+ *
+ * Nothing secret is in any argv, which every local user can read in /proc while the download runs: the presigned
+ * URL comes in the job's environment (MFBATCH_PACKAGE_URL, private to the job's user), is taken out of it before
+ * anything runs, and reaches curl and wget on their stdin (`-K -`, `-i -`) and python through its environment only.
+ *
+ * Quiet when it works: the step lines are kept in a variable and printed on stderr (with each failed try's own
+ * output) only when a step fails, so a job's log holds only what its command printed.
+ * MFBATCH_BOOTSTRAP_VERBOSE=1 prints them as they happen.
+ *
+ * Exec, not a child: the command keeps the bootstrap's pid (pid 1 in a container), its stdin, its signals and its
+ * exit status exactly. The cost is that nothing runs after it to clean up, so the package is unpacked where the
+ * runtime cleans: $TMPDIR when set, else the working directory (the emulator's attempt folder, removed when the
+ * attempt ends; a container's own layer on AWS), else /tmp (a container's own). Never a shared host /tmp.
  */
 import type {PackageLocation} from './root'
 
 export const BOOTSTRAP_NAME = 'mfbatch-bootstrap'
 export const DOWNLOAD_ROUNDS = 6
+/** The job's variable that holds the presigned URL (never the command line: see above). */
+export const PACKAGE_URL_ENV = 'MFBATCH_PACKAGE_URL'
 
 export interface BootstrapInput {
   image: string
   location: PackageLocation
-  presignedUrl: string
   sha256: string
 }
 
@@ -25,80 +39,109 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", String.raw`'\''`)}'`
 }
 
+/**
+ * Python's own unpacking when tar is missing or fails: `filter='data'` where tarfile has it (3.12, and the
+ * security releases of 3.8-3.11); otherwise every member checked first: no absolute path, no `..`, no link that
+ * leads out of the directory, nothing but files, directories and links. No single quote: it sits in one sh word.
+ * Short names: the script counts against the 8192 characters of a job's container overrides.
+ */
+const UNPACK_PY = String.raw`import os, sys, tarfile as T
+d = os.path.realpath(sys.argv[2])
+a = T.open(sys.argv[1], "r:gz")
+if hasattr(T, "data_filter"): a.extractall(d, filter="data"); sys.exit()
+out = lambda p: not (os.path.normpath(p) + os.sep).startswith(d + os.sep)
+for m in a:
+  n, l = m.name, m.linkname
+  if os.path.isabs(n) or ".." in n.split("/") or out(os.path.join(d, n)) or not (m.isfile() or m.isdir() or m.issym() or m.islnk()) or (m.issym() or m.islnk()) and (os.path.isabs(l) or out(os.path.join(d, os.path.dirname(n) if m.issym() else "", l))): sys.exit("refused member %r: it would be written outside %s" % (n, d))
+a.extractall(d)`
+
+/**
+ * Notes on the script: `log` keeps the step lines, printed by `die` (or as they happen when verbose); `out` takes
+ * what each try or tool prints, and `said` quotes its last lines with any query string (a signature) cut off; a
+ * command that cannot start is the shell's own error (126 or 127), after the steps that say where it was looked for.
+ */
 const SCRIPT = String.raw`set -u
-say() { printf 'mfbatch-bootstrap: %s\n' "$*" >&2; }
-die() { say "$*"; exit 1; }
+log=''; v=${'$'}{MFBATCH_BOOTSTRAP_VERBOSE:-}; dir=''
+say() { log="${'$'}{log}mfbatch-bootstrap: $*
+"; [ -z "$v" ] || printf 'mfbatch-bootstrap: %s\n' "$*" >&2; }
+die() { say "$*"; [ -n "$v" ] || printf '%s' "$log" >&2; [ -z "$dir" ] || rm -rf "$dir"; exit 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+U=${'$'}{${PACKAGE_URL_ENV}:-}; unset ${PACKAGE_URL_ENV}
 ep=${'$'}{AWS_ENDPOINT_URL_S3:-${'$'}{AWS_ENDPOINT_URL:-}}
-via=${'$'}{MFBATCH_BOOTSTRAP_VIA:-}
-dir=$(mktemp -d "${'$'}{TMPDIR:-/tmp}/mfbatch-package.XXXXXX") || die "cannot make a directory under ${'$'}{TMPDIR:-/tmp}"
-archive="$dir/package.tar.gz"
+base=${'$'}{TMPDIR:-}
+{ [ -n "$base" ] && [ -d "$base" ] && [ -w "$base" ]; } || base=$PWD
+[ -w "$base" ] || base=/tmp
+dir=$(mktemp -d "$base/mfbatch-package.XXXXXX") || die "cannot make a directory under $base; set TMPDIR to a writable one"
+archive="$dir/package.tar.gz"; out="$dir/out"
+said() { tail -n 3 "$out" 2>/dev/null | tr '\n' ' ' | sed 's/?[^ ]*/?.../g'; }
 py=''; boto=''
 for p in python3 python /usr/bin/python3; do
-  command -v "$p" >/dev/null 2>&1 || continue
+  have "$p" || continue
   [ -n "$py" ] || py=$p
-  if [ -z "$boto" ] && "$p" -c 'import boto3' >/dev/null 2>&1; then boto=$p; fi
+  [ -n "$boto" ] || ! "$p" -c 'import boto3' >/dev/null 2>&1 || boto=$p
 done
-have() { command -v "$1" >/dev/null 2>&1; }
-try_aws() {
-  have aws || return 127
-  if [ -n "$ep" ]; then aws --endpoint-url "$ep" s3 cp --only-show-errors "s3://$B/$K" "$archive"
-  else aws s3 cp --only-show-errors "s3://$B/$K" "$archive"; fi
-}
+try_aws() { have aws || return 127; aws ${'$'}{ep:+--endpoint-url "$ep"} s3 cp --only-show-errors "s3://$B/$K" "$archive"; }
 try_boto3() {
   [ -n "$boto" ] || return 127
   "$boto" -c 'import os, sys, boto3
 ep = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or None
-boto3.client("s3", endpoint_url=ep).download_file(sys.argv[1], sys.argv[2], sys.argv[3])' "$B" "$K" "$archive"
+boto3.client("s3", endpoint_url=ep).download_file(*sys.argv[1:])' "$B" "$K" "$archive"
 }
-try_curl() { have curl || return 127; curl -fsSL --retry 2 -o "$archive" "$U"; }
-try_wget() { have wget || return 127; wget -q -O "$archive" "$U"; }
+try_curl() { have curl && [ -n "$U" ] || return 127; printf 'url = %s\n' "$U" | curl -fsS -L --retry 2 -o "$archive" -K -; }
+try_wget() { have wget && [ -n "$U" ] || return 127; printf '%s\n' "$U" | wget -q -O "$archive" -i -; }
 try_urllib() {
-  [ -n "$py" ] || return 127
-  "$py" -c 'import shutil, sys, urllib.request
-with urllib.request.urlopen(sys.argv[1], timeout=60) as r, open(sys.argv[2], "wb") as f: shutil.copyfileobj(r, f)' "$U" "$archive"
+  [ -n "$py" ] && [ -n "$U" ] || return 127
+  ${PACKAGE_URL_ENV}=$U "$py" -c 'import os, shutil, sys, urllib.request as u
+with u.urlopen(os.environ["${PACKAGE_URL_ENV}"], timeout=60) as r, open(sys.argv[1], "wb") as f: shutil.copyfileobj(r, f)' "$archive"
 }
-ways=${'$'}{via:-aws boto3 curl wget urllib}
-say "fetching s3://$B/$K (tries: $ways)"
+ways=${'$'}{MFBATCH_BOOTSTRAP_VIA:-aws boto3 curl wget urllib}
+say "fetching s3://$B/$K into $dir (tries: $ways)"
 round=1; pause=1; got=''
 while [ "$round" -le ${DOWNLOAD_ROUNDS} ] && [ -z "$got" ]; do
   usable=''
   for w in $ways; do
-    try_$w; rc=$?
+    try_$w >"$out" 2>&1; rc=$?
     [ "$rc" -eq 127 ] && continue
     usable=1
-    if [ "$rc" -eq 0 ]; then got=$w; break; fi
-    say "download with $w failed (try $round of ${DOWNLOAD_ROUNDS})"
+    [ "$rc" -eq 0 ] && got=$w && break
+    say "download with $w failed (try $round of ${DOWNLOAD_ROUNDS}, exit $rc): $(said)"
   done
-  [ -n "$usable" ] || die "no aws, python or curl/wget in image $IMAGE: cannot download the package (tried: $ways)"
-  [ -n "$got" ] && break
-  round=$((round + 1)); [ "$round" -le ${DOWNLOAD_ROUNDS} ] && sleep "$pause"; pause=$((pause * 2))
+  [ -n "$usable" ] || die "no way to download in image $IMAGE (tried: $ways): it needs aws, python with boto3, or curl, wget or python with ${PACKAGE_URL_ENV}; add one"
+  [ -n "$got" ] || { round=$((round + 1)); [ "$round" -gt ${DOWNLOAD_ROUNDS} ] || sleep "$pause"; pause=$((pause * 2)); }
 done
-[ -n "$got" ] || die "could not download s3://$B/$K after ${DOWNLOAD_ROUNDS} tries; check the job role can read it"
+[ -n "$got" ] || die "could not download s3://$B/$K after ${DOWNLOAD_ROUNDS} tries; check that the job role can read it (the presigned URL, used without aws or boto3, lives a day plus a timeout per retry), then submit again"
 say "downloaded with $got ($(wc -c < "$archive" | tr -d ' ') bytes)"
 if have sha256sum; then sum=$(sha256sum "$archive" | cut -d' ' -f1)
 elif have shasum; then sum=$(shasum -a 256 "$archive" | cut -d' ' -f1)
-elif [ -n "$py" ]; then sum=$("$py" -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$archive")
-else die "no sha256sum, shasum or python in image $IMAGE: cannot check the package"; fi
+elif [ -n "$py" ]; then sum=$("$py" -c 'import hashlib, sys
+h, f = hashlib.sha256(), open(sys.argv[1], "rb")
+for b in iter(lambda: f.read(1 << 20), b""): h.update(b)
+print(h.hexdigest())' "$archive")
+else die "no sha256sum, shasum or python in image $IMAGE: cannot check the package; add one"; fi
 [ "$sum" = "$S" ] || die "checksum mismatch: s3://$B/$K has sha256 $sum, expected $S; the object is corrupt, submit again"
 say "sha256 ok"
 mkdir "$dir/code" || die "cannot make $dir/code"
-if have tar && tar -xzf "$archive" -C "$dir/code" 2>/dev/null; then say "unpacked with tar"
-elif [ -n "$py" ] && "$py" -c 'import sys, tarfile
-tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$archive" "$dir/code"; then say "unpacked with python tarfile"
-else die "no tar or python in image $IMAGE: cannot unpack the package"; fi
-rm -f "$archive"
+if have tar && tar -xzf "$archive" -C "$dir/code" >"$out" 2>&1; then say "unpacked with tar"
+else
+  ! have tar || say "tar could not unpack the package: $(said)"
+  rm -rf "$dir/code"; mkdir "$dir/code" || die "cannot make $dir/code"
+  if [ -n "$py" ] && "$py" -c '${UNPACK_PY}' "$archive" "$dir/code" >"$out" 2>&1; then say "unpacked with python tarfile"
+  elif [ -n "$py" ]; then die "python could not unpack the package: $(said); add tar to image $IMAGE"
+  else die "no tar or python in image $IMAGE: cannot unpack the package; add one"; fi
+fi
+rm -f "$archive" "$out"
 cd "$dir/code" || die "cannot cd to $dir/code"
 say "running in $dir/code"
+[ -n "$v" ] || have "${'$'}{1:-}" || printf '%s' "$log" >&2
 exec "$@"
 `
 
-/** The script, with the package's facts as single-quoted assignments in front. */
+/** The script, with the package's facts (nothing secret) as single-quoted assignments in front. */
 export function bootstrapScript(input: BootstrapInput): string {
   const facts = [
     `B=${shellQuote(input.location.bucket)}`,
     `K=${shellQuote(input.location.key)}`,
     `S=${shellQuote(input.sha256)}`,
-    `U=${shellQuote(input.presignedUrl)}`,
     `IMAGE=${shellQuote(input.image)}`,
   ].join('; ')
   return `${facts}\n${SCRIPT}`
@@ -107,4 +150,20 @@ export function bootstrapScript(input: BootstrapInput): string {
 /** The job's command: the bootstrap, then the user's argv as its positional parameters. */
 export function wrapCommand(command: readonly string[], input: BootstrapInput): string[] {
   return ['sh', '-c', bootstrapScript(input), BOOTSTRAP_NAME, ...command]
+}
+
+/** Whether a command is `sh -c BOOTSTRAP mfbatch-bootstrap ARGV...`. */
+export function isBootstrap(command: readonly string[]): boolean {
+  return command[0] === 'sh' && command[1] === '-c' && command[3] === BOOTSTRAP_NAME
+}
+
+/** The bucket and key a bootstrap fetches, read back from its facts line (a rerun ships beside the old package). */
+export function bootstrapLocation(command: readonly string[]): undefined | {bucket: string; key: string} {
+  if (!isBootstrap(command)) return undefined
+  const facts = command[2].split('\n', 1)[0]
+  const fact = (name: string) =>
+    new RegExp(`(?:^|; )${name}='((?:[^']|'\\\\'')*)'`).exec(facts)?.[1].replaceAll(String.raw`'\''`, "'")
+  const bucket = fact('B')
+  const key = fact('K')
+  return bucket === undefined || key === undefined ? undefined : {bucket, key}
 }

@@ -1,14 +1,16 @@
 /**
  * The files a package holds. In a git work tree: what `git ls-files --cached --others --exclude-standard` lists
- * (tracked, plus untracked files git does not ignore); elsewhere every file under the directory. Then the rules of
- * rules.ts. Symlinks that stay inside the directory ship as links; one that points outside is an error naming it.
+ * (tracked, plus untracked files git does not ignore); elsewhere every file under the directory that its
+ * `.gitignore` files do not ignore (gitignore.ts). Then the rules of rules.ts. Symlinks that stay inside the
+ * directory ship as links; one that points outside is an error naming it.
  */
 import {execFileSync} from 'node:child_process'
 import {lstatSync, readdirSync, readlinkSync, realpathSync} from 'node:fs'
 import {dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 
 import {InputError} from '../../errors'
-import {isExcluded, packageRules} from './rules'
+import {GitignoreScope} from './gitignore'
+import {packageRules} from './rules'
 
 export interface PackageFile {
   /** POSIX path relative to the root. */
@@ -22,7 +24,13 @@ export interface FileListOptions {
   label: string
 }
 
-export function listPackageFiles(root: string, options: FileListOptions): PackageFile[] {
+export interface PackageListing {
+  files: PackageFile[]
+  /** Paths (a directory ends in /) left out only because they look like secrets (rules.ts), sorted. */
+  secrets: string[]
+}
+
+export function listPackageFiles(root: string, options: FileListOptions): PackageListing {
   let stat
   try {
     stat = lstatSync(root)
@@ -32,11 +40,19 @@ export function listPackageFiles(root: string, options: FileListOptions): Packag
 
   if (!stat.isDirectory()) throw new InputError(`${options.label}: ${root} is not a directory`)
   const rules = packageRules(root, options.excludes)
-  const candidates = gitFiles(root) ?? walk(root, (dir) => isExcluded(rules, `${dir}/`))
+  const secrets = new Set<string>()
+  const leftOut = (path: string) => {
+    if (!rules.excluded(path)) return false
+    const secret = rules.secretOnly(path)
+    if (secret !== undefined) secrets.add(secret)
+    return true
+  }
+
+  const candidates = gitFiles(root) ?? walk(root, GitignoreScope.at(root), (dir) => leftOut(dir))
   const files: PackageFile[] = []
   const outside: string[] = []
   for (const path of candidates) {
-    if (isExcluded(rules, path)) continue
+    if (leftOut(path)) continue
     let entry
     try {
       entry = lstatSync(join(root, path))
@@ -60,7 +76,11 @@ export function listPackageFiles(root: string, options: FileListOptions): Packag
     )
   }
 
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  return {files: files.sort((a, b) => byPath(a.path, b.path)), secrets: [...secrets].sort(byPath)}
+}
+
+function byPath(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 function insideRoot(root: string, path: string): boolean {
@@ -92,14 +112,17 @@ function gitFiles(root: string): string[] | undefined {
   }
 }
 
-/** Every file below `root`, not entering directories `skip` rejects (node_modules/ is never read). */
-function walk(root: string, skip: (dir: string) => boolean, below = ''): string[] {
+/**
+ * Every file below `root` that the .gitignore files in scope do not ignore, not entering directories they ignore or
+ * `skip` rejects (given a directory ending in /: node_modules/ is never read).
+ */
+function walk(root: string, scope: GitignoreScope, skip: (dir: string) => boolean, below = ''): string[] {
   const out: string[] = []
   for (const entry of readdirSync(join(root, below), {withFileTypes: true})) {
-    const path = below ? `${below}/${entry.name}` : entry.name
+    const path = (below ? `${below}/${entry.name}` : entry.name).split(sep).join('/')
     if (entry.isDirectory()) {
-      if (!skip(path)) out.push(...walk(root, skip, path))
-    } else out.push(path.split(sep).join('/'))
+      if (!scope.ignores(`${path}/`) && !skip(`${path}/`)) out.push(...walk(root, scope.enter(root, path), skip, path))
+    } else if (!scope.ignores(path)) out.push(path)
   }
 
   return out

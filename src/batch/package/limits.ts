@@ -2,6 +2,8 @@
  * Limits AWS sets on what a packaged submit sends: a SubmitJob payload of at most 30 KiB, container overrides of
  * at most 8192 characters (the second is only enforced when the job starts, so it is measured here, before
  * submitting), and presigned URLs that live at most 7 days and never past the credentials that signed them.
+ * Ours live shorter still: the URL is only the way in for images without aws or boto3, and a leaked one is a
+ * download of the user's code for anyone who holds it.
  */
 import {InputError} from '../../errors'
 
@@ -10,6 +12,8 @@ export const MAX_CONTAINER_OVERRIDES_CHARS = 8192
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600
 /** Below this, stderr says the URL is short-lived (the job may start after it dies). */
 export const SHORT_PRESIGN_SECONDS = 12 * 3600
+/** How long a job may wait in its queue before its first attempt and still download with the URL. */
+export const START_ALLOWANCE_SECONDS = 24 * 3600
 
 export function checkSubmitSize(submitJob: {containerOverrides?: unknown}): void {
   const payload = Buffer.byteLength(JSON.stringify(submitJob))
@@ -35,11 +39,23 @@ export interface PresignLife {
   seconds: number
 }
 
-/** min(7 days, the credentials' remaining life), with a note when that is short. */
-export function presignLife(now: number, credentialsExpire: Date | undefined): PresignLife {
+/**
+ * How long the package's URL must live: every attempt downloads the package as it starts, so a day for the job to
+ * leave its queue, then the timeout of each attempt that may come after the first.
+ */
+export function packageUrlSeconds(job: {attempts: number; timeoutSeconds: number}): number {
+  return START_ALLOWANCE_SECONDS + Math.max(0, job.attempts - 1) * job.timeoutSeconds
+}
+
+/** min(what the job needs, 7 days, the credentials' remaining life), with a note when that is short. */
+export function presignLife(
+  now: number,
+  credentialsExpire: Date | undefined,
+  wanted = MAX_PRESIGN_SECONDS,
+): PresignLife {
   const left = credentialsExpire ? Math.floor((credentialsExpire.getTime() - now) / 1000) : MAX_PRESIGN_SECONDS
-  const seconds = Math.max(60, Math.min(MAX_PRESIGN_SECONDS, left))
-  if (seconds >= SHORT_PRESIGN_SECONDS) return {seconds}
+  const seconds = Math.max(60, Math.min(MAX_PRESIGN_SECONDS, wanted, left))
+  if (seconds >= SHORT_PRESIGN_SECONDS || seconds >= wanted) return {seconds}
   const minutes = Math.round(seconds / 60)
   return {
     notice:

@@ -9,11 +9,13 @@ import type {Sourced} from '../../config/types'
 import type {S3Api} from '../clients'
 
 import {invalid} from '../../errors'
-import {buildArchive, checkPackageSize, DEFAULT_MAX_BYTES} from './archive'
-import {BootstrapInput, wrapCommand} from './bootstrap'
+import {keyValues} from '../parse/values'
+import {buildArchive, checkPackageSize, DEFAULT_MAX_BYTES, removeArchive} from './archive'
+import {BootstrapInput, PACKAGE_URL_ENV, wrapCommand} from './bootstrap'
 import {listPackageFiles} from './files'
 import {presignLife} from './limits'
-import {packageLocation, type PackageLocation, parsePackageRoot} from './root'
+import {packageLocation, type PackageLocation, type PackageRoot, parsePackageRoot} from './root'
+import {secretsWarning} from './rules'
 import {parseSize} from './size'
 
 export interface PackageRequest {
@@ -26,14 +28,19 @@ export interface PackageRequest {
   packageRoot: Sourced
 }
 
-export interface LocalPackage {
-  archive: Buffer
+/** The archive, built, before it has a place in S3. */
+export interface BuiltPackage {
+  /** The tar.gz on disk (archive.ts), read by the upload. */
+  archivePath: string
   bytes: number
   dir: string
   files: number
-  location: PackageLocation
   sha256: string
   warnings: string[]
+}
+
+export interface LocalPackage extends BuiltPackage {
+  location: PackageLocation
 }
 
 /** The directory to ship, or undefined when packaging is off. */
@@ -48,23 +55,37 @@ export function packageDir(setting: Sourced, cwd: string): string | undefined {
 }
 
 export async function packageLocally(request: PackageRequest): Promise<LocalPackage | undefined> {
+  if (packageDir(request.package, request.cwd) === undefined) return undefined
+  // The root first: a bad one is the first error, before the tree is read.
+  const root = parsePackageRoot(request.packageRoot, request.local)
+  const built = await buildPackage(request)
+  return built && placePackage(built, root)
+}
+
+/** The files, the size checks and the archive: everything but where it goes. */
+export async function buildPackage(
+  request: Omit<PackageRequest, 'local' | 'packageRoot'>,
+): Promise<BuiltPackage | undefined> {
   const dir = packageDir(request.package, request.cwd)
   if (dir === undefined) return undefined
   const {label} = request.package.origin
-  const root = parsePackageRoot(request.packageRoot, request.local)
   const maxBytes = request.maxSize === undefined ? DEFAULT_MAX_BYTES : parseSize(request.maxSize, '--package-max-size')
-  const files = listPackageFiles(dir, {excludes: request.excludes, label})
+  const {files, secrets} = listPackageFiles(dir, {excludes: request.excludes, label})
   const size = checkPackageSize(files, maxBytes, label)
   const archive = await buildArchive(dir, files)
+  const warnings = [secretsWarning(secrets), size.warning].filter((w): w is string => w !== undefined)
   return {
-    archive: archive.bytes,
-    bytes: archive.bytes.length,
+    archivePath: archive.path,
+    bytes: archive.bytes,
     dir,
     files: files.length,
-    location: packageLocation(root, archive.sha256),
     sha256: archive.sha256,
-    warnings: size.warning ? [size.warning] : [],
+    warnings,
   }
+}
+
+export function placePackage(built: BuiltPackage, root: PackageRoot): LocalPackage {
+  return {...built, location: packageLocation(root, built.sha256)}
 }
 
 /** What `--json` shows of a package (dry run and submit alike). */
@@ -81,39 +102,55 @@ export function packageSummary(pkg: LocalPackage, uploaded?: boolean) {
 
 export const DRY_RUN_URL = '<presigned GET URL, made at submit>'
 
-/** The job's command with the bootstrap in front; `presignedUrl` is a placeholder in a dry run. */
-export function wrappedCommand(
-  pkg: LocalPackage,
-  command: readonly string[],
-  image: string,
-  presignedUrl = DRY_RUN_URL,
-): string[] {
-  const input: BootstrapInput = {image, location: pkg.location, presignedUrl, sha256: pkg.sha256}
+/** The job's command with the bootstrap in front (the presigned URL is not in it: see withPackageUrl). */
+export function wrappedCommand(pkg: LocalPackage, command: readonly string[], image: string): string[] {
+  const input: BootstrapInput = {image, location: pkg.location, sha256: pkg.sha256}
   return wrapCommand(command, input)
 }
 
+/**
+ * The settings with the package's presigned URL in the job's environment (PACKAGE_URL_ENV, over a variable of that
+ * name), where only the job's own user and DescribeJobs see it, never a process list. An `env` setting that does
+ * not parse is left as it is: building the job spec names the problem.
+ */
+export function withPackageUrl<T extends {env?: Sourced}>(settings: T, url: string): T {
+  let pairs: Array<[string, string]>
+  try {
+    pairs = keyValues(settings.env, '=', 'use NAME=VALUE')
+  } catch {
+    return settings
+  }
+
+  const origin = settings.env?.origin ?? {kind: 'default' as const, label: '--env'}
+  const value = Object.fromEntries([...pairs.filter(([name]) => name !== PACKAGE_URL_ENV), [PACKAGE_URL_ENV, url]])
+  return {...settings, env: {origin, value}}
+}
+
 export interface Published {
-  command: string[]
   notices: string[]
   uploaded: boolean
+  /** The presigned GET URL, for the job's environment. */
+  url: string
+}
+
+export interface PublishOptions {
+  now?: number
+  progress?: (sent: number, total: number) => void
+  /** How long the URL must live (limits.ts packageUrlSeconds); capped at 7 days and the credentials' expiry. */
+  urlSeconds?: number
 }
 
 /** HeadObject first; upload only when missing; then the presigned URL for images without aws or boto3. */
-export async function publishPackage(
-  s3: S3Api,
-  pkg: LocalPackage,
-  command: readonly string[],
-  image: string,
-  options: {now?: number; progress?: (sent: number, total: number) => void} = {},
-): Promise<Published> {
+export async function publishPackage(s3: S3Api, pkg: LocalPackage, options: PublishOptions = {}): Promise<Published> {
   const {bucket, key} = pkg.location
   const exists = await s3.exists(bucket, key)
-  if (!exists) await s3.upload(bucket, key, pkg.archive, (sent) => options.progress?.(sent, pkg.bytes))
-  const life = presignLife(options.now ?? Date.now(), await s3.credentialsExpiry())
-  const url = await s3.presignGet(bucket, key, life.seconds)
-  return {
-    command: wrappedCommand(pkg, command, image, url),
-    notices: life.notice ? [life.notice] : [],
-    uploaded: !exists,
+  try {
+    if (!exists) await s3.upload(bucket, key, pkg.archivePath, (sent) => options.progress?.(sent, pkg.bytes))
+  } finally {
+    removeArchive(pkg.archivePath)
   }
+
+  const life = presignLife(options.now ?? Date.now(), await s3.credentialsExpiry(), options.urlSeconds)
+  const url = await s3.presignGet(bucket, key, life.seconds)
+  return {notices: life.notice ? [life.notice] : [], uploaded: !exists, url}
 }

@@ -9,7 +9,17 @@ import {isAbsolute, join} from 'node:path'
 import type {ResolvedSettings} from '../../config/types'
 import type {S3Api} from '../clients'
 
-import {type LocalPackage, packageLocally, type Published, publishPackage, wrappedCommand} from '../package/prepare'
+import {buildJobControls} from '../definition/job'
+import {packageUrlSeconds} from '../package/limits'
+import {
+  DRY_RUN_URL,
+  type LocalPackage,
+  packageLocally,
+  type Published,
+  publishPackage,
+  withPackageUrl,
+  wrappedCommand,
+} from '../package/prepare'
 
 export interface PackageFlags {
   local?: boolean
@@ -33,22 +43,42 @@ export function preparePackage(
 }
 
 /** The image named in the bootstrap's messages. */
-export function imageOf(settings: Pick<ResolvedSettings, 'image'>): string {
-  return String(settings.image.value ?? 'the image')
+export function imageOf(settings: Partial<Pick<ResolvedSettings, 'image'>>): string {
+  return String(settings.image?.value ?? 'the image')
 }
 
-export function dryRunCommand(pkg: LocalPackage, command: readonly string[], image: string): string[] {
-  return wrappedCommand(pkg, command, image)
+/** What a packaged job sends: the command in its bootstrap, the settings with the URL in the environment. */
+export interface PackagedJob {
+  command: string[]
+  settings: Partial<ResolvedSettings>
 }
 
-export function publish(
-  s3: S3Api,
+/** The dry run's job: the URL is a placeholder (presigning needs credentials). */
+export function dryRunJob(
   pkg: LocalPackage,
   command: readonly string[],
-  image: string,
+  settings: Partial<ResolvedSettings>,
+): PackagedJob {
+  return {
+    command: wrappedCommand(pkg, command, imageOf(settings)),
+    settings: withPackageUrl(settings, DRY_RUN_URL),
+  }
+}
+
+/** Uploads the package if S3 lacks it; its URL lives as long as the job's attempts need it (limits.ts). */
+export async function publish(
+  s3: S3Api,
+  pkg: LocalPackage,
+  job: {command: readonly string[]; settings: Partial<ResolvedSettings>},
   progress?: (sent: number, total: number) => void,
-): Promise<Published> {
-  return publishPackage(s3, pkg, command, image, {progress})
+): Promise<Omit<Published, 'url'> & PackagedJob> {
+  const urlSeconds = packageUrlSeconds(buildJobControls(job.settings, job.command))
+  const {url, ...published} = await publishPackage(s3, pkg, {progress, urlSeconds})
+  return {
+    ...published,
+    command: wrappedCommand(pkg, job.command, imageOf(job.settings)),
+    settings: withPackageUrl(job.settings, url),
+  }
 }
 
 /** `python train.py`, `./run.sh`: a relative path in the command that exists here but not in the job. */

@@ -1,4 +1,4 @@
-import {chmodSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync} from 'node:fs'
+import {chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -27,6 +27,13 @@ function tree(): string {
   return dir
 }
 
+/** A folder of its own for each archive, removed with the trees. */
+function into(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mfbatch-archive-out-'))
+  made.push(dir)
+  return dir
+}
+
 afterAll(() => {
   for (const dir of made) rmSync(dir, {force: true, recursive: true})
 })
@@ -36,12 +43,12 @@ const env = {origin: {kind: 'flag' as const, label: '--package'}, value: true}
 describe('code package', () => {
   test('files: the fixed exclusions and .mfbatchignore and --package-exclude leave files out, sorted', () => {
     const dir = tree()
-    expect(listPackageFiles(dir, {label: '--package'}).map((f) => f.path)).toEqual([
+    expect(listPackageFiles(dir, {label: '--package'}).files.map((f) => f.path)).toEqual([
       '.mfbatchignore',
       'run.sh',
       'src/a.py',
     ])
-    expect(listPackageFiles(dir, {excludes: ['src/'], label: '--package'}).map((f) => f.path)).toEqual([
+    expect(listPackageFiles(dir, {excludes: ['src/'], label: '--package'}).files.map((f) => f.path)).toEqual([
       '.mfbatchignore',
       'run.sh',
     ])
@@ -49,13 +56,30 @@ describe('code package', () => {
 
   test('the same tree gives the same bytes whatever the mtimes', async () => {
     const dir = tree()
-    const files = listPackageFiles(dir, {label: '--package'})
-    const first = await buildArchive(dir, files)
+    const {files} = listPackageFiles(dir, {label: '--package'})
+    const first = await buildArchive(dir, files, into())
     utimesSync(join(dir, 'src', 'a.py'), new Date(5000), new Date(5000))
-    const second = await buildArchive(dir, files)
+    const second = await buildArchive(dir, files, into())
     expect(second.sha256).toBe(first.sha256)
     writeFileSync(join(dir, 'src', 'a.py'), 'b\n')
-    expect((await buildArchive(dir, files)).sha256).not.toBe(first.sha256)
+    expect((await buildArchive(dir, files, into())).sha256).not.toBe(first.sha256)
+  })
+
+  test('a fixed tree gives the bytes it always gave (their SHA-256 names packages already in S3)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mfbatch-archive-'))
+    made.push(dir)
+    mkdirSync(join(dir, 'src', 'deep'), {recursive: true})
+    writeFileSync(join(dir, 'src', 'a.py'), 'print("a")\n')
+    writeFileSync(join(dir, 'src', 'deep', 'b.txt'), 'b'.repeat(100_000))
+    writeFileSync(join(dir, 'run.sh'), '#!/bin/sh\necho hi\n')
+    chmodSync(join(dir, 'run.sh'), 0o755)
+    chmodSync(join(dir, 'src', 'a.py'), 0o644)
+    chmodSync(join(dir, 'src', 'deep', 'b.txt'), 0o644)
+    symlinkSync('src/a.py', join(dir, 'link.py'))
+    const {files} = listPackageFiles(dir, {label: '--package'})
+    expect(files.map((file) => file.path)).toEqual(['link.py', 'run.sh', 'src/a.py', 'src/deep/b.txt'])
+    const archive = await buildArchive(dir, files, into())
+    expect(archive.sha256).toBe('05287925531959882a263a531f30da53d463d3bd26795bd856fc43e738acf215')
   })
 
   test('too big: one line naming the biggest files', () => {

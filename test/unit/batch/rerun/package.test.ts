@@ -1,0 +1,67 @@
+import type {RerunRequests} from '../../../../src/batch/rerun/plan'
+
+import {wrapCommand} from '../../../../src/batch/package/bootstrap'
+import {packagedRerun, repackaged} from '../../../../src/batch/rerun/package'
+
+const SHA = 'a'.repeat(64)
+const pkg = {
+  archivePath: '/tmp/none.tar.gz',
+  bytes: 0,
+  dir: '/w',
+  files: 1,
+  location: {bucket: 'bkt', key: `p/mfbatch/packages/${SHA}.tar.gz`, url: `s3://bkt/p/mfbatch/packages/${SHA}.tar.gz`},
+  sha256: SHA,
+  warnings: [],
+}
+const wrap = (user: readonly string[]) => ['NEW', ...user]
+
+describe('rerun --package: the new package in the old command', () => {
+  test.each([
+    ['a plain command gets the bootstrap', ['python', 'a.py'], ['NEW', 'python', 'a.py']],
+    [
+      "a packaged command's bootstrap is replaced",
+      ['sh', '-c', 'OLD', 'mfbatch-bootstrap', 'python', 'a.py'],
+      ['NEW', 'python', 'a.py'],
+    ],
+    [
+      'inside a multi-node wrapper, the bootstrap is replaced where it was',
+      ['sh', '-c', 'NODE', 'mfbatch-node', 'sh', '-c', 'OLD', 'mfbatch-bootstrap', 'torchrun', 'a.py'],
+      ['sh', '-c', 'NODE', 'mfbatch-node', 'NEW', 'torchrun', 'a.py'],
+    ],
+    [
+      'a multi-node job without a package gets one inside its wrapper',
+      ['sh', '-c', 'NODE', 'mfbatch-node', 'torchrun', 'a.py'],
+      ['sh', '-c', 'NODE', 'mfbatch-node', 'NEW', 'torchrun', 'a.py'],
+    ],
+    ["a user's own sh -c is a command, not a wrapper", ['sh', '-c', 'exit 3'], ['NEW', 'sh', '-c', 'exit 3']],
+  ])('%s', (_name, command, expected) => {
+    expect(repackaged(command, wrap)).toEqual(expected)
+  })
+
+  test('the URL replaces the old one in the environment; the command holds no URL', () => {
+    const requests: RerunRequests = {
+      submitJob: {
+        containerOverrides: {
+          command: ['sh', '-c', 'OLD', 'mfbatch-bootstrap', 'python', 'a.py'],
+          environment: [
+            {name: 'A', value: '1'},
+            {name: 'MFBATCH_PACKAGE_URL', value: 'https://old'},
+          ],
+        },
+        jobDefinition: 'd',
+        jobName: 'n',
+        jobQueue: 'q',
+      },
+    }
+    const packaged = packagedRerun(requests, pkg, 'https://new?X-Amz-Signature=1', 'img')
+    expect(packaged.submitJob.containerOverrides).toEqual({
+      command: wrapCommand(['python', 'a.py'], {image: 'img', location: pkg.location, sha256: SHA}),
+      environment: [
+        {name: 'A', value: '1'},
+        {name: 'MFBATCH_PACKAGE_URL', value: 'https://new?X-Amz-Signature=1'},
+      ],
+    })
+    expect(JSON.stringify(packaged.submitJob.containerOverrides?.command)).not.toContain('X-Amz-Signature')
+    expect(requests.submitJob.containerOverrides?.command?.[2]).toBe('OLD')
+  })
+})
