@@ -4,6 +4,7 @@ import {explainKnownFailure} from './batch/errors'
 import {closest} from './config/suggest'
 import {InputError, RuntimeError} from './errors'
 import {ExitCode} from './exit-codes'
+import {inert} from './output/inert'
 import {wasInterrupted} from './output/interrupt'
 
 /**
@@ -33,7 +34,8 @@ export abstract class BaseCommand extends Command {
 
     const flags = {...this.ctor.flags, ...(this.ctor.enableJsonFlag ? {json: {}} : {})}
     const message = parseErrorLine(oneLine(err.message ?? ''), flags, this.argv)
-    if (message) process.stderr.write(`${this.config.bin}: ${message}\n`)
+    // An AWS message can quote a job's text: shown inert, like every line for people.
+    if (message) process.stderr.write(`${this.config.bin}: ${inert(message)}\n`)
     if (process.env.MFBATCH_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`)
     return this.exit(code)
   }

@@ -7,6 +7,7 @@
 import type {EnvironmentOverview, QueueOverview} from '../batch/queues/overview'
 
 import {colorEnabled, type Palette, palette} from './color'
+import {inertCopy} from './inert'
 import {type Column, renderTable} from './table'
 import {type Terminal} from './terminal'
 
@@ -70,8 +71,10 @@ function environmentColumns(paint: Palette): Array<Column<EnvironmentRow>> {
 }
 
 /** The lines to print, without newlines. */
-export function queuesLines(queues: readonly QueueOverview[], terminal: Terminal): string[] {
+export function queuesLines(fromAws: readonly QueueOverview[], terminal: Terminal): string[] {
   const tty = terminal.stdoutTty
+  // On a terminal names and reasons are shown inert; a pipe gets them as AWS gave them.
+  const queues = tty ? inertCopy(fromAws) : fromAws
   const paint = palette(colorEnabled({env: terminal.env, stream: {isTTY: tty}}))
   const options = {columns: terminal.columns, header: paint.bold, tty}
   if (!tty) return renderTable(queueColumns(paint, tty), queues, options)
