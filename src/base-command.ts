@@ -15,7 +15,7 @@ export abstract class BaseCommand extends Command {
   protected override async catch(thrown: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
     // An SDK error no service explained (no region, no credentials, an unreachable endpoint) gets the same
     // sentence in every command.
-    const err =
+    const err: Error & {oclif?: {exit?: number}} =
       thrown.oclif === undefined && !(thrown instanceof RuntimeError) ? (explainKnownFailure(thrown) ?? thrown) : thrown
     const waits = this.waitsOnJob()
     const usage = waits ? ExitCode.ToolFailure : ExitCode.Usage
