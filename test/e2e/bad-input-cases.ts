@@ -313,7 +313,7 @@ export const SUBMIT_CASES: Array<[string, Case]> = [
     {
       args: ['--queue', 'q', '--', 'x'],
       files: {'project/.mfbatchrc.json': {cpu: -1}},
-      line: '{root}/project/.mfbatchrc.json (key cpu): -1 is not allowed; use a number greater than 0 (fractions like 0.25 are fine)',
+      line: '{root}/project/.mfbatchrc.json (key cpu): "-1" is not allowed; use a number greater than 0 (fractions like 0.25 are fine)',
     },
   ],
   [
@@ -329,7 +329,7 @@ export const SUBMIT_CASES: Array<[string, Case]> = [
     {
       args: ['--queue', 'q', ...FARGATE, '--', 'x'],
       files: {'project/.mfbatchrc.json': {maxSwap: 0}},
-      line: `{root}/project/.mfbatchrc.json (key maxSwap): 0 is not allowed; ${EC2_ONLY}`,
+      line: `{root}/project/.mfbatchrc.json (key maxSwap): "0" is not allowed; ${EC2_ONLY}`,
     },
   ],
   [

@@ -129,9 +129,10 @@ describe('buildJobSpec', () => {
 
     test.each([
       [
+        // In its flag's form, as `--cpu -1` gives it (src/config/coerce.ts).
         'a JSON number from the project file',
         {env: {}, flags: {}, projectConfig: {config: {cpu: -1}, filepath: PROJECT}},
-        `${PROJECT} (key cpu): -1 is not allowed; use a number greater than 0 (fractions like 0.25 are fine)`,
+        `${PROJECT} (key cpu): "-1" is not allowed; use a number greater than 0 (fractions like 0.25 are fine)`,
       ],
       [
         'a JSON boolean where a number belongs',
