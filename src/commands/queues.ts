@@ -22,7 +22,9 @@ families, ? when it cannot be told). A queue or compute environment that cannot 
 The default queue is marked *: the one configured (--queue is not taken here; METAFLOW_BATCH_JOB_QUEUE or the \
 config key queue), else the first ENABLED and VALID queue, which is the one "submit" takes when no queue is set.
 
-On a terminal: a table of queues, then a table of compute environments. In a pipe: one line per queue, \
+On a terminal: a table of queues, then a table of compute environments, sized to the terminal: on a narrow one \
+long values are cut with … and the least useful columns are left out (a pipe and --json always have every field). \
+In a pipe: one line per queue, \
 tab-separated, no header: default (* or -), name, state, status, platform, priority, runnable, running, compute \
 environments (name:platform:state:status:min/desired/max, comma-separated), reason.
 

@@ -49,6 +49,7 @@ import {
   type SubmitResult,
   submittedLines,
 } from '../output/submit-report'
+import {writeNote} from '../output/width'
 
 type SubmitFlags = Interfaces.InferredFlags<typeof submitFlags>
 
@@ -255,7 +256,7 @@ ${exitCodeHelp(true)}`
       ...job.warnings.map((warning) => `warning: ${warning}`),
       ...submittedLines(job, this.config.bin, connection),
     ]
-    if (!flags.quiet) for (const line of notes) process.stderr.write(`${this.config.bin}: ${line}\n`)
+    if (!flags.quiet) for (const line of notes) writeNote(`${this.config.bin}: ${line}`)
     const result = {...submitResult(job), ...(packaged ? {package: packageSummary(packaged, this.uploaded)} : {})}
     // With --follow, stdout is the job's log (the id is in the stderr lines above).
     if (!this.jsonEnabled() && !flags.follow) process.stdout.write(`${job.jobId}\n`)

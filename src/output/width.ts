@@ -33,6 +33,36 @@ export function fitLine(line: string, columns: number): string {
   return `${kept}…`
 }
 
+/**
+ * A line for people, wrapped between words to fit `columns` instead of where the terminal would split a word. The
+ * lines after the first are indented two more than the first; a word wider than the terminal (a job id, a URL) is
+ * kept whole on its own line, so it can still be copied.
+ */
+export function wrapWords(line: string, columns: number): string[] {
+  if (displayWidth(line) <= columns) return [line]
+  const lead = /^\s*/.exec(line)![0]
+  const indent = `${lead}  `
+  const lines: string[] = []
+  let current = lead
+  for (const word of line.slice(lead.length).split(' ')) {
+    const candidate = current.trim() === '' ? `${current}${word}` : `${current} ${word}`
+    if (displayWidth(candidate) <= columns || current.trim() === '') current = candidate
+    else {
+      lines.push(current)
+      current = `${indent}${word}`
+    }
+  }
+
+  lines.push(current)
+  return lines
+}
+
+/** A note on stderr (or `stream`): wrapped between words when it is a terminal of known width. */
+export function writeNote(line: string, stream: NodeJS.WritableStream = process.stderr): void {
+  const {columns, isTTY} = stream as {columns?: number; isTTY?: boolean}
+  stream.write(`${isTTY && columns ? wrapWords(line, columns).join('\n') : line}\n`)
+}
+
 function charWidth(code: number): number {
   if (code < 0x20 || (code >= 0x7f && code < 0xa0)) return 0
   if (within(code, ZERO_WIDTH)) return 0
