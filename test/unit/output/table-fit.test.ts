@@ -11,7 +11,7 @@ import {palette} from '../../../src/output/color'
 import {jobColumns, jobView, tableName} from '../../../src/output/job-view'
 import {queuesLines} from '../../../src/output/queues-view'
 import {type Column, cut, renderTable} from '../../../src/output/table'
-import {wrapWords} from '../../../src/output/width'
+import {wrapHelpText, wrapWords} from '../../../src/output/width'
 
 const T0 = Date.parse('2026-12-06T12:00:00Z')
 const now = T0 + 3 * 60_000
@@ -212,5 +212,32 @@ describe('wrapWords: progress lines wrap between words', () => {
     const lines = wrapWords(line, columns)
     expect(lines).toEqual(expected)
     expect(lines.join(' ').replaceAll(/\s+/g, ' ').trim()).toBe(line.replaceAll(/\s+/g, ' ').trim())
+  })
+})
+
+describe('wrapHelpText: a table row continues under its second column, other lines under their indentation', () => {
+  test('rows, indented rows and prose', () => {
+    const text = [
+      'ENVIRONMENT',
+      'MFBATCH_CACHE_DIR   where submit remembers queues and definitions',
+      '  125     mfbatch itself failed, or was misused',
+      '  an indented sentence that is long enough to wrap',
+      'a plain sentence that is long enough to wrap here',
+    ].join('\n')
+    expect(wrapHelpText(text, 30).split('\n')).toEqual([
+      'ENVIRONMENT',
+      'MFBATCH_CACHE_DIR   where',
+      '                    submit',
+      '                    remembers',
+      '                    queues and',
+      '                    definitions',
+      '  125     mfbatch itself',
+      '          failed, or was',
+      '          misused',
+      '  an indented sentence that is',
+      '  long enough to wrap',
+      'a plain sentence that is long',
+      'enough to wrap here',
+    ])
   })
 })
