@@ -73,7 +73,7 @@ Where Metaflow differs, mfbatch follows AWS:
   --efa N maps /dev/infiniband/uverbs0..N-1 (Metaflow maps only uverbs0 for a single-node job)
 
 With --platform auto (the default) the queue's first compute environment decides between EC2 and Fargate. With no \
-queue set anywhere, the first ENABLED and VALID queue is used, and stderr says which.
+queue set anywhere, the first ENABLED and VALID queue is used, and stderr says which (once per endpoint).
 
 Only the job id goes to stdout (--follow: the log lines instead; --json: {jobId, jobName, jobArn, jobQueue, \
 jobDefinition, platform}; --json --wait: the same, printed once the wait ends, plus "result": {end (finished, \
@@ -242,7 +242,8 @@ ${exitCodeHelp(true)}`
     const prepared = packaged ? await this.shipPackage(clients, checked, packaged, flags) : checked
     const tracker = new SubmitTracker(clients.batch)
     const interrupt = onInterrupt()
-    const submitting = submitPrepared(tracker.batch, prepared, {cache: openSubmitCache(settings, flags.local)})
+    const cache = openSubmitCache(settings, flags.local)
+    const submitting = submitPrepared(tracker.batch, prepared, {cache})
     const submitted = await Promise.race([submitting, interrupt.interrupted]).finally(() => interrupt.dispose())
     if (submitted === 'interrupted') {
       submitting.catch(() => {})
@@ -252,7 +253,10 @@ ${exitCodeHelp(true)}`
     const job = submitted
     recordSubmitted(settings, flags.local, job)
     const notes = [
-      ...(job.defaultedQueue ? [`no queue set; using ${job.jobQueue}, the first ENABLED and VALID queue`] : []),
+      // Said once per endpoint (remembered in the submit cache; every time when there is no cache).
+      ...(job.defaultedQueue && (cache?.firstTime(`defaulted-queue:${job.jobQueue}`) ?? true)
+        ? [`no queue set; using ${job.jobQueue}, the first ENABLED and VALID queue`]
+        : []),
       ...job.warnings.map((warning) => `warning: ${warning}`),
       ...submittedLines(job, this.config.bin, connection),
     ]
