@@ -39,6 +39,7 @@ import {
   WAITING_FLAGS,
   waitsFor,
 } from '../flags/submit'
+import {inert} from '../output/inert'
 import {onInterrupt} from '../output/interrupt'
 import {jsonDocument} from '../output/json'
 import {guardBrokenPipe} from '../output/pipe'
@@ -255,7 +256,7 @@ ${exitCodeHelp(true)}`
     const notes = [
       // Said once per endpoint (remembered in the submit cache; every time when there is no cache).
       ...(job.defaultedQueue && (cache?.firstTime(`defaulted-queue:${job.jobQueue}`) ?? true)
-        ? [`no queue set; using ${job.jobQueue}, the first ENABLED and VALID queue`]
+        ? [inert(`no queue set; using ${job.jobQueue}, the first ENABLED and VALID queue`)]
         : []),
       ...job.warnings.map((warning) => `warning: ${warning}`),
       ...submittedLines(job, this.config.bin, connection),
