@@ -171,6 +171,16 @@ describe('nameProfileOnCredentialFailure', () => {
     )
   })
 
+  test('no credentials under a profile that is in neither file: the same sentence, as bad input', async () => {
+    const failure = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    })
+    const error = await stackWith('nosuch')(() => Promise.reject(failure))({}).catch((error_: unknown) => error_)
+    const explained = explainAwsError(error, 'listing jobs')
+    expect(explained).toBeInstanceOf(InputError)
+    expect(explained.message).toMatch(/^listing jobs: the AWS profile "nosuch" \(--profile\) is in neither /)
+  })
+
   test('no region under a profile that exists: the profile is named as the place for one', async () => {
     const error = await stackWith('research')(() => Promise.reject(new Error('Region is missing')))({}).catch(
       (error_: unknown) => error_,
