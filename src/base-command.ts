@@ -5,6 +5,7 @@ import {closest} from './config/suggest'
 import {InputError, RuntimeError} from './errors'
 import {ExitCode} from './exit-codes'
 import {listenToNotices} from './files/notices'
+import {inert} from './output/inert'
 import {wasInterrupted} from './output/interrupt'
 
 /**
@@ -16,7 +17,7 @@ export abstract class BaseCommand extends Command {
   protected override async catch(thrown: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
     // An SDK error no service explained (no region, no credentials, an unreachable endpoint) gets the same
     // sentence in every command.
-    const err =
+    const err: Error & {oclif?: {exit?: number}} =
       thrown.oclif === undefined && !(thrown instanceof RuntimeError) ? (explainKnownFailure(thrown) ?? thrown) : thrown
     const waits = this.waitsOnJob()
     const usage = waits ? ExitCode.ToolFailure : ExitCode.Usage
@@ -35,7 +36,8 @@ export abstract class BaseCommand extends Command {
 
     const flags = {...this.ctor.flags, ...(this.ctor.enableJsonFlag ? {json: {}} : {})}
     const message = parseErrorLine(oneLine(err.message ?? ''), flags, this.argv)
-    if (message) process.stderr.write(`${this.config.bin}: ${message}\n`)
+    // An AWS message can quote a job's text: shown inert, like every line for people.
+    if (message) process.stderr.write(`${this.config.bin}: ${inert(message)}\n`)
     if (process.env.MFBATCH_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`)
     return this.exit(code)
   }

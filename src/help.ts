@@ -9,11 +9,24 @@ import {Command, CommandHelp, Errors, Help, Interfaces} from '@oclif/core'
 import {ExitCode} from './exit-codes'
 import {unknownCommandLine} from './hooks/command-not-found'
 import {fastRender} from './output/help-template'
+import {wrapHelpText, wrapWords} from './output/width'
 
 class MfbatchCommandHelp extends CommandHelp {
   constructor(command: Command.Loadable, config: Interfaces.Config, opts: Interfaces.HelpOptions) {
     super(command, config, opts)
     this.render = fastRender({command, config}, this.render)
+  }
+
+  /**
+   * The summary and description wrapped to the terminal with their indentation kept: oclif's wrap trims every line,
+   * so the ENVIRONMENT, EXIT CODES and other tables of a description lose their indentation, and a wrapped row
+   * continues at the left margin instead of under its second column.
+   */
+  protected override description(): string | undefined {
+    const {description, summary} = this.command
+    if (!description) return undefined
+    const text = this.render(summary ? `${summary}\n${description}` : description)
+    return wrapHelpText(text, this.opts.maxWidth - this.indentSpacing)
   }
 }
 
@@ -37,11 +50,17 @@ export default class MfbatchHelp extends Help {
     return super.formatCommands(commands.map((command) => this.withSubcommands(command)))
   }
 
+  /** The one-line summary at the top of `mfbatch --help`, wrapped between words to the terminal like the rest. */
+  override formatRoot(): string {
+    const [summary, ...rest] = super.formatRoot().split('\n')
+    return [...wrapWords(summary, this.opts.maxWidth, ''), ...rest].join('\n')
+  }
+
   override async showCommandHelp(command: Command.Loadable): Promise<void> {
     await super.showCommandHelp(command)
     if (command.id !== 'emulator') return
     const {thisMachine} = await import('./emulator/batch/engine/this-machine.js')
-    this.log(thisMachine())
+    this.log(wrapHelpText(thisMachine(), this.opts.maxWidth))
   }
 
   override async showHelp(argv: string[]): Promise<void> {

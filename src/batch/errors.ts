@@ -1,6 +1,10 @@
+import {existsSync, readFileSync} from 'node:fs'
+import {homedir} from 'node:os'
+import {join} from 'node:path'
+
 import {InputError, RuntimeError} from '../errors'
 import {errorName, isTransient} from './pacing'
-import {UnreachableEndpoint} from './reachability'
+import {ANSWERED_URL, UnreachableEndpoint} from './reachability'
 
 /**
  * The one place that turns SDK and network errors into sentences that say what to do next (STYLE.md habit 6), for
@@ -35,9 +39,9 @@ interface StackLike {
 }
 
 /**
- * The SDK's own message when no credentials come out of a profile names no profile ("Could not load credentials
- * from any providers"): this marks the error with the profile the client was given (--profile, a config file, or
- * AWS_PROFILE, which the SDK reads itself), so the sentence can say which one to check.
+ * The SDK's own messages when no credentials or no region come out of a profile name no profile ("Could not load
+ * credentials from any providers", "Region is missing"): this marks the error with the profile the client was given
+ * (--profile, a config file, or AWS_PROFILE, which the SDK reads itself), so the sentence can say which one to check.
  */
 export function nameProfileOnCredentialFailure(stack: StackLike, profile: string): void {
   stack.add(
@@ -45,7 +49,8 @@ export function nameProfileOnCredentialFailure(stack: StackLike, profile: string
       try {
         return await next(args)
       } catch (error) {
-        if (errorName(error) === 'CredentialsProviderError' && error instanceof Object) {
+        const message = (error as Error | undefined)?.message ?? ''
+        if ((errorName(error) === 'CredentialsProviderError' || isRegionMissing(message)) && error instanceof Object) {
           Object.assign(error, {[PROFILE]: profile})
         }
 
@@ -56,23 +61,118 @@ export function nameProfileOnCredentialFailure(stack: StackLike, profile: string
   )
 }
 
+const isRegionMissing = (message: string): boolean => /^region is missing/i.test(message)
+
+/** The shared config and credentials files the SDK reads, where AWS_CONFIG_FILE and friends put them. */
+export interface ProfileFiles {
+  config: string
+  credentials: string
+}
+
+export function profileFiles(env: NodeJS.ProcessEnv = process.env): ProfileFiles {
+  return {
+    config: env.AWS_CONFIG_FILE || join(homedir(), '.aws', 'config'),
+    credentials: env.AWS_SHARED_CREDENTIALS_FILE || join(homedir(), '.aws', 'credentials'),
+  }
+}
+
+/** The section names of an INI file (`profile research`, `default`), none when it does not exist. */
+function sections(path: string): string[] {
+  if (!existsSync(path)) return []
+  return [...readFileSync(path, 'utf8').matchAll(/^\s*\[\s*([^\]]+?)\s*\]/gm)].map((match) =>
+    match[1].replaceAll(/\s+/g, ' '),
+  )
+}
+
+/** Whether either file has a section for the profile (`[profile NAME]` or `[NAME]` in config, `[NAME]` in credentials). */
+export function profileExists(profile: string, files: ProfileFiles = profileFiles()): boolean {
+  return (
+    sections(files.config).some((name) => name === `profile ${profile}` || name === profile) ||
+    sections(files.credentials).includes(profile)
+  )
+}
+
 /**
- * The sentence for a failure every command can meet the same way (no region, no credentials, an endpoint that
- * cannot be reached), or undefined for one only the caller can explain.
+ * No region: the SDK found none in --region, AWS_REGION or the profile. A profile that does not exist at all is
+ * the likelier mistake (a typo in AWS_PROFILE) and is named; either is bad input (exit 2), found before any call.
  */
-export function explainKnownFailure(error: unknown, doing?: string): RuntimeError | undefined {
-  if (error instanceof UnreachableEndpoint) return prefixed(doing, unreachable(error))
-  const name = errorName(error) ?? 'Error'
-  const message = (error as Error | undefined)?.message ?? String(error)
-  if (/^region is missing/i.test(message)) {
-    return prefixed(
-      doing,
-      'no AWS region set; use --region, set AWS_REGION, or give your AWS profile a region (aws configure), or use --local',
+function regionMissing(doing: string | undefined, profile: string | undefined): InputError {
+  const say = (sentence: string) => new InputError(doing ? `${doing}: ${sentence}` : sentence)
+  if (profile !== undefined && !profileExists(profile)) {
+    const {config, credentials} = profileFiles()
+    const from = process.env.AWS_PROFILE === profile ? 'AWS_PROFILE' : '--profile'
+    return say(
+      `the AWS profile "${profile}" (${from}) is in neither ${config} nor ${credentials}; check its name with ` +
+        `"aws configure list-profiles", set up the profile (aws configure --profile ${profile}), or use --local`,
     )
   }
 
+  if (profile !== undefined) {
+    return say(
+      `no AWS region set, and the AWS profile "${profile}" has none; use --region, set AWS_REGION, or give the ` +
+        `profile a region (aws configure --profile ${profile}), or use --local`,
+    )
+  }
+
+  return say(
+    'no AWS region set; use --region, set AWS_REGION, or give your AWS profile a region (aws configure), or use --local',
+  )
+}
+
+interface AnswerLike {
+  $metadata?: {httpStatusCode?: number}
+  $response?: {headers?: Record<string, string>; statusCode?: number}
+  [ANSWERED_URL]?: string
+}
+
+/** "a web page (HTML)", "a body that is not JSON (text/plain)" or "no AWS error in its body". */
+function whatCame(answer: AnswerLike, message: string, deserialization: boolean): string {
+  const headers = Object.entries(answer.$response?.headers ?? {})
+  const type = headers.find(([key]) => key.toLowerCase() === 'content-type')?.[1]
+  if (/html/i.test(type ?? '') || /Unexpected token '<'/.test(message)) return 'a web page (HTML)'
+  if (deserialization) return `a body that is not JSON${type ? ` (${type})` : ''}`
+  return 'no AWS error in its body'
+}
+
+/**
+ * An answer that is not AWS's: a proxy's or login page's HTML, or a 404 with an empty body from a server that is not
+ * the AWS API. The SDK says `Unexpected token '<' ... Deserialization error` or `UnknownError`; the sentence names
+ * the URL that answered and what it answered.
+ */
+function notAws(error: unknown, doing: string | undefined): RuntimeError | undefined {
+  const name = errorName(error) ?? 'Error'
+  const message = (error as Error | undefined)?.message ?? ''
+  const deserialization = name === 'SyntaxError' || /Deserialization error/.test(message)
+  if (!deserialization && name !== 'Unknown' && message !== 'UnknownError') return undefined
+  const answer = error as AnswerLike
+  const status = answer.$metadata?.httpStatusCode ?? answer.$response?.statusCode
+  const where = answer[ANSWERED_URL] ? `the endpoint URL "${answer[ANSWERED_URL]}"` : 'the endpoint'
+  const http = status === undefined ? '' : ` HTTP ${status} with`
+  return prefixed(
+    doing,
+    `${where} answered${http} ${whatCame(answer, message, deserialization)}, not the AWS API; check --endpoint-url ` +
+      '(or AWS_ENDPOINT_URL*) and --region: a proxy, a login page or another service answers there',
+  )
+}
+
+/**
+ * The sentence for a failure every command can meet the same way (no region, no credentials, an endpoint that
+ * cannot be reached or that is not AWS), or undefined for one only the caller can explain.
+ */
+export function explainKnownFailure(error: unknown, doing?: string): InputError | RuntimeError | undefined {
+  if (error instanceof UnreachableEndpoint) return prefixed(doing, unreachable(error))
+  const name = errorName(error) ?? 'Error'
+  const message = (error as Error | undefined)?.message ?? String(error)
+  if (isRegionMissing(message)) return regionMissing(doing, (error as {[PROFILE]?: string})[PROFILE])
+  const foreign = notAws(error, doing)
+  if (foreign) return foreign
+
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
     const profile = (error as {[PROFILE]?: string})[PROFILE]
+    if (profile !== undefined && !profileExists(profile)) {
+      return new InputError(regionMissing(doing, profile).message)
+    }
+
     if (profile !== undefined) {
       return prefixed(
         doing,

@@ -30,6 +30,9 @@ export class UnreachableEndpoint extends Error {
   }
 }
 
+/** Where an SDK error records the URL that answered it, for a sentence about an answer that was not AWS's. */
+export const ANSWERED_URL = Symbol('mfbatch.answeredUrl')
+
 const DNS_CODES = new Set(['EAI_AGAIN', 'ENOTFOUND'])
 
 /** Quick attempts a refused connection on this machine gets (an emulator starting), at the SDK's first delays. */
@@ -74,6 +77,8 @@ export function failFastWhenUnreachable(stack: StackLike, answered: {yes: boolea
           if ((error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode) answered.yes = true
           const code = codeOf(error)
           const request = ((args as {request?: RequestLike}).request ?? {}) as RequestLike
+          if (error instanceof Object && !(ANSWERED_URL in error))
+            Object.assign(error, {[ANSWERED_URL]: urlOf(request)})
           if (answered.yes || code === undefined) throw error
           const loopback = isLoopback(request.hostname ?? '')
           const fatal =

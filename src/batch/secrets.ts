@@ -17,9 +17,23 @@ export function looksSecret(name: string): boolean {
   return SECRET_NAME.test(name)
 }
 
-/** The value, or the mask when the name looks secret. */
+/**
+ * The credentials part of every URL in the text: `postgres://u:pw@db/x` shows as `postgres://u:****@db/x`, and a
+ * URL whose user part has no password (`https://ghp_abc@github.com`, a token as the user) as `https://****@...`.
+ */
+// The user part runs to the last "@" of the authority, so an "@" typed raw inside a password is masked with it.
+const URL_CREDENTIALS = /\b([a-z][\d+.a-z-]*:\/\/)([^\s/?#]+)@(?=[^\s/?#@]*(?:[\s/?#]|$))/gi
+
+export function maskUrlCredentials(text: string): string {
+  return text.replaceAll(URL_CREDENTIALS, (_, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':')
+    return colon === -1 ? `${scheme}${MASK}@` : `${scheme}${userinfo.slice(0, colon)}:${MASK}@`
+  })
+}
+
+/** The value, or the mask when the name looks secret; credentials in a URL are masked whatever the name. */
 export function maskValue(name: string, value: string): string {
-  return looksSecret(name) ? MASK : value
+  return looksSecret(name) ? MASK : maskUrlCredentials(value)
 }
 
 /** `NAME=value` as a person may see it. */
@@ -27,20 +41,27 @@ export function shownAssignment(name: string, value: string): string {
   return `${name}=${maskValue(name, value)}`
 }
 
-/** A copy of a document (the dry-run requests) with every `environment` list masked as maskEnvironment does. */
+/**
+ * A copy of a document (the dry-run requests) as a person may see it: every `environment` list masked as
+ * maskEnvironment does, and credentials in any URL anywhere in it (the command's arguments too) masked.
+ */
 export function maskEnvironments<T>(document: T): T {
   return JSON.parse(
-    JSON.stringify(document, (key, value: unknown) =>
-      key === 'environment' && Array.isArray(value)
-        ? maskEnvironment(value as Array<{name?: string; value?: string}>)
-        : value,
-    ),
+    JSON.stringify(document, (key, value: unknown) => {
+      if (key === 'environment' && Array.isArray(value)) {
+        return maskEnvironment(value as Array<{name?: string; value?: string}>)
+      }
+
+      return typeof value === 'string' ? maskUrlCredentials(value) : value
+    }),
   ) as T
 }
 
 /** A copy of `[{name, value}]` with the values of secret-looking names masked; other members kept as they are. */
 export function maskEnvironment<T extends {name?: string; value?: string}>(environment: readonly T[]): T[] {
   return environment.map((entry) =>
-    entry.name !== undefined && entry.value !== undefined && looksSecret(entry.name) ? {...entry, value: MASK} : entry,
+    entry.name !== undefined && entry.value !== undefined
+      ? {...entry, value: maskValue(entry.name, entry.value)}
+      : entry,
   )
 }

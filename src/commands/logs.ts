@@ -29,7 +29,9 @@ export default class Logs extends BaseCommand {
   }
   static override description = `Reads the job's CloudWatch log stream: the log group from the job definition's \
 awslogs-group option (default /aws/batch/job), the stream of the latest attempt (or --attempt N). Log lines go \
-to stdout; notes and, with --follow, status changes go to stderr.
+to stdout; notes and, with --follow, status changes go to stderr. On a terminal, control characters in the \
+lines (escape sequences that could set the title or clipboard, move the cursor or erase) are shown as cat -v does \
+(^[, ^G); --raw prints them as they are, for a job's own colours. A pipe, a file and --json get the bytes unchanged.
 
 --follow waits for a job that has not started, prints lines as they come, moves on to the next attempt's stream \
 on a retry, and stops by itself once the job has ended and its stream is drained, with the job's exit code. \
@@ -97,6 +99,9 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
     // Our own flag, not oclif's enableJsonFlag: a log is a stream of records (NDJSON), not one document.
     json: Flags.boolean({
       summary: 'One JSON object per line: {"timestamp": ms, "message": ..., "stream": ...}; --all-nodes adds "node".',
+    }),
+    raw: Flags.boolean({
+      summary: "On a terminal, print the job's bytes as they are (its own colours), escape sequences included.",
     }),
     since: Flags.string({helpValue: '10m|ISO', summary: 'Only events from this long ago, or from this date/time.'}),
     tail: Flags.integer({helpValue: 'N', min: 0, summary: 'Start with the last N lines.'}),

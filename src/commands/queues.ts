@@ -24,7 +24,9 @@ The default queue is marked *: the one configured (--queue is not taken here; ME
 config key queue), else the first ENABLED and VALID queue, which is the one "submit" takes when no queue is set. \
 Under --local, a configured queue the emulator lacks gives way to that first usable one, as it does for submit.
 
-On a terminal: a table of queues, then a table of compute environments. In a pipe: one line per queue, \
+On a terminal: a table of queues, then a table of compute environments, sized to the terminal: on a narrow one \
+long values are cut with … and the least useful columns are left out (a pipe and --json always have every field). \
+In a pipe: one line per queue, \
 tab-separated, no header: default (* or -), name, state, status, platform, priority, runnable, running, compute \
 environments (name:platform:state:status:min/desired/max, comma-separated), reason.
 

@@ -33,6 +33,7 @@ import {
   WAITING_FLAGS,
   waitsFor,
 } from '../flags/submit'
+import {inert} from '../output/inert'
 import {onInterrupt} from '../output/interrupt'
 import {jsonDocument} from '../output/json'
 import {guardBrokenPipe} from '../output/pipe'
@@ -43,6 +44,7 @@ import {
   type SubmitResult,
   submittedLines,
 } from '../output/submit-report'
+import {writeNote} from '../output/width'
 
 type SubmitFlags = Interfaces.InferredFlags<typeof submitFlags>
 
@@ -66,7 +68,7 @@ Where Metaflow differs, mfbatch follows AWS:
   --efa N maps /dev/infiniband/uverbs0..N-1 (Metaflow maps only uverbs0 for a single-node job)
 
 With --platform auto (the default) the queue's first compute environment decides between EC2 and Fargate. With no \
-queue set anywhere, the first ENABLED and VALID queue is used, and stderr says which.
+queue set anywhere, the first ENABLED and VALID queue is used, and stderr says which (once per endpoint).
 
 Only the job id goes to stdout (--follow: the log lines instead; --json: {jobId, jobName, jobArn, jobQueue, \
 jobDefinition, platform}; --json --wait: the same, printed once the wait ends, plus "result": {end (finished, \
@@ -245,8 +247,9 @@ ${exitCodeHelp(true)}`
     const prepared = packaged ? await this.shipPackage(clients, checked, packaged, flags) : checked
     const tracker = new SubmitTracker(clients.batch)
     const interrupt = onInterrupt()
+    const cache = openSubmitCache(settings, flags.local)
     const submitting = submitPrepared(tracker.batch, prepared, {
-      cache: openSubmitCache(settings, flags.local),
+      cache,
       queueMayGiveWay: queueMayGiveWay(settings, flags.local),
     })
     const submitted = await Promise.race([submitting, interrupt.interrupted]).finally(() => interrupt.dispose())
@@ -258,12 +261,15 @@ ${exitCodeHelp(true)}`
     const job = submitted
     recordSubmitted(settings, flags.local, job)
     const notes = [
-      ...(job.replacedQueue ? [queueGaveWayNotice(settings.queue, job.jobQueue)] : []),
-      ...(job.defaultedQueue ? [`no queue set; using ${job.jobQueue}, the first ENABLED and VALID queue`] : []),
+      ...(job.replacedQueue ? [inert(queueGaveWayNotice(settings.queue, job.jobQueue))] : []),
+      // Said once per endpoint (remembered in the submit cache; every time when there is no cache).
+      ...(job.defaultedQueue && (cache?.firstTime(`defaulted-queue:${job.jobQueue}`) ?? true)
+        ? [inert(`no queue set; using ${job.jobQueue}, the first ENABLED and VALID queue`)]
+        : []),
       ...job.warnings.map((warning) => `warning: ${warning}`),
       ...submittedLines(job, this.config.bin, connection),
     ]
-    if (!flags.quiet) for (const line of notes) process.stderr.write(`${this.config.bin}: ${line}\n`)
+    if (!flags.quiet) for (const line of notes) writeNote(`${this.config.bin}: ${line}`)
     const result = {...submitResult(job), ...(packaged ? {package: packageSummary(packaged, this.uploaded)} : {})}
     // With --follow, stdout is the job's log (the id is in the stderr lines above).
     if (!this.jsonEnabled() && !flags.follow) process.stdout.write(`${job.jobId}\n`)

@@ -6,10 +6,12 @@
 import {SETTING_NAMES, type SettingName} from './types'
 
 /**
- * How a raw value is coerced before it leaves src/config. Only `boolean` and `object` are coerced (as Metaflow
- * does); the others stay raw, and the one validator of each setting parses them and names the source on error.
+ * What a setting holds, and so the form coerce.ts brings every source's value to (its flag's): `boolean` and
+ * `switch` (true, false or a directory: `package`) a boolean, `object` a JSON object, `list` a list of texts, the
+ * rest text. `size` is a number in the setting's unit or a size such as 4GiB; `duration` seconds or 1h30m. The one
+ * validator of each setting (src/batch) parses the text and names the source on error.
  */
-export type SettingType = 'boolean' | 'list' | 'number' | 'object' | 'string'
+export type SettingType = 'boolean' | 'duration' | 'list' | 'number' | 'object' | 'size' | 'string' | 'switch'
 
 export interface SettingSpec {
   /**
@@ -61,7 +63,7 @@ const ROWS: Record<SettingName, Row> = {
   env: local('env', 'list', 'Environment variables for the job, K=V (repeatable).'),
   ephemeralStorage: local(
     'ephemeral-storage',
-    'number',
+    'size',
     'Ephemeral storage in GiB, or a size such as 50GiB (Fargate only, 21..200 GiB).',
   ),
   executionRole: {
@@ -92,10 +94,10 @@ const ROWS: Record<SettingName, Row> = {
   inferentia: local('inferentia', 'number', 'AWS Inferentia devices (EC2 only).'),
   logDriver: local('log-driver', 'string', 'Container log driver.'),
   logOptions: local('log-option', 'list', 'Log driver options, K:V (repeatable).'),
-  maxSwap: local('max-swap', 'number', 'Total swap in MiB, or a size such as 2GiB (EC2 only).'),
+  maxSwap: local('max-swap', 'size', 'Total swap in MiB, or a size such as 2GiB (EC2 only).'),
   memory: local(
     'memory',
-    'number',
+    'size',
     'Memory per job in MiB, or a size such as 4GiB, 512MiB or 4g (units as Docker reads them).',
     '4096',
   ),
@@ -105,7 +107,7 @@ const ROWS: Record<SettingName, Row> = {
     env: ['MFBATCH_PACKAGE'],
     flag: 'package',
     metaflow: [],
-    type: 'string',
+    type: 'switch',
   },
   packageRoot: {
     description: "S3 root for code packages, s3://BUCKET/PREFIX; with --local, the emulator's own bucket.",
@@ -147,7 +149,7 @@ const ROWS: Record<SettingName, Row> = {
   },
   retries: local('retries', 'number', 'Retries after a failed attempt (0..9).'),
   secrets: local('secret', 'list', 'Secrets to expose to the job (repeatable).'),
-  sharedMemory: local('shared-memory', 'number', 'Shared memory (/dev/shm) in MiB, or a size such as 1GiB (EC2 only).'),
+  sharedMemory: local('shared-memory', 'size', 'Shared memory (/dev/shm) in MiB, or a size such as 1GiB (EC2 only).'),
   swappiness: local('swappiness', 'number', 'Swappiness 0..100 (EC2 only; needs --max-swap).'),
   tags: local('tag', 'list', 'Job tags, K=V (repeatable), merged over the default tags.'),
   timeout: {
@@ -156,10 +158,10 @@ const ROWS: Record<SettingName, Row> = {
     env: ['METAFLOW_DEFAULT_RUNTIME_LIMIT'],
     flag: 'timeout',
     metaflow: ['METAFLOW_DEFAULT_RUNTIME_LIMIT'],
-    type: 'number',
+    type: 'duration',
   },
   tmpfsPath: local('tmpfs-path', 'string', 'Where the tmpfs is mounted.', '/metaflow_temp'),
-  tmpfsSize: local('tmpfs-size', 'number', 'tmpfs size in MiB, or a size such as 2GiB; enables tmpfs (EC2 only).'),
+  tmpfsSize: local('tmpfs-size', 'size', 'tmpfs size in MiB, or a size such as 2GiB; enables tmpfs (EC2 only).'),
   tmpfsTempdir: local('tmpfs-tempdir', 'boolean', 'Point METAFLOW_TEMPDIR at the tmpfs.', true),
   trainium: local('trainium', 'number', 'AWS Trainium devices (EC2 only).'),
   user: {

@@ -6,6 +6,7 @@
 import type {SettingSpec, SettingType} from './catalog'
 import type {SettingName, Sourced} from './types'
 
+import {isSize} from '../batch/parse/memory-size'
 import {invalid} from '../errors'
 
 /** One sentence per setting whose value is wrong, naming its source (the form of every other input error). */
@@ -17,46 +18,39 @@ const DURATION = /^(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?$/i
 
 const ALLOWED: Record<SettingType, string> = {
   boolean: 'use true or false',
+  duration: 'use seconds or a duration like 1h30m',
   list: 'use a text or a list of texts, e.g. ["a=1", "b=2"]',
   number: 'use a number',
   object: 'use a JSON object such as {"team": "ml"}',
+  size: 'use a number or a size such as 4GiB or 512MiB',
   string: 'use a text',
+  switch: 'use true, false or a directory',
 }
 
 /** The problem with one resolved value, or undefined when its kind is right (or nothing sets it). */
 export function checkSetting(spec: SettingSpec, sourced: Sourced): string | undefined {
   const {value} = sourced
   if (value === undefined || value === null || sourced.origin.kind === 'default') return undefined
-  const durations = spec.name === 'timeout'
-  if (fits(spec.type, value, durations)) return undefined
-  const allowed = durations ? 'use seconds or a duration like 1h30m' : ALLOWED[spec.type]
-  return invalid(sourced.origin.label, value, allowed).message
+  if (fits(spec.type, value)) return undefined
+  return invalid(sourced.origin.label, value, ALLOWED[spec.type]).message
 }
 
-function fits(type: SettingType, value: unknown, durations: boolean): boolean {
-  const scalar = typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))
-  switch (type) {
-    case 'boolean': {
-      return typeof value === 'boolean' || scalar
-    }
+const isScalar = (value: unknown): boolean =>
+  typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))
+const textOf = (value: unknown): string => String(value).trim()
 
-    case 'list': {
-      return typeof value === 'string' || (Array.isArray(value) && value.every((item) => fits('string', item, false)))
-    }
+/** Whether a value of each kind is of the right form (ranges and AWS rules stay with the validators). */
+const FITS: Record<SettingType, (value: unknown) => boolean> = {
+  boolean: (value) => typeof value === 'boolean' || isScalar(value),
+  duration: (value) => isScalar(value) && (DECIMAL.test(textOf(value)) || DURATION.test(textOf(value))),
+  list: (value) => typeof value === 'string' || (Array.isArray(value) && value.every((item) => isScalar(item))),
+  number: (value) => isScalar(value) && DECIMAL.test(textOf(value)),
+  object: (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  size: (value) => isScalar(value) && (DECIMAL.test(textOf(value)) || isSize(textOf(value))),
+  string: isScalar,
+  switch: (value) => typeof value === 'boolean' || isScalar(value),
+}
 
-    case 'number': {
-      if (typeof value === 'number') return Number.isFinite(value)
-      if (typeof value !== 'string') return false
-      const trimmed = value.trim()
-      return DECIMAL.test(trimmed) || (durations && trimmed !== '' && DURATION.test(trimmed))
-    }
-
-    case 'object': {
-      return typeof value === 'object' && !Array.isArray(value)
-    }
-
-    case 'string': {
-      return scalar
-    }
-  }
+function fits(type: SettingType, value: unknown): boolean {
+  return FITS[type](value)
 }

@@ -8,7 +8,7 @@ import type {ResolvedSettings, SettingName, Sourced} from './types'
 import {InputError} from '../errors'
 import {CATALOG, flagLabel, type SettingSpec} from './catalog'
 import {checkSetting, type SettingProblems} from './check'
-import {toBoolean, toJsonObject} from './coerce'
+import {toFlagForm} from './coerce'
 import {checkMetaflowConfig, checkProjectConfig, type ConfigFile} from './sources'
 
 export interface SettingsInput {
@@ -138,8 +138,7 @@ function ambient(value: unknown, spec: SettingSpec): boolean {
   return given(value) && value !== '' && !(typeof value === 'string' && spec.ignore?.includes(value))
 }
 
+/** Every source's value in its flag's form (coerce.ts), so a file, the environment and a flag mean one thing. */
 function coerce(spec: SettingSpec, found: Sourced): Sourced {
-  if (spec.type === 'boolean') return {...found, value: toBoolean(found.value, found.origin.label)}
-  if (spec.type === 'object') return {...found, value: toJsonObject(found.value, found.origin.label)}
-  return found
+  return {...found, value: toFlagForm(spec.type, found.value, found.origin.label)}
 }

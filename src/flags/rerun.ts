@@ -29,7 +29,7 @@ export const rerunFlags = {
   'dry-run': Flags.boolean({
     summary:
       'Print the requests as JSON (SubmitJob, and RegisterJobDefinition when the definition changes); submit ' +
-      'nothing. Reads the old job (DescribeJobs). Secret-looking values show as **** (exact with --json).',
+      'nothing. Reads the old job (DescribeJobs). Secret-looking values and passwords in URLs show as **** (exact with --json).',
   }),
   env: changes(
     'Set this variable, over the job’s own (repeatable); names starting with AWS_BATCH are reserved.',

@@ -60,7 +60,7 @@ export const submitFlags = {
   'dry-run': Flags.boolean({
     summary:
       'Print the RegisterJobDefinition and SubmitJob requests as JSON; make no AWS call. Values of variables whose ' +
-      'names look secret show as **** (exact with --json).',
+      'names look secret, and passwords in URLs, show as **** (exact with --json).',
   }),
   efa: text('efa', EC2, 'N', 'devices /dev/infiniband/uverbs0..N-1'),
   'efs-volume': list('efsVolumes', CONTAINER, 'FS[:DST]', 'DST defaults to /mnt/FS, transit encryption on'),

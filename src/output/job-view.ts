@@ -184,22 +184,36 @@ export interface ViewContext {
  * they are an ISO time and whole seconds, which scripts can compare.
  */
 export function jobColumns({now, paint, tty}: ViewContext): Array<Column<JobView>> {
+  // On a narrow terminal the reason is cut first, then the name; then created, duration, reason, exit go.
   return [
     {header: 'id', value: (v) => v.jobId},
-    {header: 'name', shrink: true, value: (v) => v.jobName ?? ''},
+    {drop: 5, header: 'name', min: 12, shrink: true, value: (v) => (tty ? tableName(v.jobName) : (v.jobName ?? ''))},
     {header: 'status', value: (v) => paintStatus(v.status, paint)},
-    {header: 'exit', value: (v) => (v.exitCode === null ? '' : String(v.exitCode))},
-    {header: 'reason', shrink: true, value: reasonOf},
+    {drop: 4, header: 'exit', value: (v) => (v.exitCode === null ? '' : String(v.exitCode))},
+    {drop: 3, header: 'reason', min: 10, shrink: true, value: reasonOf},
     {
+      drop: 1,
       header: 'created',
       value: (v) => (v.createdAt === null ? '' : tty ? formatAgo(Date.parse(v.createdAt), now) : v.createdAt),
     },
     {
+      drop: 2,
       header: 'duration',
       value: (v) =>
         v.durationSeconds === null ? '' : tty ? formatDuration(v.durationSeconds * 1000) : String(v.durationSeconds),
     },
   ]
+}
+
+/** The prefix of every default job name (src/batch/definition/name.ts): the same on every row, so the table drops it. */
+const DEFAULT_PREFIX = 'mfbatch-'
+
+/** A name as a terminal's table shows it: without the `mfbatch-` every default name starts with. */
+export function tableName(name: null | string): string {
+  if (!name) return ''
+  return name.startsWith(DEFAULT_PREFIX) && name.length > DEFAULT_PREFIX.length
+    ? name.slice(DEFAULT_PREFIX.length)
+    : name
 }
 
 /** On a terminal `2026-12-01T19:56:32Z (9s ago)`; in a pipe the ISO time alone, which scripts can compare. */

@@ -8,6 +8,7 @@ import type {JobDetail} from '@aws-sdk/client-batch'
 import type {NodesByParent} from '../batch/nodes/rows'
 
 import {colorEnabled, palette} from './color'
+import {inertCopy} from './inert'
 import {environmentText, jobColumns, jobDetailPairs, jobView, type ViewContext} from './job-view'
 import {nodeLines} from './node-view'
 import {writeLines} from './pipe'
@@ -51,8 +52,11 @@ export class JobsDisplay {
     if (this.terminal.stdoutTty) this.redraw.draw(this.lines(jobs, this.single, nodes))
   }
 
-  private lines(jobs: readonly JobDetail[], detail: boolean, nodes: NodesByParent = new Map()): string[] {
+  private lines(rawJobs: readonly JobDetail[], detail: boolean, rawNodes: NodesByParent = new Map()): string[] {
     const tty = this.terminal.stdoutTty
+    // On a terminal every field from AWS is shown inert (names, reasons, environment); a pipe gets the bytes.
+    const jobs = tty ? inertCopy(rawJobs) : rawJobs
+    const nodes: NodesByParent = tty ? new Map([...rawNodes].map(([id, list]) => [id, inertCopy(list)])) : rawNodes
     const now = this.now()
     const context: ViewContext = {
       now,

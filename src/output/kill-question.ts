@@ -4,13 +4,18 @@
  */
 import type {JobSummary} from '@aws-sdk/client-batch'
 
+import {inert} from './inert'
+
 /** More than a screen's worth would push the question out of sight. */
 export const LISTED = 20
 
 export function killQuestionLines(jobs: readonly JobSummary[], queue: string): string[] {
   const shown = jobs.slice(0, LISTED)
   const width = Math.max(...shown.map((job) => (job.status ?? '').length))
-  const rows = shown.map((job) => `  ${job.jobId}  ${(job.status ?? '').padEnd(width)}  ${job.jobName ?? ''}`.trimEnd())
+  // Names come from AWS: shown inert on stderr.
+  const rows = shown.map((job) =>
+    inert(`  ${job.jobId}  ${(job.status ?? '').padEnd(width)}  ${job.jobName ?? ''}`.trimEnd()),
+  )
   const more = jobs.length > shown.length ? [`  and ${jobs.length - shown.length} more`] : []
   const count = `${jobs.length} job${jobs.length === 1 ? '' : 's'}`
   return [`${count} of queue ${queue} would be terminated:`, ...rows, ...more]

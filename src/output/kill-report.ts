@@ -4,6 +4,8 @@
  */
 import type {TerminateReport} from '../batch/jobs/terminate'
 
+import {inert} from './inert'
+
 const MAX_DETAIL_LINES = 20
 
 export function killReportLines(report: TerminateReport): string[] {
@@ -20,5 +22,6 @@ export function killReportLines(report: TerminateReport): string[] {
     `not found ${report.notFound.length}`,
     ...(report.failed.length > 0 ? [`failed ${report.failed.length}`] : []),
   ]
-  return [...shown, summary.join(', ')]
+  // Stderr is for people: a status or an AWS message is shown inert.
+  return [...shown.map((line) => inert(line)), summary.join(', ')]
 }

@@ -12,10 +12,15 @@ import {runnableAfterMs, type WatcherHooks} from '../batch/watch/create-watcher'
 import {isFinished} from '../batch/watch/job-watcher'
 import {colorEnabled, type Palette, palette} from './color'
 import {formatDuration} from './duration'
+import {inert, inertCopy} from './inert'
 import {jsonLine} from './json'
 
 export interface LogFormat {
+  /** Control characters of the job's lines made visible (inert.ts); the printer sets it on a terminal. */
+  inert?: boolean
   json?: boolean
+  /** `logs --raw`: the job's bytes as they are, even on a terminal (its own colours back). */
+  raw?: boolean
   timestamps?: boolean
 }
 
@@ -28,7 +33,7 @@ export function formatEvent(event: LogEvent, format: LogFormat = {}): string {
     return jsonLine({timestamp: event.timestamp, message: event.message, stream: event.stream, ...node})
   }
 
-  const message = plainMessage(event)
+  const message = format.inert ? inert(plainMessage(event)) : plainMessage(event)
   return format.timestamps ? `${new Date(event.timestamp).toISOString()} ${message}\n` : `${message}\n`
 }
 
@@ -39,11 +44,17 @@ function plainMessage(event: LogEvent): string {
   return event.node === undefined ? message : `[${event.node}] ${message}`
 }
 
+/**
+ * Prints pages of events on `stream`. On a terminal the lines are shown inert unless `--raw` or `--json` (a JSON
+ * string escapes control characters itself); in a pipe or a file they are the job's bytes.
+ */
 export function logPrinter(stream: NodeJS.WritableStream, format: LogFormat = {}): LogSink {
-  const plain = !format.json && !format.timestamps
+  const terminal = Boolean((stream as {isTTY?: boolean}).isTTY)
+  const shown: LogFormat = {...format, inert: format.inert ?? (terminal && !format.raw && !format.json)}
+  const plain = !shown.json && !shown.timestamps
   return async (events) => {
     if (events.length === 0) return
-    const text = plain ? plainText(events) : events.map((event) => formatEvent(event, format)).join('')
+    const text = plain ? plainText(events, shown.inert) : events.map((event) => formatEvent(event, shown)).join('')
     if (!stream.write(text)) await once(stream, 'drain')
   }
 }
@@ -53,8 +64,9 @@ export function logPrinter(stream: NodeJS.WritableStream, format: LogFormat = {}
  * lines, and adding them one by one to a string makes twice as many short-lived strings for the garbage collector
  * of a process that prints a long log (bench/README.md, B2).
  */
-export function plainText(events: readonly LogEvent[]): string {
-  return `${events.map((event) => plainMessage(event)).join('\n')}\n`
+export function plainText(events: readonly LogEvent[], shownInert = false): string {
+  const text = `${events.map((event) => plainMessage(event)).join('\n')}\n`
+  return shownInert ? inert(text) : text
 }
 
 const STATUS_PAINT: Record<string, keyof Palette> = {
@@ -69,12 +81,14 @@ const STATUS_PAINT: Record<string, keyof Palette> = {
  * follows (why it could not start, or that it ran out of memory, with the limit it hit and how to raise it).
  */
 export function statusLine(change: StatusChange, colors: Palette = palette(false)): string {
-  const {job, status} = change
+  // Stderr is for people: the job's own text (name, reasons) is shown inert there, pipe or not.
+  const job = inertCopy(change.job)
+  const status = inert(change.status)
   const paint = colors[STATUS_PAINT[status] ?? 'bold']
   const code = job.container?.exitCode ?? job.attempts?.at(-1)?.container?.exitCode
   const exit = status === 'FAILED' && code !== undefined ? ` (exit ${code})` : ''
   const reason = job.statusReason ? `: ${job.statusReason}` : ''
-  const container = status === 'FAILED' ? containerReason(change.job) : undefined
+  const container = status === 'FAILED' ? containerReason(job) : undefined
   return `job ${job.jobName} ${job.jobId} ${paint(status)}${exit}${reason}${container ? `; ${container}` : ''}`
 }
 
@@ -98,8 +112,8 @@ export function retryLine(operation: string, error: unknown, delayMs: number): s
 export function diagnosisLines(diagnosis: Diagnosis): string[] {
   const {job, runnableForMs} = diagnosis
   return [
-    `job ${job.jobName} ${job.jobId} has been RUNNABLE for ${formatDuration(runnableForMs)}:`,
-    ...diagnosis.findings.map((finding) => `  - ${finding}`),
+    inert(`job ${job.jobName} ${job.jobId} has been RUNNABLE for ${formatDuration(runnableForMs)}:`),
+    ...diagnosis.findings.map((finding) => `  - ${inert(finding)}`),
   ]
 }
 

@@ -7,6 +7,7 @@
 import type {EnvironmentOverview, QueueOverview} from '../batch/queues/overview'
 
 import {colorEnabled, type Palette, palette} from './color'
+import {inertCopy} from './inert'
 import {type Column, renderTable} from './table'
 import {type Terminal} from './terminal'
 
@@ -25,18 +26,24 @@ function state(paint: Palette, value: null | string, good: string): string {
   return value === good ? paint.green(value) : paint.red(dash(value))
 }
 
+/**
+ * On a narrow terminal: the compute environments column goes first (the table below lists them), then priority,
+ * then the reason (cut before that), running, runnable and platform.
+ */
 function queueColumns(paint: Palette, tty: boolean): Array<Column<QueueOverview>> {
   return [
     {header: tty ? ' ' : 'default', value: (q) => (q.default ? '*' : tty ? ' ' : '-')},
-    {header: 'queue', value: (q) => (q.default ? paint.bold(q.name) : q.name)},
+    {header: 'queue', min: 12, shrink: true, value: (q) => (q.default ? paint.bold(q.name) : q.name)},
     {header: 'state', value: (q) => state(paint, q.state, 'ENABLED')},
     {header: 'status', value: (q) => state(paint, q.status, 'VALID')},
-    {header: 'platform', value: (q) => dash(q.platform)},
-    {header: 'priority', value: (q) => dash(q.priority)},
-    {header: 'runnable', value: (q) => String(q.runnable)},
-    {header: 'running', value: (q) => String(q.running)},
+    {drop: 6, header: 'platform', value: (q) => dash(q.platform)},
+    {drop: 2, header: 'priority', value: (q) => dash(q.priority)},
+    {drop: 5, header: 'runnable', value: (q) => String(q.runnable)},
+    {drop: 4, header: 'running', value: (q) => String(q.running)},
     {
+      drop: 1,
       header: 'compute environments',
+      shrink: true,
       value: (q) =>
         q.computeEnvironments
           .map((ce) =>
@@ -44,7 +51,7 @@ function queueColumns(paint: Palette, tty: boolean): Array<Column<QueueOverview>
           )
           .join(tty ? ', ' : ',') || '-',
     },
-    {header: 'reason', shrink: true, value: (q) => q.statusReason ?? ''},
+    {drop: 3, header: 'reason', min: 10, shrink: true, value: (q) => q.statusReason ?? ''},
   ]
 }
 
@@ -53,25 +60,28 @@ interface EnvironmentRow {
   queue: string
 }
 
+/** On a narrow terminal: type, order, the reason, instance types, vCPUs, platform and GPUs go, in that order. */
 function environmentColumns(paint: Palette): Array<Column<EnvironmentRow>> {
   return [
-    {header: 'queue', value: (r) => r.queue},
-    {header: 'order', value: (r) => dash(r.ce.order)},
-    {header: 'compute environment', value: (r) => r.ce.name},
+    {header: 'queue', min: 12, shrink: true, value: (r) => r.queue},
+    {drop: 2, header: 'order', value: (r) => dash(r.ce.order)},
+    {header: 'compute environment', min: 19, shrink: true, value: (r) => r.ce.name},
     {header: 'state', value: (r) => state(paint, r.ce.state, 'ENABLED')},
     {header: 'status', value: (r) => state(paint, r.ce.status, 'VALID')},
-    {header: 'type', value: (r) => dash(r.ce.type)},
-    {header: 'platform', value: (r) => dash(r.ce.platform)},
-    {header: 'vcpus min/desired/max', value: (r) => vcpus(r.ce)},
-    {header: 'instance types', shrink: true, value: (r) => r.ce.instanceTypes.join(',') || '-'},
-    {header: 'gpus', value: (r) => gpus(r.ce)},
-    {header: 'reason', shrink: true, value: (r) => r.ce.statusReason ?? ''},
+    {drop: 1, header: 'type', value: (r) => dash(r.ce.type)},
+    {drop: 6, header: 'platform', value: (r) => dash(r.ce.platform)},
+    {drop: 5, header: 'vcpus min/desired/max', value: (r) => vcpus(r.ce)},
+    {drop: 4, header: 'instance types', shrink: true, value: (r) => r.ce.instanceTypes.join(',') || '-'},
+    {drop: 7, header: 'gpus', value: (r) => gpus(r.ce)},
+    {drop: 3, header: 'reason', min: 10, shrink: true, value: (r) => r.ce.statusReason ?? ''},
   ]
 }
 
 /** The lines to print, without newlines. */
-export function queuesLines(queues: readonly QueueOverview[], terminal: Terminal): string[] {
+export function queuesLines(fromAws: readonly QueueOverview[], terminal: Terminal): string[] {
   const tty = terminal.stdoutTty
+  // On a terminal names and reasons are shown inert; a pipe gets them as AWS gave them.
+  const queues = tty ? inertCopy(fromAws) : fromAws
   const paint = palette(colorEnabled({env: terminal.env, stream: {isTTY: tty}}))
   const options = {columns: terminal.columns, header: paint.bold, tty}
   if (!tty) return renderTable(queueColumns(paint, tty), queues, options)

@@ -4,6 +4,7 @@
  * spinner does nothing, and `note()` lines still reach stderr so a log file keeps them.
  */
 import {colorEnabled} from './color'
+import {writeNote} from './width'
 
 export interface Spinner {
   /** A line on stderr that stays (a status change, a warning), printed without breaking the spinner. */
@@ -35,7 +36,7 @@ export async function startSpinner(text: string, context: SpinnerContext = {}): 
   if (!spinnerAllowed(context)) {
     return {
       note(line) {
-        if (!context.silent) stream.write(`${line}\n`)
+        if (!context.silent) writeNote(line, stream)
       },
       stop() {},
       update() {},
@@ -48,7 +49,7 @@ export async function startSpinner(text: string, context: SpinnerContext = {}): 
   return {
     note(line) {
       spinner.clear()
-      stream.write(`${line}\n`)
+      writeNote(line, stream)
       spinner.render()
     },
     stop() {

@@ -7,6 +7,7 @@ import type {JobDetail} from '@aws-sdk/client-batch'
 import type {InterruptedSubmit} from '../batch/submit/interrupted'
 import type {Submission} from '../batch/submit/service'
 
+import {inert} from './inert'
 import {jobView, type JobView} from './job-view'
 
 /** `--json` of submit: a stable contract. */
@@ -83,8 +84,9 @@ function shellWord(value: string): string {
 
 export function submittedLines(job: Submission, bin: string, connection: string): string[] {
   const reused = job.registered ? 'registered' : 'reused'
+  // The queue can be the one AWS named as the default: shown inert, as all text from AWS is.
   return [
-    `submitted job ${job.jobName} to queue ${job.jobQueue} (${job.platform}; job definition ${reused})`,
+    inert(`submitted job ${job.jobName} to queue ${job.jobQueue} (${job.platform}; job definition ${reused})`),
     `  status: ${bin} status ${job.jobId}${connection}`,
     `  logs:   ${bin} logs --follow ${job.jobId}${connection}`,
     `  kill:   ${bin} kill ${job.jobId}${connection}`,

@@ -33,6 +33,55 @@ export function fitLine(line: string, columns: number): string {
   return `${kept}…`
 }
 
+/**
+ * A line for people, wrapped between words to fit `columns` instead of where the terminal would split a word. The
+ * lines after the first start with `hang` (by default two spaces more than the line's own indentation); a word wider
+ * than the terminal (a job id, a URL) is kept whole on its own line, so it can still be copied.
+ */
+export function wrapWords(line: string, columns: number, hang?: string): string[] {
+  if (displayWidth(line) <= columns) return [line]
+  const lead = /^\s*/.exec(line)![0]
+  const indent = hang ?? `${lead}  `
+  const lines: string[] = []
+  let current = lead
+  for (const word of line.slice(lead.length).split(' ')) {
+    const empty = current.trim() === ''
+    const candidate = empty ? `${current}${word}` : `${current} ${word}`
+    if (empty || displayWidth(candidate) <= columns) current = candidate
+    else {
+      lines.push(current)
+      current = `${indent}${word}`
+    }
+  }
+
+  lines.push(current)
+  return lines
+}
+
+/** A row of a two-column table in help text: `NAME    what it does` (often indented), its text at a column. */
+const TABLE_ROW = /^( *\S+(?: \S+)*? {2,})\S/
+
+/**
+ * Help text wrapped to `columns` with its indentation kept: a table row (`  MFBATCH_CACHE_DIR   where ...`, `  125
+ * mfbatch itself failed`) continues under its second column, any other indented line under its own indentation.
+ */
+export function wrapHelpText(text: string, columns: number): string {
+  return text
+    .split('\n')
+    .flatMap((line) => {
+      const row = TABLE_ROW.exec(line)
+      const hang = row ? ' '.repeat(displayWidth(row[1])) : /^\s*/.exec(line)![0]
+      return wrapWords(line.trimEnd(), columns, hang)
+    })
+    .join('\n')
+}
+
+/** A note on stderr (or `stream`): wrapped between words when it is a terminal of known width. */
+export function writeNote(line: string, stream: NodeJS.WritableStream = process.stderr): void {
+  const {columns, isTTY} = stream as {columns?: number; isTTY?: boolean}
+  stream.write(`${isTTY && columns ? wrapWords(line, columns).join('\n') : line}\n`)
+}
+
 function charWidth(code: number): number {
   if (code < 0x20 || (code >= 0x7f && code < 0xa0)) return 0
   if (within(code, ZERO_WIDTH)) return 0

@@ -15,6 +15,7 @@ import {jsonDocument} from '../output/json'
 import {logPrinter, progressHooks} from '../output/log-printer'
 import {startSpinner} from '../output/spinner'
 import {interruptedLines, type SubmitResult, submitWaitResult} from '../output/submit-report'
+import {writeNote} from '../output/width'
 
 export interface SubmitWaitOptions {
   bin: string
@@ -80,9 +81,7 @@ export async function waitOnSubmitted(
   options: SubmitWaitOptions,
 ): Promise<SubmitWaitOutcome> {
   const {bin, follow, silent} = options
-  const note = (line: string): void => {
-    process.stderr.write(`${bin}: ${line}\n`)
-  }
+  const note = (line: string): void => writeNote(`${bin}: ${line}`)
 
   const spinner = await startSpinner(`waiting for job ${job.jobName}`, {silent: silent || follow})
   const say = silent ? () => {} : follow ? note : (line: string) => spinner.note(`${bin}: ${line}`)

@@ -162,14 +162,14 @@ export const SUBMIT_CASES: Array<[string, Case]> = [
     'a reserved environment variable',
     {
       args: ['--queue', 'q', '--env', 'AWS_BATCH_JOB_ID=1', '--', 'x'],
-      line: '--env: "AWS_BATCH_JOB_ID=1" is not allowed; names starting with AWS_BATCH are reserved for AWS Batch',
+      line: '--env: "AWS_BATCH_JOB_ID" is not allowed; names starting with AWS_BATCH are reserved for AWS Batch',
     },
   ],
   [
     'an environment variable name a shell cannot use',
     {
       args: ['--queue', 'q', '--env', 'MY-VAR=1', '--', 'x'],
-      line: '--env: "MY-VAR=1" is not allowed; names are letters, digits and _, not starting with a digit',
+      line: '--env: "MY-VAR" is not allowed; names are letters, digits and _, not starting with a digit',
     },
   ],
   [
@@ -177,7 +177,7 @@ export const SUBMIT_CASES: Array<[string, Case]> = [
     {
       args: ['--queue', 'q', '--env-file', 'job.env', '--', 'x'],
       files: {'project/job.env': 'A=1\n# fine\njust words\n'},
-      line: '--env-file job.env line 3: "just words" is not allowed; use NAME=VALUE lines and # comments',
+      line: '--env-file job.env line 3: not a NAME=VALUE line (not shown: it may hold a secret); use NAME=VALUE lines and # comments',
     },
   ],
   // A missing --env-file is not here: Node 20 itself exits 9 ("node: FILE: not found") when `--env-file` names a
@@ -313,7 +313,7 @@ export const SUBMIT_CASES: Array<[string, Case]> = [
     {
       args: ['--queue', 'q', '--', 'x'],
       files: {'project/.mfbatchrc.json': {cpu: -1}},
-      line: '{root}/project/.mfbatchrc.json (key cpu): -1 is not allowed; use a number greater than 0 (fractions like 0.25 are fine)',
+      line: '{root}/project/.mfbatchrc.json (key cpu): "-1" is not allowed; use a number greater than 0 (fractions like 0.25 are fine)',
     },
   ],
   [
@@ -329,7 +329,7 @@ export const SUBMIT_CASES: Array<[string, Case]> = [
     {
       args: ['--queue', 'q', ...FARGATE, '--', 'x'],
       files: {'project/.mfbatchrc.json': {maxSwap: 0}},
-      line: `{root}/project/.mfbatchrc.json (key maxSwap): 0 is not allowed; ${EC2_ONLY}`,
+      line: `{root}/project/.mfbatchrc.json (key maxSwap): "0" is not allowed; ${EC2_ONLY}`,
     },
   ],
   [

@@ -114,7 +114,8 @@ function layered(): {env: Record<string, string>; set: Record<string, Entry>} {
         value: 'arn:aws:iam::123456789012:role/global',
       },
       image: {label: `${local} (METAFLOW_BATCH_CONTAINER_IMAGE)`, source: 'metaflow-local', value: 'local/image:2'},
-      memory: {label: `${project} (key memory)`, source: 'project', value: 8192},
+      // In its flag's form, as `--memory 8192` gives it (src/config/coerce.ts).
+      memory: {label: `${project} (key memory)`, source: 'project', value: '8192'},
       profile: {label: 'AWS_PROFILE', source: 'env', value: 'dev'},
       queue: {label: `${project} (key queue)`, source: 'project', value: 'project-q'},
       region: {label: '--region', source: 'flag', value: 'eu-west-1'},
@@ -222,20 +223,20 @@ describe('mfbatch config with bad input: exit 2, one line on stderr, nothing on 
 
 /** A project file and environment with four wrong-typed values; what config must say of each. */
 function wrongTyped() {
-  write({'project/.mfbatchrc.json': {memory: 'lots', tags: 3}})
+  write({'project/.mfbatchrc.json': {memory: 'lots', tags: {a: 1}}})
   const file = `${root}/project/.mfbatchrc.json`
   return {
     env: {METAFLOW_BATCH_DEFAULT_TAGS: '{team}', METAFLOW_DEFAULT_RUNTIME_LIMIT: 'soon'},
     errors: {
       defaultTags: "METAFLOW_BATCH_DEFAULT_TAGS: bad JSON: Expected property name or '}' in JSON at position 1",
-      memory: `${file} (key memory): "lots" is not allowed; use a number`,
-      tags: `${file} (key tags): 3 is not allowed; use a text or a list of texts, e.g. ["a=1", "b=2"]`,
+      memory: `${file} (key memory): "lots" is not allowed; use a number or a size such as 4GiB or 512MiB`,
+      tags: `${file} (key tags): {"a":1} is not allowed; use a text or a list of texts, e.g. ["a=1", "b=2"]`,
       timeout: 'METAFLOW_DEFAULT_RUNTIME_LIMIT: "soon" is not allowed; use seconds or a duration like 1h30m',
     },
     set: {
       defaultTags: {label: 'METAFLOW_BATCH_DEFAULT_TAGS', source: 'env', value: '{team}'},
       memory: {label: `${file} (key memory)`, source: 'project', value: 'lots'},
-      tags: {label: `${file} (key tags)`, source: 'project', value: 3},
+      tags: {label: `${file} (key tags)`, source: 'project', value: {a: 1}},
       timeout: {label: 'METAFLOW_DEFAULT_RUNTIME_LIMIT', source: 'env', value: 'soon'},
     } as Record<string, Entry>,
   }
@@ -261,7 +262,7 @@ describe('mfbatch config with wrong-typed values: every setting shown, each wron
     const {env, errors, set} = wrongTyped()
     const allowed: Record<string, string> = {
       defaultTags: "invalid: Expected property name or '}' in JSON at position 1",
-      memory: 'invalid: use a number',
+      memory: 'invalid: use a number or a size such as 4GiB or 512MiB',
       tags: 'invalid: use a text or a list of texts, e.g. ["a=1", "b=2"]',
       timeout: 'invalid: use seconds or a duration like 1h30m',
     }

@@ -81,7 +81,7 @@ describe('secrets stay secret', () => {
     expect(bad).toEqual({
       code: 2,
       stderr:
-        'mfbatch: --env: "DB-PASSWORD=****" is not allowed; names are letters, digits and _, not starting with a digit\n',
+        'mfbatch: --env: "DB-PASSWORD" is not allowed; names are letters, digits and _, not starting with a digit\n',
       stdout: '',
     })
     // A dry run shows the requests masked to people, and exactly to programs (--json).

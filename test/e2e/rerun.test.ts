@@ -222,7 +222,7 @@ describe('rerun', () => {
       [
         ['rerun', old.id, '--env', 'AWS_BATCH_X=1'],
         2,
-        'mfbatch: --env: "AWS_BATCH_X=1" is not allowed; names starting with AWS_BATCH are reserved for AWS Batch',
+        'mfbatch: --env: "AWS_BATCH_X" is not allowed; names starting with AWS_BATCH are reserved for AWS Batch',
       ],
       [
         ['rerun', `${old.id}:1`],

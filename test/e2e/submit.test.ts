@@ -162,6 +162,23 @@ describe('submit', () => {
     expect(stats['batch:SubmitJob']).toBe(1)
   })
 
+  test('no queue set: the note is said once per endpoint (kept in the cache), every time without a cache', async () => {
+    const fresh = {HOME: mkdtempSync(join(tmpdir(), 'mfbatch-note-'))}
+    const note = 'mfbatch: no queue set; using local, the first ENABLED and VALID queue'
+    const said = async (extra: Record<string, string>) => {
+      const run = await mfbatch(['submit', '--', 'true'], extra)
+      expect(run.code).toBe(0)
+      return lines(run.stderr).includes(note)
+    }
+
+    expect([await said(fresh), await said(fresh), await said({...fresh, MFBATCH_NO_CACHE: '1'})]).toEqual([
+      true,
+      false,
+      true,
+    ])
+    rmSync(fresh.HOME, {force: true, recursive: true})
+  })
+
   test('no queue set: the first ENABLED and VALID queue, and stderr says so; --platform auto finds Fargate', async () => {
     const defaulted = await mfbatch(['submit', '--', 'true'])
     expect(defaulted.code).toBe(0)

@@ -7,7 +7,7 @@ import type {Sourced} from '../../config/types'
 import {InputError, invalid} from '../../errors'
 import {parseEnvFile} from '../parse/env-file'
 import {keyValues, stringList} from '../parse/values'
-import {MASK, shownAssignment} from '../secrets'
+import {MASK} from '../secrets'
 
 export interface NameValue {
   name: string
@@ -25,6 +25,7 @@ const SHELL_NAME = /^[A-Z_a-z]\w*$/
 const NAME_ALLOWED = 'names are letters, digits and _, not starting with a digit'
 const RESERVED = 'names starting with AWS_BATCH are reserved for AWS Batch'
 
+/** `shown` is what the error quotes: the name alone for `--env` and env files, never a value (it may be a secret). */
 function checkName(label: string, name: string, shown: unknown): void {
   if (!SHELL_NAME.test(name)) throw invalid(label, shown, NAME_ALLOWED)
   if (name.startsWith('AWS_BATCH')) throw invalid(label, shown, RESERVED)
@@ -46,8 +47,8 @@ export function buildEnvironment(
     for (const [name, value] of readEnvFile(envFiles!.origin.label, path, readFile)) vars.set(name, value)
   }
 
-  for (const [name, value] of keyValues(env, '=', `use NAME=VALUE; ${NAME_ALLOWED}`)) {
-    checkName(env!.origin.label, name, shownAssignment(name, value))
+  for (const [name, value] of keyValues(env, '=', `use NAME=VALUE; ${NAME_ALLOWED}`, {conceal: true})) {
+    checkName(env!.origin.label, name, name)
     vars.set(name, value)
   }
 
@@ -64,8 +65,13 @@ function readEnvFile(label: string, path: string, readFile: EnvFileReader): Arra
   }
 
   const {entries, problem} = parseEnvFile(content)
-  if (problem)
-    throw invalid(`${label} ${path} line ${problem.line}`, problem.text, 'use NAME=VALUE lines and # comments')
+  // The line is not quoted: a line without "=" is as likely a pasted secret as a typo.
+  if (problem) {
+    throw new InputError(
+      `${label} ${path} line ${problem.line}: not a NAME=VALUE line (not shown: it may hold a secret); use NAME=VALUE lines and # comments`,
+    )
+  }
+
   return entries.map(({line, name, value}) => {
     checkName(`${label} ${path} line ${line}`, name, name)
     return [name, value]

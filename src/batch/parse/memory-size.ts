@@ -21,6 +21,11 @@ const MIB_POWER: Record<SizeUnit, number> = {GiB: 3, MiB: 2}
 /** `4`, `4.5`, then an optional unit: `G`, `g`, `GB`, `GiB`, `gib`, ... */
 const SIZE = /^(\d+(?:\.\d+)?|\.\d+)\s*(?:([kmgt])i?b?)?$/i
 
+/** Whether text reads as a size (a number with or without a unit), whatever its range: for `mfbatch config`. */
+export function isSize(raw: string): boolean {
+  return SIZE.test(raw.trim())
+}
+
 export interface SizeRange {
   max?: number
   min: number

@@ -91,7 +91,16 @@ export function stringList(s: Sourced | undefined, allowed: string): string[] {
  * Key/value pairs: `K<sep>V` strings (flags, env vars, config arrays) or an object (config files, and
  * Metaflow's JSON-valued keys such as METAFLOW_BATCH_DEFAULT_TAGS). The value is split at the first separator.
  */
-export function keyValues(s: Sourced | undefined, sep: string, allowed: string): Array<[string, string]> {
+/**
+ * `conceal` (`--env`): an item without the separator is not quoted in the error, only its position, since a lone
+ * value is as likely a pasted secret as a typo.
+ */
+export function keyValues(
+  s: Sourced | undefined,
+  sep: string,
+  allowed: string,
+  {conceal = false} = {},
+): Array<[string, string]> {
   if (!isSet(s)) return []
   let {value} = s
   if (typeof value === 'string' && value.trim().startsWith('{')) value = parseJson(s, value, allowed)
@@ -103,8 +112,14 @@ export function keyValues(s: Sourced | undefined, sep: string, allowed: string):
     })
   }
 
-  return stringList({origin: s.origin, value}, allowed).map((item) => {
+  return stringList({origin: s.origin, value}, allowed).map((item, i) => {
     const at = item.indexOf(sep)
+    if (at <= 0 && conceal) {
+      throw new InputError(
+        `${s.origin.label}: value ${i + 1} has no NAME${sep} (not shown: it may hold a secret); ${allowed}`,
+      )
+    }
+
     if (at <= 0) throw invalid(s.origin.label, item, allowed)
     return [item.slice(0, at), item.slice(at + sep.length)]
   })

@@ -10,6 +10,9 @@
  * the submit is made again the long way, once. A rejected SubmitJob made no job, so this cannot make two. Entries
  * older than a week are not used, and the file keeps the 500 most recent of each kind.
  *
+ * It also remembers which notes were said for a scope (the queue a submit took when none is set), so a note that
+ * matters once per endpoint is not repeated on every submit.
+ *
  * Where: $MFBATCH_CACHE_DIR, else $XDG_CACHE_HOME/mfbatch, else ~/.cache/mfbatch, file `submit.json`.
  * MFBATCH_NO_CACHE=1 turns it off. A cache that cannot be read or written is no cache: it never fails a submit.
  * The file (0600) and its folder (0700) are the user's alone (src/files): a cache another user could have written
@@ -47,11 +50,13 @@ export interface DefinitionEntry {
 
 export interface CacheData {
   definitions: Record<string, DefinitionEntry>
+  /** Notes already said for a scope, keyed like the rest: when. */
+  notes: Record<string, {at: number}>
   queues: Record<string, QueueEntry>
   version: 1
 }
 
-export const emptyCache = (): CacheData => ({definitions: {}, queues: {}, version: 1})
+export const emptyCache = (): CacheData => ({definitions: {}, notes: {}, queues: {}, version: 1})
 
 /** Where the calls go, as a short hash: a queue named "q" in one account or region is not "q" in another. */
 export function cacheScope(parts: {
@@ -100,7 +105,17 @@ export function remember(data: CacheData, scope: string, confirmed: Confirmed, n
 
   if (confirmed.definition)
     definitions[key(scope, confirmed.definition.name)] = {arn: confirmed.definition.arn, at: now}
-  return {definitions: prune(definitions, now), queues: prune(queues, now), version: 1}
+  return {definitions: prune(definitions, now), notes: data.notes, queues: prune(queues, now), version: 1}
+}
+
+/** Whether `note` was said for this scope within the last week. */
+export function wasSaid(data: CacheData, scope: string, note: string, now: number): boolean {
+  return isFresh(data.notes[key(scope, note)], now)
+}
+
+/** A new cache that records `note` as said now. */
+export function said(data: CacheData, scope: string, note: string, now: number): CacheData {
+  return {...data, notes: prune({...data.notes, [key(scope, note)]: {at: now}}, now)}
 }
 
 /** A new cache without the entries a rejected submit used. */
@@ -109,7 +124,7 @@ export function forget(data: CacheData, scope: string, names: {definition?: stri
   const definitions = {...data.definitions}
   if (names.queue !== undefined) delete queues[key(scope, names.queue)]
   if (names.definition !== undefined) delete definitions[key(scope, names.definition)]
-  return {definitions, queues, version: 1}
+  return {definitions, notes: data.notes, queues, version: 1}
 }
 
 function prune<T extends {at: number}>(entries: Record<string, T>, now: number): Record<string, T> {
@@ -140,7 +155,8 @@ export function parseCache(text: string | undefined): CacheData {
       return emptyCache()
     }
 
-    return {definitions: data.definitions ?? {}, queues: data.queues ?? {}, version: 1}
+    const notes = typeof data.notes === 'object' && data.notes !== null ? data.notes : {}
+    return {definitions: data.definitions ?? {}, notes, queues: data.queues ?? {}, version: 1}
   } catch {
     return emptyCache()
   }
@@ -158,6 +174,13 @@ export class SubmitCache {
 
   definition(name: string): string | undefined {
     return cachedDefinition(this.load(), this.scope, name, this.now())
+  }
+
+  /** True the first time `note` comes up for this scope (then recorded as said), false after that. */
+  firstTime(note: string): boolean {
+    if (wasSaid(this.load(), this.scope, note, this.now())) return false
+    this.save(said(this.load(), this.scope, note, this.now()))
+    return true
   }
 
   forget(names: {definition?: string; queue?: string}): void {

@@ -180,7 +180,7 @@ export async function lookUp(batch: BatchApi, input: SubmitJobCommandInput, toke
 }
 
 /** AWS's message as one sentence naming the operation; a 4xx (ClientException) is the caller's to fix. */
-function sentence(operation: string, error: unknown): RuntimeError {
+function sentence(operation: string, error: unknown): Error {
   if (error instanceof RuntimeError) return error
   const known = explainKnownFailure(error, operation)
   if (known) return known

@@ -3,6 +3,7 @@ import {
   MASK,
   maskEnvironment,
   maskEnvironments,
+  maskUrlCredentials,
   maskValue,
   shownAssignment,
 } from '../../../src/batch/secrets'
@@ -71,5 +72,47 @@ describe('secret-looking names', () => {
       {name: 'API_TOKEN', value: '****'},
       {name: 'EMPTY_KEY', value: '****'},
     ])
+  })
+
+  test.each([
+    ['postgres://u:pw@db.example.com:5432/x', 'postgres://u:****@db.example.com:5432/x'],
+    ['postgres://u:p@ss@db/x', 'postgres://u:****@db/x'],
+    ['https://ghp_abc123@github.com/o/r.git', 'https://****@github.com/o/r.git'],
+    [
+      'mongodb+srv://admin:s3cret@cluster0.example.net/?retryWrites=true',
+      'mongodb+srv://admin:****@cluster0.example.net/?retryWrites=true',
+    ],
+    ['a=https://a:b@h b=redis://:pw@cache:6379', 'a=https://a:****@h b=redis://:****@cache:6379'],
+    ['http://h/path?to=a@b', 'http://h/path?to=a@b'],
+    ['https://example.com/x', 'https://example.com/x'],
+    ['mailto:someone@example.com', 'mailto:someone@example.com'],
+  ])('credentials in a URL are masked: %s', (text, shown) => {
+    expect(maskUrlCredentials(text)).toBe(shown)
+  })
+
+  test('the dry-run document: URL credentials masked in any value and in the command, whatever the name', () => {
+    const requests = {
+      submitJob: {
+        containerOverrides: {
+          command: ['psql', 'postgres://u:pw@db/x'],
+          environment: [
+            {name: 'DB_URL', value: 'postgres://u:pw@db.example.com/x'},
+            {name: 'MODE', value: 'fast'},
+          ],
+        },
+      },
+    }
+    expect(maskEnvironments(requests)).toEqual({
+      submitJob: {
+        containerOverrides: {
+          command: ['psql', 'postgres://u:****@db/x'],
+          environment: [
+            {name: 'DB_URL', value: 'postgres://u:****@db.example.com/x'},
+            {name: 'MODE', value: 'fast'},
+          ],
+        },
+      },
+    })
+    expect(shownAssignment('DB_URL', 'postgres://u:pw@db/x')).toBe('DB_URL=postgres://u:****@db/x')
   })
 })

@@ -12,9 +12,15 @@ describe('checkSetting: a value of the wrong kind, named with its source', () =>
     ['memory', 8192, undefined],
     ['memory', '8192', undefined],
     ['cpu', '0.25', undefined],
-    ['memory', 'lots', 'F (key x): "lots" is not allowed; use a number'],
-    ['memory', [1], 'F (key x): [1] is not allowed; use a number'],
-    ['memory', true, 'F (key x): true is not allowed; use a number'],
+    ['memory', '2GiB', undefined],
+    ['ephemeralStorage', '50GiB', undefined],
+    ['memory', 'lots', 'F (key x): "lots" is not allowed; use a number or a size such as 4GiB or 512MiB'],
+    ['memory', [1], 'F (key x): [1] is not allowed; use a number or a size such as 4GiB or 512MiB'],
+    ['memory', true, 'F (key x): true is not allowed; use a number or a size such as 4GiB or 512MiB'],
+    ['retries', '2GiB', 'F (key x): "2GiB" is not allowed; use a number'],
+    ['package', true, undefined],
+    ['package', './src', undefined],
+    ['package', [1], 'F (key x): [1] is not allowed; use true, false or a directory'],
     ['timeout', '1h30m', undefined],
     ['timeout', 'soon', 'F (key x): "soon" is not allowed; use seconds or a duration like 1h30m'],
     ['tags', ['a=1'], undefined],
@@ -40,7 +46,7 @@ describe('resolveSettingsChecked: every setting resolved, each wrong one reporte
     })
     expect(problems).toEqual({
       defaultTags: "METAFLOW_BATCH_DEFAULT_TAGS: bad JSON: Expected property name or '}' in JSON at position 1",
-      memory: '/p/.mfbatchrc.json (key memory): "lots" is not allowed; use a number',
+      memory: '/p/.mfbatchrc.json (key memory): "lots" is not allowed; use a number or a size such as 4GiB or 512MiB',
       timeout: 'METAFLOW_DEFAULT_RUNTIME_LIMIT: "soon" is not allowed; use seconds or a duration like 1h30m',
     })
     expect(resolved.defaultTags.value).toBe('{team}')

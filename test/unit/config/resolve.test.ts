@@ -113,9 +113,9 @@ describe('resolveSettings precedence: each layer beats the one below', () => {
     expect(resolved.memory).toEqual(byDefault('4096'))
   })
 
-  test('Metaflow file values keep their JSON type', () => {
+  test("a Metaflow file's JSON number comes out as its flag gives it (text)", () => {
     const resolved = resolveSettings(input({global: {METAFLOW_DEFAULT_RUNTIME_LIMIT: 3600}}))
-    expect(resolved.timeout).toEqual(global('METAFLOW_DEFAULT_RUNTIME_LIMIT', 3600))
+    expect(resolved.timeout).toEqual(global('METAFLOW_DEFAULT_RUNTIME_LIMIT', '3600'))
   })
 
   test('a flag that sets a setting under another name gets its own label', () => {

@@ -19,6 +19,12 @@ describe('kill --queue: what is shown before asking', () => {
     expect(killQuestion([job(1), job(2)], 'gpu')).toBe('Terminate these 2 jobs of queue gpu?')
   })
 
+  test("a job's name from AWS is shown inert", () => {
+    expect(killQuestionLines([{...job(1), jobName: 'x\u001B]0;title\u0007'}], 'q')[1]).toBe(
+      '  00000000-0000-4000-8000-000000000001  RUNNING  x^[]0;title^G',
+    )
+  })
+
   test('one job', () => {
     expect(killQuestionLines([job(7)], 'q')).toEqual([
       '1 job of queue q would be terminated:',

@@ -3,6 +3,13 @@ import {killReportLines} from '../../../src/output/kill-report'
 const id = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
 
 describe('killReportLines', () => {
+  test('an AWS message is shown inert on stderr', () => {
+    const failed = [{jobId: id(4), message: 'terminating: ClientException: \u001B[2Jgone'}]
+    expect(killReportLines({alreadyFinished: [], failed, notFound: [], terminated: []})[0]).toBe(
+      'terminating: ClientException: ^[[2Jgone',
+    )
+  })
+
   test('all terminated: the summary alone', () => {
     expect(killReportLines({alreadyFinished: [], failed: [], notFound: [], terminated: [id(1), id(2)]})).toEqual([
       'terminated 2, already finished 0, not found 0',

@@ -87,6 +87,37 @@ describe('progress lines', () => {
     expect(said.at(-1)).toBe('job hello job-1 FAILED')
   })
 
+  test("the job's own text is shown inert on stderr: name, reason, container reason, diagnosis findings", () => {
+    const failed = job({
+      container: {reason: 'oom\u001B]0;t\u0007'},
+      jobName: 'n\u001B[31m',
+      status: 'FAILED',
+      statusReason: '\u001B[2JFAKE',
+    })
+    expect(statusLine({at: T0, job: failed, status: 'FAILED'})).toBe('job n^[[31m job-1 FAILED: ^[[2JFAKE; oom^[]0;t^G')
+    expect(diagnosisLines({findings: ['\u001B[1A'], job: failed, runnableForMs: 1000})).toEqual([
+      'job n^[[31m job-1 has been RUNNABLE for 1s:',
+      '  - ^[[1A',
+    ])
+  })
+
+  test('the printer: inert on a terminal unless --raw or --json, raw in a pipe', async () => {
+    const escaped = {...event, message: '\u001B]52;c;eA==\u0007'}
+    const printed = async (terminal: boolean, format = {}) => {
+      const out = Object.assign(new PassThrough(), {isTTY: terminal})
+      await logPrinter(out, format)([escaped])
+      return out.read().toString()
+    }
+
+    expect(await printed(true)).toBe('^[]52;c;eA==^G\n')
+    expect(await printed(true, {timestamps: true})).toBe('2026-01-02T03:04:05.000Z ^[]52;c;eA==^G\n')
+    expect(await printed(true, {raw: true})).toBe(`${escaped.message}\n`)
+    expect(await printed(true, {json: true})).toBe(
+      `{"timestamp":${T0},"message":"\\u001b]52;c;eA==\\u0007","stream":"def/default/abc"}\n`,
+    )
+    expect(await printed(false)).toBe(`${escaped.message}\n`)
+  })
+
   test('a diagnosis: a header and one line per finding', () => {
     expect(diagnosisLines({findings: ['a', 'b'], job: job({status: 'RUNNABLE'}), runnableForMs: 65_000})).toEqual([
       'job hello job-1 has been RUNNABLE for 1m05s:',

@@ -129,9 +129,10 @@ describe('buildJobSpec', () => {
 
     test.each([
       [
+        // In its flag's form, as `--cpu -1` gives it (src/config/coerce.ts).
         'a JSON number from the project file',
         {env: {}, flags: {}, projectConfig: {config: {cpu: -1}, filepath: PROJECT}},
-        `${PROJECT} (key cpu): -1 is not allowed; use a number greater than 0 (fractions like 0.25 are fine)`,
+        `${PROJECT} (key cpu): "-1" is not allowed; use a number greater than 0 (fractions like 0.25 are fine)`,
       ],
       [
         'a JSON boolean where a number belongs',
@@ -203,12 +204,12 @@ describe('buildJobSpec', () => {
       ],
       [
         {env: ['AWS_BATCH_JOB_ID=1']},
-        '--env: "AWS_BATCH_JOB_ID=1" is not allowed; names starting with AWS_BATCH are reserved for AWS Batch',
+        '--env: "AWS_BATCH_JOB_ID" is not allowed; names starting with AWS_BATCH are reserved for AWS Batch',
       ],
-      [{env: ['1X=1']}, '--env: "1X=1" is not allowed; names are letters, digits and _, not starting with a digit'],
+      [{env: ['1X=1']}, '--env: "1X" is not allowed; names are letters, digits and _, not starting with a digit'],
       [
         {env: ['NOVALUE']},
-        '--env: "NOVALUE" is not allowed; use NAME=VALUE; names are letters, digits and _, not starting with a digit',
+        '--env: value 1 has no NAME= (not shown: it may hold a secret); use NAME=VALUE; names are letters, digits and _, not starting with a digit',
       ],
       [
         {tags: [`${'k'.repeat(129)}=v`]},
@@ -240,7 +241,7 @@ describe('buildJobSpec', () => {
       ],
       [
         {env: ['MY-TOKEN=abc']},
-        '--env: "MY-TOKEN=****" is not allowed; names are letters, digits and _, not starting with a digit',
+        '--env: "MY-TOKEN" is not allowed; names are letters, digits and _, not starting with a digit',
       ],
     ])('%j', (flags, message) => {
       expect(errorOf(() => specFor(flags))).toBe(`InputError: ${message}`)
@@ -272,7 +273,7 @@ describe('buildJobSpec', () => {
     test('--env-file problems name the file and line', () => {
       const envFiles = flag('--env-file', ['a.env'])
       expect(errorOf(() => specFor({}, {envFileReader: () => 'A=1\noops', envFiles}))).toBe(
-        'InputError: --env-file a.env line 2: "oops" is not allowed; use NAME=VALUE lines and # comments',
+        'InputError: --env-file a.env line 2: not a NAME=VALUE line (not shown: it may hold a secret); use NAME=VALUE lines and # comments',
       )
       expect(errorOf(() => specFor({}, {envFileReader: () => 'AWS_BATCH_X=1', envFiles}))).toBe(
         'InputError: --env-file a.env line 1: "AWS_BATCH_X" is not allowed; names starting with AWS_BATCH are reserved for AWS Batch',

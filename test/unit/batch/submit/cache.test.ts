@@ -190,6 +190,25 @@ describe('the cache file and the submit service', () => {
     rmSync(dir, {force: true, recursive: true})
   })
 
+  test('a note is said the first time in a scope, not again there for a week; another scope says it too', () => {
+    const file = join(dir, 'submit.json')
+    let now = NOW
+    const cache = (scope: string) => new SubmitCache(file, scope, () => now)
+    expect(cache(A).firstTime('defaulted-queue:local')).toBe(true)
+    expect(cache(A).firstTime('defaulted-queue:local')).toBe(false)
+    expect(cache(A).firstTime('defaulted-queue:other')).toBe(true)
+    expect(cache(B).firstTime('defaulted-queue:local')).toBe(true)
+    // Remembering a queue keeps the notes.
+    cache(A).remember({queue: {asked: 'q', platform: 'EC2', queue: 'q'}})
+    expect(cache(A).firstTime('defaulted-queue:local')).toBe(false)
+    now += MAX_AGE_MS + 1
+    expect(cache(A).firstTime('defaulted-queue:local')).toBe(true)
+  })
+
+  test('a file written before notes existed reads with none', () => {
+    expect(parseCache('{"version":1,"queues":{},"definitions":{}}')).toEqual(emptyCache())
+  })
+
   test('entries survive in the file; a file that cannot be written costs nothing but the entries', () => {
     const file = join(dir, 'sub', 'submit.json')
     new SubmitCache(file, A, () => NOW).remember({queue: {asked: 'q', platform: 'EC2', queue: 'q'}})
