@@ -10,7 +10,7 @@ import {open, rm} from 'node:fs/promises'
 
 import {BodyDigests, type ChecksumAlgorithm, isChecksumAlgorithm} from './checksums'
 import {AwsChunkedDecoder, signatureMismatch} from './chunked'
-import {invalidArgument, S3Error} from './errors'
+import {invalidArgument, notImplemented, S3Error} from './errors'
 import {type PayloadAuth} from './payload-auth'
 
 /** S3's limit for a single PUT and for one part. */
@@ -67,9 +67,7 @@ function declaredChecksum(req: IncomingMessage): undefined | {algorithm: Checksu
 
   if (all.length === 0) return undefined
   const [algorithm] = all
-  if (!isChecksumAlgorithm(algorithm)) {
-    throw new S3Error('InvalidRequest', `x-amz-checksum-${algorithm}: the checksum algorithm is not supported`, 400)
-  }
+  if (!isChecksumAlgorithm(algorithm)) throw notImplemented(`x-amz-checksum-${algorithm}`)
 
   return {algorithm, value: named.length > 0 ? header(req, `x-amz-checksum-${algorithm}`) : undefined}
 }
@@ -129,20 +127,32 @@ async function pump(
   decode: (raw: Buffer) => Buffer[],
   take: (piece: Buffer) => Promise<void>,
 ): Promise<void> {
+  /** Undefined, or why the body is refused. */
+  const feed = async (raw: Buffer): Promise<unknown> => {
+    try {
+      // eslint-disable-next-line no-await-in-loop -- the pieces go to the file in order
+      for (const piece of decode(raw)) await take(piece)
+    } catch (error) {
+      return error
+    }
+
+    return undefined
+  }
+
   let failure: unknown
   let discarded = 0
-  for await (const raw of req as AsyncIterable<Buffer>) {
-    if (failure === undefined) {
-      try {
-        // eslint-disable-next-line no-await-in-loop -- each piece is written before the next is read: backpressure
-        for (const piece of decode(raw)) await take(piece)
-      } catch (error) {
-        failure = error
+  try {
+    for await (const raw of req as AsyncIterable<Buffer>) {
+      if (failure === undefined) {
+        failure = await feed(raw)
+      } else if ((discarded += raw.length) > Math.min(maxBytes, MAX_DISCARD_BYTES)) {
+        req.socket.destroy()
+        break
       }
-    } else if ((discarded += raw.length) > Math.min(maxBytes, MAX_DISCARD_BYTES)) {
-      req.socket.destroy()
-      break
     }
+  } catch {
+    // The client went away in the middle of the body: the upload is incomplete, nothing more.
+    throw new S3Error('IncompleteBody', 'The request body ended before its length', 400)
   }
 
   if (failure !== undefined) throw failure
