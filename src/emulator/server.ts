@@ -376,7 +376,7 @@ class RequestHandler {
     const wire: WireRequest = {headers: req.headers, method: req.method ?? 'GET', target: req.url ?? '/'}
     let admitted: Admitted | undefined
     if (isSigV2Presign(url)) {
-      const failure = checkSigV2Presign(wire.method, wire.target, this.keys, this.now())
+      const failure = checkSigV2Presign(wire, this.keys, this.now())
       if (failure) return deny(s3Refusal(failure))
     } else {
       const claimed = admitHeaders(wire, 's3', this.keys, this.now())

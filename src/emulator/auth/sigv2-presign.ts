@@ -4,8 +4,9 @@
  * guide defines for query string authentication: the verb, Content-MD5, Content-Type, the expiry, the `x-amz-`
  * headers (sorted, `name:value`), and the resource: the path as sent plus the sub-resources present in the query
  * (`uploads`, `uploadId`, `partNumber`, `acl`, `delete`, `response-*`, ...), sorted by name. So a sub-resource
- * added to a URL (`&uploads=` turning a PUT into a multipart upload) breaks the signature. A signer moves headers
- * into the query (botocore hoists `x-amz-*`, Content-MD5 and Content-Type): they are read from there.
+ * added to a URL (`&uploads=` turning a PUT into a multipart upload) breaks the signature. A signer moves the
+ * `x-amz-*` headers into the query (botocore does, the security token among them): they are read from there;
+ * Content-MD5 and Content-Type, which botocore copies into the query too, are the request's own headers.
  *
  * S3 itself puts no limit on how far ahead `Expires` may be (it is an absolute time); the emulator refuses more
  * than seven days ahead, Signature Version 4's limit, so no URL it accepts outlives what SigV4 would allow.
@@ -13,7 +14,7 @@
 import {createHmac, timingSafeEqual} from 'node:crypto'
 
 import type {EmulatorKeys} from './keys'
-import type {Failure} from './sigv4'
+import type {Failure, WireRequest} from './sigv4'
 
 import {BAD_SIGNATURE_MESSAGE} from './refusals'
 import {MAX_EXPIRES_S, MAX_SKEW_MS, queryPairs} from './sigv4'
@@ -69,10 +70,15 @@ function decode(text: string): string {
   }
 }
 
-/** The string the signature covers, for `method` and `target` (path and query as sent). */
-export function sigV2StringToSign(method: string, target: string): string {
+/** The string the signature covers: Content-MD5 and Content-Type are the request's headers, as S3 reads them. */
+export function sigV2StringToSign({headers, method, target}: WireRequest): string {
   const pairs = queryPairs(target)
-  const value = (name: string) => pairs.find(([n]) => n.toLowerCase() === name)?.[1] ?? ''
+  const header = (name: string) => {
+    const value = headers[name]
+    return (Array.isArray(value) ? value.join(',') : value) ?? ''
+  }
+
+  const expires = pairs.find(([name]) => name === 'Expires')?.[1] ?? ''
   const amzHeaders = pairs
     .filter(([name]) => name.toLowerCase().startsWith('x-amz-'))
     .map(([name, v]) => `${name.toLowerCase()}:${v.trim()}\n`)
@@ -92,17 +98,13 @@ export function sigV2StringToSign(method: string, target: string): string {
     .map(({text}) => text)
   const path = target.split('?')[0]
   const resource = subresources.length === 0 ? path : `${path}?${subresources.join('&')}`
-  return `${method.toUpperCase()}\n${value('content-md5')}\n${value('content-type')}\n${value('expires')}\n${amzHeaders}${resource}`
+  const standard = [method.toUpperCase(), header('content-md5'), header('content-type'), expires].join('\n')
+  return `${standard}\n${amzHeaders}${resource}`
 }
 
 /** Undefined when the URL is signed with a key of this emulator, has not expired and does not reach too far. */
-export function checkSigV2Presign(
-  method: string,
-  target: string,
-  keys: EmulatorKeys,
-  now: number,
-): Failure | undefined {
-  const url = new URL(target, 'http://emulator')
+export function checkSigV2Presign(request: WireRequest, keys: EmulatorKeys, now: number): Failure | undefined {
+  const url = new URL(request.target, 'http://emulator')
   const raw = url.searchParams.get('Expires') ?? ''
   const expires = Number(raw)
   if (!/^\d{1,12}$/.test(raw)) return {message: 'Expires must be a time in seconds since 1970', refusal: 'incomplete'}
@@ -117,7 +119,7 @@ export function checkSigV2Presign(
   const token = url.searchParams.get('x-amz-security-token') ?? undefined
   const secret = keys.secretFor(url.searchParams.get('AWSAccessKeyId') ?? '', token, now)
   if (typeof secret !== 'string') return secret
-  const expected = createHmac('sha1', secret).update(sigV2StringToSign(method, target)).digest()
+  const expected = createHmac('sha1', secret).update(sigV2StringToSign(request)).digest()
   const given = Buffer.from(url.searchParams.get('Signature') ?? '', 'base64')
   const ok = given.length === expected.length && timingSafeEqual(given, expected)
   return ok ? undefined : {message: BAD_SIGNATURE_MESSAGE, refusal: 'bad-signature'}

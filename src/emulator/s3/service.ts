@@ -37,6 +37,9 @@ export function isS3Request(req: IncomingMessage, url: URL): boolean {
 /** Query parameters that authenticate or tag a request rather than ask for anything. */
 const AUTH_PARAMS = new Set([
   'AWSAccessKeyId',
+  // A SigV2 presigner copies these headers into the query; the request's own headers are what count.
+  'content-md5',
+  'content-type',
   'Expires',
   'Signature',
   'X-Amz-Algorithm',
