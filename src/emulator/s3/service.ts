@@ -162,6 +162,9 @@ function objectRoute(method: string, query: URLSearchParams, req: IncomingMessag
   return undefined
 }
 
+/** S3's longest key, in bytes of UTF-8. */
+const MAX_KEY_BYTES = 1024
+
 const BUCKET_NAME = /^[\da-z][\d.a-z-]{1,61}[\da-z]$/
 
 async function createBucket(request: S3Request): Promise<string> {
@@ -288,6 +291,10 @@ export function createS3Service(store: S3Store): S3Service {
       const {bucket, key} = target(req.url ?? '/')
       const query = new URLSearchParams(queryPairs(req.url ?? '/'))
       const scope = bucket === '' ? 'service' : key === '' ? 'bucket' : 'object'
+      if (Buffer.byteLength(key) > MAX_KEY_BYTES) {
+        throw new S3Error('KeyTooLongError', 'Your key is too long', 400, {fields: {MaxSizeAllowed: '1024'}})
+      }
+
       const found = route(method, scope, query, req)
       if (!found) throw notImplemented(`${method} ${scope}${query.size > 0 ? ` ?${[...query.keys()].join('&')}` : ''}`)
       const unknown = [...query.keys()].filter((param) => !AUTH_PARAMS.has(param) && !found.accepts.includes(param))

@@ -240,6 +240,7 @@ describe('refusals', () => {
     expect(await codes('PUT', '/Bad_Name')).toEqual([400, 'InvalidBucketName'])
     expect(await codes('GET', '/bkt?list-type=2&max-keys=x')).toEqual([400, 'InvalidArgument'])
     expect(await codes('GET', '/bkt?list-type=2&continuation-token=bogus')).toEqual([400, 'InvalidArgument'])
+    expect(await codes('PUT', `/bkt/${'k'.repeat(1025)}`)).toEqual([400, 'KeyTooLongError'])
     const location = await s3.request('GET', '/bkt?location')
     expect(location.text).toMatch(/<LocationConstraint xmlns="[^"]+"><\/LocationConstraint>$/)
   })
