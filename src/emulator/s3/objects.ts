@@ -1,4 +1,6 @@
 /** PutObject, CopyObject, DeleteObject and DeleteObjects. */
+import {rmSync} from 'node:fs'
+
 import type {ObjectEntry} from './store'
 
 import {checkCopySource, evaluate, preconditionFailed} from './conditions'
@@ -36,8 +38,15 @@ export async function putObject(request: S3Request): Promise<string> {
   const {store} = request
   const temp = store.tempPath()
   const got = await receive(request.req, {auth: request.auth, maxBytes: MAX_OBJECT_BYTES, toFile: temp})
-  bucketOf(request)
-  checkWriteConditions(request)
+  try {
+    // Again: the bucket or the object may have changed while the body arrived.
+    bucketOf(request)
+    checkWriteConditions(request)
+  } catch (error) {
+    rmSync(temp, {force: true})
+    throw error
+  }
+
   store.commitBody(temp, got.digests.sha256)
   const entry = store.put(request.bucket, request.key, {
     ...headers,
