@@ -241,6 +241,13 @@ describe('refusals', () => {
     expect(await codes('GET', '/bkt?list-type=2&max-keys=x')).toEqual([400, 'InvalidArgument'])
     expect(await codes('GET', '/bkt?list-type=2&continuation-token=bogus')).toEqual([400, 'InvalidArgument'])
     expect(await codes('PUT', `/bkt/${'k'.repeat(1025)}`)).toEqual([400, 'KeyTooLongError'])
+    // Over S3's 5 GiB for one PUT: refused from the header, before a byte of the body is read.
+    const huge = await s3.request('PUT', '/bkt/huge', {headers: {'content-length': String(5 * 1024 ** 3 + 1)}})
+    expect([huge.status, ...xmlValues(huge.text, 'Code'), ...xmlValues(huge.text, 'MaxSizeAllowed')]).toEqual([
+      400,
+      'EntityTooLarge',
+      String(5 * 1024 ** 3),
+    ])
     const location = await s3.request('GET', '/bkt?location')
     expect(location.text).toMatch(/<LocationConstraint xmlns="[^"]+"><\/LocationConstraint>$/)
   })
