@@ -71,6 +71,8 @@ async function startEmulator({args = [], stateDir} = {}) {
     env,
     /** A CloudWatch Logs JSON 1.1 call: `logs('GetLogEvents', {...})`. */
     logs: (operation, body) => request(url, '/', {body, headers: {'x-amz-target': `Logs_20140328.${operation}`}}),
+    /** The emulator's process (for its peak RSS, /proc/<pid>/status VmHWM). */
+    pid: proc.child.pid,
     async remove() {
       await this.stop()
       if (!stateDir) rmSync(dir, {force: true, recursive: true})

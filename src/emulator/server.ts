@@ -20,6 +20,8 @@ import {allowedHosts, gateRefusal} from './http/gate'
 import {isLoopback} from './http/loopback'
 import {CONTENT_TYPES, sendError, sendJson} from './http/respond'
 import {type Route, routeBatch, routeLogs} from './http/routes'
+import {S3Error} from './s3/errors'
+import {payloadAuth} from './s3/payload-auth'
 import {
   answerCredentials,
   answerTaskMetadata,
@@ -29,7 +31,7 @@ import {
 } from './http/task-endpoints'
 import {s3Refusal} from './s3/refusals'
 import {isS3Request, type S3Service} from './s3/service'
-import {sendS3Error} from './s3/xml'
+import {sendS3Failure} from './s3/xml'
 import {Stats} from './stats'
 import {violationError} from './validation/errors'
 import {loadModel, type ServiceName} from './validation/model'
@@ -376,13 +378,13 @@ class RequestHandler {
 
   /**
    * S3 answers in its own XML shapes, authenticated as the other services are: Host and Origin, then SigV4 (header
-   * or presigned query) or the older presigned query boto3 still makes, then the body within the in-flight budget.
+   * or presigned query) or the older presigned query boto3 still makes; the service then reads the body itself.
    */
   private async handleS3(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const head = req.method === 'HEAD'
     const deny = (error: {code: string; message: string; status: number}): void => {
       res.shouldKeepAlive = false
-      sendS3Error(res, error.status, error.code, error.message, head)
+      sendS3Failure(res, error instanceof S3Error ? error : new S3Error(error.code, error.message, error.status), head)
     }
 
     const wrongPlace = gateRefusal(req.headers, this.hosts)
@@ -391,7 +393,7 @@ class RequestHandler {
     this.sawKeyId(wire)
     let admitted: Admitted | undefined
     if (isSigV2Presign(url)) {
-      const failure = checkSigV2Presign(wire.method, wire.target, this.keys, this.now())
+      const failure = checkSigV2Presign(wire, this.keys, this.now())
       if (failure) return deny(s3Refusal(failure))
     } else {
       const claimed = admitHeaders(wire, 's3', this.keys, this.now())
@@ -399,24 +401,14 @@ class RequestHandler {
       admitted = claimed
     }
 
-    const reserved = bodyReservation(req)
-    if (!this.budget.take(reserved))
-      return deny({code: 'SlowDown', message: 'Please reduce your request rate.', status: 503})
-    let read
+    // Bodies stream to disk as they arrive (s3/ingest.ts), checked against the signature on the way.
     try {
-      read = await readBody(req)
-    } finally {
-      this.budget.give(reserved)
+      this.stats.count('s3', await this.s3!.handle(req, res, payloadAuth(admitted, wire)))
+    } catch (error) {
+      if (error instanceof S3Error) return deny(error)
+      this.log(`emulator: s3 ${wire.method} failed: ${(error as Error).stack ?? String(error)}`)
+      deny({code: 'InternalError', message: 'We encountered an internal error. Please try again.', status: 500})
     }
-
-    if (!read.ok) {
-      if (read.reason === 'too-large') deny({code: 'EntityTooLarge', message: 'Request body too large', status: 400})
-      return
-    }
-
-    const bodyRefused = admitted && admitBody(admitted, wire, 's3', read.body)
-    if (bodyRefused) return deny(s3Refusal(bodyRefused))
-    this.stats.count('s3', this.s3!.handle(req, res, url, read.body))
   }
 
   /**

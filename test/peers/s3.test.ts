@@ -71,4 +71,37 @@ print(len(open(d + "/down.bin", "rb").read()), len(body), body == b"x" * 100000)
     )
     expect(out).toBe('100000 100000 True\n')
   })
+
+  const SIGV2 = `import sys, urllib.request, urllib.error, boto3
+from botocore.config import Config
+keys = dict(endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id=sys.argv[2],
+            aws_secret_access_key=sys.argv[3])
+boto3.client("s3", **keys).create_bucket(Bucket="peer-sigv2")
+s3 = boto3.client("s3", **keys, config=Config(signature_version="s3", s3={"addressing_style": "path"}))
+def status(url, method, data=None):
+    try:
+        headers = {} if data is None else {"Content-Type": "text/plain"}
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
+        return urllib.request.urlopen(request).status
+    except urllib.error.HTTPError as e:
+        return e.code
+put = s3.generate_presigned_url("put_object", Params={"Bucket": "peer-sigv2", "Key": "k", "ContentType": "text/plain"},
+                                ExpiresIn=600)
+post = s3.generate_presigned_url("put_object", Params={"Bucket": "peer-sigv2", "Key": "k"}, ExpiresIn=600, HttpMethod="POST")
+get = s3.generate_presigned_url("get_object", Params={"Bucket": "peer-sigv2", "Key": "k"}, ExpiresIn=600)
+week = s3.generate_presigned_url("get_object", Params={"Bucket": "peer-sigv2", "Key": "k"}, ExpiresIn=8 * 86400)
+print(status(put, "PUT", b"signed v2"), urllib.request.urlopen(get).read().decode(),
+      status(post, "POST"), status(post + "&uploads=", "POST"), status(get + "&acl", "GET"),
+      status(week, "GET"))
+`
+
+  test('boto3 SigV2 presigned URLs: a PUT and a GET work; an added sub-resource or an 8-day expiry is refused', () => {
+    const out = execFileSync(
+      '/usr/bin/python3',
+      ['-c', SIGV2, emulator.url, emulator.credentials.accessKeyId, emulator.credentials.secretAccessKey],
+      {encoding: 'utf8'},
+    )
+    // The POST as signed reaches S3 (which has no POST for an object: NotImplemented); with &uploads= it does not.
+    expect(out).toBe('200 signed v2 501 403 403 400\n')
+  })
 })

@@ -339,3 +339,32 @@ export function bodyMatches(claim: Claim, service: string, hash: string, body: B
   // UNSIGNED-PAYLOAD: S3 takes any body; a presigned request elsewhere must have none.
   return service === 's3' || body.length === 0
 }
+
+/**
+ * S3's signed chunked uploads (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]`): each chunk's signature is an
+ * HMAC, with the request's signing key, over the previous signature (the header's for the first chunk) and the
+ * chunk's hash, so chunks can be neither changed, dropped nor reordered. The trailer is signed the same way.
+ */
+export function chunkSignature(key: Buffer, claim: Claim, previous: string, chunkSha256: string): string {
+  const {date, region, service} = claim.scope
+  const scope = `${date}/${region}/${service}/aws4_request`
+  return hmac(
+    key,
+    ['AWS4-HMAC-SHA256-PAYLOAD', claim.amzDate, scope, previous, EMPTY_SHA256, chunkSha256].join('\n'),
+  ).toString('hex')
+}
+
+export function trailerSignature(key: Buffer, claim: Claim, previous: string, trailerSha256: string): string {
+  const {date, region, service} = claim.scope
+  const scope = `${date}/${region}/${service}/aws4_request`
+  return hmac(key, ['AWS4-HMAC-SHA256-TRAILER', claim.amzDate, scope, previous, trailerSha256].join('\n')).toString(
+    'hex',
+  )
+}
+
+/** Whether two hex signatures are equal, in constant time. */
+export function sameSignature(given: string, expected: string): boolean {
+  const a = /^[\da-f]{64}$/.test(given) ? Buffer.from(given, 'hex') : Buffer.alloc(0)
+  const b = Buffer.from(expected, 'hex')
+  return a.length === b.length && timingSafeEqual(a, b)
+}

@@ -1,16 +1,32 @@
-/** S3's XML answers and errors, and the aws-chunked upload encoding some clients send. */
+/** S3's XML answers and errors, and reading the few small XML documents S3 requests carry. */
 import type {ServerResponse} from 'node:http'
 
+import {randomBytes} from 'node:crypto'
+
+import type {S3Error} from './errors'
+
+const NAMESPACE = ' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
+
 export function escapeXml(value: string): string {
-  return value.replaceAll(/[<>&'"]/g, (c) => `&#${c.codePointAt(0)};`)
+  return value.replaceAll(/[<>&'"\r]/g, (c) => `&#${c.codePointAt(0)};`)
 }
 
-/** `{Tag: value}` objects and arrays as XML elements, in order. */
-export function toXml(root: string, body: Record<string, unknown>): string {
+export function unescapeXml(value: string): string {
+  return value.replaceAll(/&(#x[\da-f]+|#\d+|lt|gt|amp|apos|quot);/gi, (_, entity: string) => {
+    const named: Record<string, string> = {amp: '&', apos: "'", gt: '>', lt: '<', quot: '"'}
+    if (entity[0] !== '#') return named[entity.toLowerCase()]
+    const code = entity[1] === 'x' || entity[1] === 'X' ? Number.parseInt(entity.slice(2), 16) : Number(entity.slice(1))
+    return String.fromCodePoint(code)
+  })
+}
+
+/** `{Tag: value}` objects and arrays as XML elements, in order; undefined members are left out. */
+export function toXml(root: string, body: Record<string, unknown>, namespace = true): string {
   const inner = (value: unknown): string => {
     if (Array.isArray(value)) return value.map((v) => inner(v)).join('')
     if (value && typeof value === 'object') {
       return Object.entries(value)
+        .filter(([, v]) => v !== undefined)
         .flatMap(([k, v]) => (Array.isArray(v) ? v.map((item) => el(k, item)) : [el(k, v)]))
         .join('')
     }
@@ -19,34 +35,42 @@ export function toXml(root: string, body: Record<string, unknown>): string {
   }
 
   const el = (tag: string, value: unknown) => `<${tag}>${inner(value)}</${tag}>`
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${inner(body)}</${root}>`
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${namespace ? NAMESPACE : ''}>${inner(body)}</${root}>`
 }
 
+export const requestId = () => randomBytes(8).toString('hex').toUpperCase()
+
 export function sendXml(res: ServerResponse, status: number, xml: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, {'content-length': Buffer.byteLength(xml), 'content-type': 'application/xml', ...headers})
+  if (res.headersSent || res.destroyed) return
+  res.writeHead(status, {
+    'content-length': Buffer.byteLength(xml),
+    'content-type': 'application/xml',
+    'x-amz-request-id': requestId(),
+    ...headers,
+  })
   res.end(xml)
 }
 
-export function sendS3Error(res: ServerResponse, status: number, code: string, message: string, head = false): void {
-  const xml = toXml('Error', {Code: code, Message: message})
+export function sendS3Failure(res: ServerResponse, error: S3Error, head = false): void {
+  if (res.headersSent || res.destroyed) return
+  const headers = {'x-amz-request-id': requestId(), ...error.detail.headers}
   if (head) {
-    res.writeHead(status, {'x-amz-error-code': code})
+    res.writeHead(error.status, {'x-amz-error-code': error.code, ...headers})
     res.end()
-  } else sendXml(res, status, xml.replace(' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"', ''))
-}
-
-/** Decodes `Content-Encoding: aws-chunked` (size;chunk-signature=... CRLF data CRLF ... 0 CRLF trailers). */
-export function decodeAwsChunked(body: Buffer): Buffer {
-  const parts: Buffer[] = []
-  let at = 0
-  while (at < body.length) {
-    const end = body.indexOf('\r\n', at)
-    if (end === -1) break
-    const size = Number.parseInt(body.subarray(at, end).toString('latin1').split(';')[0], 16)
-    if (!Number.isFinite(size) || size === 0) break
-    parts.push(body.subarray(end + 2, end + 2 + size))
-    at = end + 2 + size + 2
+    return
   }
 
-  return Buffer.concat(parts)
+  const xml = toXml('Error', {Code: error.code, Message: error.message, ...error.detail.fields}, false)
+  sendXml(res, error.status, xml, headers)
+}
+
+/** The text of every `<tag>` element (no nesting of the same tag), unescaped, in order. */
+export function elements(xml: string, tag: string): string[] {
+  const pattern = new RegExp(String.raw`<${tag}(?:\s[^>]*)?>([\s\S]*?)</${tag}>|<${tag}(?:\s[^>]*)?/>`, 'g')
+  return [...xml.matchAll(pattern)].map((m) => m[1] ?? '')
+}
+
+export function element(xml: string, tag: string): string | undefined {
+  const [first] = elements(xml, tag)
+  return first === undefined ? undefined : unescapeXml(first)
 }
