@@ -20,8 +20,6 @@ import {allowedHosts, gateRefusal} from './http/gate'
 import {isLoopback} from './http/loopback'
 import {CONTENT_TYPES, sendError, sendJson} from './http/respond'
 import {type Route, routeBatch, routeLogs} from './http/routes'
-import {S3Error} from './s3/errors'
-import {payloadAuth} from './s3/payload-auth'
 import {
   answerCredentials,
   answerTaskMetadata,
@@ -29,6 +27,8 @@ import {
   JOB_CREDENTIALS_PATH,
   type RunningAttempts,
 } from './http/task-endpoints'
+import {S3Error} from './s3/errors'
+import {payloadAuth} from './s3/payload-auth'
 import {s3Refusal} from './s3/refusals'
 import {isS3Request, type S3Service} from './s3/service'
 import {sendS3Failure} from './s3/xml'
