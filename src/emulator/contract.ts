@@ -52,5 +52,7 @@ export const EMULATOR_ACCOUNT_ID = '000000000000'
 export const EMULATOR_DEFAULT_REGION = 'us-east-1'
 /** The documented default port of `mfbatch emulator` and `--local`. */
 export const EMULATOR_DEFAULT_PORT = 4589
+/** Lets tests (and a second user on a shared host) move `--local` off the documented default port. */
+export const PORT_ENV = 'MFBATCH_EMULATOR_PORT'
 /** The bucket the emulator creates at first start; `--local` puts code packages there. */
 export const EMULATOR_PACKAGE_BUCKET = 'mfbatch-local'

@@ -12,6 +12,7 @@ import {gpuInventory} from './batch/engine/gpus/inventory'
 import {detectLimits} from './batch/engine/limits/detect'
 import {type EmulatedService, EMULATOR_ACCOUNT_ID, EMULATOR_DEFAULT_REGION, EMULATOR_PACKAGE_BUCKET} from './contract'
 import {type FaultOptions, Faults} from './faults'
+import {takeInstanceLock} from './instance-lock'
 import {lateLogs} from './late'
 import {createLogsService} from './logs'
 import {createS3Service} from './s3/service'
@@ -44,8 +45,33 @@ export interface RunningEmulator {
   url: string
 }
 
+/**
+ * Throws StateDirBusyError, having changed nothing, when another emulator runs on the state dir: everything below
+ * (the clean-up of earlier cgroups and attempts included) happens only while this one holds the state dir's lock.
+ */
 export async function createEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   ensurePrivateDir(options.stateDir)
+  const lock = takeInstanceLock(options.stateDir)
+  try {
+    const running = await startAll(options)
+    lock.update({capacity: options.capacity, port: running.port})
+    return {
+      ...running,
+      async close() {
+        try {
+          return await running.close()
+        } finally {
+          lock.release()
+        }
+      },
+    }
+  } catch (error) {
+    lock.release()
+    throw error
+  }
+}
+
+async function startAll(options: EmulatorOptions): Promise<RunningEmulator> {
   const keys = new EmulatorKeys(loadOrCreateCredentials(options.stateDir))
   // Known once the server listens; a job launched before that (a replay at start) gets no AWS variables.
   let url: string | undefined

@@ -1,30 +1,59 @@
+import {realpathSync} from 'node:fs'
 /**
  * What `--local` means: the emulator on its default port, started in the background when none answers. The
  * defaults here (port, state dir) are the ones `mfbatch emulator` and `mfbatch emulator start|stop|status` use.
  */
 import {homedir} from 'node:os'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 
 import type {Credentials} from './auth/keys'
 
 import {InputError, RuntimeError} from '../errors'
-import {readCredentialsIfAny} from './auth/credentials-file'
-import {provesSecret} from './auth/prove-server'
-import {EMULATOR_DEFAULT_PORT} from './contract'
-import {endpointOf, isHealthy, startDaemon} from './daemon'
-import {checkPrivateDir} from './state-dir'
+import {loadOrCreateCredentials, readCredentialsIfAny} from './auth/credentials-file'
+import {proveServer, type ServerProof} from './auth/prove-server'
+import {EMULATOR_DEFAULT_PORT, PORT_ENV} from './contract'
+import {endpointOf, isHealthy, readDaemon, startDaemon} from './daemon'
+import {readInstance} from './instance-lock'
+import {portHeldMessage} from './port-held'
+import {emulatorEnvironment, type EmulatorEnvironment} from './shell-env'
+import {checkPrivateDir, ensurePrivateDir} from './state-dir'
 
-/** Lets tests (and a second user on a shared host) move `--local` off the documented default port. */
-export const PORT_ENV = 'MFBATCH_EMULATOR_PORT'
+export {PORT_ENV} from './contract'
 
 /** `$XDG_DATA_HOME/mfbatch/emulator`, else `~/.local/share/mfbatch/emulator` (the XDG base directory default). */
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultStateDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
   const data = env.XDG_DATA_HOME?.startsWith('/') ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share')
   return join(data, 'mfbatch', 'emulator')
 }
 
+/**
+ * Which emulator `--local` means, as the history keys it: its state dir (the real path, however it is reached) and
+ * its port (where it runs, from its lock or pid file, else where --local would start it). Reads two small files.
+ */
+export function localEmulatorIdentity(env: Readonly<Record<string, string | undefined>> = process.env): {
+  port: number
+  stateDir: string
+} {
+  const dir = defaultStateDir(env)
+  let stateDir = resolve(dir)
+  try {
+    stateDir = realpathSync(dir)
+  } catch {
+    // Not made yet: its path as written.
+  }
+
+  let port: number | undefined
+  try {
+    port = readInstance(dir)?.port ?? readDaemon(dir)?.port
+  } catch {
+    port = undefined
+  }
+
+  return {port: port ?? localEmulatorPort(env), stateDir}
+}
+
 /** The port of the local emulator: MFBATCH_EMULATOR_PORT when set, else the documented default. */
-export function localEmulatorPort(env: NodeJS.ProcessEnv = process.env): number {
+export function localEmulatorPort(env: Readonly<Record<string, string | undefined>> = process.env): number {
   const raw = env[PORT_ENV]
   if (raw === undefined || raw === '') return EMULATOR_DEFAULT_PORT
   const port = Number(raw)
@@ -44,9 +73,10 @@ export interface LocalEmulator {
 }
 
 /**
- * The endpoint and credentials of the local emulator, starting a detached one when nothing answers its health
- * check. Whatever answers must prove it holds the secret of the state dir's credentials file before anything is
- * sent to it. Starting says so in one line on `log` (stderr by default), with the state dir and how to stop it.
+ * The endpoint and credentials of the local emulator, starting a detached one when nothing answers on its port.
+ * Whatever answers must prove it is the emulator of the state dir, listening on the address dialled, before
+ * anything is sent to it. Starting says so in one line on `log` (stderr by default), with the state dir and how to
+ * stop it.
  */
 export async function ensureLocalEmulator(
   options: {env?: NodeJS.ProcessEnv; log?: (line: string) => void} = {},
@@ -54,37 +84,66 @@ export async function ensureLocalEmulator(
   const env = options.env ?? process.env
   const port = localEmulatorPort(env)
   const stateDir = defaultStateDir(env)
-  let endpoint = endpointOf(port)
-  let started = false
-  if (!(await isHealthy(endpoint))) {
-    const result = await startDaemon(stateDir, port)
-    ;({endpoint, started} = result)
-    if (started) {
-      const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
-      log(
-        `mfbatch: started the local AWS Batch emulator at ${endpoint} in the background (state: ${stateDir}); ` +
-          'stop it with: mfbatch emulator stop',
-      )
-    }
+  const dialled = endpointOf(port)
+  const credentials = stateCredentials(stateDir)
+  const found = credentials ? await proveServer(dialled, credentials.secretAccessKey) : await unprovable(dialled)
+  if (credentials && found.kind === 'proven') return {credentials, endpoint: dialled, started: false}
+  if (found.kind !== 'silent') throw new RuntimeError(portHeldMessage(dialled, stateDir, found))
+  // Nothing on the port: start one (or find the emulator of this state dir already running on another port).
+  const {endpoint, started} = await startDaemon(stateDir, port)
+  if (started) {
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+    log(
+      `mfbatch: started the local AWS Batch emulator at ${endpoint} in the background (state: ${stateDir}); ` +
+        'stop it with: mfbatch emulator stop',
+    )
   }
 
   return {credentials: await verifiedCredentials(endpoint, stateDir), endpoint, started}
 }
 
-/** The state dir's credentials, once the server at `endpoint` has proven it holds them. */
-export async function verifiedCredentials(endpoint: string, stateDir: string): Promise<Credentials> {
-  let credentials: Credentials | undefined
+/** The state dir's credentials when it has any yet; its safety is checked first. */
+function stateCredentials(stateDir: string): Credentials | undefined {
   try {
     checkPrivateDir(stateDir)
-    credentials = readCredentialsIfAny(stateDir)
+    return readCredentialsIfAny(stateDir)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+/** With no credentials yet, no emulator of this state dir ever ran: whatever answers is not it. */
+async function unprovable(endpoint: string): Promise<ServerProof> {
+  return (await isHealthy(endpoint)) ? {kind: 'impostor'} : {kind: 'silent'}
+}
+
+/** The state dir's credentials, once the server at `endpoint` has proven it holds them and listens there. */
+export async function verifiedCredentials(endpoint: string, stateDir: string): Promise<Credentials> {
+  const credentials = stateCredentials(stateDir)
+  const found = credentials ? await proveServer(endpoint, credentials.secretAccessKey) : await unprovable(endpoint)
+  if (credentials && found.kind === 'proven') return credentials
+  throw new RuntimeError(portHeldMessage(endpoint, stateDir, found))
+}
+
+/**
+ * What `emulator env` prints: the variables for the emulator of `stateDir`, at the port its lock records (else its
+ * pid file's, else `port`). Whatever answers there must prove it is that emulator listening there: the secret is
+ * never exported with the address of something else. `answering` is false when nothing answers yet.
+ */
+export async function shellEnvironment(
+  stateDir: string,
+  port: number,
+): Promise<{answering: boolean; env: EmulatorEnvironment}> {
+  ensurePrivateDir(stateDir)
+  const credentials = loadOrCreateCredentials(stateDir)
+  const instance = readInstance(stateDir)
+  const endpoint =
+    instance?.port === undefined ? (readDaemon(stateDir)?.endpoint ?? endpointOf(port)) : endpointOf(instance.port)
+  const found = await proveServer(endpoint, credentials.secretAccessKey)
+  if (found.kind !== 'proven' && found.kind !== 'silent') {
+    throw new RuntimeError(portHeldMessage(endpoint, stateDir, found, 'use another --port'))
   }
 
-  if (credentials && (await provesSecret(endpoint, credentials.secretAccessKey))) return credentials
-  const where = endpoint.replace(/^http:\/\//, '')
-  throw new RuntimeError(
-    `${where} answers, but it is not the emulator of ${stateDir}; nothing was sent to it. Stop what listens there ` +
-      `(or the emulator of another state dir: mfbatch emulator stop --state-dir DIR), or set ${PORT_ENV} to a free port`,
-  )
+  return {answering: found.kind === 'proven', env: emulatorEnvironment(endpoint, credentials)}
 }

@@ -263,7 +263,7 @@ class RequestHandler {
     const wrongPlace = gateRefusal(req.headers, this.hosts)
     if (wrongPlace) return refuse(forbidden(service, wrongPlace))
     if (url.pathname === '/__emulator/health' && req.method === 'GET') {
-      this.health(res, url)
+      this.health(req, res, url)
       return undefined
     }
 
@@ -403,18 +403,23 @@ class RequestHandler {
   }
 
   /**
-   * Unauthenticated, and says nothing but "ok" unless challenged: `?challenge=<hex>` is answered with the HMAC of
-   * the challenge keyed by the secret, which only the emulator of that credentials file can compute.
+   * Unauthenticated, and says nothing but "ok" unless challenged: `?challenge=<hex>&dialled=<host:port>` is answered
+   * with the address this socket listens on and the HMAC, keyed by the secret, over the challenge, the address the
+   * client dialled and that listening address (keys.ts). Only the emulator of that credentials file can compute it,
+   * and a relay on another port cannot pass it off as its own.
    */
-  private health(res: ServerResponse, url: URL): void {
+  private health(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const challenge = url.searchParams.get('challenge')
-    if (challenge !== null && !/^[\da-f]{32,128}$/.test(challenge)) {
-      const message = 'challenge must be 32 to 128 hex digits'
+    if (challenge === null) return sendJson(res, {body: {status: 'ok'}, contentType: JSON_TYPE, status: 200})
+    const dialled = url.searchParams.get('dialled') ?? ''
+    if (!/^[\da-f]{32,128}$/.test(challenge) || !/^[\w.:[\]-]{1,300}$/.test(dialled)) {
+      const message = 'challenge must be 32 to 128 hex digits, with dialled=<host:port> the address the client dialled'
       return sendJson(res, {body: {message}, contentType: JSON_TYPE, status: 400})
     }
 
-    const proof = challenge === null ? {} : {proof: this.keys.healthProof(challenge)}
-    sendJson(res, {body: {status: 'ok', ...proof}, contentType: JSON_TYPE, status: 200})
+    const listening = socketAddress(req.socket.localAddress, req.socket.localPort)
+    const proof = this.keys.healthProof(challenge, dialled, listening)
+    sendJson(res, {body: {listening, proof, status: 'ok'}, contentType: JSON_TYPE, status: 200})
   }
 
   /** The ECS container credentials endpoint: a job's token (AWS_CONTAINER_AUTHORIZATION_TOKEN) in, its keys out. */
@@ -458,6 +463,12 @@ function bodyReservation(req: IncomingMessage): number {
   }
 
   return req.headers['transfer-encoding'] === undefined ? 0 : MAX_BODY_BYTES
+}
+
+/** `host:port` as a URL writes it: IPv6 in brackets, an IPv4-mapped address as plain IPv4. */
+export function socketAddress(address: string | undefined, port: number | undefined): string {
+  const host = (address ?? '').replace(/^::ffff:(?=\d+\.)/, '')
+  return `${host.includes(':') ? `[${host}]` : host}:${port ?? 0}`
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -23,7 +23,7 @@ export interface SessionCredentials {
 /** Session credentials last this long; SDKs fetch new ones from the endpoint before then. */
 export const SESSION_TTL_MS = 6 * 60 * 60 * 1000
 const TOKEN_PREFIX = 'mfbatch1'
-const HEALTH_CONTEXT = 'mfbatch-emulator-health:'
+const HEALTH_CONTEXT = 'mfbatch-emulator-health-2:'
 
 const mac = (key: string, data: string): Buffer => createHmac('sha256', key).update(data).digest()
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url')
@@ -34,16 +34,20 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-/** The answer to a health challenge: HMAC-SHA256 of the challenge, keyed by the secret, as hex. */
-export function healthProof(secret: string, challenge: string): string {
-  return mac(secret, HEALTH_CONTEXT + challenge).toString('hex')
+/**
+ * The answer to a health challenge: HMAC-SHA256, keyed by the secret, over the challenge, the address the client
+ * says it dialled and the address the server's socket listens on (both `host:port`), as hex. A relay on another
+ * port that passes the challenge on gets a proof naming the real listening address, which the client refuses.
+ */
+export function healthProof(secret: string, challenge: string, dialled: string, listening: string): string {
+  return mac(secret, `${HEALTH_CONTEXT}${challenge}\n${dialled}\n${listening}`).toString('hex')
 }
 
 export class EmulatorKeys {
   constructor(readonly root: Credentials) {}
 
-  healthProof(challenge: string): string {
-    return healthProof(this.root.secretAccessKey, challenge)
+  healthProof(challenge: string, dialled: string, listening: string): string {
+    return healthProof(this.root.secretAccessKey, challenge, dialled, listening)
   }
 
   /** The job a credentials-endpoint token was made for, or undefined when the emulator did not make it. */
