@@ -1,4 +1,4 @@
-import type {AddressInfo, Socket} from 'node:net'
+import type {AddressInfo, Server as NetServer, Socket} from 'node:net'
 
 /**
  * The emulator's HTTP front end (node:http, no framework): it knows protocols, authentication, validation against
@@ -20,6 +20,7 @@ import {allowedHosts, gateRefusal} from './http/gate'
 import {isLoopback} from './http/loopback'
 import {CONTENT_TYPES, sendError, sendJson} from './http/respond'
 import {type Route, routeBatch, routeLogs} from './http/routes'
+import {closeTwin, holdIpv6Loopback} from './http/twin-loopback'
 import {s3Refusal} from './s3/refusals'
 import {isS3Request, type S3Service} from './s3/service'
 import {sendS3Error} from './s3/xml'
@@ -137,12 +138,15 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
         `content-type: ${JSON_TYPE}\r\nx-amzn-ErrorType: ${code}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     )
   })
-  await listen(server, options.port ?? 0, host)
+  const twin = await listenWithTwin(server, options.port ?? 0, host)
   const {port} = server.address() as AddressInfo
   handler.hosts = allowedHosts(host, port)
   const shown = host.includes(':') ? `[${host}]` : host
   return {
-    close: () => closeServer(server),
+    async close() {
+      await closeTwin(twin)
+      await closeServer(server)
+    },
     faults,
     port,
     stats,
@@ -469,6 +473,33 @@ function bodyReservation(req: IncomingMessage): number {
 export function socketAddress(address: string | undefined, port: number | undefined): string {
   const host = (address ?? '').replace(/^::ffff:(?=\d+\.)/, '')
   return `${host.includes(':') ? `[${host}]` : host}:${port ?? 0}`
+}
+
+/**
+ * Listens on `host`:`port` and, for 127.0.0.1, holds [::1] on the same port (twin-loopback.ts). With port 0 the
+ * system picks the port for 127.0.0.1; when [::1] of that port is taken, another is picked (a few tries).
+ */
+async function listenWithTwin(server: Server, port: number, host: string): Promise<NetServer | undefined> {
+  for (let tries = 0; ; tries++) {
+    // eslint-disable-next-line no-await-in-loop -- one bind after the other
+    await listen(server, port, host)
+    if (host !== '127.0.0.1') return undefined
+    const bound = (server.address() as AddressInfo).port
+    try {
+      // eslint-disable-next-line no-await-in-loop -- same
+      return await holdIpv6Loopback(server, bound)
+    } catch (error) {
+      // eslint-disable-next-line no-await-in-loop -- same
+      await closeServer(server)
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error
+      if (port !== 0 || tries >= 4) {
+        throw new Error(
+          `[::1]:${bound} is held by another process, and a client dialling localhost:${bound} would reach it; ` +
+            `nothing was started. Find it with: ss -ltnp 'sport = :${bound}', or use another --port`,
+        )
+      }
+    }
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
