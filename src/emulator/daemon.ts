@@ -9,6 +9,8 @@ import {get} from 'node:http'
 import {availableParallelism, totalmem} from 'node:os'
 import {join} from 'node:path'
 
+import type {Credentials} from './auth/keys'
+
 import {RuntimeError} from '../errors'
 import {packageRoot} from '../package-root'
 import {loadOrCreateCredentials, readCredentialsIfAny} from './auth/credentials-file'
@@ -172,17 +174,21 @@ export async function daemonStatus(stateDir: string, port: number): Promise<Daem
   return status
 }
 
-/** What answers at `endpoint`, judged with the credentials of `stateDir` (none yet: whatever answers is not it). */
-export async function proveAt(endpoint: string, stateDir: string, timeoutMs = 2000): Promise<ServerProof> {
-  let secret: string | undefined
+/** The credentials of `stateDir` when it has any yet, the state dir's safety checked first. */
+export function stateCredentials(stateDir: string): Credentials | undefined {
   try {
     checkPrivateDir(stateDir)
-    secret = readCredentialsIfAny(stateDir)?.secretAccessKey
+    return readCredentialsIfAny(stateDir)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
   }
+}
 
-  if (secret !== undefined) return proveServer(endpoint, secret, timeoutMs)
+/** What answers at `endpoint`, judged with the credentials of `stateDir` (none yet: whatever answers is not it). */
+export async function proveAt(endpoint: string, stateDir: string, timeoutMs = 2000): Promise<ServerProof> {
+  const credentials = stateCredentials(stateDir)
+  if (credentials) return proveServer(endpoint, credentials.secretAccessKey, timeoutMs)
   return (await isHealthy(endpoint, timeoutMs)) ? {kind: 'impostor'} : {kind: 'silent'}
 }
 

@@ -1,22 +1,22 @@
-import {realpathSync} from 'node:fs'
 /**
  * What `--local` means: the emulator on its default port, started in the background when none answers. The
  * defaults here (port, state dir) are the ones `mfbatch emulator` and `mfbatch emulator start|stop|status` use.
  */
+import {realpathSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join, resolve} from 'node:path'
 
 import type {Credentials} from './auth/keys'
 
 import {InputError, RuntimeError} from '../errors'
-import {loadOrCreateCredentials, readCredentialsIfAny} from './auth/credentials-file'
-import {proveServer, type ServerProof} from './auth/prove-server'
+import {loadOrCreateCredentials} from './auth/credentials-file'
+import {proveServer} from './auth/prove-server'
 import {EMULATOR_DEFAULT_PORT, PORT_ENV} from './contract'
-import {endpointOf, isHealthy, readDaemon, startDaemon} from './daemon'
+import {endpointOf, proveAt, readDaemon, startDaemon, stateCredentials} from './daemon'
 import {readInstance} from './instance-lock'
 import {portHeldMessage} from './port-held'
 import {emulatorEnvironment, type EmulatorEnvironment} from './shell-env'
-import {checkPrivateDir, ensurePrivateDir} from './state-dir'
+import {ensurePrivateDir} from './state-dir'
 
 export {PORT_ENV} from './contract'
 
@@ -85,9 +85,9 @@ export async function ensureLocalEmulator(
   const port = localEmulatorPort(env)
   const stateDir = defaultStateDir(env)
   const dialled = endpointOf(port)
-  const credentials = stateCredentials(stateDir)
-  const found = credentials ? await proveServer(dialled, credentials.secretAccessKey) : await unprovable(dialled)
-  if (credentials && found.kind === 'proven') return {credentials, endpoint: dialled, started: false}
+  const found = await proveAt(dialled, stateDir)
+  const credentials = found.kind === 'proven' ? stateCredentials(stateDir) : undefined
+  if (credentials) return {credentials, endpoint: dialled, started: false}
   if (found.kind !== 'silent') throw new RuntimeError(portHeldMessage(dialled, stateDir, found))
   // Nothing on the port: start one (or find the emulator of this state dir already running on another port).
   const {endpoint, started} = await startDaemon(stateDir, port)
@@ -102,27 +102,11 @@ export async function ensureLocalEmulator(
   return {credentials: await verifiedCredentials(endpoint, stateDir), endpoint, started}
 }
 
-/** The state dir's credentials when it has any yet; its safety is checked first. */
-function stateCredentials(stateDir: string): Credentials | undefined {
-  try {
-    checkPrivateDir(stateDir)
-    return readCredentialsIfAny(stateDir)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
-  }
-}
-
-/** With no credentials yet, no emulator of this state dir ever ran: whatever answers is not it. */
-async function unprovable(endpoint: string): Promise<ServerProof> {
-  return (await isHealthy(endpoint)) ? {kind: 'impostor'} : {kind: 'silent'}
-}
-
 /** The state dir's credentials, once the server at `endpoint` has proven it holds them and listens there. */
 export async function verifiedCredentials(endpoint: string, stateDir: string): Promise<Credentials> {
-  const credentials = stateCredentials(stateDir)
-  const found = credentials ? await proveServer(endpoint, credentials.secretAccessKey) : await unprovable(endpoint)
-  if (credentials && found.kind === 'proven') return credentials
+  const found = await proveAt(endpoint, stateDir)
+  const credentials = found.kind === 'proven' ? stateCredentials(stateDir) : undefined
+  if (credentials) return credentials
   throw new RuntimeError(portHeldMessage(endpoint, stateDir, found))
 }
 

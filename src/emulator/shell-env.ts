@@ -68,7 +68,7 @@ export function readsEndpointVariable(version: string): boolean {
  * emulator. The function is offered, not printed for eval: defining `aws` in someone's shell behind their back
  * would outlive the emulator and change what `aws` means in every script they source there.
  */
-export function awsCliNote(cli: AwsCli | undefined): string[] | undefined {
+export function awsCliNote(cli?: AwsCli): string[] | undefined {
   if (!cli || readsEndpointVariable(cli.version)) return undefined
   return [
     `the AWS CLI at ${cli.path} (aws-cli/${cli.version}) ignores AWS_ENDPOINT_URL (it is read from 2.13 on): ` +

@@ -57,7 +57,13 @@ ${exitCodeHelp(false)}`
     process.umask(PRIVATE_UMASK)
     const [{answering, env}, cli] = await Promise.all([shellEnvironment(stateDir, flags.port), detectAwsCli()])
     const notes = awsCliNote(cli) ?? []
-    if (!answering) notes.unshift(`nothing answers at ${env.AWS_ENDPOINT_URL} yet; start it: mfbatch emulator start`)
+    if (!answering) {
+      const where = flags['state-dir'] === undefined ? '' : ` --state-dir ${flags['state-dir']}`
+      notes.unshift(
+        `nothing answers at ${env.AWS_ENDPOINT_URL} yet; start it: ${this.config.bin} emulator start${where}`,
+      )
+    }
+
     for (const line of notes) process.stderr.write(`${this.config.bin}: ${line}\n`)
     if (!this.jsonEnabled()) this.log(exportLines(env).join('\n'))
     return env
