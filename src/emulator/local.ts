@@ -49,7 +49,16 @@ export function localEmulatorIdentity(env: Readonly<Record<string, string | unde
     port = undefined
   }
 
-  return {port: port ?? localEmulatorPort(env), stateDir}
+  if (port === undefined) {
+    try {
+      port = localEmulatorPort(env)
+    } catch {
+      // A bad MFBATCH_EMULATOR_PORT is --local's error to report, not the history's.
+      port = EMULATOR_DEFAULT_PORT
+    }
+  }
+
+  return {port, stateDir}
 }
 
 /** The port of the local emulator: MFBATCH_EMULATOR_PORT when set, else the documented default. */
