@@ -6,6 +6,7 @@
  * controls a directory on its path (or a symlink met on the way) can swap the state dir for one of their own.
  */
 import {chmodSync, lstatSync, mkdirSync, realpathSync, type Stats, statSync} from 'node:fs'
+import {homedir} from 'node:os'
 import {join, resolve} from 'node:path'
 
 import {RuntimeError} from '../errors'
@@ -45,14 +46,21 @@ export function checkPrivateDir(dir: string): void {
 }
 
 /**
- * Every directory above `dir`, and every symlink on the way with the directories its target goes through, as
- * OpenSSH's StrictModes and git's safe.directory check them: owned by you or root, and not writable by group or
+ * Every directory above `dir` (from your home directory down when it is inside it), and every symlink on the way
+ * with the directories its target goes through, as OpenSSH's StrictModes and git's safe.directory check them: owned by you or root, and not writable by group or
  * others unless sticky (as /tmp is: then only an entry's owner can rename or remove it, and the next step must be
  * yours or root's). Throws a one-line RuntimeError naming the first that is not.
  */
 export function checkWayTo(dir: string): void {
   const uid = process.getuid?.()
   if (uid === undefined) return
+  let home: string | undefined
+  try {
+    home = realpathSync(homedir())
+  } catch {
+    home = undefined
+  }
+
   const refuse = (what: string): never => {
     throw new RuntimeError(
       `state dir ${dir}: ${what}; whoever controls it can swap the state dir for their own. Use a directory of ` +
@@ -66,8 +74,12 @@ export function checkWayTo(dir: string): void {
 
   const walk = (path: string, depth: number): void => {
     if (depth > 40) refuse(`${path} is reached through too many symlinks`)
-    let current = '/'
-    const parts = resolve(path).split('/').filter(Boolean)
+    const full = resolve(path)
+    // As OpenSSH does, a path inside your home directory is checked from there down: above it is the system's.
+    const start = home !== undefined && full.startsWith(`${home}/`) ? home : '/'
+    let current: string = start
+    trusted(current, lstatSync(current))
+    const parts = full.slice(start.length).split('/').filter(Boolean)
     for (const [index, part] of parts.entries()) {
       const parent = lstatSync(current)
       if (parent.mode & 0o022 && !(parent.mode & 0o1000)) {
@@ -96,7 +108,6 @@ export function checkWayTo(dir: string): void {
     }
   }
 
-  trusted('/', lstatSync('/'))
   walk(dir, 0)
 }
 /* eslint-enable no-bitwise */
