@@ -39,7 +39,9 @@ export function recentJobsAt(entries: readonly HistoryEntry[], where: Where): Re
   const resolve: RecentResolver = (index, source, value) => {
     const entry = recent[index]
     if (entry) return entry.id
-    const at = `${where.endpoint}${where.region ? ` (${where.region})` : ''}`
+    const at = where.endpoint.startsWith('emulator:')
+      ? `the emulator of ${where.endpoint.slice('emulator:'.length)}`
+      : `${where.endpoint}${where.region ? ` (${where.region})` : ''}`
     const known =
       recent.length === 0
         ? `no job submitted from this machine to ${at} is remembered`
