@@ -2,76 +2,21 @@
  * What `--local` means: the emulator on its default port, started in the background when none answers. The
  * defaults here (port, state dir) are the ones `mfbatch emulator` and `mfbatch emulator start|stop|status` use.
  */
-import {realpathSync} from 'node:fs'
-import {homedir} from 'node:os'
-import {join, resolve} from 'node:path'
 
 import type {Credentials} from './auth/keys'
 
-import {InputError, RuntimeError} from '../errors'
+import {RuntimeError} from '../errors'
 import {loadOrCreateCredentials} from './auth/credentials-file'
 import {proveServer} from './auth/prove-server'
-import {EMULATOR_DEFAULT_PORT, PORT_ENV} from './contract'
 import {endpointOf, proveAt, readDaemon, startDaemon, stateCredentials} from './daemon'
 import {readInstance} from './instance-lock'
+import {defaultStateDir, localEmulatorPort} from './local-identity'
 import {portHeldMessage} from './port-held'
 import {emulatorEnvironment, type EmulatorEnvironment} from './shell-env'
 import {ensurePrivateDir} from './state-dir'
 
 export {PORT_ENV} from './contract'
-
-/** `$XDG_DATA_HOME/mfbatch/emulator`, else `~/.local/share/mfbatch/emulator` (the XDG base directory default). */
-export function defaultStateDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const data = env.XDG_DATA_HOME?.startsWith('/') ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share')
-  return join(data, 'mfbatch', 'emulator')
-}
-
-/**
- * Which emulator `--local` means, as the history keys it: its state dir (the real path, however it is reached) and
- * its port (where it runs, from its lock or pid file, else where --local would start it). Reads two small files.
- */
-export function localEmulatorIdentity(env: Readonly<Record<string, string | undefined>> = process.env): {
-  port: number
-  stateDir: string
-} {
-  const dir = defaultStateDir(env)
-  let stateDir = resolve(dir)
-  try {
-    stateDir = realpathSync(dir)
-  } catch {
-    // Not made yet: its path as written.
-  }
-
-  let port: number | undefined
-  try {
-    port = readInstance(dir)?.port ?? readDaemon(dir)?.port
-  } catch {
-    port = undefined
-  }
-
-  if (port === undefined) {
-    try {
-      port = localEmulatorPort(env)
-    } catch {
-      // A bad MFBATCH_EMULATOR_PORT is --local's error to report, not the history's.
-      port = EMULATOR_DEFAULT_PORT
-    }
-  }
-
-  return {port, stateDir}
-}
-
-/** The port of the local emulator: MFBATCH_EMULATOR_PORT when set, else the documented default. */
-export function localEmulatorPort(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  const raw = env[PORT_ENV]
-  if (raw === undefined || raw === '') return EMULATOR_DEFAULT_PORT
-  const port = Number(raw)
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw new InputError(`${PORT_ENV}: ${JSON.stringify(raw)} is not allowed; use a port number from 1 to 65535`)
-  }
-
-  return port
-}
+export {defaultStateDir, localEmulatorIdentity, localEmulatorPort} from './local-identity'
 
 export interface LocalEmulator {
   /** The emulator's own credentials: the only ones `--local` signs with. */

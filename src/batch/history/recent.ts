@@ -6,7 +6,7 @@
 import type {ResolvedSettings} from '../../config/types'
 
 import {keptCacheDir} from '../../cache-dir'
-import {localEmulatorIdentity} from '../../emulator/local'
+import {localEmulatorIdentity} from '../../emulator/local-identity'
 import {InputError} from '../../errors'
 import {type HistoryEntry, recentAt, type Where, whereCallsGo} from './history'
 import {HistoryStore} from './store'
