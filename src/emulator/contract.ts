@@ -54,6 +54,9 @@ export const EMULATOR_DEFAULT_REGION = 'us-east-1'
 export const EMULATOR_DEFAULT_PORT = 4589
 /** The queue a new state dir starts with (batch/control/defaults.ts); `--local` takes it when none is set. */
 export const EMULATOR_DEFAULT_QUEUE = 'local'
+
+/** Lets tests (and a second user on a shared host) move `--local` off the documented default port. */
+export const PORT_ENV = 'MFBATCH_EMULATOR_PORT'
 /** The bucket the emulator creates at first start; `--local` puts code packages there. */
 export const EMULATOR_PACKAGE_BUCKET = 'mfbatch-local'
 /** The bucket the emulator creates at start for Metaflow's datastore (`mfbatch emulator env --metaflow`). */

@@ -18,6 +18,7 @@ import {
   EMULATOR_PACKAGE_BUCKET,
 } from './contract'
 import {type FaultOptions, Faults} from './faults'
+import {takeInstanceLock} from './instance-lock'
 import {lateLogs} from './late'
 import {createLogsService} from './logs'
 import {createS3Service} from './s3/service'
@@ -50,8 +51,33 @@ export interface RunningEmulator {
   url: string
 }
 
+/**
+ * Throws StateDirBusyError, having changed nothing, when another emulator runs on the state dir: everything below
+ * (the clean-up of earlier cgroups and attempts included) happens only while this one holds the state dir's lock.
+ */
 export async function createEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   ensurePrivateDir(options.stateDir)
+  const lock = takeInstanceLock(options.stateDir)
+  try {
+    const running = await startAll(options)
+    lock.update({capacity: options.capacity, port: running.port})
+    return {
+      ...running,
+      async close() {
+        try {
+          return await running.close()
+        } finally {
+          lock.release()
+        }
+      },
+    }
+  } catch (error) {
+    lock.release()
+    throw error
+  }
+}
+
+async function startAll(options: EmulatorOptions): Promise<RunningEmulator> {
   // Session credentials of an attempt are good while it runs; the Batch service that knows is made below.
   const late: {batch?: BatchService} = {}
   const keys = new EmulatorKeys(

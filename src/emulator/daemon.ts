@@ -4,15 +4,25 @@
  * does is the foreground command's business.
  */
 import {spawn} from 'node:child_process'
-import {closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {get} from 'node:http'
+import {availableParallelism, totalmem} from 'node:os'
 import {join} from 'node:path'
+
+import type {Credentials} from './auth/keys'
 
 import {RuntimeError} from '../errors'
 import {packageRoot} from '../package-root'
+import {loadOrCreateCredentials, readCredentialsIfAny} from './auth/credentials-file'
+import {proveServer, type ServerProof} from './auth/prove-server'
 import {processStartTime} from './batch/engine/processes'
-import {ensurePrivateDir} from './state-dir'
+import {type InstanceRecord, readInstance} from './instance-lock'
+import {isAlive} from './liveness'
+import {portHeldMessage} from './port-held'
+import {checkPrivateDir, ensurePrivateDir} from './state-dir'
 import {readStopRecord} from './stop-record'
+
+export {isAlive} from './liveness'
 
 /** What `<stateDir>/emulator.pid` holds: enough to find, probe and stop the daemon. */
 export interface DaemonRecord {
@@ -27,21 +37,32 @@ export interface DaemonRecord {
 }
 
 export interface DaemonStatus {
+  /** What the running emulator offers per compute environment, from its lock. */
+  capacity?: Capacity
   endpoint: string
-  /** Something answers the health check on the endpoint. */
+  /** The emulator of this state dir answers on the endpoint and proved it (prove-server.ts). */
   healthy: boolean
   logFile?: string
   /** Started by `mfbatch emulator start` or `--local` (a pid file exists); false for a foreground one. */
   managed: boolean
   pid?: number
   port: number
+  /** Set when something other than this state dir's emulator holds the port: why nothing was sent to it. */
+  portHeld?: string
   running: boolean
   startedAt?: string
   stateDir: string
 }
 
+export interface Capacity {
+  memoryMiB: number
+  vcpus: number
+}
+
 export interface StartResult {
   endpoint: string
+  /** The running emulator's lock record (pid, port, capacity): the one started, or the one already running. */
+  instance: InstanceRecord | undefined
   /** The daemon's pid file record; undefined when what answers was not started by us (a foreground emulator). */
   record: DaemonRecord | undefined
   /** False when an emulator already answered: start is idempotent. */
@@ -49,6 +70,8 @@ export interface StartResult {
 }
 
 export interface StartOptions {
+  /** vCPUs and memory of each compute environment; backgroundCapacity() by default. */
+  capacity?: Capacity
   /** The CLI entry point to run; bin/run.js of this package by default. */
   cliPath?: string
   /** Made-up GPUs for the emulator (`mfbatch emulator --gpus N`). */
@@ -66,6 +89,21 @@ const STOP_GRACE_MS = 5000
 const POLL_MS = 100
 
 export const endpointOf = (port: number): string => `http://${HOST}:${port}`
+
+/**
+ * At least this much for the emulator `--local` and `emulator start` run: vCPUs and memory are counted, not
+ * enforced per machine, and the README's examples (`--nodes 3`, `--cpu 4 --memory 16000`) must run on a laptop.
+ */
+export const BACKGROUND_MIN_VCPUS = 16
+export const BACKGROUND_MIN_MEMORY_MIB = 32 * 1024
+
+/** What a background emulator offers per compute environment: this machine's, or the minimums above if more. */
+export function backgroundCapacity(): Capacity {
+  return {
+    memoryMiB: Math.max(BACKGROUND_MIN_MEMORY_MIB, Math.floor(totalmem() / 1024 / 1024)),
+    vcpus: Math.max(BACKGROUND_MIN_VCPUS, availableParallelism()),
+  }
+}
 
 /** True when `GET /__emulator/health` answers 2xx within `timeoutMs`. Never throws. */
 export function isHealthy(endpoint: string, timeoutMs = 1000): Promise<boolean> {
@@ -113,67 +151,116 @@ export function isSameProcess(record: Pick<DaemonRecord, 'pid' | 'pidStartTime' 
   return args.includes('emulator') && args.includes(record.stateDir)
 }
 
-/** Where the daemon is, or what answers on `port` when no daemon of this state dir runs. */
+/**
+ * Where the emulator of this state dir is (its lock, and the pid file when started in the background), or what
+ * answers on `port` when none runs. Whatever answers must prove it is this state dir's emulator, listening there.
+ */
 export async function daemonStatus(stateDir: string, port: number): Promise<DaemonStatus> {
+  const instance = readInstance(stateDir)
   const record = readDaemon(stateDir)
-  if (record) {
-    const healthy = await isHealthy(record.endpoint)
-    return {...record, healthy, managed: true, running: true}
+  const endpoint = instance?.port === undefined ? (record?.endpoint ?? endpointOf(port)) : endpointOf(instance.port)
+  const found = await proveAt(endpoint, stateDir)
+  const healthy = found.kind === 'proven'
+  const running = instance !== undefined || record !== undefined || healthy
+  const status: DaemonStatus = record
+    ? {...record, endpoint, healthy, managed: true, running}
+    : {endpoint, healthy, managed: false, port: Number(new URL(endpoint).port), running, stateDir}
+  if (instance && !record) Object.assign(status, {pid: instance.pid, startedAt: instance.startedAt})
+  if (instance?.capacity) status.capacity = instance.capacity
+  if (!running && found.kind !== 'silent') {
+    status.portHeld = portHeldMessage(endpoint, stateDir, found, 'use another --port')
   }
 
-  const endpoint = endpointOf(port)
-  const healthy = await isHealthy(endpoint)
-  return {endpoint, healthy, managed: false, port, running: healthy, stateDir}
+  return status
+}
+
+/** The credentials of `stateDir` when it has any yet, the state dir's safety checked first. */
+export function stateCredentials(stateDir: string): Credentials | undefined {
+  try {
+    checkPrivateDir(stateDir)
+    return readCredentialsIfAny(stateDir)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+/** What answers at `endpoint`, judged with the credentials of `stateDir` (none yet: whatever answers is not it). */
+export async function proveAt(endpoint: string, stateDir: string, timeoutMs = 2000): Promise<ServerProof> {
+  const credentials = stateCredentials(stateDir)
+  if (credentials) return proveServer(endpoint, credentials.secretAccessKey, timeoutMs)
+  return (await isHealthy(endpoint, timeoutMs)) ? {kind: 'impostor'} : {kind: 'silent'}
 }
 
 /**
- * Starts a detached emulator on `port` with `stateDir`, unless one already answers there. Idempotent: a second call
- * returns the running one with `started: false`. Throws a RuntimeError with the log's last lines when it never
- * becomes healthy.
+ * Starts a detached emulator on `port` with `stateDir`, unless the emulator of that state dir already runs: then
+ * nothing is started and that one is returned (`started: false`, on whatever port it listens). Throws a
+ * RuntimeError when something else holds the port, or with the log's last lines when it never answers.
  */
 export async function startDaemon(stateDir: string, port: number, options: StartOptions = {}): Promise<StartResult> {
-  const existing = readDaemon(stateDir)
-  if (existing && (await isHealthy(existing.endpoint)))
-    return {endpoint: existing.endpoint, record: existing, started: false}
-  const endpoint = endpointOf(port)
-  // A foreground `mfbatch emulator` (or a daemon of another state dir) on the same port: use it, as --local would.
-  if (!existing && (await isHealthy(endpoint))) return {endpoint, record: undefined, started: false}
-  if (existing) {
-    // Alive but not answering (still starting, or wedged): give it the same bounded wait a fresh one gets.
-    if (await waitHealthy(existing.endpoint, existing.pid, options.timeoutMs ?? START_TIMEOUT_MS)) {
-      return {endpoint: existing.endpoint, record: existing, started: false}
-    }
-
-    throw failure(`the emulator (pid ${existing.pid}) does not answer on ${existing.endpoint}`, existing.logFile)
-  }
-
   ensurePrivateDir(stateDir)
+  // Made now if this state dir never ran an emulator, so what answers can be asked to prove it holds them.
+  const {secretAccessKey: secret} = loadOrCreateCredentials(stateDir)
   const timeoutMs = options.timeoutMs ?? START_TIMEOUT_MS
+  const running = await runningEmulator(stateDir, secret, timeoutMs)
+  if (running) return running
   // Two `--local` commands started together must not spawn two daemons on one state dir: one takes the lock, the
   // other waits for the winner's emulator to answer.
   const unlock = takeStartLock(stateDir, timeoutMs)
   if (!unlock) {
-    if (await waitHealthy(endpoint, undefined, timeoutMs)) {
-      return {endpoint, record: readDaemon(stateDir), started: false}
-    }
-
+    let winner: StartResult | undefined
+    await pollUntil(async () => {
+      winner = await runningEmulator(stateDir, secret, timeoutMs)
+      return winner !== undefined
+    }, timeoutMs)
+    if (winner) return winner
     throw failure(`another start of the emulator in ${stateDir} did not finish`, join(stateDir, LOG_FILE))
   }
 
   try {
     // The previous lock holder may have finished just before we took the lock.
-    const winner = readDaemon(stateDir)
-    if (winner && (await isHealthy(winner.endpoint))) return {endpoint: winner.endpoint, record: winner, started: false}
-    return await spawnDaemon(stateDir, port, options, timeoutMs)
+    const winner = await runningEmulator(stateDir, secret, timeoutMs)
+    if (winner) return winner
+    const endpoint = endpointOf(port)
+    const found = await proveServer(endpoint, secret)
+    if (found.kind !== 'silent') {
+      throw new RuntimeError(portHeldMessage(endpoint, stateDir, found, 'use another --port (or --port 0)'))
+    }
+
+    return await spawnDaemon(stateDir, port, {...options, secret}, timeoutMs)
   } finally {
     unlock()
   }
 }
 
+/**
+ * The emulator of `stateDir` when one runs (its lock names a live process), once it listens and proves itself
+ * (waiting up to `timeoutMs`). Undefined when none runs or it exits meanwhile.
+ */
+async function runningEmulator(stateDir: string, secret: string, timeoutMs: number): Promise<StartResult | undefined> {
+  let instance = readInstance(stateDir)
+  if (!instance) return undefined
+  const proven = await pollUntil(async () => {
+    instance = readInstance(stateDir)
+    if (instance?.port === undefined) return instance === undefined
+    return (await proveServer(endpointOf(instance.port), secret, 500)).kind === 'proven'
+  }, timeoutMs)
+  if (!instance) return undefined
+  if (!proven || instance.port === undefined) {
+    const at = instance.port === undefined ? 'any port' : endpointOf(instance.port)
+    throw failure(
+      `the emulator of ${stateDir} (pid ${instance.pid}) does not answer on ${at}`,
+      join(stateDir, LOG_FILE),
+    )
+  }
+
+  return {endpoint: endpointOf(instance.port), instance, record: readDaemon(stateDir), started: false}
+}
+
 async function spawnDaemon(
   stateDir: string,
   port: number,
-  {cliPath, gpus}: StartOptions,
+  {capacity = backgroundCapacity(), cliPath, gpus, secret}: StartOptions & {secret: string},
   timeoutMs: number,
 ): Promise<StartResult> {
   const endpoint = endpointOf(port)
@@ -183,6 +270,7 @@ async function spawnDaemon(
   // detached: its own session, so it survives the terminal and the process that started it. cwd is the state dir
   // so the daemon does not pin whatever directory it was started from.
   const args = [cli, 'emulator', '--port', String(port), '--state-dir', stateDir]
+  args.push('--vcpus', String(capacity.vcpus), '--memory', String(capacity.memoryMiB))
   if (gpus !== undefined) args.push('--gpus', String(gpus))
   const child = spawn(process.execPath, args, {
     cwd: stateDir,
@@ -204,18 +292,23 @@ async function spawnDaemon(
     stateDir,
   }
   writePidFile(record)
-  const healthy = await waitHealthy(endpoint, pid, timeoutMs)
+  let exited = false
+  const proven = await pollUntil(async () => {
+    if ((await proveServer(endpoint, secret, 500)).kind === 'proven') return true
+    exited = !isAlive(pid)
+    return exited
+  }, timeoutMs)
   child.unref()
-  if (healthy) return {endpoint, record, started: true}
-  // Lost a race with another starter on the same port? Then its emulator is as good as ours.
-  if (!isAlive(pid) && (await isHealthy(endpoint))) {
-    removePidFileOf(stateDir, pid)
-    return {endpoint, record: undefined, started: false}
-  }
-
-  await stopPid(pid)
+  if (proven && !exited) return {endpoint, instance: readInstance(stateDir), record, started: true}
   removePidFileOf(stateDir, pid)
-  throw failure(`the emulator did not answer on ${endpoint} within ${timeoutMs} ms`, logFile)
+  // Lost a race with an emulator started in the foreground on the same state dir? Then that one is the answer.
+  const other = exited ? await runningEmulator(stateDir, secret, timeoutMs) : undefined
+  if (other) return other
+  if (!exited) await stopPid(pid)
+  const what = exited
+    ? `the emulator exited before answering on ${endpoint}`
+    : `the emulator did not answer on ${endpoint} within ${timeoutMs} ms`
+  throw failure(what, logFile)
 }
 
 /**
@@ -241,17 +334,6 @@ async function stopPid(pid: number): Promise<void> {
   await pollUntil(() => !isAlive(pid), STOP_GRACE_MS)
 }
 
-/** Waits for the health check; gives up early when `pid` (the process expected to answer) has exited. */
-async function waitHealthy(endpoint: string, pid: number | undefined, timeoutMs: number): Promise<boolean> {
-  let exited = false
-  const healthy = await pollUntil(async () => {
-    if (await isHealthy(endpoint, 500)) return true
-    exited = pid !== undefined && !isAlive(pid)
-    return exited
-  }, timeoutMs)
-  return healthy && !exited
-}
-
 /** Checks every 100 ms, one check at a time, until `done` says true (returns true) or the time is up (false). */
 async function pollUntil(done: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
@@ -261,25 +343,6 @@ async function pollUntil(done: () => boolean | Promise<boolean>, timeoutMs: numb
     if (Date.now() >= deadline) return false
     // eslint-disable-next-line no-await-in-loop -- same
     await sleep(POLL_MS)
-  }
-}
-
-/** Alive and not a zombie: a daemon that exited before its starter reaped it must count as gone. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-
-  const stat = `/proc/${pid}/stat`
-  if (!existsSync(stat)) return true
-  try {
-    // Field 3 is the state; the command name in field 2 may contain spaces, so read after its closing paren.
-    const text = readFileSync(stat, 'utf8')
-    return text.slice(text.lastIndexOf(')') + 2, text.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return false
   }
 }
 

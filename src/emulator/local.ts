@@ -2,38 +2,21 @@
  * What `--local` means: the emulator on its default port, started in the background when none answers. The
  * defaults here (port, state dir) are the ones `mfbatch emulator` and `mfbatch emulator start|stop|status` use.
  */
-import {homedir} from 'node:os'
-import {join} from 'node:path'
 
 import type {Credentials} from './auth/keys'
 
-import {InputError, RuntimeError} from '../errors'
-import {readCredentialsIfAny} from './auth/credentials-file'
-import {provesSecret} from './auth/prove-server'
-import {EMULATOR_DEFAULT_PORT} from './contract'
-import {endpointOf, isHealthy, startDaemon} from './daemon'
-import {checkPrivateDir} from './state-dir'
+import {RuntimeError} from '../errors'
+import {loadOrCreateCredentials} from './auth/credentials-file'
+import {proveServer} from './auth/prove-server'
+import {endpointOf, proveAt, readDaemon, startDaemon, stateCredentials} from './daemon'
+import {readInstance} from './instance-lock'
+import {defaultStateDir, localEmulatorPort} from './local-identity'
+import {portHeldMessage} from './port-held'
+import {emulatorEnvironment, type EmulatorEnvironment} from './shell-env'
+import {ensurePrivateDir} from './state-dir'
 
-/** Lets tests (and a second user on a shared host) move `--local` off the documented default port. */
-export const PORT_ENV = 'MFBATCH_EMULATOR_PORT'
-
-/** `$XDG_DATA_HOME/mfbatch/emulator`, else `~/.local/share/mfbatch/emulator` (the XDG base directory default). */
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  const data = env.XDG_DATA_HOME?.startsWith('/') ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share')
-  return join(data, 'mfbatch', 'emulator')
-}
-
-/** The port of the local emulator: MFBATCH_EMULATOR_PORT when set, else the documented default. */
-export function localEmulatorPort(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[PORT_ENV]
-  if (raw === undefined || raw === '') return EMULATOR_DEFAULT_PORT
-  const port = Number(raw)
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw new InputError(`${PORT_ENV}: ${JSON.stringify(raw)} is not allowed; use a port number from 1 to 65535`)
-  }
-
-  return port
-}
+export {PORT_ENV} from './contract'
+export {defaultStateDir, localEmulatorIdentity, localEmulatorPort} from './local-identity'
 
 export interface LocalEmulator {
   /** The emulator's own credentials: the only ones `--local` signs with. */
@@ -44,9 +27,10 @@ export interface LocalEmulator {
 }
 
 /**
- * The endpoint and credentials of the local emulator, starting a detached one when nothing answers its health
- * check. Whatever answers must prove it holds the secret of the state dir's credentials file before anything is
- * sent to it. Starting says so in one line on `log` (stderr by default), with the state dir and how to stop it.
+ * The endpoint and credentials of the local emulator, starting a detached one when nothing answers on its port.
+ * Whatever answers must prove it is the emulator of the state dir, listening on the address dialled, before
+ * anything is sent to it. Starting says so in one line on `log` (stderr by default), with the state dir and how to
+ * stop it.
  */
 export async function ensureLocalEmulator(
   options: {env?: NodeJS.ProcessEnv; log?: (line: string) => void} = {},
@@ -54,37 +38,50 @@ export async function ensureLocalEmulator(
   const env = options.env ?? process.env
   const port = localEmulatorPort(env)
   const stateDir = defaultStateDir(env)
-  let endpoint = endpointOf(port)
-  let started = false
-  if (!(await isHealthy(endpoint))) {
-    const result = await startDaemon(stateDir, port)
-    ;({endpoint, started} = result)
-    if (started) {
-      const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
-      log(
-        `mfbatch: started the local AWS Batch emulator at ${endpoint} in the background (state: ${stateDir}); ` +
-          'stop it with: mfbatch emulator stop',
-      )
-    }
+  const dialled = endpointOf(port)
+  const found = await proveAt(dialled, stateDir)
+  const credentials = found.kind === 'proven' ? stateCredentials(stateDir) : undefined
+  if (credentials) return {credentials, endpoint: dialled, started: false}
+  if (found.kind !== 'silent') throw new RuntimeError(portHeldMessage(dialled, stateDir, found))
+  // Nothing on the port: start one (or find the emulator of this state dir already running on another port).
+  const {endpoint, started} = await startDaemon(stateDir, port)
+  if (started) {
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+    log(
+      `mfbatch: started the local AWS Batch emulator at ${endpoint} in the background (state: ${stateDir}); ` +
+        'stop it with: mfbatch emulator stop',
+    )
   }
 
   return {credentials: await verifiedCredentials(endpoint, stateDir), endpoint, started}
 }
 
-/** The state dir's credentials, once the server at `endpoint` has proven it holds them. */
+/** The state dir's credentials, once the server at `endpoint` has proven it holds them and listens there. */
 export async function verifiedCredentials(endpoint: string, stateDir: string): Promise<Credentials> {
-  let credentials: Credentials | undefined
-  try {
-    checkPrivateDir(stateDir)
-    credentials = readCredentialsIfAny(stateDir)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  const found = await proveAt(endpoint, stateDir)
+  const credentials = found.kind === 'proven' ? stateCredentials(stateDir) : undefined
+  if (credentials) return credentials
+  throw new RuntimeError(portHeldMessage(endpoint, stateDir, found))
+}
+
+/**
+ * What `emulator env` prints: the variables for the emulator of `stateDir`, at the port its lock records (else its
+ * pid file's, else `port`). Whatever answers there must prove it is that emulator listening there: the secret is
+ * never exported with the address of something else. `answering` is false when nothing answers yet.
+ */
+export async function shellEnvironment(
+  stateDir: string,
+  port: number,
+): Promise<{answering: boolean; env: EmulatorEnvironment}> {
+  ensurePrivateDir(stateDir)
+  const credentials = loadOrCreateCredentials(stateDir)
+  const instance = readInstance(stateDir)
+  const endpoint =
+    instance?.port === undefined ? (readDaemon(stateDir)?.endpoint ?? endpointOf(port)) : endpointOf(instance.port)
+  const found = await proveServer(endpoint, credentials.secretAccessKey)
+  if (found.kind !== 'proven' && found.kind !== 'silent') {
+    throw new RuntimeError(portHeldMessage(endpoint, stateDir, found, 'use another --port'))
   }
 
-  if (credentials && (await provesSecret(endpoint, credentials.secretAccessKey))) return credentials
-  const where = endpoint.replace(/^http:\/\//, '')
-  throw new RuntimeError(
-    `${where} answers, but it is not the emulator of ${stateDir}; nothing was sent to it. Stop what listens there ` +
-      `(or the emulator of another state dir: mfbatch emulator stop --state-dir DIR), or set ${PORT_ENV} to a free port`,
-  )
+  return {answering: found.kind === 'proven', env: emulatorEnvironment(endpoint, credentials)}
 }

@@ -1,4 +1,4 @@
-import type {AddressInfo, Socket} from 'node:net'
+import type {AddressInfo, Server as NetServer, Socket} from 'node:net'
 
 /**
  * The emulator's HTTP front end (node:http, no framework): it knows protocols, authentication, validation against
@@ -27,6 +27,7 @@ import {
   JOB_CREDENTIALS_PATH,
   type RunningAttempts,
 } from './http/task-endpoints'
+import {closeTwin, holdIpv6Loopback} from './http/twin-loopback'
 import {S3Error} from './s3/errors'
 import {payloadAuth} from './s3/payload-auth'
 import {s3Refusal} from './s3/refusals'
@@ -144,12 +145,15 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
         `content-type: ${JSON_TYPE}\r\nx-amzn-ErrorType: ${code}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     )
   })
-  await listen(server, options.port ?? 0, host)
+  const twin = await listenWithTwin(server, options.port ?? 0, host)
   const {port} = server.address() as AddressInfo
   handler.hosts = allowedHosts(host, port)
   const shown = host.includes(':') ? `[${host}]` : host
   return {
-    close: () => closeServer(server),
+    async close() {
+      await closeTwin(twin)
+      await closeServer(server)
+    },
     faults,
     port,
     stats,
@@ -270,7 +274,7 @@ class RequestHandler {
     const wrongPlace = gateRefusal(req.headers, this.hosts)
     if (wrongPlace) return refuse(forbidden(service, wrongPlace))
     if (url.pathname === '/__emulator/health' && req.method === 'GET') {
-      this.health(res, url)
+      this.health(req, res, url)
       return undefined
     }
 
@@ -412,18 +416,23 @@ class RequestHandler {
   }
 
   /**
-   * Unauthenticated, and says nothing but "ok" unless challenged: `?challenge=<hex>` is answered with the HMAC of
-   * the challenge keyed by the secret, which only the emulator of that credentials file can compute.
+   * Unauthenticated, and says nothing but "ok" unless challenged: `?challenge=<hex>&dialled=<host:port>` is answered
+   * with the address this socket listens on and the HMAC, keyed by the secret, over the challenge, the address the
+   * client dialled and that listening address (keys.ts). Only the emulator of that credentials file can compute it,
+   * and a relay on another port cannot pass it off as its own.
    */
-  private health(res: ServerResponse, url: URL): void {
+  private health(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const challenge = url.searchParams.get('challenge')
-    if (challenge !== null && !/^[\da-f]{32,128}$/.test(challenge)) {
-      const message = 'challenge must be 32 to 128 hex digits'
+    if (challenge === null) return sendJson(res, {body: {status: 'ok'}, contentType: JSON_TYPE, status: 200})
+    const dialled = url.searchParams.get('dialled') ?? ''
+    if (!/^[\da-f]{32,128}$/.test(challenge) || !/^[\w.:[\]-]{1,300}$/.test(dialled)) {
+      const message = 'challenge must be 32 to 128 hex digits, with dialled=<host:port> the address the client dialled'
       return sendJson(res, {body: {message}, contentType: JSON_TYPE, status: 400})
     }
 
-    const proof = challenge === null ? {} : {proof: this.keys.healthProof(challenge)}
-    sendJson(res, {body: {status: 'ok', ...proof}, contentType: JSON_TYPE, status: 200})
+    const listening = socketAddress(req.socket.localAddress, req.socket.localPort)
+    const proof = this.keys.healthProof(challenge, dialled, listening)
+    sendJson(res, {body: {listening, proof, status: 'ok'}, contentType: JSON_TYPE, status: 200})
   }
 
   /** Counts the key id the request claims, whether or not it is let in (the stats' keyIds). */
@@ -448,6 +457,39 @@ function bodyReservation(req: IncomingMessage): number {
   }
 
   return req.headers['transfer-encoding'] === undefined ? 0 : MAX_BODY_BYTES
+}
+
+/** `host:port` as a URL writes it: IPv6 in brackets, an IPv4-mapped address as plain IPv4. */
+export function socketAddress(address: string | undefined, port: number | undefined): string {
+  const host = (address ?? '').replace(/^::ffff:(?=\d+\.)/, '')
+  return `${host.includes(':') ? `[${host}]` : host}:${port ?? 0}`
+}
+
+/**
+ * Listens on `host`:`port` and, for 127.0.0.1, holds [::1] on the same port (twin-loopback.ts). With port 0 the
+ * system picks the port for 127.0.0.1; when [::1] of that port is taken, another is picked (a few tries).
+ */
+async function listenWithTwin(server: Server, port: number, host: string): Promise<NetServer | undefined> {
+  for (let tries = 0; ; tries++) {
+    // eslint-disable-next-line no-await-in-loop -- one bind after the other
+    await listen(server, port, host)
+    if (host !== '127.0.0.1') return undefined
+    const bound = (server.address() as AddressInfo).port
+    try {
+      // eslint-disable-next-line no-await-in-loop -- same
+      return await holdIpv6Loopback(server, bound)
+    } catch (error) {
+      // eslint-disable-next-line no-await-in-loop -- same
+      await closeServer(server)
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error
+      if (port !== 0 || tries >= 4) {
+        throw new Error(
+          `[::1]:${bound} is held by another process, and a client dialling localhost:${bound} would reach it; ` +
+            `nothing was started. Find it with: ss -ltnp 'sport = :${bound}', or use another --port`,
+        )
+      }
+    }
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -1,9 +1,20 @@
 import {Flags} from '@oclif/core'
 
-import {EMULATOR_DEFAULT_PORT} from '../emulator/contract'
-import {PORT_ENV} from '../emulator/local'
+import {size, sizeAllowed} from '../batch/parse/memory-size'
+import {EMULATOR_DEFAULT_PORT, PORT_ENV} from '../emulator/contract'
+import {invalid} from '../errors'
 
 /** `--port` of the emulator commands: the default port, MFBATCH_EMULATOR_PORT, and what the port means here. */
 export function emulatorPortFlag(summary: string, min: 0 | 1 = 1) {
   return Flags.integer({default: EMULATOR_DEFAULT_PORT, env: PORT_ENV, max: 65_535, min, summary})
 }
+
+/** A size as submit's --memory reads it: MiB, or with a unit (16GiB, 512m). */
+export const mebibytesFlag = Flags.custom<number>({
+  async parse(input, _context, options) {
+    const label = `--${options.name}`
+    const read = size({origin: {kind: 'flag', label}, value: input}, 'MiB', {min: 1})
+    if (read === undefined) throw invalid(label, input, sizeAllowed('MiB', {min: 1}))
+    return read.value
+  },
+})

@@ -5,7 +5,7 @@
 import {spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
-import {tmpdir} from 'node:os'
+import {availableParallelism, tmpdir, totalmem} from 'node:os'
 import {join} from 'node:path'
 
 import {DaemonRecord, isAlive, isHealthy, stopDaemon} from '../../src/emulator/daemon'
@@ -21,6 +21,11 @@ const mfbatch = (...args: string[]): Promise<RunResult> => runCli(args, {env})
 const pidFile = () => join(stateDir, 'emulator.pid')
 const endpoint = () => `http://127.0.0.1:${port}`
 const readRecord = () => JSON.parse(readFileSync(pidFile(), 'utf8')) as DaemonRecord
+// What a background emulator offers on this machine: 16 vCPUs and 32 GiB at least (daemon.ts).
+const offers = {
+  memoryMiB: Math.max(32_768, Math.floor(totalmem() / 1024 / 1024)),
+  vcpus: Math.max(16, availableParallelism()),
+}
 const startedLine = () =>
   `mfbatch: started the local AWS Batch emulator at ${endpoint()} in the background (state: ${stateDir}); ` +
   'stop it with: mfbatch emulator stop'
@@ -67,7 +72,8 @@ describe('the detached emulator', () => {
         stateDir,
       })
       expect(run.stderr).toBe(
-        `mfbatch: started the emulator at ${endpoint()} (pid ${record.pid}, state: ${stateDir}, log: ${record.logFile})\n` +
+        `mfbatch: started the emulator at ${endpoint()} (pid ${record.pid}, state: ${stateDir}, log: ${record.logFile}); ` +
+          `it offers ${offers.vcpus} vCPUs and ${offers.memoryMiB} MiB per compute environment\n` +
           'mfbatch: stop it with: mfbatch emulator stop\n',
       )
       expect(await isHealthy(endpoint())).toBe(true)
@@ -81,6 +87,7 @@ describe('the detached emulator', () => {
         {
           ...readRecord(),
           ...(JSON.parse(readFileSync(join(stateDir, 'fidelity.json'), 'utf8')) as object),
+          capacity: offers,
           healthy: true,
           managed: true,
           running: true,
@@ -91,14 +98,17 @@ describe('the detached emulator', () => {
       )
     })
 
-    test('a second start is idempotent: same endpoint, same pid, nothing new started', async () => {
+    test('a second start names the running one and exits 1, having changed nothing', async () => {
       const before = readRecord()
       const run = await mfbatch('emulator', 'start', '--json')
-      expect([run.code, JSON.parse(run.stdout)]).toEqual([
-        0,
-        {endpoint: endpoint(), pid: before.pid, started: false, stateDir},
-      ])
-      expect(run.stderr).toMatch(/^mfbatch: already running: the emulator at /)
+      expect(run).toEqual({
+        code: 1,
+        stderr:
+          `mfbatch: the emulator of ${stateDir} is already running (pid ${before.pid}, port ${port}); nothing was ` +
+          'changed. Use that one, stop it first (mfbatch emulator stop, or Ctrl-C where it runs in the foreground), ' +
+          'or give this one another --state-dir\n',
+        stdout: '',
+      })
       expect(readRecord()).toEqual(before)
     })
 

@@ -269,7 +269,11 @@ describe('unsafe places and impostors', () => {
         `127.0.0.1:${port} answers, but it is not the emulator of ${join(data, 'mfbatch', 'emulator')}; nothing was sent to it.`,
       )
       expect(seen.every(({url}) => url.startsWith('/__emulator/health'))).toBe(true)
-      expect(seen.some(({url}) => /^\/__emulator\/health\?challenge=[\da-f]{64}$/.test(url))).toBe(true)
+      expect(
+        seen.some(({url}) =>
+          new RegExp(String.raw`^/__emulator/health\?challenge=[\da-f]{64}&dialled=127.0.0.1%3A${port}$`).test(url),
+        ),
+      ).toBe(true)
       expect(seen.filter(({headers}) => headers.authorization !== undefined)).toEqual([])
     } finally {
       squatter.close()

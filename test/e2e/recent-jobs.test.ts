@@ -5,11 +5,13 @@
  */
 import type {BatchClient} from '@aws-sdk/client-batch'
 
+import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {removeStateDir, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
+import {cleanEnv, removeStateDir, RUN, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
 import {batchClient, describeAll, waitUntil} from './jobs-fixture'
 
 let emulator: TestEmulator
@@ -107,3 +109,70 @@ describe('recent jobs', () => {
     expect(ids.sort()).toEqual([a, b].sort())
   }, 60_000)
 })
+
+/**
+ * `last` names the same job in every shell that talks to the local emulator: with --local whatever AWS_REGION says
+ * (the emulator answers in any region), and after `eval "$(mfbatch emulator env)"` without --local.
+ */
+describe('last with the local emulator', () => {
+  let data: string
+  let localEnv: Record<string, string>
+
+  beforeAll(async () => {
+    data = mkdtempSync(join(tmpdir(), 'mfbatch-recent-local-'))
+    localEnv = {MFBATCH_EMULATOR_PORT: String(await freePort()), XDG_DATA_HOME: join(data, 'data')}
+  })
+
+  afterAll(async () => {
+    await runCli(['emulator', 'stop'], {env: localEnv})
+    rmSync(data, {force: true, recursive: true})
+  })
+
+  const lastJob = async (extra: Record<string, string>, args: string[] = ['--local']) => {
+    const result = await runCli(['status', 'last', '--json', ...args], {
+      env: {...localEnv, MFBATCH_CACHE_DIR: cacheDir, ...extra},
+    })
+    expect([result.code, result.stderr]).toEqual([0, ''])
+    return (JSON.parse(result.stdout) as {jobs: {jobId: string}[]}).jobs.map((job) => job.jobId)
+  }
+
+  test('A with AWS_REGION, then B without: last is B with or without AWS_REGION, and after emulator env', async () => {
+    const submitLocal = async (extra: Record<string, string>) => {
+      const result = await runCli(['submit', '--local', '--queue', 'local', '--quiet', '--', 'true'], {
+        env: {...localEnv, MFBATCH_CACHE_DIR: cacheDir, ...extra},
+      })
+      expect(result.code).toBe(0)
+      return result.stdout.trim()
+    }
+
+    await submitLocal({AWS_REGION: 'us-east-1'})
+    const b = await submitLocal({})
+    expect(await lastJob({})).toEqual([b])
+    expect(await lastJob({AWS_REGION: 'us-east-1'})).toEqual([b])
+    expect(await lastJob({AWS_REGION: 'eu-west-1'})).toEqual([b])
+    // The shell set up by emulator env, with no --local.
+    const script = `eval "$("${process.execPath}" "${RUN}" emulator env 2>/dev/null)" && "${process.execPath}" "${RUN}" status last --json`
+    const viaEnv = spawnSync('sh', ['-c', script], {
+      encoding: 'utf8',
+      env: {...cleanEnv(), ...localEnv, MFBATCH_CACHE_DIR: cacheDir},
+    })
+    expect([viaEnv.status, viaEnv.stderr]).toEqual([0, ''])
+    expect((JSON.parse(viaEnv.stdout) as {jobs: {jobId: string}[]}).jobs.map((job) => job.jobId)).toEqual([b])
+  }, 60_000)
+})
+
+/** A port free now, below Linux's ephemeral range, for the emulator --local starts. */
+async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const candidate = 20_000 + Math.floor(Math.random() * 12_000)
+    // eslint-disable-next-line no-await-in-loop -- one candidate at a time
+    const free = await new Promise<boolean>((done) => {
+      const server = createServer()
+      server.once('error', () => done(false))
+      server.listen(candidate, '127.0.0.1', () => server.close(() => done(true)))
+    })
+    if (free) return candidate
+  }
+
+  throw new Error('no free port found between 20000 and 32000')
+}

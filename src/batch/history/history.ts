@@ -8,7 +8,12 @@ import type {ResolvedSettings} from '../../config/types'
 export const HISTORY_KEEP = 200
 export const HISTORY_FILE = 'history.jsonl'
 
-/** Where the calls go, readable: `aws` or an endpoint URL (`local:PORT` for --local), and the region. */
+/**
+ * Where the calls go, as the key of the history: `aws` or a normalised endpoint URL with the region, or
+ * `emulator:<state dir>` (region empty) for the local emulator, however it is reached (--local, or its
+ * AWS_ENDPOINT_URL after `eval "$(mfbatch emulator env)"`): it answers in any region, so the region cannot tell its
+ * jobs apart.
+ */
 export interface Where {
   endpoint: string
   region: string
@@ -24,18 +29,43 @@ export interface HistoryEntry extends Where {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined)
 
-/** The endpoint and region from the settings and the variables the SDK reads itself, as openSubmitCache scopes. */
+/** What decides which emulator is the local one: its state dir and the port it listens on (or would). */
+export interface LocalEmulatorIdentity {
+  /** The port of the emulator of `stateDir`: where it runs, else where --local would start it. */
+  port: number
+  stateDir: string
+}
+
+/**
+ * The endpoint and region from the settings and the variables the SDK reads itself. `local` describes the local
+ * emulator (see recent.ts); an endpoint URL on a loopback address and its port is that emulator too.
+ */
 export function whereCallsGo(
   settings: Partial<Pick<ResolvedSettings, 'endpointUrl' | 'region'>>,
-  local: boolean | undefined,
+  local: {emulator: () => LocalEmulatorIdentity; flag: boolean | undefined},
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Where {
-  const endpoint = local
-    ? `local:${env.MFBATCH_EMULATOR_PORT || 'default'}`
-    : (env.AWS_ENDPOINT_URL_BATCH ?? text(settings.endpointUrl?.value) ?? env.AWS_ENDPOINT_URL ?? 'aws')
+  const emulator = (): Where => ({endpoint: `emulator:${local.emulator().stateDir}`, region: ''})
+  if (local.flag) return emulator()
+  const raw = env.AWS_ENDPOINT_URL_BATCH ?? text(settings.endpointUrl?.value) ?? env.AWS_ENDPOINT_URL
   const region = text(settings.region?.value) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? ''
-  return {endpoint: endpoint.replace(/\/+$/, ''), region}
+  if (raw === undefined) return {endpoint: 'aws', region}
+  const url = parseUrl(raw)
+  if (!url) return {endpoint: raw.replace(/\/+$/, ''), region}
+  if (isLoopback(url) && url.protocol === 'http:' && Number(url.port || 80) === local.emulator().port) return emulator()
+  return {endpoint: `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`, region}
 }
+
+function parseUrl(raw: string): undefined | URL {
+  try {
+    return new URL(raw)
+  } catch {
+    return undefined
+  }
+}
+
+const isLoopback = (url: URL): boolean =>
+  url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname)
 
 export function formatEntry(entry: HistoryEntry): string {
   const {at, endpoint, id, name, queue, region} = entry

@@ -6,6 +6,7 @@
 import type {ResolvedSettings} from '../../config/types'
 
 import {keptCacheDir} from '../../cache-dir'
+import {localEmulatorIdentity} from '../../emulator/local-identity'
 import {InputError} from '../../errors'
 import {type HistoryEntry, recentAt, type Where, whereCallsGo} from './history'
 import {HistoryStore} from './store'
@@ -38,7 +39,9 @@ export function recentJobsAt(entries: readonly HistoryEntry[], where: Where): Re
   const resolve: RecentResolver = (index, source, value) => {
     const entry = recent[index]
     if (entry) return entry.id
-    const at = `${where.endpoint}${where.region ? ` (${where.region})` : ''}`
+    const at = where.endpoint.startsWith('emulator:')
+      ? `the emulator of ${where.endpoint.slice('emulator:'.length)}`
+      : `${where.endpoint}${where.region ? ` (${where.region})` : ''}`
     const known =
       recent.length === 0
         ? `no job submitted from this machine to ${at} is remembered`
@@ -55,7 +58,7 @@ export function recentJobs(
   local: boolean | undefined,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): RecentJobs {
-  return recentJobsAt(historyStore(env).read(), whereCallsGo(settings, local, env))
+  return recentJobsAt(historyStore(env).read(), whereOf(settings, local, env))
 }
 
 /** After a submit: its job appended to the history (never fails the submit). */
@@ -65,6 +68,14 @@ export function recordSubmitted(
   job: {jobId: string; jobName: string; jobQueue: string},
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): void {
-  const where = whereCallsGo(settings, local, env)
+  const where = whereOf(settings, local, env)
   historyStore(env).append({...where, at: Date.now(), id: job.jobId, name: job.jobName, queue: job.jobQueue})
+}
+
+function whereOf(
+  settings: Partial<Pick<ResolvedSettings, 'endpointUrl' | 'region'>>,
+  local: boolean | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Where {
+  return whereCallsGo(settings, {emulator: () => localEmulatorIdentity(env), flag: local}, env)
 }

@@ -1,24 +1,32 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command'
-import {loadOrCreateCredentials} from '../../emulator/auth/credentials-file'
+import {detectAwsCli} from '../../emulator/aws-cli'
 import {EMULATOR_DEFAULT_PORT} from '../../emulator/contract'
-import {endpointOf, readDaemon} from '../../emulator/daemon'
-import {defaultStateDir, PORT_ENV} from '../../emulator/local'
+import {defaultStateDir, PORT_ENV, shellEnvironment} from '../../emulator/local'
 import {type MetaflowEnvironment, metaflowEnvironment, metaflowExportLines} from '../../emulator/metaflow-env'
-import {emulatorEnvironment, type EmulatorEnvironment, exportLines} from '../../emulator/shell-env'
-import {ensurePrivateDir, PRIVATE_UMASK} from '../../emulator/state-dir'
+import {awsCliNote, type EmulatorEnvironment, exportLines} from '../../emulator/shell-env'
+import {PRIVATE_UMASK} from '../../emulator/state-dir'
 import {invalid} from '../../errors'
 import {exitCodeHelp} from '../../exit-codes'
 import {emulatorPortFlag} from '../../flags/emulator'
 
 export default class EmulatorEnv extends BaseCommand {
-  static override description = `Prints the variables that point the AWS CLI, boto3 or any AWS SDK at the emulator of this state directory, \
-signed with its own credentials (<state dir>/credentials, created at its first start, or now when there is none yet): \
+  static override description = `Prints the variables that point AWS clients at the emulator of this state directory, signed with its \
+own credentials (<state dir>/credentials, created at its first start, or now when there is none yet): \
 AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and AWS_DEFAULT_REGION (for older \
-botocore) as POSIX export lines (values \
-single-quoted), then "unset AWS_SESSION_TOKEN AWS_PROFILE" so nothing else signs. The endpoint is the port of the \
-background emulator of this state dir when one runs, else --port. --json prints the variables as one object.
+botocore) as POSIX export lines (values single-quoted), then "unset AWS_SESSION_TOKEN AWS_PROFILE" so nothing else \
+signs. The endpoint is the port of the emulator of this state dir when one runs, else --port. --json prints the \
+variables as one object.
+
+Before printing, whatever answers at the endpoint must prove it is this emulator, listening there; when something \
+else holds the port, nothing is printed, a line on stderr says what to do, and the exit code is 1. When nothing \
+answers yet, the lines are printed and a note on stderr says how to start it.
+
+Who reads AWS_ENDPOINT_URL: mfbatch, the AWS SDKs for JavaScript v3, boto3 1.28 and later, the AWS CLI v2 from 2.13 \
+and v1 from 1.29. Older AWS CLIs (Debian 12's 2.9) ignore it and call AWS: give them --endpoint-url \
+"$AWS_ENDPOINT_URL". The command runs the aws on PATH once (aws --version) and, when it is one of those, says so on \
+stderr with the flag to add and a shell function to paste.
 
 --metaflow adds the METAFLOW_* lines that send Metaflow's @batch steps to the emulator: the datastore in its \
 bucket mfbatch-metaflow (made at its start), METAFLOW_S3_ENDPOINT_URL, the queue "local", a job role, local metadata.
@@ -36,7 +44,7 @@ ${exitCodeHelp(false)}`
     {
       command:
         'eval "$(<%= config.bin %> <%= command.id %>)" && aws --endpoint-url "$AWS_ENDPOINT_URL" batch describe-job-queues',
-      description: 'The AWS CLI v2 then needs only --endpoint-url.',
+      description: 'Any AWS CLI, 2.9 included, with --endpoint-url.',
     },
     '<%= config.bin %> <%= command.id %> --state-dir /tmp/emu --port 4600 --json',
     {
@@ -46,7 +54,7 @@ ${exitCodeHelp(false)}`
   ]
   static override flags = {
     metaflow: Flags.boolean({summary: 'Add the METAFLOW_* lines that point Metaflow at the emulator.'}),
-    port: emulatorPortFlag('Port of the emulator when no background one of this state dir runs.'),
+    port: emulatorPortFlag('Port of the emulator when none of this state dir runs.'),
     'state-dir': Flags.string({summary: 'State directory of the emulator.'}),
   }
   static override summary = 'Print export lines that point AWS clients at the emulator with its credentials.'
@@ -56,11 +64,17 @@ ${exitCodeHelp(false)}`
     if (flags['state-dir']?.trim() === '') throw invalid('--state-dir', flags['state-dir'], 'use a directory path')
     const stateDir = flags['state-dir'] ?? defaultStateDir()
     process.umask(PRIVATE_UMASK)
-    ensurePrivateDir(stateDir)
-    const credentials = loadOrCreateCredentials(stateDir)
-    const endpoint = readDaemon(stateDir)?.endpoint ?? endpointOf(flags.port)
-    const env = emulatorEnvironment(endpoint, credentials)
-    const metaflow = flags.metaflow ? metaflowEnvironment(endpoint) : undefined
+    const [{answering, env}, cli] = await Promise.all([shellEnvironment(stateDir, flags.port), detectAwsCli()])
+    const notes = awsCliNote(cli) ?? []
+    if (!answering) {
+      const where = flags['state-dir'] === undefined ? '' : ` --state-dir ${flags['state-dir']}`
+      notes.unshift(
+        `nothing answers at ${env.AWS_ENDPOINT_URL} yet; start it: ${this.config.bin} emulator start${where}`,
+      )
+    }
+
+    for (const line of notes) process.stderr.write(`${this.config.bin}: ${line}\n`)
+    const metaflow = flags.metaflow ? metaflowEnvironment(env.AWS_ENDPOINT_URL) : undefined
     if (!this.jsonEnabled())
       this.log([...exportLines(env), ...(metaflow ? metaflowExportLines(metaflow) : [])].join('\n'))
     return {...env, ...metaflow}

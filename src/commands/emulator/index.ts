@@ -2,7 +2,6 @@ import {Flags} from '@oclif/core'
 import {availableParallelism, totalmem} from 'node:os'
 
 import {BaseCommand} from '../../base-command'
-import {size, sizeAllowed} from '../../batch/parse/memory-size'
 import {EMULATOR_DEFAULT_PORT} from '../../emulator/contract'
 import {ANSWER_DELAY_ENV, answerDelays, LOG_DELAY_ENV, logDelayMs} from '../../emulator/late'
 import {defaultStateDir, PORT_ENV} from '../../emulator/local'
@@ -10,17 +9,7 @@ import {PRIVATE_UMASK} from '../../emulator/state-dir'
 import {stoppedJobsText, writeStopRecord} from '../../emulator/stop-record'
 import {invalid, RuntimeError} from '../../errors'
 import {exitCodeHelp} from '../../exit-codes'
-import {emulatorPortFlag} from '../../flags/emulator'
-
-/** A size as submit's --memory reads it: MiB, or with a unit (16GiB, 512m). */
-const mebibytes = Flags.custom<number>({
-  async parse(input, _context, options) {
-    const label = `--${options.name}`
-    const read = size({origin: {kind: 'flag', label}, value: input}, 'MiB', {min: 1})
-    if (read === undefined) throw invalid(label, input, sizeAllowed('MiB', {min: 1}))
-    return read.value
-  },
-})
+import {emulatorPortFlag, mebibytesFlag} from '../../flags/emulator'
 
 const rate = Flags.custom<number>({
   async parse(input, _context, options) {
@@ -35,6 +24,10 @@ export default class Emulator extends BaseCommand {
   static override description = `A local AWS Batch + CloudWatch Logs server that really runs jobs, as processes on \
 this machine (no Docker needed): AWS's own clients and mfbatch talk to it unchanged. It starts with the queues \
 "local" (EC2) and "local-fargate" (FARGATE). Jobs, definitions, queues and log events persist in the state directory.
+
+One emulator runs per state directory: it holds <state dir>/emulator.lock while it runs (a lock left by a crash is \
+taken over). A second start on the same state directory, on any port, names the running one (pid, port) and exits 1 \
+having changed nothing; what an emulator cleans up at start or exit (its cgroups, its attempts) is its own.
 
 Once listening it prints one line on stdout, "mfbatch emulator listening on http://127.0.0.1:<port> (state: <dir>)", \
 and logs to stderr. Ctrl-C or SIGTERM stops it cleanly.
@@ -63,7 +56,7 @@ under THIS MACHINE below and in \`emulator status --json\`. GPUs come from \`nvi
 for machines without); each job holds its own exclusively and finds them in NVIDIA_VISIBLE_DEVICES and \
 CUDA_VISIBLE_DEVICES (empty for a job without GPUs).
 
-The AWS CLI v2 ignores AWS_ENDPOINT_URL: give it --endpoint-url.
+The AWS CLI before 2.13 (Debian 12's 2.9) ignores AWS_ENDPOINT_URL: give it --endpoint-url (see emulator env).
 
 ENVIRONMENT
   ${PORT_ENV}   the port (default ${EMULATOR_DEFAULT_PORT})
@@ -82,7 +75,7 @@ ${exitCodeHelp(false)}`
     },
     {
       command: 'aws --endpoint-url "$AWS_ENDPOINT_URL" batch describe-job-queues',
-      description: 'The AWS CLI v2 needs --endpoint-url (after the eval above).',
+      description: 'Any AWS CLI, 2.9 included, with --endpoint-url (after the eval above).',
     },
     {
       command: 'aws --endpoint-url "$AWS_ENDPOINT_URL" logs tail /aws/batch/job --follow',
@@ -112,7 +105,7 @@ ${exitCodeHelp(false)}`
     }),
     host: Flags.string({default: '127.0.0.1', summary: 'Address to listen on.'}),
     latency: Flags.integer({helpValue: 'MS', min: 0, summary: 'Milliseconds added to every answer.'}),
-    memory: mebibytes({
+    memory: mebibytesFlag({
       helpValue: 'SIZE',
       summary: "Memory of each compute environment in MiB, or a size such as 16GiB [default: this machine's].",
     }),
@@ -159,7 +152,8 @@ ${exitCodeHelp(false)}`
     }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
         throw new RuntimeError(
-          `port ${flags.port} is in use: is an emulator already running? (--port 0 picks a free one)`,
+          `port ${flags.port} is in use by another process; nothing was changed. Find it with: ss -ltnp ` +
+            `'sport = :${flags.port}', or use another --port (--port 0 picks a free one)`,
         )
       }
 

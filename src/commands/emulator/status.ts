@@ -8,12 +8,15 @@ import {defaultStateDir, PORT_ENV} from '../../emulator/local'
 import {emulatorPortFlag} from '../../flags/emulator'
 
 export default class EmulatorStatus extends BaseCommand {
-  static override description = `Tells whether the background emulator of this state directory runs (from its pid file, removed when its \
-process is gone) and whether it answers; with no background one, whether any emulator answers on the port (one run in \
-the foreground). --json gives the same as one JSON object: running, healthy, managed (started by \`emulator start\` or \
---local), endpoint, port, stateDir, and pid, startedAt and logFile when managed; with a running emulator of this state \
-directory also limits (the memory mechanism: cgroup-v2, cgroup-v1, watchdog or none, and why better ones are out) \
-and gpus (the device ids it hands out, and where they came from).
+  static override description = `Tells whether the emulator of this state directory runs (in the background, from its pid file, or in \
+the foreground, from the lock it holds on the state directory), what it offers, and whether it answers: "answering" \
+means it proved, with the secret of the state directory, that it is this emulator listening on the port asked (a \
+process relaying the port to it does not pass). With none running, whatever answers on the port is asked the same; \
+when something else holds the port, a line on stderr says so and what to do, and the exit code is 1. --json gives \
+one JSON object: running, healthy, managed (started by \`emulator start\` or --local), endpoint, port, stateDir, \
+pid and startedAt, logFile when managed, capacity (vCPUs and MiB per compute environment), portHeld (why nothing \
+was sent to what holds the port); with a running emulator also limits (the memory mechanism: cgroup-v2, cgroup-v1, \
+watchdog or none, and why better ones are out) and gpus (the device ids it hands out, and where they came from).
 
 ENVIRONMENT
   ${PORT_ENV}   the port to probe when no pid file exists (default ${EMULATOR_DEFAULT_PORT})
@@ -44,6 +47,7 @@ EXIT CODES
     if (fidelity) Object.assign(status, fidelity)
     // Like pgrep: a script can ask `if mfbatch emulator status; then` without reading the output.
     if (!status.running) process.exitCode = 1
+    if (status.portHeld) process.stderr.write(`${this.config.bin}: ${status.portHeld}\n`)
     if (!this.jsonEnabled()) this.log(describe(status) + (fidelity ? `\n${enforcement(fidelity)}` : ''))
     return status
   }
@@ -52,8 +56,12 @@ EXIT CODES
 function describe(s: DaemonStatus): string {
   if (!s.running) return `not running (state: ${s.stateDir})`
   const health = s.healthy ? 'answering' : 'not answering'
-  if (!s.managed) return `running in the foreground at ${s.endpoint}, ${health}`
-  return `running at ${s.endpoint}, ${health} (pid ${s.pid}, since ${s.startedAt}, state: ${s.stateDir}, log: ${s.logFile})`
+  const offers = s.capacity
+    ? `\noffers ${s.capacity.vcpus} vCPUs and ${s.capacity.memoryMiB} MiB per compute environment`
+    : ''
+  const pid = s.pid === undefined ? '' : ` (pid ${s.pid}, since ${s.startedAt}, state: ${s.stateDir})`
+  if (!s.managed) return `running in the foreground at ${s.endpoint}, ${health}${pid}${offers}`
+  return `running at ${s.endpoint}, ${health} (pid ${s.pid}, since ${s.startedAt}, state: ${s.stateDir}, log: ${s.logFile})${offers}`
 }
 
 function enforcement(f: FidelityReport): string {

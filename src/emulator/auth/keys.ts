@@ -31,7 +31,7 @@ export interface SessionCredentials {
  */
 export const SESSION_TTL_MS = 6 * 60 * 60 * 1000
 const TOKEN_PREFIX = 'mfbatch1'
-const HEALTH_CONTEXT = 'mfbatch-emulator-health:'
+const HEALTH_CONTEXT = 'mfbatch-emulator-health-2:'
 
 const mac = (key: string, data: string): Buffer => createHmac('sha256', key).update(data).digest()
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url')
@@ -42,9 +42,13 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-/** The answer to a health challenge: HMAC-SHA256 of the challenge, keyed by the secret, as hex. */
-export function healthProof(secret: string, challenge: string): string {
-  return mac(secret, HEALTH_CONTEXT + challenge).toString('hex')
+/**
+ * The answer to a health challenge: HMAC-SHA256, keyed by the secret, over the challenge, the address the client
+ * says it dialled and the address the server's socket listens on (both `host:port`), as hex. A relay on another
+ * port that passes the challenge on gets a proof naming the real listening address, which the client refuses.
+ */
+export function healthProof(secret: string, challenge: string, dialled: string, listening: string): string {
+  return mac(secret, `${HEALTH_CONTEXT}${challenge}\n${dialled}\n${listening}`).toString('hex')
 }
 
 /** What an attempt's secrets are for: each is signed in its own context, so one cannot stand for another. */
@@ -73,8 +77,8 @@ export class EmulatorKeys {
     return `${b64url(attemptId)}.${b64url(mac(this.root.secretAccessKey, `${purpose}:${attemptId}`))}`
   }
 
-  healthProof(challenge: string): string {
-    return healthProof(this.root.secretAccessKey, challenge)
+  healthProof(challenge: string, dialled: string, listening: string): string {
+    return healthProof(this.root.secretAccessKey, challenge, dialled, listening)
   }
 
   /** Whether `accessKeyId` is the emulator's own key (not a job's session), which alone may use its control endpoints. */

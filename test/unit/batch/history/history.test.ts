@@ -32,18 +32,34 @@ describe('recentIndex', () => {
   })
 })
 
+const local = (flag: boolean) => ({
+  emulator: () => ({port: 4589, stateDir: '/home/u/.local/share/mfbatch/emulator'}),
+  flag,
+})
+
 describe('whereCallsGo', () => {
+  const emulator = {endpoint: 'emulator:/home/u/.local/share/mfbatch/emulator', region: ''}
   test.each([
     [{}, {}, {endpoint: 'aws', region: ''}],
     [{}, {AWS_REGION: 'eu-west-1'}, {endpoint: 'aws', region: 'eu-west-1'}],
     [{}, {AWS_ENDPOINT_URL: 'http://x:1/'}, {endpoint: 'http://x:1', region: ''}],
+    [{}, {AWS_ENDPOINT_URL: 'HTTP://X:80//'}, {endpoint: 'http://x', region: ''}],
     [{}, {AWS_ENDPOINT_URL: 'http://x:1', AWS_ENDPOINT_URL_BATCH: 'http://b:2'}, {endpoint: 'http://b:2', region: ''}],
+    // The local emulator however it is reached, in any region: its key is its state dir.
+    [{}, {AWS_ENDPOINT_URL: 'http://127.0.0.1:4589', AWS_REGION: 'us-east-1'}, emulator],
+    [{}, {AWS_ENDPOINT_URL: 'http://localhost:4589/', AWS_REGION: 'eu-west-1'}, emulator],
+    [
+      {},
+      {AWS_ENDPOINT_URL: 'http://127.0.0.1:4590', AWS_REGION: 'us-east-1'},
+      {endpoint: 'http://127.0.0.1:4590', region: 'us-east-1'},
+    ],
   ])('settings %j env %j', (settings, env, expected) => {
-    expect(whereCallsGo(settings, false, env)).toEqual(expected)
+    expect(whereCallsGo(settings, local(false), env)).toEqual(expected)
   })
 
-  test('--local names the emulator port', () => {
-    expect(whereCallsGo({}, true, {MFBATCH_EMULATOR_PORT: '4566'}).endpoint).toBe('local:4566')
+  test('--local names the emulator by its state dir, whatever the region', () => {
+    expect(whereCallsGo({}, local(true), {AWS_REGION: 'us-east-1'})).toEqual(emulator)
+    expect(whereCallsGo({}, local(true), {})).toEqual(emulator)
   })
 })
 
