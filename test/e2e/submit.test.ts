@@ -91,7 +91,7 @@ describe('submit', () => {
     expect(result.code).toBe(3)
     const id = /status (\S+)/.exec(result.stderr)![1]
     expect(lines(result.stderr).slice(0, 4)).toEqual([
-      'mfbatch: submitted job mfbatch-sh-c-echo_one_echo_two_2_exit_3 to queue local (EC2; job definition registered)',
+      'mfbatch: submitted job mfbatch-echo to queue local (EC2; job definition registered)',
       `mfbatch:   status: mfbatch status ${id}`,
       `mfbatch:   logs:   mfbatch logs --follow ${id}`,
       `mfbatch:   kill:   mfbatch kill ${id}`,
