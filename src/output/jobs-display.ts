@@ -6,6 +6,7 @@
 import type {JobDetail} from '@aws-sdk/client-batch'
 
 import type {NodesByParent} from '../batch/nodes/rows'
+import type {FailedChild} from '../batch/watch/array-children'
 
 import {colorEnabled, palette} from './color'
 import {environmentText, jobColumns, jobDetailPairs, jobView, type ViewContext} from './job-view'
@@ -14,6 +15,9 @@ import {writeLines} from './pipe'
 import {redrawer} from './redraw'
 import {renderPairs, renderTable} from './table'
 import {type Terminal} from './terminal'
+
+/** Array parents' FAILED children by parent id (array-children.ts). */
+export type FailedByParent = ReadonlyMap<string, readonly FailedChild[]>
 
 export class JobsDisplay {
   private readonly redraw
@@ -42,8 +46,8 @@ export class JobsDisplay {
    * The final picture (no `--watch`, or after a pipe's `--watch`). A multi-node parent's nodes follow it: rows
    * `JOB#N` after its row in the table, a node table under its one-job view.
    */
-  print(jobs: readonly JobDetail[], nodes: NodesByParent = new Map()): void {
-    writeLines(this.lines(jobs, this.single, nodes))
+  print(jobs: readonly JobDetail[], nodes: NodesByParent = new Map(), failed: FailedByParent = new Map()): void {
+    writeLines(this.lines(jobs, this.single, nodes, failed))
   }
 
   /** `--watch` on a terminal: redraw after every DescribeJobs round, with the nodes' rows when given. */
@@ -51,7 +55,12 @@ export class JobsDisplay {
     if (this.terminal.stdoutTty) this.redraw.draw(this.lines(jobs, this.single, nodes))
   }
 
-  private lines(jobs: readonly JobDetail[], detail: boolean, nodes: NodesByParent = new Map()): string[] {
+  private lines(
+    jobs: readonly JobDetail[],
+    detail: boolean,
+    nodes: NodesByParent = new Map(),
+    failed: FailedByParent = new Map(),
+  ): string[] {
     const tty = this.terminal.stdoutTty
     const now = this.now()
     const context: ViewContext = {
@@ -60,7 +69,7 @@ export class JobsDisplay {
       tty,
     }
     const header = context.paint.bold
-    const views = jobs.map((job) => jobView(job, now))
+    const views = jobs.map((job) => jobView(job, now, undefined, failed.get(job.jobId ?? '')))
     const nodeViews = (job: JobDetail) => (nodes.get(job.jobId ?? '') ?? []).map((node) => jobView(node, now))
     if (detail && views.length === 1) {
       const pairs = renderPairs(jobDetailPairs(views[0], context, environmentText(jobs[0])), {header, tty})

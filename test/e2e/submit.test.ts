@@ -272,7 +272,7 @@ describe('submit', () => {
     expect(await statusOf(id)).toMatchObject({exitCode: 143, status: 'FAILED'})
   })
 
-  test('a job RUNNABLE too long gets a diagnosis; --wait-timeout then exits 124 and leaves it queued', async () => {
+  test('a job RUNNABLE too long gets a diagnosis ending with the kill command; --wait-timeout then exits 124', async () => {
     // MFBATCH_RUNNABLE_DIAGNOSIS_AFTER shortens the one-minute threshold for this test.
     const result = await submit(['--wait', '--wait-timeout', '5s', '--cpu', '64', '--', 'true'], {
       MFBATCH_RUNNABLE_DIAGNOSIS_AFTER: '2s',
@@ -285,6 +285,7 @@ describe('submit', () => {
     expect(after.slice(diagnosis + 1)).toEqual([
       'mfbatch:   - AWS Batch says: MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - The job resource requirement (vCPU/memory/GPU) is higher than that can be met by the CE(s) attached to the job queue.',
       'mfbatch:   - the job asks for 64 vCPUs; the most any compute environment of queue local offers is 2 (local-ec2 2)',
+      `mfbatch:   to stop waiting for it: mfbatch kill ${id}`,
       `mfbatch: --wait-timeout ran out; job ${id} keeps running`,
     ])
     await mfbatch(['kill', id])

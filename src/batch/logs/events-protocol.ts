@@ -12,6 +12,17 @@ import type * as protocols from '@aws-sdk/core/protocols'
 type Protocol = (typeof protocols)['AwsJson1_1Protocol']
 type DeserializeArgs = Parameters<InstanceType<Protocol>['deserializeResponse']>
 
+/**
+ * The emulator's word that a stream's writer is done (src/emulator/contract.ts; the emulator and the client share no
+ * code, test/unit/batch/logs/events-protocol.test.ts checks the two names agree). CloudWatch never sends it.
+ */
+export const STREAM_ENDED_HEADER = 'x-mfbatch-stream-ended'
+
+/** A GetLogEvents answer, with `$streamEnded` when the endpoint said the stream is complete (never from AWS). */
+export interface StreamEndNote {
+  $streamEnded?: boolean
+}
+
 export function withFastGetLogEvents(Base: Protocol): Protocol {
   return class FastGetLogEvents extends Base {
     override async deserializeResponse<Output>(...args: DeserializeArgs): Promise<Output> {
@@ -28,6 +39,7 @@ export function withFastGetLogEvents(Base: Protocol): Protocol {
       const body = Buffer.concat(chunks)
       const output = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {}
       output.$metadata = this.deserializeMetadata(response)
+      if (response.headers[STREAM_ENDED_HEADER] === 'true') output.$streamEnded = true
       return output as Output
     }
   }
