@@ -18,6 +18,8 @@ const TOKEN_PREFIX = /^(?:(?:sk|pk|rk|ghp|gho|ghs|ghu|github_pat|xox[abprs]|glpa
 /** Shells whose `-c SCRIPT` runs a script: the script's first words name the job, not the whole script. */
 const SHELL = /^(?:sh|bash|dash|zsh|ksh|ash)$/
 const DASH_C = /^-[a-z]*c[a-z]*$/
+/** A script that starts with a keyword (`if`, `for`, ...) has no program first: the shell names it. */
+const SHELL_KEYWORD = /^(?:if|for|while|until|case|select|function|time|do|then)$/
 
 /** `alice` + `python /src/train.py --epochs 3` -> `alice-python-train_py`. */
 export function defaultJobName(user: string | undefined, command: readonly string[]): string {
@@ -39,7 +41,8 @@ export function nameWords(command: readonly string[]): string[] {
   if (SHELL.test(program) && DASH_C.test(command[1] ?? '')) {
     const script = (command[2] ?? '').trim().split(/\s+/)
     const inner = script[0] === 'exec' ? script.slice(1) : script
-    return isPlain(baseName(inner[0] ?? '')) ? firstWords(inner) : [program]
+    const first = baseName(inner[0] ?? '')
+    return isPlain(first) && !SHELL_KEYWORD.test(first) ? firstWords(inner) : [program]
   }
 
   return firstWords(command)

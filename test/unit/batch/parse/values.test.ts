@@ -61,6 +61,8 @@ describe('job names', () => {
     ['alice', ['bash', '-lc', 'exec python train.py --lr 0.1'], 'alice-python-train_py'],
     ['alice', ['sh', '-c', 'LRS="0.01 0.1"; for lr in $LRS; do python eval.py --lr $lr; done'], 'alice-sh'],
     ['alice', ['sh', 'run.sh', 'fast'], 'alice-sh-run_sh-fast'],
+    ['alice', ['sh', '-c', 'if [ "$AWS_BATCH_JOB_ATTEMPT" = 1 ]; then exit 2; fi'], 'alice-sh'],
+    ['alice', ['bash', '-c', 'for lr in 0.1 0.01; do python eval.py --lr $lr; done'], 'alice-bash'],
     ['alice', ['python', 'call.py', 'sk-proj-abc123'], 'alice-python-call_py'],
     ['alice', ['curl', '-H', 'Authorization: Bearer x', 'https://h/p'], 'alice-curl'],
     ['alice', ['python', 'ghp_0123456789abcdef'], 'alice-python'],
