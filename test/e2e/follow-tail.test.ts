@@ -38,6 +38,26 @@ describe('following when the endpoint never says the log is complete', () => {
     expect(result).toEqual({code: 4, stderr: '', stdout: 'first\nlast\n'})
   })
 
+  test('an array job: every child\'s late lines are printed within the grace, "[i] " before each', async () => {
+    const result = await mfbatch([
+      'submit',
+      '--queue',
+      'local',
+      '--quiet',
+      '--follow',
+      '--grace',
+      '4s',
+      '--array-size',
+      '2',
+      '--',
+      'sh',
+      '-c',
+      'echo "late $AWS_BATCH_JOB_ARRAY_INDEX"',
+    ])
+    expect([result.code, result.stderr]).toEqual([0, ''])
+    expect(result.stdout.split('\n').sort()).toEqual(['', '[0] late 0', '[1] late 1'])
+  })
+
   test('a grace shorter than the delivery: the late lines are missed (what the grace is for)', async () => {
     const result = await submitFollow('200ms', 'echo missed')
     expect(result).toEqual({code: 0, stderr: '', stdout: ''})
