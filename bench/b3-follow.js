@@ -1,9 +1,11 @@
+const {followTail} = require('./b3-tail')
 /**
  * B3 `logs --follow` latency and idle polling. A job waits 3 s, prints its clock (epoch ms) every 50 ms for 20 s,
  * says "idle", stays silent 12 s, then prints "end" and exits. `mfbatch logs --follow` and
  * `aws logs tail --follow` follow it side by side; each line's delay is the time this process read it minus the
  * time in it (one machine, one clock). Idle polling: calls per second during the silent stretch, from the
- * emulator's counters (GetLogEvents + DescribeJobs are mfbatch's; FilterLogEvents is the AWS CLI's).
+ * emulator's counters (GetLogEvents + DescribeJobs are mfbatch's; FilterLogEvents is the AWS CLI's). First, the
+ * tail rows of b3-tail.js: what `submit --local --follow` of a one-line job costs over `--wait`.
  */
 const {aws} = require('./lib/aws')
 const {startEmulator} = require('./lib/emulator')
@@ -93,6 +95,14 @@ module.exports = {
   async run({aws: withAws, log, quick, raw, runs}) {
     const tickSeconds = quick ? 5 : 20
     const idleSeconds = quick ? 7 : 12
+    let tailSamples
+    const tailRows = await followTail({
+      log,
+      raw(data) {
+        tailSamples = data
+      },
+      runs,
+    })
     const emu = await startEmulator()
     try {
       const results = []
@@ -103,13 +113,20 @@ module.exports = {
 
       const pooled = (who) => results.flatMap((r) => r.delays[who])
       const idleRate = (who) => median(results.map((r) => r.idle[who]))
-      raw(results.map((r) => ({idle: r.idle, lines: {aws: r.delays.aws.length, mfbatch: r.delays.mfbatch.length}})))
+      raw({
+        follow: results.map((r) => ({
+          idle: r.idle,
+          lines: {aws: r.delays.aws.length, mfbatch: r.delays.mfbatch.length},
+        })),
+        ...tailSamples,
+      })
       const m50 = percentile(pooled('mfbatch'), 50)
       const m95 = percentile(pooled('mfbatch'), 95)
       const a50 = percentile(pooled('aws'), 50)
       const a95 = percentile(pooled('aws'), 95)
       const expected = runs * tickSeconds * 20
       return [
+        ...tailRows,
         {
           baseline: `${ms(a50)} (aws logs tail --follow)`,
           met: m50 < 1000,

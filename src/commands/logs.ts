@@ -11,20 +11,22 @@ import {createWatcher, RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
 import {connect, connectSettings} from '../connect'
+import {InputError} from '../errors'
 import {ExitCode, exitCodeHelp} from '../exit-codes'
 import {awsFlags} from '../flags/aws'
 import {connectFlags} from '../flags/connect'
 import {onInterrupt} from '../output/interrupt'
 import {logPrinter, progressHooks, retryLine} from '../output/log-printer'
 import {guardBrokenPipe} from '../output/pipe'
+import {connectionArgs} from '../output/submit-report'
+import {killHint} from '../wait/kill-hint'
 
 export default class Logs extends BaseCommand {
   static override args = {
     job: Args.string({
       description:
         'Job id (a multi-node job: its main node), JOBID:N for a child of an array job, JOBID#N for node N of a ' +
-        'multi-node job, or last / last~N (the jobs submitted from here).',
-      required: true,
+        'multi-node job, or last / last~N (the jobs submitted from here; last:N for a child, last#N for a node).',
     }),
   }
   static override description = `Reads the job's CloudWatch log stream: the log group from the job definition's \
@@ -120,6 +122,12 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
       flags['wait-timeout'] === undefined ? undefined : parseDuration(flags['wait-timeout'], '--wait-timeout')
     const graceMs = followGraceMs(flags.grace)
     const settings = await resolveFromEnvironment({flags: settingsFromFlags(flags)})
+    if (args.job === undefined) {
+      throw new InputError(
+        `which job? give its id, or last for the one submitted last from here: ${this.config.bin} logs last`,
+      )
+    }
+
     const jobId = parseJobId(args.job, 'JOB', recentJobs(settings, flags.local).resolve)
     if (flags['all-nodes']) checkAllNodesTarget(jobId)
     const {batch, logs} = await connect(connectSettings(settings, flags))
@@ -128,6 +136,12 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
     // Following: the job's final line comes after its last log lines.
     const follow = Boolean(flags.follow)
     const progress = progressHooks(note, {changes: follow, finalLast: follow, verbose: flags.verbose})
+    const diagnosed = progress.onDiagnosis
+    progress.onDiagnosis = (diagnosis) => {
+      diagnosed?.(diagnosis)
+      note(killHint(diagnosis.job.jobId ?? jobId, this.config.bin, connectionArgs(flags)))
+    }
+
     const watcher = createWatcher(batch, [jobId], progress)
     const interrupt = flags.follow ? onInterrupt() : undefined
     const read = flags['all-nodes'] ? readAllNodeLogs : readJobLogs

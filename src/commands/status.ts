@@ -15,6 +15,7 @@ import {describeNodes} from '../batch/nodes/rows'
 import {systemClock} from '../batch/pacing'
 import {parseDuration} from '../batch/parse/time'
 import {queueMayGiveWay} from '../batch/submit/local-names'
+import {failedChildrenByParent} from '../batch/watch/array-children'
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
@@ -25,8 +26,9 @@ import {awsFlags} from '../flags/aws'
 import {connectFlags} from '../flags/connect'
 import {selectionFlags} from '../flags/selection'
 import {jobView} from '../output/job-view'
-import {JobsDisplay} from '../output/jobs-display'
+import {type FailedByParent, JobsDisplay} from '../output/jobs-display'
 import {guardBrokenPipe} from '../output/pipe'
+import {connectionArgs} from '../output/submit-report'
 import {currentTerminal} from '../output/terminal'
 import {waitForJobs} from '../wait/jobs-wait'
 
@@ -39,9 +41,10 @@ kept in MFBATCH_CACHE_DIR. \`last\` stands for the newest of those, \`last~N\` f
 should keep the id submit printed instead, as \`last\` moves with every submit.
 
 On a terminal: a table (id, name, status, exit code, reason, created, duration; an array job's reason counts its \
-children), or for one job id a detail view (attempts with exit codes, reasons and log streams, image, resources, \
-dependencies). In a pipe: the same fields tab-separated, one job a line, no header, times as ISO 8601 and \
-durations in seconds; one job id gives "label<TAB>value" lines. Unknown ids are reported on stderr (exit 1).
+children and names the failed ones with their exit codes), or for one job id a detail view (attempts with exit \
+codes, reasons and log streams, image, resources, dependencies; an array job's failed children with exit code and \
+reason). In a pipe: the same fields tab-separated, one job a line, no header, times as ISO 8601 and durations in \
+seconds; one job id gives "label<TAB>value" lines (durations there with their unit, 3722s). Unknown ids are reported on stderr (exit 1).
 
 A multi-node parallel job given by id is followed by one row per node, JOB#0 (the main node) to JOB#N-1, with its \
 state, exit code and reason: rows after the job's in the table, a node table under the one-job view (in a pipe \
@@ -50,7 +53,8 @@ state, exit code and reason: rows after the job's in the table, a node table und
 
 --json prints {"jobs": [...], "notFound": [...]}. Each job has jobId, jobName, jobArn, jobQueue, status, \
 statusReason, exitCode, createdAt, startedAt, stoppedAt (ISO 8601), durationSeconds, jobDefinition, image, \
-resources {vcpus, memoryMiB, gpus}, dependsOn [{jobId, type}], array (null, or {size, index, statusSummary}), \
+resources {vcpus, memoryMiB, gpus}, dependsOn [{jobId, type}], array (null, or {size, index, statusSummary, \
+failed: [{index, exitCode, reason}] or null}), \
 logStreamName and attempts [{number, exitCode, reason, statusReason, logStreamName, startedAt, stoppedAt, \
 durationSeconds}]; a field AWS does not report is null, never missing. Multi-node jobs also have node {index, isMainNode, \
 numNodes}, and a parent given by id nodes [...] (each node's own job object).
@@ -108,7 +112,7 @@ export default class Status extends BaseCommand {
     jobs: Args.string({
       description:
         'Job ids: UUID, UUID:N (array child), UUID#N (node of a multi-node job), a job ARN, or last / last~N ' +
-        '(the jobs submitted from here, newest first).',
+        '(the jobs submitted from here, newest first; last:N for a child, last#N for a node).',
     }),
   }
   static override description = DESCRIPTION
@@ -163,6 +167,7 @@ export default class Status extends BaseCommand {
     if ((waits || flags.watch) && jobs.length > 0) {
       const outcome = await waitForJobs(batch, jobs, {
         clock: systemClock,
+        connection: connectionArgs(flags),
         display,
         json: this.jsonEnabled(),
         nodes: (current) => nodesToShow(batch, selection, current),
@@ -180,9 +185,11 @@ export default class Status extends BaseCommand {
     }
 
     const nodes = await nodesToShow(batch, selection, jobs)
+    // Array parents with failed children: which ones, with their codes and reasons (one ListJobs each).
+    const failed = await failedChildrenByParent(batch, jobs)
     if (selection.kind === 'queue' && jobs.length === 0) this.note(`no jobs in queue ${selection.filter.queue} match`)
-    else if (!this.jsonEnabled() && !watching) display.print(jobs, nodes)
-    return payload(jobs, nodes, selected.missing)
+    else if (!this.jsonEnabled() && !watching) display.print(jobs, nodes, failed)
+    return payload(jobs, nodes, selected.missing, failed)
   }
 
   /** From argv, so it holds even when parsing fails: `--wait` or `--wait-timeout` before any `--`. */
@@ -212,9 +219,15 @@ async function nodesToShow(batch: BatchApi, selection: Selection, jobs: readonly
 }
 
 /** What --json prints: every job's view, a multi-node parent's with its nodes. */
-function payload(jobs: readonly JobDetail[], nodes: NodesByParent, missing: string[]): StatusPayload {
+function payload(
+  jobs: readonly JobDetail[],
+  nodes: NodesByParent,
+  missing: string[],
+  failed: FailedByParent,
+): StatusPayload {
   const now = systemClock.now()
-  return {jobs: jobs.map((job) => jobView(job, now, nodes.get(job.jobId ?? ''))), notFound: missing}
+  const view = (job: JobDetail) => jobView(job, now, nodes.get(job.jobId ?? ''), failed.get(job.jobId ?? ''))
+  return {jobs: jobs.map((job) => view(job)), notFound: missing}
 }
 
 function notFound(ids: readonly string[]): string {

@@ -22,6 +22,7 @@ import {dryRunJob, localFileHint, packageSummary, preparePackage, publish} from 
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
+import {InputError} from '../errors'
 import {ExitCode, exitCodeHelp} from '../exit-codes'
 import {
   commandAfterDashDash,
@@ -90,12 +91,20 @@ so "-- torchrun --nproc-per-node 8 train.py" needs no sh -c. Nodes are JOB#0 (th
 "status 'JOB#2'" describes one (--json has its node field), "logs JOB" is the main node's log, "logs 'JOB#2'" a \
 child's.
 
+ARRAY JOBS
+--array-size N runs N copies of the command, children JOB:0 to JOB:N-1; each child finds its index in \
+AWS_BATCH_JOB_ARRAY_INDEX (0..N-1), e.g. -- sh -c 'python shard.py --shard "$AWS_BATCH_JOB_ARRAY_INDEX"'. \
+--follow prints every child's log, "[i] " before each line (the first 100 children of a larger array); --wait and \
+--follow end when every child has, and exit 0 if all succeeded, else with the exit code of the lowest-index child \
+that failed; each failed child is named on stderr with its exit code and reason. "logs JOB:2" reads one child's \
+log, "status last:2" shows child 2 of the last job.
+
 ENVIRONMENT
 ${environmentHelp()}
 ${RUNNABLE_AFTER_ENV.padEnd(36)} with --wait, diagnose a job RUNNABLE this long (default 1m)
 ${CACHE_DIR_ENV.padEnd(36)} where submit remembers queues, definitions and recent jobs (default ~/.cache/mfbatch)
 ${NO_CACHE_ENV.padEnd(36)} 1: remember nothing; describe the queue and the definition every time
-${GRACE_ENV.padEnd(36)} with --follow, read a finished job's log until quiet this long (default 3s)
+${GRACE_ENV.padEnd(36)} the --grace default (3s)
 
 ${exitCodeHelp(true)}`
   static override enableJsonFlag = true
@@ -145,6 +154,7 @@ ${exitCodeHelp(true)}`
     const {notices, settings} = localNames(resolved, {dryRun: flags['dry-run'], local: flags.local})
     const inputs = submitInputs(flags)
     const waits = waitsFor({...flags, json: this.jsonEnabled()})
+    checkFollowFlags(flags)
     const packaged = await preparePackage(settings, flags)
     this.packageNotes(packaged, command, flags.quiet)
     for (const notice of [packaged && notices.packageRoot, notices.queue]) {
@@ -234,7 +244,7 @@ ${exitCodeHelp(true)}`
   ) {
     const timeout = flags['wait-timeout']
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
-    const graceMs = flags.follow ? followGraceMs() : undefined
+    const graceMs = flags.follow ? followGraceMs(flags.grace) : undefined
     const [{connect, connectSettings}, {submitPrepared}, {waitAndReport}, {SubmitTracker}] = await Promise.all([
       import('../connect.js'),
       import('../batch/submit/service.js'),
@@ -277,6 +287,17 @@ ${exitCodeHelp(true)}`
     const wait = {bin: this.config.bin, connection, graceMs, timeoutMs}
     return this.exit(await waitAndReport(clients, job, result, {...flags, ...wait, json: this.jsonEnabled()}))
   }
+}
+
+/** --all-nodes and --grace shape --follow: without it (or without --nodes) they would do nothing, so they are refused. */
+function checkFollowFlags(flags: SubmitFlags): void {
+  if (flags['all-nodes'] && !flags.follow) throw new InputError("--all-nodes prints every node's log: add --follow")
+  if (flags['all-nodes'] && flags.nodes === undefined) {
+    throw new InputError('--all-nodes: only a multi-node job (--nodes N) has a log per node; drop --all-nodes')
+  }
+
+  if (flags.grace !== undefined && !flags.follow) throw new InputError('--grace is for --follow: add --follow')
+  if (flags.grace !== undefined) parseDuration(flags.grace, '--grace')
 }
 
 function uploadProgress(sent: number, total: number): void {

@@ -20,10 +20,21 @@ export class ApiError extends Error {
 /** One operation: the validated request body in, the response body out. */
 export type OperationHandler = (input: Record<string, unknown>) => Promise<unknown> | unknown
 
-/** A response body already written as JSON text, sent as is (see EmulatedService.serialized). */
+/** A response body already written as JSON text, sent as is (see EmulatedService.serialized), with extra headers. */
 export class JsonBody {
-  constructor(readonly bytes: Buffer) {}
+  constructor(
+    readonly bytes: Buffer,
+    readonly headers: Record<string, string> = {},
+  ) {}
 }
+
+/**
+ * On a GetLogEvents answer: the stream's writer is done (the attempt ended and every line it wrote is in the
+ * stream), so a reader caught up with this answer has the whole log. The emulator knows it; CloudWatch says nothing
+ * of the kind (its delivery is asynchronous), and this header is one AWS never sends, so a client that sees it is
+ * talking to the emulator and one that does not keeps its grace period.
+ */
+export const STREAM_ENDED_HEADER = 'x-mfbatch-stream-ended'
 
 export interface EmulatedService {
   /** Operations by their model name (SubmitJob, GetLogEvents, ...). */
@@ -43,6 +54,8 @@ export interface EmulatedService {
 export interface LogSink {
   /** Appends events in order; timestamps in epoch ms. */
   append(group: string, stream: string, events: ReadonlyArray<{message: string; timestamp: number}>): void
+  /** Every line of the stream has been appended: the writer is done (see STREAM_ENDED_HEADER). */
+  endStream(group: string, stream: string): void
   /** Creates the group and stream if missing (idempotent). */
   ensureStream(group: string, stream: string): void
 }

@@ -49,6 +49,10 @@ function bool(name: SettingName, helpGroup: string, note?: string) {
 export const submitFlags = {
   ...awsFlags,
   ...connectFlags,
+  'all-nodes': Flags.boolean({
+    helpGroup: WAIT,
+    summary: 'With --nodes and --follow: every node\'s log, interleaved, each line prefixed with "[N] " (its node).',
+  }),
   'array-size': text('arraySize', JOB, 'N'),
   cpu: text('cpu', RESOURCES, 'N'),
   'depends-on': Flags.string({
@@ -79,6 +83,13 @@ export const submitFlags = {
     summary: "Print the job's log lines on stdout as they come (implies --wait); stop once it has ended.",
   }),
   gpu: text('gpu', RESOURCES, 'N', 'not on Fargate'),
+  grace: Flags.string({
+    helpGroup: WAIT,
+    helpValue: 'DURATION',
+    summary:
+      "With --follow, read a finished job's log until it has been quiet this long, counted from the job's end " +
+      '(default: 3s, or MFBATCH_LOGS_GRACE); the emulator says when a log is complete, so --local never waits it.',
+  }),
   'host-volume': list('hostVolumes', EC2, 'SRC[:DST]'),
   'iam-role': text('iamRole', CONTAINER, 'ARN', 'optional, unlike in Metaflow'),
   image: text('image', CONTAINER, 'IMAGE'),

@@ -4,6 +4,7 @@
  */
 import type {JobDetail} from '@aws-sdk/client-batch'
 
+import type {FailedChild} from '../batch/watch/array-children'
 import type {Palette} from './color'
 import type {Column} from './table'
 
@@ -35,8 +36,16 @@ export interface NodeView {
 }
 
 export interface JobView {
-  /** Array parents: size and children per status (every status present); array children: their index. */
-  array: null | {index: null | number; size: null | number; statusSummary: null | Record<string, number>}
+  /**
+   * Array parents: size, children per status (every status present) and, when looked up, the FAILED children
+   * (index, exit code, reason; null when not looked up); array children: their index.
+   */
+  array: null | {
+    failed?: Array<{exitCode: null | number; index: number; reason: null | string}> | null
+    index: null | number
+    size: null | number
+    statusSummary: null | Record<string, number>
+  }
   attempts: AttemptView[]
   createdAt: null | string
   dependsOn: Array<{jobId: string; type: null | string}>
@@ -79,11 +88,13 @@ function resources(job: JobDetail): JobView['resources'] {
   }
 }
 
-function arrayView(job: JobDetail): JobView['array'] {
+function arrayView(job: JobDetail, failed?: readonly FailedChild[]): JobView['array'] {
   const props = job.arrayProperties
   if (!props || (props.size === undefined && props.index === undefined)) return null
   const summary = props.statusSummary
+  const children = failed?.map((c) => ({exitCode: c.exitCode ?? null, index: c.index, reason: c.reason ?? null}))
   return {
+    ...(props.index === undefined ? {failed: children ?? null} : {}),
     index: props.index ?? null,
     size: props.size ?? null,
     statusSummary: summary ? Object.fromEntries(JOB_STATES.map((state) => [state, summary[state] ?? 0])) : null,
@@ -124,14 +135,22 @@ function nodeView(job: JobDetail): Pick<JobView, 'node'> {
   return {}
 }
 
-/** `nodes`: a multi-node parent's nodes as DescribeJobs gave them (status by id), shown as its `nodes`. */
-export function jobView(job: JobDetail, now: number, nodes?: readonly JobDetail[]): JobView {
+/**
+ * `nodes`: a multi-node parent's nodes as DescribeJobs gave them (status by id), shown as its `nodes`. `failed`: an
+ * array parent's FAILED children (array-children.ts), when looked up.
+ */
+export function jobView(
+  job: JobDetail,
+  now: number,
+  nodes?: readonly JobDetail[],
+  failed?: readonly FailedChild[],
+): JobView {
   const attempts = (job.attempts ?? []).map((attempt, i) => attemptView(attempt, i))
   const running = job.startedAt !== undefined && job.stoppedAt === undefined
   const {exitCode, image, logStreamName} = containerView(job, attempts)
   // Keys in alphabetical order, so the JSON reads the same for every job.
   return {
-    array: arrayView(job),
+    array: arrayView(job, failed),
     attempts,
     createdAt: isoOrNull(job.createdAt),
     dependsOn: (job.dependsOn ?? []).map((d) => ({jobId: d.jobId ?? '', type: d.type ?? null})),
@@ -154,12 +173,21 @@ export function jobView(job: JobDetail, now: number, nodes?: readonly JobDetail[
   }
 }
 
-/** "10 children: 7 SUCCEEDED, 2 RUNNING, 1 FAILED" for an array parent; '' otherwise. */
-export function childCounts(view: JobView): string {
+/**
+ * "10 children: 7 SUCCEEDED, 2 RUNNING, 1 FAILED (child 4 exit 3)" for an array parent; '' otherwise. The failed
+ * children are named when they were looked up, the first three in a table cell.
+ */
+export function childCounts(view: JobView, named = 3): string {
   const summary = view.array?.statusSummary
   if (!summary || view.array?.size === null) return ''
   const parts = JOB_STATES.filter((state) => summary[state] > 0).map((state) => `${summary[state]} ${state}`)
-  return `${view.array!.size} children${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`
+  const failed = view.array?.failed ?? []
+  const shown = failed
+    .slice(0, named)
+    .map((c) => `child ${c.index} ${c.exitCode === null ? 'no exit code' : `exit ${c.exitCode}`}`)
+  const more = failed.length > named ? `, ${failed.length - named} more` : ''
+  const which = shown.length > 0 ? ` (${shown.join(', ')}${more})` : ''
+  return `${view.array!.size} children${parts.length > 0 ? `: ${parts.join(', ')}${which}` : ''}`
 }
 
 export function paintStatus(status: string, paint: Palette): string {
@@ -222,7 +250,7 @@ function when(iso: null | string, {now, tty}: ViewContext): string {
   return tty ? `${iso} (${formatAgo(Date.parse(iso), now)})` : iso
 }
 
-/** On a terminal "1h02m"; in a pipe whole seconds ("3722s" in an attempt's line, "3722" as the Duration value). */
+/** On a terminal "1h02m"; in a pipe whole seconds with their unit ("3722s"); the table's column is bare seconds. */
 function lasted(seconds: number, tty: boolean, unit = ''): string {
   return tty ? formatDuration(seconds * 1000) : `${seconds}${unit}`
 }
@@ -239,12 +267,20 @@ function resourceText({gpus, memoryMiB, vcpus}: JobView['resources']): string {
 function attemptLine(a: AttemptView, tty: boolean): string {
   const parts = [
     `#${a.number}`,
-    a.exitCode === null ? 'no exit code' : `exit ${a.exitCode}`,
+    a.exitCode === null ? (a.stoppedAt === null ? 'running' : 'no exit code') : `exit ${a.exitCode}`,
     a.durationSeconds === null ? '' : lasted(a.durationSeconds, tty, 's'),
     a.reason ?? a.statusReason ?? '',
     a.logStreamName ? `log ${a.logStreamName}` : '',
   ]
   return parts.filter(Boolean).join('  ')
+}
+
+/** One line per FAILED child of an array parent: "4  exit 3  Essential container in task exited". */
+function failedChildrenText(view: JobView): string {
+  return (view.array?.failed ?? [])
+    .map((c) => [String(c.index), c.exitCode === null ? 'no exit code' : `exit ${c.exitCode}`, c.reason ?? ''])
+    .map((parts) => parts.filter(Boolean).join('  '))
+    .join('\n')
 }
 
 function arrayText(view: JobView): string {
@@ -277,6 +313,7 @@ export function jobDetailPairs(view: JobView, context: ViewContext, environment 
     ['Reason', view.statusReason ?? ''],
     ['Exit code', view.exitCode === null ? '' : String(view.exitCode)],
     ['Array', arrayText(view)],
+    ['Failed children', failedChildrenText(view)],
     [view.node?.numNodes === null ? 'Node' : 'Nodes', nodeText(view)],
     ['Queue', nameOf(view.jobQueue)],
     ['Definition', nameOf(view.jobDefinition)],
@@ -287,7 +324,7 @@ export function jobDetailPairs(view: JobView, context: ViewContext, environment 
     ['Created', when(view.createdAt, context)],
     ['Started', when(view.startedAt, context)],
     ['Stopped', when(view.stoppedAt, context)],
-    ['Duration', view.durationSeconds === null ? '' : lasted(view.durationSeconds, tty)],
+    ['Duration', view.durationSeconds === null ? '' : lasted(view.durationSeconds, tty, 's')],
     ['Log stream', view.logStreamName ?? ''],
     ['Attempts', view.attempts.map((a) => attemptLine(a, tty)).join('\n')],
   ]

@@ -6,6 +6,7 @@
 import type {JobDetail} from '@aws-sdk/client-batch'
 
 import type {NodesByParent} from '../batch/nodes/rows'
+import type {FailedChild} from '../batch/watch/array-children'
 
 import {colorEnabled, palette} from './color'
 import {inertCopy} from './inert'
@@ -15,6 +16,9 @@ import {writeLines} from './pipe'
 import {redrawer} from './redraw'
 import {renderPairs, renderTable} from './table'
 import {type Terminal} from './terminal'
+
+/** Array parents' FAILED children by parent id (array-children.ts). */
+export type FailedByParent = ReadonlyMap<string, readonly FailedChild[]>
 
 export class JobsDisplay {
   private readonly redraw
@@ -43,8 +47,8 @@ export class JobsDisplay {
    * The final picture (no `--watch`, or after a pipe's `--watch`). A multi-node parent's nodes follow it: rows
    * `JOB#N` after its row in the table, a node table under its one-job view.
    */
-  print(jobs: readonly JobDetail[], nodes: NodesByParent = new Map()): void {
-    writeLines(this.lines(jobs, this.single, nodes))
+  print(jobs: readonly JobDetail[], nodes: NodesByParent = new Map(), failed: FailedByParent = new Map()): void {
+    writeLines(this.lines(jobs, this.single, nodes, failed))
   }
 
   /** `--watch` on a terminal: redraw after every DescribeJobs round, with the nodes' rows when given. */
@@ -52,11 +56,17 @@ export class JobsDisplay {
     if (this.terminal.stdoutTty) this.redraw.draw(this.lines(jobs, this.single, nodes))
   }
 
-  private lines(rawJobs: readonly JobDetail[], detail: boolean, rawNodes: NodesByParent = new Map()): string[] {
+  private lines(
+    rawJobs: readonly JobDetail[],
+    detail: boolean,
+    rawNodes: NodesByParent = new Map(),
+    rawFailed: FailedByParent = new Map(),
+  ): string[] {
     const tty = this.terminal.stdoutTty
     // On a terminal every field from AWS is shown inert (names, reasons, environment); a pipe gets the bytes.
     const jobs = tty ? inertCopy(rawJobs) : rawJobs
     const nodes: NodesByParent = tty ? new Map([...rawNodes].map(([id, list]) => [id, inertCopy(list)])) : rawNodes
+    const failed: FailedByParent = tty ? new Map([...rawFailed].map(([id, list]) => [id, inertCopy(list)])) : rawFailed
     const now = this.now()
     const context: ViewContext = {
       now,
@@ -64,7 +74,7 @@ export class JobsDisplay {
       tty,
     }
     const header = context.paint.bold
-    const views = jobs.map((job) => jobView(job, now))
+    const views = jobs.map((job) => jobView(job, now, undefined, failed.get(job.jobId ?? '')))
     const nodeViews = (job: JobDetail) => (nodes.get(job.jobId ?? '') ?? []).map((node) => jobView(node, now))
     if (detail && views.length === 1) {
       const pairs = renderPairs(jobDetailPairs(views[0], context, environmentText(jobs[0])), {header, tty})

@@ -18,12 +18,15 @@ import {colorEnabled, palette} from '../output/color'
 import {onInterrupt} from '../output/interrupt'
 import {diagnosisLines, statusLine} from '../output/log-printer'
 import {startSpinner} from '../output/spinner'
+import {killHint} from './kill-hint'
 
 /** Status changes of more jobs than this would flood stderr; the spinner's counts say enough. */
 const NOTE_CHANGES_UP_TO = 10
 
 export interface WaitOptions {
   clock: Clock
+  /** The connection flags as typed (" --local"), for the kill command a RUNNABLE diagnosis ends with. */
+  connection?: string
   display: JobsDisplay
   /** `--json`: nothing on stdout until the end, no spinner. */
   json: boolean
@@ -39,7 +42,7 @@ export interface WaitOptions {
 export async function waitForJobs(
   batch: BatchApi,
   jobs: readonly JobDetail[],
-  {clock, display, json, nodes, prefix, timeoutMs, watch}: WaitOptions,
+  {clock, connection, display, json, nodes, prefix, timeoutMs, watch}: WaitOptions,
 ): Promise<WatchOutcome> {
   const showView = watch && !json
   const colors = palette(colorEnabled({stream: process.stderr}))
@@ -55,7 +58,10 @@ export async function waitForJobs(
         else if (jobs.length <= NOTE_CHANGES_UP_TO) spinner.note(prefix + statusLine(change, colors))
       },
       onDiagnosis(diagnosis) {
-        for (const line of diagnosisLines(diagnosis)) spinner.note(prefix + line)
+        const bin = prefix.replace(/: $/, '')
+        for (const line of [...diagnosisLines(diagnosis), killHint(diagnosis.job.jobId ?? '', bin, connection)]) {
+          spinner.note(prefix + line)
+        }
       },
       runnableAfterMs: runnableAfterMs(),
     },

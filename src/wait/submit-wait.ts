@@ -8,6 +8,7 @@ import type {JobDetail} from '@aws-sdk/client-batch'
 import type {Clients} from '../batch/clients'
 import type {Submission} from '../batch/submit/service'
 
+import {MAX_FOLLOWED_CHILDREN} from '../batch/logs/array-logs'
 import {terminateSubmitted, waitForSubmitted} from '../batch/submit/service'
 import {ExitCode} from '../exit-codes'
 import {onInterrupt} from '../output/interrupt'
@@ -16,8 +17,12 @@ import {logPrinter, progressHooks} from '../output/log-printer'
 import {startSpinner} from '../output/spinner'
 import {interruptedLines, type SubmitResult, submitWaitResult} from '../output/submit-report'
 import {writeNote} from '../output/width'
+import {failedChildLines} from './failed-children'
+import {killHint} from './kill-hint'
 
 export interface SubmitWaitOptions {
+  /** `--follow --all-nodes` of a multi-node job: every node's log, `[N] ` before each line. */
+  allNodes?: boolean
   bin: string
   /** The connection flags as typed, for the re-attach command. */
   connection: string
@@ -41,6 +46,7 @@ export interface SubmitWaitOutcome {
 
 /** The flags of `submit` and `rerun` that shape a wait, as each command has them, and where the job is. */
 export interface WaitAndReport extends Pick<SubmitWaitOptions, 'bin' | 'connection' | 'graceMs' | 'timeoutMs'> {
+  'all-nodes'?: boolean
   follow: boolean
   json: boolean
   'kill-on-interrupt': boolean
@@ -59,6 +65,7 @@ export async function waitAndReport(
   flags: WaitAndReport,
 ): Promise<number> {
   const waited = await waitOnSubmitted(clients, job, {
+    allNodes: flags['all-nodes'],
     bin: flags.bin,
     connection: flags.connection,
     follow: flags.follow,
@@ -88,11 +95,25 @@ export async function waitOnSubmitted(
   const interrupt = onInterrupt()
   // --follow: the job's final line comes after its last log lines.
   const progress = progressHooks(say, {finalLast: follow, verbose: options.verbose})
+  const diagnosed = progress.onDiagnosis
+  // The diagnosis ends with what to run if the job should not wait any longer.
+  progress.onDiagnosis = (diagnosis) => {
+    diagnosed?.(diagnosis)
+    say(killHint(diagnosis.job.jobId ?? job.jobId, bin, options.connection))
+  }
+
   try {
     const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs
     const waiting = waitForSubmitted(
       clients,
-      {deadline, follow, graceMs: options.graceMs, jobId: job.jobId, signal: interrupt.signal},
+      {
+        allNodes: options.allNodes,
+        deadline,
+        follow,
+        graceMs: options.graceMs,
+        jobId: job.jobId,
+        signal: interrupt.signal,
+      },
       progress,
       logPrinter(process.stdout),
     )
@@ -114,8 +135,7 @@ export async function waitOnSubmitted(
       return {end: 'interrupted', exitCode: ExitCode.Interrupted}
     }
 
-    if (outcome.end === 'timeout') note(`--wait-timeout ran out; job ${job.jobId} keeps running`)
-    if ('note' in outcome && outcome.note) say(outcome.note)
+    reportEnd(outcome, job.jobId, {bin, note, say})
     const last = 'jobs' in outcome ? outcome.jobs[0] : outcome.job
     const end = outcome.end === 'timeout' ? 'timeout' : outcome.end === 'aborted' ? 'interrupted' : 'finished'
     return {end, exitCode: outcome.exitCode, ...(last ? {job: last} : {})}
@@ -125,6 +145,21 @@ export async function waitOnSubmitted(
     // A failure after the job was seen finished still says how it ended.
     progress.release()
   }
+}
+
+/** After the final status line: a timeout, why nothing was read, and an array job's failed children by name. */
+function reportEnd(
+  outcome: Awaited<ReturnType<typeof waitForSubmitted>> & {unfollowed?: number},
+  jobId: string,
+  {bin, note, say}: {bin: string; note: (line: string) => void; say: (line: string) => void},
+): void {
+  if (outcome.end === 'timeout') note(`--wait-timeout ran out; job ${jobId} keeps running`)
+  if ('note' in outcome && outcome.note) say(outcome.note)
+  if (outcome.unfollowed !== undefined) {
+    say(`followed the first ${MAX_FOLLOWED_CHILDREN} children's logs; ${bin} logs ${jobId}:N reads the others'`)
+  }
+
+  for (const line of failedChildLines(jobId, outcome.failed?.get(jobId) ?? [], bin)) say(line)
 }
 
 async function withTimeout(work: Promise<void>, ms: number): Promise<void> {

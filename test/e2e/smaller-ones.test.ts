@@ -29,7 +29,7 @@ afterAll(async () => {
 })
 
 describe('status JOB in a pipe', () => {
-  test('the detail view has ISO times alone (no "ago") and the duration in seconds', async () => {
+  test('the detail view has ISO times alone (no "ago") and the duration in seconds, with its unit', async () => {
     const submitted = await mfbatch(['submit', '--queue', 'local', '--wait', '--quiet', '--', 'sh', '-c', 'exit 0'])
     expect(submitted.code).toBe(0)
     const result = await mfbatch(['status', submitted.stdout.trim()])
@@ -37,7 +37,7 @@ describe('status JOB in a pipe', () => {
     const pairs = new Map(lines(result.stdout).map((line) => line.split('\t') as [string, string]))
     for (const label of ['Created', 'Started', 'Stopped'])
       expect([label, pairs.get(label)]).toEqual([label, expect.stringMatching(ISO)])
-    expect(pairs.get('Duration')).toMatch(/^\d+$/)
+    expect(pairs.get('Duration')).toMatch(/^\d+s$/)
     expect(result.stdout).not.toMatch(/ago\)|just now/)
     expect(pairs.get('Attempts')).toMatch(/^#1 {2}exit 0 {2}\d+s {2}/)
   })

@@ -91,7 +91,7 @@ describe('submit', () => {
     expect(result.code).toBe(3)
     const id = /status (\S+)/.exec(result.stderr)![1]
     expect(lines(result.stderr).slice(0, 4)).toEqual([
-      'mfbatch: submitted job mfbatch-sh-c-echo_one_echo_two_2_exit_3 to queue local (EC2; job definition registered)',
+      'mfbatch: submitted job mfbatch-echo to queue local (EC2; job definition registered)',
       `mfbatch:   status: mfbatch status ${id}`,
       `mfbatch:   logs:   mfbatch logs --follow ${id}`,
       `mfbatch:   kill:   mfbatch kill ${id}`,
@@ -289,7 +289,7 @@ describe('submit', () => {
     expect(await statusOf(id)).toMatchObject({exitCode: 143, status: 'FAILED'})
   })
 
-  test('a job RUNNABLE too long gets a diagnosis; --wait-timeout then exits 124 and leaves it queued', async () => {
+  test('a job RUNNABLE too long gets a diagnosis ending with the kill command; --wait-timeout then exits 124', async () => {
     // MFBATCH_RUNNABLE_DIAGNOSIS_AFTER shortens the one-minute threshold for this test.
     const result = await submit(['--wait', '--wait-timeout', '5s', '--cpu', '64', '--', 'true'], {
       MFBATCH_RUNNABLE_DIAGNOSIS_AFTER: '2s',
@@ -302,6 +302,7 @@ describe('submit', () => {
     expect(after.slice(diagnosis + 1)).toEqual([
       'mfbatch:   - AWS Batch says: MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - The job resource requirement (vCPU/memory/GPU) is higher than that can be met by the CE(s) attached to the job queue.',
       'mfbatch:   - the job asks for 64 vCPUs; the most any compute environment of queue local offers is 2 (local-ec2 2)',
+      `mfbatch:   to stop waiting for it: mfbatch kill ${id}`,
       `mfbatch: --wait-timeout ran out; job ${id} keeps running`,
     ])
     await mfbatch(['kill', id])

@@ -22,13 +22,20 @@ export function jobIdIn(value: string): string | undefined {
 
 /**
  * The job id in `value`, lower-cased; an InputError naming the value otherwise. `last` and `last~N` are read through
- * `recent` (the local history of submits), where the command takes them.
+ * `recent` (the local history of submits), where the command takes them, with a child or node suffix too (`last:0`).
  */
 export function parseJobId(value: string, source = 'job id', recent?: RecentResolver): string {
-  const back = recentIndex(value)
+  // `last:2` is child 2 of the last array job, `last~1#0` node 0 of the multi-node job before it.
+  const [, reference = value, member = ''] = /^(.*?)((?::\d{1,4}|#\d{1,3})?)$/.exec(value.trim()) ?? []
+  const back = recentIndex(reference)
   if (back !== undefined) {
     if (!recent) throw invalid(source, value, 'last is not taken here; give a job id')
-    return recent(back, source, value)
+    const id = recent(back, source, value)
+    if (member !== '' && jobIdIn(id) !== undefined && /[#:]\d+$/.test(id)) {
+      throw invalid(source, value, `${reference} is ${id}, one job of its own; give ${reference} alone`)
+    }
+
+    return `${id}${member}`
   }
 
   const id = jobIdIn(value)

@@ -52,7 +52,7 @@ export class AttemptFollower {
       if (this.reader?.stream !== stream) this.reader = this.open(job, stream)
       // eslint-disable-next-line no-await-in-loop -- streams are read one after another, in attempt order
       const result = await this.readMore(this.reader, sink)
-      total = {events: total.events + result.events, exists: result.exists}
+      total = {...(result.ended ? {ended: true} : {}), events: total.events + result.events, exists: result.exists}
       // Following the latest attempt: a retry started a new stream, so this one is complete. Move on.
       if (this.plan.attempt !== undefined || this.index >= streams.length - 1) break
       this.index++
@@ -68,6 +68,6 @@ export class AttemptFollower {
     const last = await reader.tail(this.plan.tail!, sink)
     if (!last.exists) return last
     const rest = await reader.drain(sink)
-    return {events: last.events + rest.events, exists: rest.exists}
+    return {...(rest.ended ? {ended: true} : {}), events: last.events + rest.events, exists: rest.exists}
   }
 }

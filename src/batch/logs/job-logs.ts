@@ -7,13 +7,14 @@
 import type {JobDetail} from '@aws-sdk/client-batch'
 
 import type {LogsApi} from '../clients'
-import type {JobWatcher, WatchEnd} from '../watch/job-watcher'
+import type {JobWatcher, WatchEnd, WatchOutcome} from '../watch/job-watcher'
 
 import {RuntimeError} from '../../errors'
 import {ExitCode} from '../../exit-codes'
 import {type Clock, systemClock} from '../pacing'
 import {isFinished} from '../watch/job-watcher'
 import {AttemptFollower} from './follow'
+import {quietSince as quietFrom} from './grace'
 import {type LogSink, type ReaderOptions, StreamReader} from './reader'
 import {attemptStreams, chooseStream, logGroupOf} from './source'
 
@@ -55,6 +56,8 @@ export interface LogsOutcome {
   end: 'read' | WatchEnd
   /** One-shot reads: 0. Following: the job's code, 124 or 130 (DESIGN.md section 5). */
   exitCode: number
+  /** Following an array job that FAILED: its failed children (WatchOutcome). */
+  failed?: WatchOutcome['failed']
   job?: JobDetail
   /** Why there was nothing to read (no stream yet, or none ever), for stderr. */
   note?: string
@@ -83,11 +86,18 @@ async function followLogs(request: LogsRequest, context: LogsContext, sink: LogS
   let describedAt = Number.NEGATIVE_INFINITY
   /** Since when a finished job's stream has brought nothing new; undefined while the job runs. */
   let quietSince: number | undefined
+  /**
+   * Only DescribeJobs can tell what comes next: the attempt has not started (no stream to read), or its stream said
+   * it is complete (the attempt has ended). Then the job is described as often as the watcher allows, once a second,
+   * instead of every IDLE_DESCRIBE_MS: a quick job's end is seen as soon as `--wait` sees it.
+   */
+  let describeOnly = true
   for (;;) {
     if (signal?.aborted) return watcher.outcome('aborted')
     // A finished job changes no more: only its stream is read during the grace period.
+    const pace = describeOnly ? FAST_POLL_MS : idle
     // eslint-disable-next-line no-await-in-loop -- one loop: describe when due, read, sleep
-    if (quietSince === undefined) describedAt = await describeWhenDue(watcher, clock, idle, describedAt)
+    if (quietSince === undefined) describedAt = await describeWhenDue(watcher, clock, pace, describedAt)
     const job = watcher.job(request.jobId) && describedJob(watcher, request)
     let moved = 0
     if (job) {
@@ -96,21 +106,49 @@ async function followLogs(request: LogsRequest, context: LogsContext, sink: LogS
       // eslint-disable-next-line no-await-in-loop
       const result = await follower.round(job, sink)
       moved = result.events
+      describeOnly = follower.current === undefined || result.ended === true
       if (finished && !signal?.aborted) {
         const now = clock.now()
-        if (quietSince === undefined || moved > 0) quietSince = now
-        if (now - quietSince >= graceMs) return finishedOutcome(job, result.exists, follower, {request, watcher})
+        // The endpoint says the stream is complete and all of it is read: no late line can come.
+        const quiet = result.ended ? -Infinity : quietFrom(quietSince, quietFacts(job, follower, moved, now))
+        if (now - quiet >= graceMs) return finishedOutcome(job, result.exists, follower, {request, watcher})
+        quietSince = quiet
       }
     }
 
     const now = clock.now()
     if (deadline !== undefined && now >= deadline) return watcher.outcome('timeout')
     idle = moved > 0 ? FAST_POLL_MS : Math.min(IDLE_POLL_MS, idle * 2)
-    // During the grace period, wake up when it ends; never past --wait-timeout.
-    const ends = [quietSince === undefined ? Infinity : quietSince + graceMs, deadline ?? Infinity]
     // eslint-disable-next-line no-await-in-loop
-    await clock.sleep(Math.min(idle, ...ends.map((at) => at - now)), signal)
+    await clock.sleep(wakeAfter({deadline, describeOnly, graceMs, idle, now, quietSince, watcher}), signal)
   }
+}
+
+/** What grace.ts's quietSince needs of this round: the job's stop, the newest ingestion read, whether lines came. */
+function quietFacts(job: JobDetail, follower: AttemptFollower, moved: number, now: number) {
+  return {lastIngestion: follower.current?.lastIngestionTime ?? 0, moved: moved > 0, now, stoppedAt: job.stoppedAt}
+}
+
+/**
+ * How long to sleep before the next round: `idle`, but during the grace period no later than it ends, never past
+ * --wait-timeout, and when only DescribeJobs can tell anything new, no later than it is due.
+ */
+function wakeAfter(at: {
+  deadline?: number
+  describeOnly: boolean
+  graceMs: number
+  idle: number
+  now: number
+  quietSince?: number
+  watcher: JobWatcher
+}): number {
+  const {deadline, describeOnly, graceMs, idle, now, quietSince, watcher} = at
+  const ends = [
+    quietSince === undefined ? Infinity : quietSince + graceMs - now,
+    deadline === undefined ? Infinity : deadline - now,
+    describeOnly && quietSince === undefined ? Math.max(watcher.dueIn, 50) : Infinity,
+  ]
+  return Math.min(idle, ...ends)
 }
 
 /** How following a finished job (or its `--attempt N`) ends: its exit code, and a note if there was nothing to read. */

@@ -12,13 +12,14 @@ import type {LogsApi} from '../clients'
 import {RuntimeError} from '../../errors'
 import {explainKnownFailure} from '../errors'
 import {backoffDelay, type Clock, errorName, isTransient, systemClock} from '../pacing'
+import {type StreamEndNote} from './events-protocol'
 
 /** GetLogEvents' largest page. */
 export const PAGE_SIZE = 10_000
 
 export interface LogEvent {
   message: string
-  /** `logs --all-nodes`: the index of the node that wrote it. */
+  /** The index printed as `[N] `: the node that wrote it (`--all-nodes`), or the array child (following an array). */
   node?: number
   stream: string
   /** Epoch milliseconds. */
@@ -39,12 +40,19 @@ export interface ReaderOptions {
 }
 
 export interface ReadResult {
+  /**
+   * The endpoint said the stream is complete and the read is caught up with it: nothing more will come. Only the
+   * emulator says so (events-protocol.ts); against CloudWatch this stays false and followers keep their grace.
+   */
+  ended?: boolean
   events: number
   /** False when the stream (or its group) does not exist: the container has not written yet, or never will. */
   exists: boolean
 }
 
 export class StreamReader {
+  /** The newest ingestion time (epoch ms, the endpoint's clock) of the events read so far; 0 before any. */
+  lastIngestionTime = 0
   private failures = 0
   private token: string | undefined
 
@@ -74,7 +82,7 @@ export class StreamReader {
       if (step === 'missing') return {events, exists: false}
       events += step.events
       if (step.next) this.token = step.next
-      if (!step.following) return {events, exists: true}
+      if (!step.following) return {...(step.ended ? {ended: true} : {}), events, exists: true}
       sent = step.next
       pending = step.following
     }
@@ -166,8 +174,12 @@ export class StreamReader {
     // only after this page is printed, and AWS would start on it only then (bench/README.md, B2).
     if (following) await setImmediate()
     const batch = this.toEvents(page)
+    const ingested = page.events?.at(-1)?.ingestionTime
+    if (ingested !== undefined && ingested > this.lastIngestionTime) this.lastIngestionTime = ingested
     if (batch.length > 0) await sink(batch)
-    return {events: batch.length, following, next}
+    // Caught up (nothing asked for ahead) with an answer that said the stream is complete.
+    const ended = !following && (page as StreamEndNote).$streamEnded === true
+    return {ended, events: batch.length, following, next}
   }
 
   /** GetLogEvents forward from `token` (the head, or --since, without one). A failure waits to be awaited. */

@@ -19,7 +19,9 @@ import {
 } from '../definition/job-spec'
 import {buildRequests} from '../definition/requests'
 import {explainAwsError} from '../errors'
-import {type LogsOutcome, readJobLogs} from '../logs/job-logs'
+import {followSubmitted} from '../logs/follow-submitted'
+import {type LogsOutcome} from '../logs/job-logs'
+import {NODE_WATCH_HOOKS as MEMBER_WATCH_HOOKS} from '../nodes/all-logs'
 import {chooseQueue, platformOfEnvironment, type QueueChoice, QueueNotFoundError} from '../queues/platform'
 import {createWatcher, type WatcherHooks} from '../watch/create-watcher'
 import {isRejection, type SubmitCache} from './cache'
@@ -227,6 +229,8 @@ function watchSubmitJob(batch: BatchApi): {batch: BatchApi; submitError: () => u
 }
 
 export interface WaitRequest {
+  /** `--follow --all-nodes` of a multi-node job: every node's log. */
+  allNodes?: boolean
   /** `--wait-timeout`, epoch ms. */
   deadline?: number
   /** `--follow`: log lines to the sink while waiting. */
@@ -242,7 +246,8 @@ const NEW_JOB_GRACE_MS = 10_000
 
 /**
  * `--wait` and `--follow`: the job's end as an exit code (DESIGN.md section 5), through the one DescribeJobs loop.
- * Following starts at attempt 1: a first attempt that failed before the first DescribeJobs is still printed.
+ * Following starts at attempt 1: a first attempt that failed before the first DescribeJobs is still printed. An
+ * array job is followed child by child, a multi-node job with `allNodes` node by node (logs/follow-submitted.ts).
  */
 export async function waitForSubmitted(
   clients: Clients,
@@ -253,7 +258,12 @@ export async function waitForSubmitted(
   const {deadline, graceMs, jobId, signal} = request
   const watcher = createWatcher(clients.batch, [jobId], {graceMs: NEW_JOB_GRACE_MS, ...hooks})
   if (!request.follow) return watcher.run({deadline, signal})
-  return readJobLogs({follow: true, from: 1, jobId}, {deadline, graceMs, logs: clients.logs, signal, watcher}, sink)
+  const members = (ids: readonly string[]) => createWatcher(clients.batch, ids, MEMBER_WATCH_HOOKS)
+  return followSubmitted(
+    {allNodes: request.allNodes, follow: true, from: 1, jobId},
+    {deadline, graceMs, logs: clients.logs, signal, watchChildren: members, watcher, watchNodes: members},
+    sink,
+  )
 }
 
 /** `--kill-on-interrupt`: TerminateJob (which also cancels a job that has not started). */

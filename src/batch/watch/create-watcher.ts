@@ -12,7 +12,7 @@ import {nodeCountOf} from '../nodes/of-job'
 import {isTransient} from '../pacing'
 import {parseDuration} from '../parse/time'
 import {describeQueue} from '../queues/platform'
-import {firstFailedChildOf} from './array-children'
+import {failedChildrenOf} from './array-children'
 import {DEFAULT_RUNNABLE_AFTER_MS, JobWatcher, type WatchOptions} from './job-watcher'
 import {diagnoseRunnable} from './runnable-diagnosis'
 
@@ -27,14 +27,14 @@ export function runnableAfterMs(env: NodeJS.ProcessEnv = process.env): number {
   return value ? parseDuration(value, RUNNABLE_AFTER_ENV) : DEFAULT_RUNNABLE_AFTER_MS
 }
 
-export type WatcherHooks = Omit<WatchOptions, 'describe' | 'diagnose' | 'firstFailedChild'>
+export type WatcherHooks = Omit<WatchOptions, 'describe' | 'diagnose' | 'failedChildren'>
 
 export function createWatcher(batch: BatchApi, ids: readonly string[], hooks: WatcherHooks = {}): JobWatcher {
   return new JobWatcher(ids, {
     ...hooks,
     describe: describer(batch),
     diagnose: (job) => diagnose(batch, job),
-    firstFailedChild: (parent) => firstFailedChildOf(batch, parent),
+    failedChildren: (parent) => failedChildrenOf(batch, parent),
   })
 }
 

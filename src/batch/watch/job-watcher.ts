@@ -9,7 +9,7 @@ import type {JobDetail} from '@aws-sdk/client-batch'
 import {RuntimeError} from '../../errors'
 import {ExitCode} from '../../exit-codes'
 import {backoffDelay, type Clock, isTransient, systemClock} from '../pacing'
-import {isArrayParent} from './array-children'
+import {type FailedChild, firstFailedChildCode, isArrayParent} from './array-children'
 
 /** AWS Batch's own limit for one DescribeJobs call. */
 export const DESCRIBE_BATCH_SIZE = 100
@@ -67,8 +67,11 @@ export interface WatchOptions {
   describe: (ids: readonly string[]) => Promise<JobDetail[]>
   /** Sentences on why a job is stuck in RUNNABLE (see runnable-diagnosis.ts). */
   diagnose?: (job: JobDetail) => Promise<string[]>
-  /** A FAILED array parent's first failed child's exit code (array-children.ts); without it such a parent is 126. */
-  firstFailedChild?: (parent: JobDetail) => Promise<number | undefined>
+  /**
+   * A FAILED array parent's failed children (array-children.ts): the lowest-index one's code is the parent's exit
+   * code; without this option such a parent is 126.
+   */
+  failedChildren?: (parent: JobDetail) => Promise<FailedChild[]>
   /**
    * How long an id may be unknown to DescribeJobs before it is an error: right after SubmitJob, AWS may not list
    * the job yet (eventual consistency).
@@ -88,6 +91,8 @@ export interface WatchOutcome {
   end: WatchEnd
   /** 0..255 from the jobs, or 124 (timeout) and 130 (aborted). */
   exitCode: number
+  /** FAILED array parents among the jobs: their failed children by parent id (absent when there is none). */
+  failed?: ReadonlyMap<string, FailedChild[]>
   jobs: JobDetail[]
 }
 
@@ -95,6 +100,8 @@ export class JobWatcher {
   /** FAILED array parents whose children have been looked at, and the code found (undefined: none had one). */
   private readonly childCodes = new Map<string, number | undefined>()
   private readonly clock: Clock
+  /** FAILED array parents' failed children, as looked up (none when the lookup failed for good). */
+  private readonly failed = new Map<string, FailedChild[]>()
   private failures = 0
   private readonly interval: number
   private readonly jobs = new Map<string, JobDetail>()
@@ -121,6 +128,11 @@ export class JobWatcher {
     return this.ids.every((id) => isFinished(this.jobs.get(id)?.status) && !this.childCodePending(id))
   }
 
+  /** A FAILED array parent's failed children, lowest index first, once looked up; empty otherwise. */
+  failedChildrenOf(id: string): FailedChild[] {
+    return this.failed.get(id) ?? []
+  }
+
   /** The latest description of a job, as of the last successful poll. */
   job(id: string): JobDetail | undefined {
     return this.jobs.get(id)
@@ -134,7 +146,7 @@ export class JobWatcher {
         : end === 'timeout'
           ? ExitCode.WaitTimeout
           : exitCodeForAll(jobs, this.childCodes)
-    return {end, exitCode, jobs}
+    return {end, exitCode, ...(this.failed.size > 0 ? {failed: new Map(this.failed)} : {}), jobs}
   }
 
   /** One DescribeJobs round. A transient failure postpones the next round with backoff instead of throwing. */
@@ -189,7 +201,7 @@ export class JobWatcher {
   /** A FAILED array parent with no code of its own, whose children have not been looked at yet. */
   private childCodePending(id: string): boolean {
     const job = this.jobs.get(id)
-    if (!this.options.firstFailedChild || !job || job.status !== 'FAILED' || !isArrayParent(job)) return false
+    if (!this.options.failedChildren || !job || job.status !== 'FAILED' || !isArrayParent(job)) return false
     return !this.childCodes.has(id) && job.container?.exitCode === undefined
   }
 
@@ -215,13 +227,15 @@ export class JobWatcher {
   }
 
   private async lookUpFailedChildren(): Promise<void> {
-    const lookUp = this.options.firstFailedChild
+    const lookUp = this.options.failedChildren
     if (!lookUp) return
     for (const id of this.ids) {
       if (!this.childCodePending(id)) continue
       try {
         // eslint-disable-next-line no-await-in-loop -- once per failed array parent
-        this.childCodes.set(id, await lookUp(this.jobs.get(id)!))
+        const children = await lookUp(this.jobs.get(id)!)
+        this.failed.set(id, children)
+        this.childCodes.set(id, firstFailedChildCode(children))
       } catch (error) {
         if (isTransient(error)) continue // looked up again after the next round
         this.childCodes.set(id, undefined) // no code to hand through: 126

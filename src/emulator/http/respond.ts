@@ -30,6 +30,7 @@ export function sendJson(res: ServerResponse, {body, contentType, headers, statu
     'content-length': data.length,
     'content-type': contentType,
     'x-amzn-RequestId': randomUUID(),
+    ...(body instanceof JsonBody ? body.headers : {}),
     ...headers,
   })
   res.end(data)

@@ -10,6 +10,7 @@ import {
   EMULATOR_DEFAULT_REGION,
   JsonBody,
   type LogSink,
+  STREAM_ENDED_HEADER,
 } from '../contract'
 import {Catalog, type LogGroup, type LogStream} from './catalog'
 import {describeGroups, describeStreams} from './describe'
@@ -38,6 +39,8 @@ export function createLogsService(options: LogsServiceOptions): LogsService {
   const now = options.now ?? Date.now
   const arnPrefix = `arn:aws:logs:${options.region ?? EMULATOR_DEFAULT_REGION}:${options.accountId ?? EMULATOR_ACCOUNT_ID}`
   const catalog = new Catalog(options.stateDir)
+  /** Streams whose writer is done (not persisted: after a restart a reader falls back to its grace period). */
+  const ended = new WeakSet<LogStream>()
 
   const group = (input: Input): LogGroup => {
     const name = groupName(input)
@@ -54,7 +57,8 @@ export function createLogsService(options: LogsServiceOptions): LogsService {
 
   /** The stream and the page of its events a GetLogEvents asks for. */
   const logPage = (input: Input) => {
-    const {file} = stream(input)
+    const target = stream(input)
+    const {file} = target
     const page = selectPage(file, {
       endTime: input.endTime as number | undefined,
       limit: input.limit as number | undefined,
@@ -62,7 +66,8 @@ export function createLogsService(options: LogsServiceOptions): LogsService {
       startFromHead: input.startFromHead as boolean | undefined,
       startTime: input.startTime as number | undefined,
     })
-    return {file, page}
+    const headers: Record<string, string> = ended.has(target) ? {[STREAM_ENDED_HEADER]: 'true'} : {}
+    return {file, headers, page}
   }
 
   const append = (target: LogStream, events: ReadonlyArray<{message: string; timestamp: number}>): number => {
@@ -80,6 +85,9 @@ export function createLogsService(options: LogsServiceOptions): LogsService {
   return {
     append(groupNameValue, streamName, events) {
       append(ensure(groupNameValue, streamName), events)
+    },
+    endStream(groupNameValue, streamName) {
+      ended.add(ensure(groupNameValue, streamName))
     },
     ensureStream(groupNameValue, streamName) {
       ensure(groupNameValue, streamName)
@@ -158,10 +166,10 @@ export function createLogsService(options: LogsServiceOptions): LogsService {
     },
     serialized: {
       GetLogEvents(input) {
-        const {file, page} = logPage(input)
+        const {file, headers, page} = logPage(input)
         // Tokens are `f/` or `b/` and digits: nothing to escape.
         const tokens = `"nextBackwardToken":"${page.nextBackwardToken}","nextForwardToken":"${page.nextForwardToken}"`
-        return new JsonBody(file.eventsJson(page.positions, '{"events":', `,${tokens}}`))
+        return new JsonBody(file.eventsJson(page.positions, '{"events":', `,${tokens}}`), headers)
       },
     },
     start() {

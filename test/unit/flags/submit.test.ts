@@ -14,6 +14,8 @@ describe('submit flags', () => {
         'name',
         'quiet',
         'follow',
+        'all-nodes',
+        'grace',
         'kill-on-interrupt',
         'local',
         'main-port',

@@ -108,6 +108,7 @@ describe('jobView', () => {
     const view = jobView(arrayParent, now)
     expect(view.durationSeconds).toBe(240)
     expect(view.array).toEqual({
+      failed: null,
       index: null,
       size: 10,
       statusSummary: {FAILED: 1, PENDING: 0, RUNNABLE: 0, RUNNING: 2, STARTING: 0, SUBMITTED: 0, SUCCEEDED: 7},
@@ -169,17 +170,56 @@ describe('detail view', () => {
     ])
   })
 
-  test('in a pipe: ISO times without "ago" and durations in seconds, as label<TAB>value lines', () => {
+  test('in a pipe: ISO times without "ago" and durations in seconds with their unit, as label<TAB>value lines', () => {
     const context = {now, paint: palette(false), tty: false}
     const lines = renderPairs(jobDetailPairs(jobView(failed, now), context), {tty: false})
     expect(lines.slice(10)).toEqual([
       'Created\t2024-05-01T12:00:00.000Z',
       'Started\t2024-05-01T12:02:00.000Z',
       'Stopped\t2024-05-01T13:04:05.000Z',
-      'Duration\t3725',
+      'Duration\t3725s',
       'Log stream\tdef/default/bbb',
       'Attempts\t#1  exit 137  30s  OutOfMemoryError: Container killed  log def/default/aaa ' +
         '#2  exit 3  3725s  Essential container in task exited  log def/default/bbb',
+    ])
+  })
+
+  test('a running attempt says so, not "no exit code"; one that ended without a code still says that', () => {
+    const running: JobDetail = {
+      ...failed,
+      attempts: [
+        {
+          container: {logStreamName: 'def/default/aaa'},
+          startedAt: Date.parse('2024-05-01T12:02:00Z'),
+          stoppedAt: Date.parse('2024-05-01T12:02:30Z'),
+        },
+        {container: {logStreamName: 'def/default/bbb'}, startedAt: Date.parse('2024-05-01T12:05:00Z')},
+      ],
+    }
+    const pairs = jobDetailPairs(jobView(running, now), {now, paint: palette(false), tty: false})
+    expect(pairs.find(([label]) => label === 'Attempts')).toEqual([
+      'Attempts',
+      '#1  no exit code  30s  log def/default/aaa\n#2  running  log def/default/bbb',
+    ])
+  })
+
+  test('an array parent names its failed children, when they were looked up', () => {
+    const failedChildren = [
+      {exitCode: 3, index: 4, reason: 'Essential container in task exited'},
+      {index: 8, reason: 'Job terminated'},
+    ]
+    const view = jobView(arrayParent, now, undefined, failedChildren)
+    expect(view.array?.failed).toEqual([
+      {exitCode: 3, index: 4, reason: 'Essential container in task exited'},
+      {exitCode: null, index: 8, reason: 'Job terminated'},
+    ])
+    expect(childCounts(view)).toBe(
+      '10 children: 2 RUNNING, 7 SUCCEEDED, 1 FAILED (child 4 exit 3, child 8 no exit code)',
+    )
+    const pairs = jobDetailPairs(view, {now, paint: palette(false), tty: false})
+    expect(pairs.find(([label]) => label === 'Failed children')).toEqual([
+      'Failed children',
+      '4  exit 3  Essential container in task exited\n8  no exit code  Job terminated',
     ])
   })
 

@@ -109,6 +109,8 @@ export class ProcessRunner implements AttemptRunner {
       if (finished) return
       finished = true
       forwarder.flush()
+      // Nothing more is written to this stream: readers may stop at its end without a grace period.
+      this.logs.endStream(spec.logGroup, spec.logStream)
       const closed = group ? group.close() : Promise.resolve()
       closed.then(
         () => fs.rm(cwd, {force: true, recursive: true}, () => onExit(result)),

@@ -32,6 +32,32 @@ describe('parseJobId', () => {
   })
 })
 
+describe('last with a child or node', () => {
+  const OTHER = '11111111-2222-3333-4444-555555555555'
+  const recent = (index: number) => [ID, OTHER, `${ID}:4`][index]
+  test.each([
+    ['last', ID],
+    ['last:0', `${ID}:0`],
+    ['last:2', `${ID}:2`],
+    ['last~1:9999', `${OTHER}:9999`],
+    ['last#3', `${ID}#3`],
+    ['LAST~1#0', `${OTHER}#0`],
+  ])('%j -> %s', (value, id) => {
+    expect(parseJobId(value, 'JOB', recent)).toBe(id)
+  })
+
+  test('a child of a remembered child is refused, naming both', () => {
+    expect(() => parseJobId('last~2:1', 'JOB', recent)).toThrow(
+      new InputError(`JOB: "last~2:1" is not allowed; last~2 is ${ID}:4, one job of its own; give last~2 alone`),
+    )
+  })
+
+  test('a malformed suffix is no reference', () => {
+    expect(() => parseJobId('last:x', 'JOB', recent)).toThrow(InputError)
+    expect(() => parseJobId('last:12345', 'JOB', recent)).toThrow(InputError)
+  })
+})
+
 describe('parseJobIds', () => {
   test('removes duplicates across spellings, keeping first-seen order', () => {
     const other = '11111111-2222-3333-4444-555555555555'

@@ -11,12 +11,14 @@ import {
 import {AwsJson1_1Protocol as SdkProtocol} from '@aws-sdk/core/protocols'
 import {Readable} from 'node:stream'
 
-import {withFastGetLogEvents} from '../../../../src/batch/logs/events-protocol'
+import {STREAM_ENDED_HEADER, withFastGetLogEvents} from '../../../../src/batch/logs/events-protocol'
+import {STREAM_ENDED_HEADER as EMULATOR_STREAM_ENDED_HEADER} from '../../../../src/emulator/contract'
 
 const FAST = withFastGetLogEvents(SdkProtocol)
 
 interface Answer {
   body: string
+  headers?: Record<string, string>
   status: number
   type?: string
 }
@@ -31,6 +33,7 @@ function client(protocol: typeof SdkProtocol, answer: Answer): CloudWatchLogsCli
             'content-type': 'application/x-amz-json-1.1',
             'x-amzn-requestid': 'request-1',
             ...(answer.type ? {'x-amzn-errortype': answer.type} : {}),
+            ...answer.headers,
           },
           statusCode: answer.status,
         },
@@ -62,6 +65,25 @@ async function both(answer: Answer, command: () => DescribeLogStreamsCommand | G
 }
 
 const getLogEvents = () => new GetLogEventsCommand({logGroupName: 'g', logStreamName: 's', startFromHead: true})
+
+describe("the emulator's word that a stream is complete", () => {
+  const page = {events: [], nextBackwardToken: 'b/0', nextForwardToken: 'f/0'}
+
+  test('the client reads the header the emulator sends', () => {
+    expect(STREAM_ENDED_HEADER).toBe(EMULATOR_STREAM_ENDED_HEADER)
+  })
+
+  test('with the header the answer carries $streamEnded; without it (CloudWatch) it does not', async () => {
+    const ended = await client(FAST, {
+      body: JSON.stringify(page),
+      headers: {[STREAM_ENDED_HEADER]: 'true'},
+      status: 200,
+    }).send(getLogEvents())
+    const plain = await client(FAST, {body: JSON.stringify(page), status: 200}).send(getLogEvents())
+    expect(ended).toMatchObject({$streamEnded: true})
+    expect(plain).not.toHaveProperty('$streamEnded')
+  })
+})
 
 describe('the GetLogEvents shortcut', () => {
   test('a page: the same events, tokens and metadata as the SDK makes of it', async () => {

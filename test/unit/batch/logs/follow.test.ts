@@ -246,18 +246,37 @@ describe('the grace period after the job has finished', () => {
     expect(ended).toBeLessThanOrEqual(8600)
   })
 
-  test('nothing late: following ends once the grace has passed, with no DescribeJobs during it', async () => {
-    const s = scenario((ms) => withAttempts(ms < 1000 ? 'RUNNING' : 'FAILED', ['s1'], {container: {exitCode: 2}}))
-    s.logs.append(G, 's1', ['only'])
+  test('nothing late: following ends once the grace has passed since the last line, with no DescribeJobs during it', async () => {
+    const s = scenario((ms) =>
+      withAttempts(ms < 1000 ? 'RUNNING' : 'FAILED', ['s1'], {container: {exitCode: 2}, stoppedAt: T0 + 500}),
+    )
+    s.logs.append(G, 's1', ['only'], T0)
     const outcome = await s.run({}, undefined, 3000)
     expect(outcome.exitCode).toBe(2)
     expect(s.text()).toEqual(['only'])
     const describes = s.describes()
     const ended = s.clock.now() - T0
-    expect(ended).toBeGreaterThanOrEqual(4000)
-    expect(ended).toBeLessThanOrEqual(4600)
-    // Described until seen FAILED (about 1 s in), not once during the 3 s of grace.
+    // Seen FAILED at about 1 s; quiet since it stopped (0.5 s, after its line), so 3 s of grace end at 3.5 s.
+    expect(ended).toBeGreaterThanOrEqual(3500)
+    expect(ended).toBeLessThanOrEqual(4000)
     expect(describes).toBeLessThanOrEqual(3)
+  })
+
+  test('a job seen finished long after it stopped: its grace has passed already, following ends at once', async () => {
+    const s = scenario(() => withAttempts('SUCCEEDED', ['s1'], {startedAt: T0 - 20_000, stoppedAt: T0 - 10_000}))
+    s.logs.append(G, 's1', ['done'], T0 - 10_000)
+    await s.run({}, undefined, 3000)
+    expect(s.text()).toEqual(['done'])
+    expect(s.clock.now() - T0).toBeLessThan(300)
+  })
+
+  test('a stream the endpoint says is complete needs no grace: following ends on the read that caught up', async () => {
+    const s = scenario((ms) => withAttempts(ms < 1000 ? 'RUNNING' : 'SUCCEEDED', ['s1'], {stoppedAt: T0 + 900}))
+    s.logs.append(G, 's1', ['all'], T0 + 800)
+    s.logs.ended.add(`${G}|s1`)
+    await s.run({}, undefined, 3000)
+    expect(s.text()).toEqual(['all'])
+    expect(s.clock.now() - T0).toBeLessThan(1300)
   })
 
   test('a grace of 0 ends on the first read after the end, as before', async () => {

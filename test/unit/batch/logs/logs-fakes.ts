@@ -39,6 +39,8 @@ interface StoredEvent {
 
 export class FakeLogs implements LogsApi {
   readonly calls: GetLogEventsCommandInput[] = []
+  /** Streams whose writer is done: their answers say so, as the emulator's do (never CloudWatch's). */
+  readonly ended = new Set<string>()
   /** Errors to throw, one per call, before answering normally. */
   readonly failures: Error[] = []
   private readonly streams = new Map<string, StoredEvent[]>()
@@ -80,6 +82,7 @@ export class FakeLogs implements LogsApi {
 
     return {
       $metadata: {},
+      ...(this.ended.has(`${input.logGroupName}|${input.logStreamName}`) ? {$streamEnded: true} : {}),
       events: events.slice(from, to).map((e, i) => ({...e, eventId: String(from + i), ingestionTime: e.timestamp})),
       nextBackwardToken: `b/${from}`,
       nextForwardToken: `f/${to}`,

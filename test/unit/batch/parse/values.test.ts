@@ -54,9 +54,22 @@ describe('registry rule: a registry goes first only when the image names none', 
 describe('job names', () => {
   test.each([
     ['alice', ['python', 'train.py'], 'alice-python-train_py'],
-    ['first.last', ['/usr/bin/python3', '/src/train.py', '--epochs', '3'], 'first_last-python3-train_py-epochs-3'],
-    [undefined, ['echo', 'hello world'], 'mfbatch-echo-hello_world'],
-    ['alice', ['sh', '-c', 'echo $HOME && ls'], 'alice-sh-c-echo_HOME_ls'],
+    ['first.last', ['/usr/bin/python3', '/src/train.py', '--epochs', '3'], 'first_last-python3-train_py'],
+    [undefined, ['echo', 'hello world'], 'mfbatch-echo'],
+    [undefined, ['echo', 'hello', 'world', 'again'], 'mfbatch-echo-hello-world'],
+    ['alice', ['sh', '-c', 'echo $HOME && ls'], 'alice-echo'],
+    ['alice', ['bash', '-lc', 'exec python train.py --lr 0.1'], 'alice-python-train_py'],
+    ['alice', ['sh', '-c', 'LRS="0.01 0.1"; for lr in $LRS; do python eval.py --lr $lr; done'], 'alice-sh'],
+    ['alice', ['sh', 'run.sh', 'fast'], 'alice-sh-run_sh-fast'],
+    ['alice', ['sh', '-c', 'if [ "$AWS_BATCH_JOB_ATTEMPT" = 1 ]; then exit 2; fi'], 'alice-sh'],
+    ['alice', ['bash', '-c', 'for lr in 0.1 0.01; do python eval.py --lr $lr; done'], 'alice-bash'],
+    ['alice', ['python', 'call.py', 'sk-proj-abc123'], 'alice-python-call_py'],
+    ['alice', ['curl', '-H', 'Authorization: Bearer x', 'https://h/p'], 'alice-curl'],
+    ['alice', ['python', 'ghp_0123456789abcdef'], 'alice-python'],
+    ['alice', ['aws', 'AKIAIOSFODNN7EXAMPLE'], 'alice-aws'],
+    ['alice', ['fetch', 'a1b2c3d4e5f6a7b8c9d0'], 'alice-fetch'],
+    ['alice', ['python', 'skip.py', 'pkg'], 'alice-python-skip_py-pkg'],
+    ['alice', ['./sweep', '3', 'KEY=v'], 'alice-sweep-3'],
     ['é', ['./run'], 'run'],
     ['_svc', ['/'], 'svc'],
   ])('user %j and %j give %s', (user, command, name) => {
@@ -64,8 +77,9 @@ describe('job names', () => {
   })
 
   test('long commands are cut to 128 characters without a trailing separator', () => {
-    const name = defaultJobName('alice', ['x'.repeat(60), 'y'.repeat(60), '-z'])
-    expect(name).toBe(`alice-${'x'.repeat(60)}-${'y'.repeat(60)}`)
+    expect(defaultJobName('alice', ['x'.repeat(60), 'y'.repeat(20), '-z'])).toBe(
+      `alice-${'x'.repeat(60)}-${'y'.repeat(20)}`,
+    )
     expect(defaultJobName('a', ['b'.repeat(200)])).toHaveLength(128)
   })
 

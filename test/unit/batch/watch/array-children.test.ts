@@ -1,6 +1,6 @@
 import type {JobSummary} from '@aws-sdk/client-batch'
 
-import {firstFailedChildCode, isArrayParent} from '../../../../src/batch/watch/array-children'
+import {failedChildren, firstFailedChildCode, isArrayParent} from '../../../../src/batch/watch/array-children'
 import {exitCodeForAll, JobWatcher} from '../../../../src/batch/watch/job-watcher'
 import {awsError, FakeClock, job} from '../logs/logs-fakes'
 
@@ -21,7 +21,19 @@ describe('firstFailedChildCode: the lowest-index FAILED child with a code', () =
     ['no child has a code', [child(0), child(1)], undefined],
   ]
   test.each(rows)('%s', (_name, children, code) => {
-    expect(firstFailedChildCode(children)).toBe(code)
+    expect(firstFailedChildCode(failedChildren(children))).toBe(code)
+  })
+
+  test('failed children: lowest index first, with the container reason, else the job reason', () => {
+    const summaries: JobSummary[] = [
+      {...child(5, 1), container: {exitCode: 1, reason: 'OutOfMemoryError: killed'}},
+      {...child(2), statusReason: 'Job terminated'},
+      {jobId: 'no-index', jobName: 'c'},
+    ]
+    expect(failedChildren(summaries)).toEqual([
+      {index: 2, reason: 'Job terminated'},
+      {exitCode: 1, index: 5, reason: 'OutOfMemoryError: killed'},
+    ])
   })
 
   test('an array parent has a size; a child has an index', () => {
@@ -39,15 +51,18 @@ describe('a FAILED array parent in the watcher', () => {
     const watcher = new JobWatcher(['p'], {
       clock: new FakeClock(),
       describe: async () => [parent],
-      async firstFailedChild(job) {
+      async failedChildren(job) {
         asked.push(job.jobId!)
-        return 7
+        return [{exitCode: 7, index: 1, reason: 'Essential container in task exited'}]
       },
     })
     const outcome = await watcher.run()
     expect(outcome).toMatchObject({end: 'finished', exitCode: 7})
     expect(watcher.outcome('finished').exitCode).toBe(7)
     expect(asked).toEqual(['p'])
+    expect(watcher.failedChildrenOf('p')).toEqual([
+      {exitCode: 7, index: 1, reason: 'Essential container in task exited'},
+    ])
   })
 
   test('a throttled lookup is tried again on the next round; the wait is not over before', async () => {
@@ -55,10 +70,10 @@ describe('a FAILED array parent in the watcher', () => {
     const watcher = new JobWatcher(['p'], {
       clock: new FakeClock(),
       describe: async () => [parent],
-      async firstFailedChild() {
+      async failedChildren() {
         calls++
         if (calls === 1) throw awsError('TooManyRequestsException', 429)
-        return 2
+        return [{exitCode: 2, index: 0}]
       },
     })
     expect((await watcher.run()).exitCode).toBe(2)
@@ -69,7 +84,7 @@ describe('a FAILED array parent in the watcher', () => {
     const failing = new JobWatcher(['p'], {
       clock: new FakeClock(),
       describe: async () => [parent],
-      async firstFailedChild() {
+      async failedChildren() {
         throw new Error('AccessDenied')
       },
     })

@@ -64,11 +64,16 @@ export class FakeRunner implements AttemptRunner {
 }
 
 export class MemoryLogs implements LogSink {
+  readonly ended = new Set<string>()
   readonly events = new Map<string, Array<{message: string; timestamp: number}>>()
 
   append(group: string, stream: string, events: ReadonlyArray<{message: string; timestamp: number}>): void {
     this.ensureStream(group, stream)
     this.events.get(`${group} ${stream}`)!.push(...events)
+  }
+
+  endStream(group: string, stream: string): void {
+    this.ended.add(`${group} ${stream}`)
   }
 
   ensureStream(group: string, stream: string): void {

@@ -1,0 +1,18 @@
+/**
+ * The children of an array job that failed, named one a line (index as the id to give `logs` and `status`, exit
+ * code, reason), so the user knows which shard to look at without a ListJobs of their own.
+ */
+import type {FailedChild} from '../batch/watch/array-children'
+
+/** More than this many failed children: the first ones, then how to see the rest. */
+const SHOWN = 10
+
+export function failedChildLines(jobId: string, children: readonly FailedChild[], bin = 'mfbatch'): string[] {
+  const lines = children.slice(0, SHOWN).map((child) => {
+    const exit = child.exitCode === undefined ? ' (no exit code)' : ` (exit ${child.exitCode})`
+    return `array child ${jobId}:${child.index} FAILED${exit}${child.reason ? `: ${child.reason}` : ''}`
+  })
+  const rest = children.length - SHOWN
+  if (rest > 0) lines.push(`and ${rest} more failed children: ${bin} status ${jobId}`)
+  return lines
+}
