@@ -132,7 +132,7 @@ describe.each([
     expect(lines[0]).toMatch(
       /^mfbatch: started the local AWS Batch emulator at http:\/\/127\.0\.0\.1:\d+ in the background/,
     )
-    expect(lines.at(-1)).toMatch(/^mfbatch: job mfbatch-echo-hello_from_mfbatch [\da-f-]{36} SUCCEEDED\b/)
+    expect(lines.at(-1)).toMatch(/^mfbatch: job mfbatch-echo [\da-f-]{36} SUCCEEDED\b/)
     expect(lines.filter((line) => TROUBLE.test(line))).toEqual([])
   })
 
