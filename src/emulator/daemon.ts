@@ -53,6 +53,8 @@ export interface StartOptions {
   cliPath?: string
   /** Made-up GPUs for the emulator (`mfbatch emulator --gpus N`). */
   gpus?: number
+  /** `mfbatch emulator --runtime`; without it, the emulator reads MFBATCH_EMULATOR_RUNTIME. */
+  runtime?: string
   /** How long to wait for the health check to answer. */
   timeoutMs?: number
 }
@@ -173,7 +175,7 @@ export async function startDaemon(stateDir: string, port: number, options: Start
 async function spawnDaemon(
   stateDir: string,
   port: number,
-  {cliPath, gpus}: StartOptions,
+  {cliPath, gpus, runtime}: StartOptions,
   timeoutMs: number,
 ): Promise<StartResult> {
   const endpoint = endpointOf(port)
@@ -184,6 +186,7 @@ async function spawnDaemon(
   // so the daemon does not pin whatever directory it was started from.
   const args = [cli, 'emulator', '--port', String(port), '--state-dir', stateDir]
   if (gpus !== undefined) args.push('--gpus', String(gpus))
+  if (runtime !== undefined) args.push('--runtime', runtime)
   const child = spawn(process.execPath, args, {
     cwd: stateDir,
     detached: true,
@@ -341,9 +344,19 @@ function removePidFileOf(stateDir: string, pid: number): void {
  * What the detached emulator inherits: enough to run node and the jobs' commands, not the starter's secrets (AWS
  * keys, tokens) that it has no use for and would otherwise keep for as long as it runs.
  */
+const DOCKER_ENV = [
+  'DOCKER_HOST',
+  'DOCKER_CONTEXT',
+  'DOCKER_CONFIG',
+  'DOCKER_CERT_PATH',
+  'DOCKER_TLS_VERIFY',
+  'MFBATCH_EMULATOR_RUNTIME',
+]
+
 export function daemonEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   const kept: Record<string, string> = {}
-  for (const name of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL']) {
+  // The DOCKER_* settings and the runtime choice: what the docker runtime needs to reach the user's daemon.
+  for (const name of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL', ...DOCKER_ENV]) {
     const value = env[name]
     if (value !== undefined) kept[name] = value
   }

@@ -4,8 +4,9 @@ import {BaseCommand} from '../../base-command'
 import {EMULATOR_DEFAULT_PORT} from '../../emulator/contract'
 import {startDaemon} from '../../emulator/daemon'
 import {defaultStateDir, PORT_ENV} from '../../emulator/local'
+import {RUNTIME_ENV} from '../../emulator/runtime'
 import {exitCodeHelp} from '../../exit-codes'
-import {emulatorPortFlag} from '../../flags/emulator'
+import {emulatorPortFlag, emulatorRuntimeFlag} from '../../flags/emulator'
 
 export default class EmulatorStart extends BaseCommand {
   static override description = `Runs \`mfbatch emulator\` detached, writes its pid, port and start time to emulator.pid in the state \
@@ -16,6 +17,7 @@ emulator already answers, nothing is started and its endpoint is printed: runnin
 ENVIRONMENT
   ${PORT_ENV}   the port (default ${EMULATOR_DEFAULT_PORT})
   XDG_DATA_HOME           the default state directory is $XDG_DATA_HOME/mfbatch/emulator (~/.local/share/...)
+  ${RUNTIME_ENV} process or docker, when --runtime is not given (--local reads it too)
 
 ${exitCodeHelp(false)}`
   static override enableJsonFlag = true
@@ -30,6 +32,7 @@ ${exitCodeHelp(false)}`
       summary: 'Offer N made-up GPUs (GPU-fake-0, ...) instead of the ones `nvidia-smi -L` lists.',
     }),
     port: emulatorPortFlag('Port to listen on (127.0.0.1).'),
+    runtime: emulatorRuntimeFlag(),
     'state-dir': Flags.string({summary: 'Where jobs, logs, the pid file and the log file live.'}),
   }
   static override summary = 'Start the local emulator in the background.'
@@ -37,7 +40,10 @@ ${exitCodeHelp(false)}`
   async run(): Promise<{endpoint: string; pid?: number; started: boolean; stateDir: string}> {
     const {flags} = await this.parse(EmulatorStart)
     const stateDir = flags['state-dir'] ?? defaultStateDir()
-    const {endpoint, record, started} = await startDaemon(stateDir, flags.port, {gpus: flags.gpus})
+    const {endpoint, record, started} = await startDaemon(stateDir, flags.port, {
+      gpus: flags.gpus,
+      runtime: flags.runtime,
+    })
     const who = record ? `pid ${record.pid}, state: ${record.stateDir}, log: ${record.logFile}` : 'not started here'
     // Straight to stderr: oclif's logToStderr is silent under --json, and these notes matter there too.
     const note = started ? `started the emulator at ${endpoint}` : `already running: the emulator at ${endpoint}`

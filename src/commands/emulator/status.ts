@@ -12,7 +12,7 @@ export default class EmulatorStatus extends BaseCommand {
 process is gone) and whether it answers; with no background one, whether any emulator answers on the port (one run in \
 the foreground). --json gives the same as one JSON object: running, healthy, managed (started by \`emulator start\` or \
 --local), endpoint, port, stateDir, and pid, startedAt and logFile when managed; with a running emulator of this state \
-directory also limits (the memory mechanism: cgroup-v2, cgroup-v1, watchdog or none, and why better ones are out) \
+directory also runtime (process or docker), limits (the memory mechanism: cgroup-v2, cgroup-v1, watchdog or none, and why better ones are out) \
 and gpus (the device ids it hands out, and where they came from).
 
 ENVIRONMENT
@@ -58,5 +58,7 @@ function describe(s: DaemonStatus): string {
 
 function enforcement(f: FidelityReport): string {
   const gpus = f.gpus.ids.length === 0 ? 'none' : `${f.gpus.ids.length} (${f.gpus.ids.join(', ')})`
-  return `memory limits: ${f.limits.mechanism}; GPUs: ${gpus}`
+  // The docker runtime leaves memory limits to Docker (the container's --memory).
+  const limits = f.runtime === 'docker' ? 'docker' : f.limits.mechanism
+  return `runtime: ${f.runtime ?? 'process'}; memory limits: ${limits}; GPUs: ${gpus}`
 }
