@@ -25,9 +25,12 @@ import {
   preparePackage,
   publish,
 } from '../batch/submit/package-step'
+import {unusedImageNote} from '../batch/submit/unused-image'
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
+import {readFidelity} from '../emulator/batch/engine/fidelity'
+import {defaultStateDir} from '../emulator/local'
 import {ExitCode, exitCodeHelp} from '../exit-codes'
 import {
   commandAfterDashDash,
@@ -250,7 +253,9 @@ ${exitCodeHelp(true)}`
 
     const job = submitted
     recordSubmitted(settings, flags.local, job)
+    const unusedImage = flags.local ? unusedImageNote(settings, readFidelity(defaultStateDir())?.runtime) : undefined
     const notes = [
+      ...(unusedImage ? [unusedImage] : []),
       ...(job.defaultedQueue ? [`no queue set; using ${job.jobQueue}, the first ENABLED and VALID queue`] : []),
       ...job.warnings.map((warning) => `warning: ${warning}`),
       ...submittedLines(job, this.config.bin, connection),
