@@ -30,8 +30,6 @@ say() { printf 'mfbatch-bootstrap: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 ep=${'$'}{AWS_ENDPOINT_URL_S3:-${'$'}{AWS_ENDPOINT_URL:-}}
 via=${'$'}{MFBATCH_BOOTSTRAP_VIA:-}
-dir=$(mktemp -d "${'$'}{TMPDIR:-/tmp}/mfbatch-package.XXXXXX") || die "cannot make a directory under ${'$'}{TMPDIR:-/tmp}"
-archive="$dir/package.tar.gz"
 py=''; boto=''
 for p in python3 python /usr/bin/python3; do
   command -v "$p" >/dev/null 2>&1 || continue
@@ -39,6 +37,12 @@ for p in python3 python /usr/bin/python3; do
   if [ -z "$boto" ] && "$p" -c 'import boto3' >/dev/null 2>&1; then boto=$p; fi
 done
 have() { command -v "$1" >/dev/null 2>&1; }
+# An image may have only sh and python: each tool below has a python stand-in.
+pyrun() { [ -n "$py" ] && "$py" -c "$@"; }
+if have mktemp; then dir=$(mktemp -d "${'$'}{TMPDIR:-/tmp}/mfbatch-package.XXXXXX")
+else dir=$(pyrun 'import sys, tempfile; print(tempfile.mkdtemp(prefix="mfbatch-package.", dir=sys.argv[1]))' "${'$'}{TMPDIR:-/tmp}"); fi
+[ -n "$dir" ] || die "cannot make a directory under ${'$'}{TMPDIR:-/tmp}"
+archive="$dir/package.tar.gz"
 try_aws() {
   have aws || return 127
   if [ -n "$ep" ]; then aws --endpoint-url "$ep" s3 cp --only-show-errors "s3://$B/$K" "$archive"
@@ -71,22 +75,23 @@ while [ "$round" -le ${DOWNLOAD_ROUNDS} ] && [ -z "$got" ]; do
   done
   [ -n "$usable" ] || die "no aws, python or curl/wget in image $IMAGE: cannot download the package (tried: $ways)"
   [ -n "$got" ] && break
-  round=$((round + 1)); [ "$round" -le ${DOWNLOAD_ROUNDS} ] && sleep "$pause"; pause=$((pause * 2))
+  round=$((round + 1)); [ "$round" -le ${DOWNLOAD_ROUNDS} ] && { have sleep && sleep "$pause" || pyrun 'import sys, time; time.sleep(int(sys.argv[1]))' "$pause"; }; pause=$((pause * 2))
 done
 [ -n "$got" ] || die "could not download s3://$B/$K after ${DOWNLOAD_ROUNDS} tries; check the job role can read it"
-say "downloaded with $got ($(wc -c < "$archive" | tr -d ' ') bytes)"
-if have sha256sum; then sum=$(sha256sum "$archive" | cut -d' ' -f1)
-elif have shasum; then sum=$(shasum -a 256 "$archive" | cut -d' ' -f1)
+if have wc; then size=$(wc -c < "$archive"); else size=$(pyrun 'import os, sys; print(os.path.getsize(sys.argv[1]))' "$archive"); fi
+say "downloaded with $got (${'$'}{size##* } bytes)"
+if have sha256sum; then sum=$(sha256sum "$archive"); sum=${'$'}{sum%% *}
+elif have shasum; then sum=$(shasum -a 256 "$archive"); sum=${'$'}{sum%% *}
 elif [ -n "$py" ]; then sum=$("$py" -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$archive")
 else die "no sha256sum, shasum or python in image $IMAGE: cannot check the package"; fi
 [ "$sum" = "$S" ] || die "checksum mismatch: s3://$B/$K has sha256 $sum, expected $S; the object is corrupt, submit again"
 say "sha256 ok"
-mkdir "$dir/code" || die "cannot make $dir/code"
+if have mkdir; then mkdir "$dir/code"; else pyrun 'import os, sys; os.mkdir(sys.argv[1])' "$dir/code"; fi || die "cannot make $dir/code"
 if have tar && tar -xzf "$archive" -C "$dir/code" 2>/dev/null; then say "unpacked with tar"
 elif [ -n "$py" ] && "$py" -c 'import sys, tarfile
 tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$archive" "$dir/code"; then say "unpacked with python tarfile"
 else die "no tar or python in image $IMAGE: cannot unpack the package"; fi
-rm -f "$archive"
+if have rm; then rm -f "$archive"; else pyrun 'import os, sys; os.remove(sys.argv[1])' "$archive"; fi
 cd "$dir/code" || die "cannot cd to $dir/code"
 say "running in $dir/code"
 exec "$@"
