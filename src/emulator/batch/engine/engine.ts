@@ -341,7 +341,8 @@ export class Engine implements JobControl {
       if (failure) this.finish(job, failure)
       else this.prepared.add(job.jobId)
     })
-    return false
+    // An image known to be there is ready at once (the runner answered before returning).
+    return this.prepared.delete(job.jobId)
   }
 
   /** STARTING → RUNNING: the attempt's process starts. */

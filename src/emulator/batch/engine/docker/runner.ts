@@ -30,10 +30,15 @@ interface ContainerState {
 
 const failed = (reason: string): AttemptResult => ({reason, startError: true})
 
+/** How long an image found here is taken to be still here. */
+const PRESENT_FOR_MS = 60_000
+
 /** Docker's zero time: the container never started. */
 const NEVER_STARTED = '0001-01-01T00:00:00Z'
 
 export class DockerRunner implements AttemptRunner {
+  /** When each image was last found here. */
+  private readonly present = new Map<string, number>()
   /** One pull per image at a time, however many jobs wait for it. */
   private readonly pulls = new Map<string, Promise<AttemptResult | undefined>>()
 
@@ -67,9 +72,19 @@ export class DockerRunner implements AttemptRunner {
 
   /** Makes sure the image is here, pulling it when missing; says why not when it cannot be had. */
   prepare(image: string, done: (failure?: AttemptResult) => void): void {
+    // Seen here a moment ago: no need to ask again (an image removed since fails the create, with Docker's words).
+    if ((this.present.get(image) ?? 0) > this.now() - PRESENT_FOR_MS) {
+      done()
+      return
+    }
+
     let pull = this.pulls.get(image)
     if (!pull) {
-      pull = this.ensureImage(image).finally(() => this.pulls.delete(image))
+      pull = this.ensureImage(image).then((failure) => {
+        if (!failure) this.present.set(image, this.now())
+        return failure
+      })
+      pull.finally(() => this.pulls.delete(image)).catch(() => {})
       this.pulls.set(image, pull)
     }
 
@@ -100,7 +115,11 @@ export class DockerRunner implements AttemptRunner {
         }),
         {env: {...process.env, ...envFile.cliEnv}},
       ).finally(() => envFile.remove())
-      if (created.code !== 0) return failed(`CannotCreateContainerError: ${daemonWords(created.stderr)}`)
+      if (created.code !== 0) {
+        if (/no such image/i.test(created.stderr)) this.present.delete(attempt.image)
+        return failed(`CannotCreateContainerError: ${daemonWords(created.stderr)}`)
+      }
+
       try {
         // Stopped before it started (terminated while being created): it never runs.
         if (signalled) return {exitCode: 128 + signalNumber(signalled)}
@@ -118,7 +137,8 @@ export class DockerRunner implements AttemptRunner {
         return await this.result(name)
       } finally {
         running = false
-        await docker(['rm', '--force', '--volumes', name])
+        // Its log is drained and its end read: the attempt ends without waiting for the removal.
+        docker(['rm', '--force', '--volumes', name])
       }
     }
 
