@@ -429,6 +429,21 @@ describeDocker('emulator --runtime docker', () => {
     }
   })
 
+  test('made-up GPUs (--gpus N) reach the container as NVIDIA_VISIBLE_DEVICES, one job each', async () => {
+    const stateDir = fs.mkdtempSync(path.join(scratch, 'state-'))
+    const gpus = await startEmulator({args: ['--runtime', 'docker', '--gpus', '2'], env: dockerd.env, stateDir})
+    try {
+      // eslint-disable-next-line no-template-curly-in-string -- a shell script, not a template
+      const script = 'echo "${NVIDIA_VISIBLE_DEVICES}|${CUDA_VISIBLE_DEVICES}"'
+      const args = ['--queue', 'local', '--memory', '64', '--gpu', '1', '--image', BUSYBOX, '--follow']
+      const run = await runCli(['submit', ...args, '--', 'sh', '-c', script], {env: gpus.env})
+      expect([run.code, run.stdout]).toEqual([0, 'GPU-fake-0|GPU-fake-0\n'])
+    } finally {
+      await gpus.stop()
+      removeStateDir(stateDir)
+    }
+  })
+
   test('a daemon that is not there fails each job at once, saying so; the emulator goes on', async () => {
     const stateDir = fs.mkdtempSync(path.join(scratch, 'state-'))
     const nowhere = await startEmulator({

@@ -9,12 +9,14 @@
  *   process runtime does), with swappiness (ECS: 60 when maxSwap is set and swappiness is not).
  * - vCPUs are CPU shares, 1024 each, as ECS gives an EC2 task's container.
  * - GPUs are a device request for exactly the devices the emulator assigned (their UUIDs), as the ECS agent's
- *   NVIDIA_VISIBLE_DEVICES does.
+ *   NVIDIA_VISIBLE_DEVICES does (made-up ones only reach the job's environment).
  * - Host volumes become bind mounts; EFS cannot be mounted here and is refused (see `refusal`).
  * - Host networking: the job reaches the emulator at 127.0.0.1 as a process does (Linux; Docker Desktop needs its
  *   host networking setting).
  */
 import type {ContainerProperties} from '../../types'
+
+import {isFakeGpuId} from '../gpus/inventory'
 
 export interface ContainerAttempt {
   attemptId: string
@@ -108,7 +110,9 @@ function resourceArgs(attempt: ContainerAttempt, memory: CreateInput['memory']):
   if (memory.swapMiB > 0) args.push('--memory-swappiness', String(linuxOf(attempt.properties).swappiness ?? 60))
   // Docker's smallest share is 2.
   args.push('--cpu-shares', String(Math.max(2, Math.round(attempt.vcpus * 1024))))
-  if (attempt.gpuIds.length > 0) args.push('--gpus', `"device=${attempt.gpuIds.join(',')}"`)
+  // Made-up devices (`--gpus N`) reach the job as NVIDIA_VISIBLE_DEVICES only: no daemon can map them.
+  const devices = attempt.gpuIds.filter((id) => !isFakeGpuId(id))
+  if (devices.length > 0) args.push('--gpus', `"device=${devices.join(',')}"`)
   return args
 }
 

@@ -1,7 +1,7 @@
 /** The `docker create` arguments of an attempt: what the ECS agent asks of Docker, field by field. */
 import {createArgs, refusal} from '../../../../../src/emulator/batch/engine/docker/create-args'
 
-const base = {attemptId: 'a1', gpuIds: [], image: 'img:1', jobId: 'j1', properties: {}, vcpus: 1}
+const base = {attemptId: 'a1', gpuIds: [] as string[], image: 'img:1', jobId: 'j1', properties: {}, vcpus: 1}
 const args = (properties: Record<string, unknown>, more: Partial<typeof base> = {}, command = ['true']) =>
   createArgs({
     attempt: {...base, ...more, properties},
@@ -106,6 +106,10 @@ describe('docker create arguments', () => {
       '-c',
       'echo hi',
     ])
+  })
+
+  test('made-up GPUs (--gpus N) are not asked of Docker: they reach the job as NVIDIA_VISIBLE_DEVICES only', () => {
+    expect(args({}, {gpuIds: ['GPU-fake-0', 'GPU-fake-1']})).not.toContain('--gpus')
   })
 
   test('maxSwap without swappiness: 60, as ECS', () => {
