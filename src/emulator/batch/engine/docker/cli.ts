@@ -15,8 +15,8 @@ export interface DockerOutput {
   stdout: string
 }
 
-/** The program: `docker` on the emulator's PATH, or MFBATCH_DOCKER (a test or a wrapper may point elsewhere). */
-export const dockerProgram = (env: NodeJS.ProcessEnv = process.env): string => env.MFBATCH_DOCKER ?? 'docker'
+/** The program: `docker` on the emulator's PATH. */
+export const DOCKER = 'docker'
 
 const notInstalled = (program: string): string =>
   `the docker runtime needs the docker CLI, and "${program}" was not found on PATH: install Docker, or run the ` +
@@ -24,7 +24,7 @@ const notInstalled = (program: string): string =>
 
 /** Runs one docker command to its end; a missing CLI is an answer too (code null, the sentence in stderr). */
 export function docker(args: readonly string[], options: SpawnOptions = {}): Promise<DockerOutput> {
-  const program = dockerProgram()
+  const program = DOCKER
   return new Promise((resolve) => {
     const child = spawn(program, args, {...options, stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''
@@ -44,7 +44,7 @@ export function docker(args: readonly string[], options: SpawnOptions = {}): Pro
 
 /** The same, waited for: only at start (removing an earlier emulator's containers), never while jobs run. */
 export function dockerSync(args: readonly string[]): DockerOutput {
-  const program = dockerProgram()
+  const program = DOCKER
   try {
     const stdout = execFileSync(program, args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000})
     return {code: 0, stderr: '', stdout}

@@ -16,7 +16,7 @@ import type {LogSink} from '../../../contract'
 import {OUT_OF_MEMORY} from '../../reasons'
 import {LogForwarder} from '../log-forwarder'
 import {AttemptHandle, AttemptResult, AttemptRunner, AttemptSpec} from '../runner'
-import {daemonWords, docker, dockerProgram, dockerSync} from './cli'
+import {daemonWords, docker, DOCKER, dockerSync} from './cli'
 import {createArgs, refusal} from './create-args'
 import {writeEnvFile} from './env-file'
 import {containerName, labelArgs, stateDirLabel} from './labels'
@@ -156,7 +156,7 @@ export class DockerRunner implements AttemptRunner {
   private drainLog(name: string, spec: AttemptSpec): Promise<void> {
     const forwarder = new LogForwarder(this.logs, spec.logGroup, spec.logStream, this.now)
     return new Promise((resolve) => {
-      const child = spawn(dockerProgram(), ['logs', '--follow', name], {stdio: ['ignore', 'pipe', 'pipe']})
+      const child = spawn(DOCKER, ['logs', '--follow', name], {stdio: ['ignore', 'pipe', 'pipe']})
       child.stdout.setEncoding('utf8').on('data', (text: string) => forwarder.write(0, text))
       child.stderr.setEncoding('utf8').on('data', (text: string) => forwarder.write(1, text))
       child.stdout.on('end', () => forwarder.end(0))
