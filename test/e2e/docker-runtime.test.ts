@@ -214,6 +214,22 @@ describeDocker('emulator --runtime docker', () => {
     ])
   })
 
+  test('a read-only root with a tmpfs, an init process and ulimits, as the definition asks', async () => {
+    const script =
+      'touch /made 2>/dev/null || echo read-only; touch /scratch/made && echo tmpfs writable; ' +
+      'ulimit -Sn; ulimit -Hn; cat /proc/1/comm'
+    const job = await finished(
+      await submitDefinition('docker-linux', {
+        command: ['sh', '-c', script],
+        linuxParameters: {initProcessEnabled: true, tmpfs: [{containerPath: '/scratch', size: 16}]},
+        readonlyRootFilesystem: true,
+        ulimits: [{hardLimit: 2048, name: 'nofile', softLimit: 1024}],
+      }),
+    )
+    const logs = await cli(['logs', job.jobId!])
+    expect([job.status, logs.stdout]).toEqual(['SUCCEEDED', 'read-only\ntmpfs writable\n1024\n2048\ndocker-init\n'])
+  })
+
   test('maxSwap, swappiness and sharedMemorySize reach the container', async () => {
     const script =
       'cd /sys/fs/cgroup/memory; cat memory.limit_in_bytes memory.memsw.limit_in_bytes memory.swappiness; ' +
