@@ -330,9 +330,10 @@ describeDocker('emulator --runtime docker', () => {
     expect([run.code, run.stdout]).toEqual([0, 'main got node 1\n'])
   })
 
-  test('a missing image fails the job with CannotPullContainerError; the job was STARTING meanwhile', async () => {
+  test('a missing image is pulled, as the emulator log says; one that cannot be fails the job with CannotPullContainerError', async () => {
     const run = await submit(['--image', 'mfbatch-test/nowhere:1', '--wait', '--', 'true'])
     expect(run.code).toBe(126)
+    expect(emulator.stderr()).toContain('mfbatch emulator: docker runtime: pulling mfbatch-test/nowhere:1\n')
     expect(endLine(run)).toMatch(
       /^mfbatch: job JOB FAILED: Task failed to start; CannotPullContainerError: Error response from daemon: /,
     )

@@ -22,15 +22,27 @@ const notInstalled = (program: string): string =>
   `the docker runtime needs the docker CLI, and "${program}" was not found on PATH: install Docker, or run the ` +
   'emulator with --runtime process'
 
-/** Runs one docker command to its end; a missing CLI is an answer too (code null, the sentence in stderr). */
-export function docker(args: readonly string[], options: SpawnOptions = {}): Promise<DockerOutput> {
+/**
+ * Runs one docker command to its end; a missing CLI is an answer too (code null, the sentence in stderr).
+ * `onLine` gets each line of stdout as it comes (a pull's progress).
+ */
+export function docker(
+  args: readonly string[],
+  options: SpawnOptions = {},
+  onLine?: (line: string) => void,
+): Promise<DockerOutput> {
   const program = DOCKER
   return new Promise((resolve) => {
     const child = spawn(program, args, {...options, stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
+    let pending = ''
     child.stdout!.setEncoding('utf8').on('data', (text: string) => {
       stdout += text
+      if (!onLine) return
+      const lines = (pending + text).split('\n')
+      pending = lines.pop()!
+      for (const line of lines) if (line !== '') onLine(line)
     })
     child.stderr!.setEncoding('utf8').on('data', (text: string) => {
       stderr += text

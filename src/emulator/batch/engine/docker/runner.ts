@@ -176,8 +176,7 @@ export class DockerRunner implements AttemptRunner {
     if (found.code === 0) return undefined
     if (!/no such image/i.test(found.stderr)) return failed(`CannotStartContainerError: ${daemonWords(found.stderr)}`)
     this.say(`mfbatch emulator: docker runtime: pulling ${image}`)
-    const pulled = await docker(['pull', image])
-    for (const line of pulled.stdout.split('\n').filter(Boolean)) this.say(`mfbatch emulator: docker pull: ${line}`)
+    const pulled = await docker(['pull', image], {}, (line) => this.say(`mfbatch emulator: docker pull: ${line}`))
     if (pulled.code === 0) return undefined
     return failed(`CannotPullContainerError: ${daemonWords(pulled.stderr)}`)
   }
