@@ -340,10 +340,7 @@ function removePidFileOf(stateDir: string, pid: number): void {
   rmSync(file, {force: true})
 }
 
-/**
- * What the detached emulator inherits: enough to run node and the jobs' commands, not the starter's secrets (AWS
- * keys, tokens) that it has no use for and would otherwise keep for as long as it runs.
- */
+/** What the docker runtime needs to reach the user's daemon, and the runtime chosen for `--local` starts. */
 const DOCKER_ENV = [
   'DOCKER_HOST',
   'DOCKER_CONTEXT',
@@ -353,9 +350,12 @@ const DOCKER_ENV = [
   'MFBATCH_EMULATOR_RUNTIME',
 ]
 
+/**
+ * What the detached emulator inherits: enough to run node and the jobs' commands, not the starter's secrets (AWS
+ * keys, tokens) that it has no use for and would otherwise keep for as long as it runs.
+ */
 export function daemonEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   const kept: Record<string, string> = {}
-  // The DOCKER_* settings and the runtime choice: what the docker runtime needs to reach the user's daemon.
   for (const name of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL', ...DOCKER_ENV]) {
     const value = env[name]
     if (value !== undefined) kept[name] = value

@@ -12,8 +12,8 @@ export default class EmulatorStatus extends BaseCommand {
 process is gone) and whether it answers; with no background one, whether any emulator answers on the port (one run in \
 the foreground). --json gives the same as one JSON object: running, healthy, managed (started by \`emulator start\` or \
 --local), endpoint, port, stateDir, and pid, startedAt and logFile when managed; with a running emulator of this state \
-directory also runtime (process or docker), limits (the memory mechanism: cgroup-v2, cgroup-v1, watchdog or none, and why better ones are out) \
-and gpus (the device ids it hands out, and where they came from).
+directory also runtime (process or docker), limits (the memory mechanism: cgroup-v2, cgroup-v1, watchdog or none, \
+and why better ones are out) and gpus (the device ids it hands out, and where they came from).
 
 ENVIRONMENT
   ${PORT_ENV}   the port to probe when no pid file exists (default ${EMULATOR_DEFAULT_PORT})

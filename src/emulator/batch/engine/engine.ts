@@ -81,8 +81,9 @@ export class Engine implements JobControl {
   private readonly handles = new Map<string, AttemptHandle>()
   /** The attempts whose process runs, by task id, with what their metadata endpoint answers. */
   private readonly live = new Map<string, TaskMetadata>()
+  /** Jobs whose image is ready, for their launch on the next tick (runner.prepare). */
   private readonly prepared = new Set<string>()
-  /** Jobs whose image the runner is making ready, and those whose image is ready (runner.prepare). */
+  /** Jobs whose image the runner is making ready (pulling), STARTING meanwhile. */
   private readonly preparing = new Set<string>()
   private stopping = false
   private timer: NodeJS.Timeout | undefined
