@@ -47,11 +47,19 @@ const pause = (ms: number) =>
     setTimeout(resolve, ms)
   })
 
-async function waitFor(jobId: string, done: (job: JobDetail) => boolean, timeoutMs = 30_000): Promise<JobDetail> {
+const waitFor = (jobId: string, done: (job: JobDetail) => boolean, timeoutMs?: number): Promise<JobDetail> =>
+  waitForOn(batch, jobId, done, timeoutMs)
+
+async function waitForOn(
+  client: BatchClient,
+  jobId: string,
+  done: (job: JobDetail) => boolean,
+  timeoutMs = 30_000,
+): Promise<JobDetail> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     // eslint-disable-next-line no-await-in-loop -- polling, one call at a time
-    const {jobs} = await batch.send(new DescribeJobsCommand({jobs: [jobId]}))
+    const {jobs} = await client.send(new DescribeJobsCommand({jobs: [jobId]}))
     if (done(jobs![0])) return jobs![0]
     if (Date.now() > deadline) throw new Error(`job ${jobId} is still ${jobs![0].status}`)
     // eslint-disable-next-line no-await-in-loop
@@ -460,6 +468,46 @@ describeDocker('emulator --runtime docker', () => {
       removeStateDir(stateDir)
     }
   })
+
+  test('a daemon that goes away ends the running job and fails the next one at once, saying so', async () => {
+    const second = startDockerd()
+    if (!second.dockerd) throw new Error(`a second daemon did not start: ${second.reason}`)
+    const stateDir = fs.mkdtempSync(path.join(scratch, 'state-'))
+    let stopped = false
+    try {
+      second.dockerd.importImage(BUSYBOX, path.join(scratch, 'busybox-root'), ['ENV PATH=/bin'])
+      const going = await startEmulator({args: ['--runtime', 'docker'], env: second.dockerd.env, stateDir})
+      try {
+        const client = new BatchClient({
+          credentials: going.credentials,
+          endpoint: going.url,
+          maxAttempts: 1,
+          region: 'us-east-1',
+        })
+        const script = 'trap "exit 143" TERM; sleep 600 & wait'
+        const args = ['--queue', 'local', '--memory', '64', '--image', BUSYBOX]
+        const first = await runCli(['submit', ...args, '--', 'sh', '-c', script], {env: going.env})
+        const jobId = first.stdout.trim()
+        await waitForOn(client, jobId, (job) => job.status === 'RUNNING')
+        second.dockerd.stop()
+        stopped = true
+        const ended = await waitForOn(client, jobId, (job) => FINAL.has(job.status!))
+        const next = await runCli(['submit', ...args, '--wait', '--', 'true'], {env: going.env})
+        expect([ended.status, next.code, endLine(next)]).toEqual([
+          'FAILED',
+          126,
+          expect.stringMatching(
+            /^mfbatch: job JOB FAILED: Task failed to start; Cannot(Create|Start)ContainerError: Cannot connect to the Docker daemon at unix:\/\/.*\. Is the docker daemon running\?$/,
+          ),
+        ])
+      } finally {
+        await going.stop()
+      }
+    } finally {
+      if (!stopped) second.dockerd.stop()
+      removeStateDir(stateDir)
+    }
+  }, 60_000)
 
   test('a daemon that is not there fails each job at once, saying so; the emulator goes on', async () => {
     const stateDir = fs.mkdtempSync(path.join(scratch, 'state-'))
