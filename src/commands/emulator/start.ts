@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command'
+import {readFidelity} from '../../emulator/batch/engine/fidelity'
 import {EMULATOR_DEFAULT_PORT} from '../../emulator/contract'
 import {startDaemon} from '../../emulator/daemon'
 import {defaultStateDir, PORT_ENV} from '../../emulator/local'
@@ -49,6 +50,14 @@ ${exitCodeHelp(false)}`
     const note = started ? `started the emulator at ${endpoint}` : `already running: the emulator at ${endpoint}`
     process.stderr.write(`${this.config.bin}: ${note} (${who})\n`)
     if (started) process.stderr.write(`${this.config.bin}: stop it with: ${this.config.bin} emulator stop\n`)
+    const running = started ? undefined : (readFidelity(record?.stateDir ?? stateDir)?.runtime ?? 'process')
+    if (running !== undefined && flags.runtime !== undefined && running !== flags.runtime) {
+      process.stderr.write(
+        `${this.config.bin}: warning: it runs jobs with the ${running} runtime, not ${flags.runtime}; to change: ` +
+          `${this.config.bin} emulator stop && ${this.config.bin} emulator start --runtime ${flags.runtime}\n`,
+      )
+    }
+
     if (!this.jsonEnabled()) this.log(endpoint)
     return {endpoint, pid: record?.pid, started, stateDir: record?.stateDir ?? stateDir}
   }
