@@ -95,6 +95,17 @@ async function submitDefinition(
   return jobId!
 }
 
+/** Polls `check` every 50 ms until it holds (or fails the test after 20 s). */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (check()) return
+    // eslint-disable-next-line no-await-in-loop -- polling
+    await pause(50)
+  }
+
+  throw new Error(`still not so after 20 s: ${check.toString()}`)
+}
+
 /** The emulator's containers (by its state dir's label), running or not. */
 const containersOf = (stateDir: string): string[] =>
   dockerd
@@ -405,6 +416,32 @@ describeDocker('emulator --runtime docker', () => {
 
   test('every container of a finished job is removed', () => {
     expect(containersOf(emulator.stateDir)).toEqual([])
+  })
+
+  test('an emulator that stops kills its running containers and leaves none behind', async () => {
+    const stateDir = fs.mkdtempSync(path.join(scratch, 'state-'))
+    const stopping = await startEmulator({args: ['--runtime', 'docker'], env: dockerd.env, stateDir})
+    try {
+      const client = new BatchClient({
+        credentials: stopping.credentials,
+        endpoint: stopping.url,
+        maxAttempts: 1,
+        region: 'us-east-1',
+      })
+      const args = ['--queue', 'local', '--memory', '64', '--image', BUSYBOX, '--', 'sleep', '600']
+      const run = await runCli(['submit', ...args], {env: stopping.env})
+      await waitForOn(client, run.stdout.trim(), (job) => job.status === 'RUNNING')
+      // RUNNING comes as the container is being created.
+      await until(() => containersOf(stateDir).length === 1)
+      await stopping.stop()
+      expect([stopping.stderr().split('\n').at(-2), containersOf(stateDir)]).toEqual([
+        'mfbatch emulator: stopped and the job it was running',
+        [],
+      ])
+    } finally {
+      await stopping.stop()
+      removeStateDir(stateDir)
+    }
   })
 
   test('at start, an emulator removes the containers of its own state dir only and reports their jobs host-lost', async () => {

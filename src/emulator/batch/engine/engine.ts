@@ -148,6 +148,7 @@ export class Engine implements JobControl {
       })
     }
 
+    await this.options.runner.settle?.()
     this.ctx.store.close()
   }
 

@@ -64,6 +64,8 @@ export interface AttemptRunner {
    * `done` gets the reason the attempt cannot start, or nothing.
    */
   prepare?(image: string, done: (failure?: AttemptResult) => void): void
+  /** Resolves once what the runner still does after its attempts have ended (removing containers) is done. */
+  settle?(): Promise<void>
   /** Starts an attempt; `onExit` is called once, later (never from inside `start`), after its output is flushed. */
   start(spec: AttemptSpec, onExit: (result: AttemptResult) => void): AttemptHandle
 }

@@ -41,6 +41,8 @@ export class DockerRunner implements AttemptRunner {
   private readonly present = new Map<string, number>()
   /** One pull per image at a time, however many jobs wait for it. */
   private readonly pulls = new Map<string, Promise<AttemptResult | undefined>>()
+  /** Containers being removed. */
+  private readonly removals = new Set<Promise<unknown>>()
 
   constructor(
     private readonly logs: LogSink,
@@ -91,6 +93,11 @@ export class DockerRunner implements AttemptRunner {
     pull.then(done, (error: Error) => done(failed(`CannotPullContainerError: ${error.message}`)))
   }
 
+  /** Waits for the removals under way: the emulator stops without leaving ended containers behind. */
+  async settle(): Promise<void> {
+    await Promise.all(this.removals)
+  }
+
   start(spec: AttemptSpec, onExit: (result: AttemptResult) => void): AttemptHandle {
     this.logs.ensureStream(spec.logGroup, spec.logStream)
     const attempt = spec.container
@@ -137,8 +144,10 @@ export class DockerRunner implements AttemptRunner {
         return await this.result(name)
       } finally {
         running = false
-        // Its log is drained and its end read: the attempt ends without waiting for the removal.
-        docker(['rm', '--force', '--volumes', name])
+        // Its log is drained and its end read: the attempt ends without waiting for the removal (settle() does).
+        const removal = docker(['rm', '--force', '--volumes', name])
+        this.removals.add(removal)
+        removal.finally(() => this.removals.delete(removal))
       }
     }
 
