@@ -19,9 +19,12 @@ import {CACHE_DIR_ENV, NO_CACHE_ENV, openSubmitCache} from '../batch/submit/cach
 import {planDryRun} from '../batch/submit/dry-run'
 import {localNames, queueGaveWayNotice, queueMayGiveWay} from '../batch/submit/local-names'
 import {dryRunJob, localFileHint, packageSummary, preparePackage, publish} from '../batch/submit/package-step'
+import {unusedImageNote} from '../batch/submit/unused-image'
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
+import {readFidelity} from '../emulator/batch/engine/fidelity'
+import {defaultStateDir} from '../emulator/local'
 import {InputError} from '../errors'
 import {ExitCode, exitCodeHelp} from '../exit-codes'
 import {
@@ -270,7 +273,9 @@ ${exitCodeHelp(true)}`
 
     const job = submitted
     recordSubmitted(settings, flags.local, job)
+    const unusedImage = flags.local ? unusedImageNote(settings, readFidelity(defaultStateDir())?.runtime) : undefined
     const notes = [
+      ...(unusedImage ? [unusedImage] : []),
       ...(job.replacedQueue ? [inert(queueGaveWayNotice(settings.queue, job.jobQueue))] : []),
       // Said once per endpoint (remembered in the submit cache; every time when there is no cache).
       ...(job.defaultedQueue && (cache?.firstTime(`defaulted-queue:${job.jobQueue}`) ?? true)

@@ -4,9 +4,12 @@
  */
 import {join} from 'node:path'
 
+import type {EmulatorRuntime} from './runtime'
+
 import {loadOrCreateCredentials} from './auth/credentials-file'
 import {EmulatorKeys} from './auth/keys'
 import {type BatchService, createBatchService} from './batch'
+import {DockerRunner} from './batch/engine/docker/runner'
 import {writeFidelity} from './batch/engine/fidelity'
 import {gpuInventory} from './batch/engine/gpus/inventory'
 import {detectLimits} from './batch/engine/limits/detect'
@@ -40,6 +43,8 @@ export interface EmulatorOptions {
   now?: () => number
   /** 0 picks a free port. */
   port?: number
+  /** How attempts run: host processes (default) or containers of the job's image. */
+  runtime?: EmulatorRuntime
   stateDir: string
 }
 
@@ -101,9 +106,12 @@ async function startAll(options: EmulatorOptions): Promise<RunningEmulator> {
   say(`mfbatch emulator: limits: ${limits.description}`)
   if (!limits.name.startsWith('cgroup')) say(`mfbatch emulator: no cgroup could be made (${skipped.join('; ')})`)
   say(`mfbatch emulator: GPUs: ${gpus.ids.length === 0 ? 'none' : `${gpus.ids.join(', ')} (${gpus.source})`}`)
+  const runtime = options.runtime ?? 'process'
+  say(`mfbatch emulator: runtime: ${runtime}`)
   writeFidelity(options.stateDir, {
     gpus,
     limits: {description: limits.description, mechanism: limits.name, unavailable: skipped},
+    runtime,
   })
   const logs = createLogsService({...identity, now: options.now, stateDir: join(options.stateDir, 'logs')})
   const s3 = createS3Service(new S3Store(join(options.stateDir, 's3'), options.now))
@@ -111,14 +119,19 @@ async function startAll(options: EmulatorOptions): Promise<RunningEmulator> {
   s3.store.createBucket(EMULATOR_PACKAGE_BUCKET)
   // `mfbatch emulator env --metaflow` points Metaflow's datastore here.
   s3.store.createBucket(EMULATOR_METAFLOW_BUCKET)
+  const batchLogs = lateLogs(logs, options.logDelayMs ?? 0)
   const batch = createBatchService({
     ...identity,
     attemptAccess,
     capacity: options.capacity,
     gpuIds: gpus.ids,
+    // A container inherits nothing from the host: PATH, HOME and LANG come from its image.
+    hostEnv: runtime === 'docker' ? {} : undefined,
     limits,
-    logs: lateLogs(logs, options.logDelayMs ?? 0),
+    logs: batchLogs,
     now: options.now,
+    runner:
+      runtime === 'docker' ? new DockerRunner(batchLogs, options.now ?? Date.now, options.stateDir, say) : undefined,
     stateDir: join(options.stateDir, 'batch'),
   })
   late.batch = batch

@@ -76,6 +76,8 @@ export interface StartOptions {
   cliPath?: string
   /** Made-up GPUs for the emulator (`mfbatch emulator --gpus N`). */
   gpus?: number
+  /** `mfbatch emulator --runtime`; without it, the emulator reads MFBATCH_EMULATOR_RUNTIME. */
+  runtime?: string
   /** How long to wait for the health check to answer. */
   timeoutMs?: number
 }
@@ -260,7 +262,7 @@ async function runningEmulator(stateDir: string, secret: string, timeoutMs: numb
 async function spawnDaemon(
   stateDir: string,
   port: number,
-  {capacity = backgroundCapacity(), cliPath, gpus, secret}: StartOptions & {secret: string},
+  {capacity = backgroundCapacity(), cliPath, gpus, runtime, secret}: StartOptions & {secret: string},
   timeoutMs: number,
 ): Promise<StartResult> {
   const endpoint = endpointOf(port)
@@ -272,6 +274,7 @@ async function spawnDaemon(
   const args = [cli, 'emulator', '--port', String(port), '--state-dir', stateDir]
   args.push('--vcpus', String(capacity.vcpus), '--memory', String(capacity.memoryMiB))
   if (gpus !== undefined) args.push('--gpus', String(gpus))
+  if (runtime !== undefined) args.push('--runtime', runtime)
   const child = spawn(process.execPath, args, {
     cwd: stateDir,
     detached: true,
@@ -400,13 +403,23 @@ function removePidFileOf(stateDir: string, pid: number): void {
   rmSync(file, {force: true})
 }
 
+/** What the docker runtime needs to reach the user's daemon, and the runtime chosen for `--local` starts. */
+const DOCKER_ENV = [
+  'DOCKER_HOST',
+  'DOCKER_CONTEXT',
+  'DOCKER_CONFIG',
+  'DOCKER_CERT_PATH',
+  'DOCKER_TLS_VERIFY',
+  'MFBATCH_EMULATOR_RUNTIME',
+]
+
 /**
  * What the detached emulator inherits: enough to run node and the jobs' commands, not the starter's secrets (AWS
  * keys, tokens) that it has no use for and would otherwise keep for as long as it runs.
  */
 export function daemonEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   const kept: Record<string, string> = {}
-  for (const name of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL']) {
+  for (const name of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL', ...DOCKER_ENV]) {
     const value = env[name]
     if (value !== undefined) kept[name] = value
   }

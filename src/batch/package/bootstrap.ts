@@ -16,6 +16,9 @@
  * output) only when a step fails, so a job's log holds only what its command printed.
  * MFBATCH_BOOTSTRAP_VERBOSE=1 prints them as they happen.
  *
+ * An image may have only sh and python (no coreutils): mktemp, mkdir, rm, sleep and wc then get python stand-ins,
+ * and nothing else the script needs on the success path is an outside program but tar (python's tarfile stands in).
+ *
  * Exec, not a child: the command keeps the bootstrap's pid (pid 1 in a container), its stdin, its signals and its
  * exit status exactly. The cost is that nothing runs after it to clean up, so the package is unpacked where the
  * runtime cleans: $TMPDIR when set, else the working directory (the emulator's attempt folder, removed when the
@@ -68,18 +71,28 @@ die() { say "$*"; [ -n "$v" ] || printf '%s' "$log" >&2; [ -z "$dir" ] || rm -rf
 have() { command -v "$1" >/dev/null 2>&1; }
 U=${'$'}{${PACKAGE_URL_ENV}:-}; unset ${PACKAGE_URL_ENV}
 ep=${'$'}{AWS_ENDPOINT_URL_S3:-${'$'}{AWS_ENDPOINT_URL:-}}
-base=${'$'}{TMPDIR:-}
-{ [ -n "$base" ] && [ -d "$base" ] && [ -w "$base" ]; } || base=$PWD
-[ -w "$base" ] || base=/tmp
-dir=$(mktemp -d "$base/mfbatch-package.XXXXXX") || die "cannot make a directory under $base; set TMPDIR to a writable one"
-archive="$dir/package.tar.gz"; out="$dir/out"
-said() { tail -n 3 "$out" 2>/dev/null | tr '\n' ' ' | sed 's/?[^ ]*/?.../g'; }
 py=''; boto=''
 for p in python3 python /usr/bin/python3; do
   have "$p" || continue
   [ -n "$py" ] || py=$p
   [ -n "$boto" ] || ! "$p" -c 'import boto3' >/dev/null 2>&1 || boto=$p
 done
+pyr() { "$py" -c "import os, shutil, sys, tempfile, time
+$1" "$@"; }
+have mktemp || mktemp() { pyr 'print(tempfile.mkdtemp(prefix="mfbatch-package.", dir=os.path.dirname(sys.argv[3])))' "$@"; }
+have mkdir || mkdir() { pyr 'os.mkdir(sys.argv[2])' "$@"; }
+have rm || rm() { pyr '[shutil.rmtree(p, True) if os.path.isdir(p) else os.path.exists(p) and os.remove(p) for p in sys.argv[3:]]' "$@"; }
+have sleep || sleep() { pyr 'time.sleep(float(sys.argv[2]))' "$@"; }
+have wc || wc() { pyr 'print(sys.stdin.buffer.seek(0, 2))' "$@"; }
+base=${'$'}{TMPDIR:-}
+{ [ -n "$base" ] && [ -d "$base" ] && [ -w "$base" ]; } || base=$PWD
+[ -w "$base" ] || base=/tmp
+dir=$(mktemp -d "$base/mfbatch-package.XXXXXX") || die "cannot make a directory under $base; set TMPDIR to a writable one"
+archive="$dir/package.tar.gz"; out="$dir/out"
+said() {
+  if have sed; then tail -n 3 "$out" 2>/dev/null | tr '\n' ' ' | sed 's/?[^ ]*/?.../g'
+  else pyr 'import re; print(re.sub(r"[?][^ ]*", "?...", " ".join(open(sys.argv[2]).read().splitlines()[-3:])), end="")' "$out"; fi 2>/dev/null
+}
 try_aws() { have aws || return 127; aws ${'$'}{ep:+--endpoint-url "$ep"} s3 cp --only-show-errors "s3://$B/$K" "$archive"; }
 try_boto3() {
   [ -n "$boto" ] || return 127
@@ -110,9 +123,9 @@ while [ "$round" -le ${DOWNLOAD_ROUNDS} ] && [ -z "$got" ]; do
   [ -n "$got" ] || { round=$((round + 1)); [ "$round" -gt ${DOWNLOAD_ROUNDS} ] || sleep "$pause"; pause=$((pause * 2)); }
 done
 [ -n "$got" ] || die "could not download s3://$B/$K after ${DOWNLOAD_ROUNDS} tries; check that the job role can read it (the presigned URL, used without aws or boto3, lives a day plus a timeout per retry), then submit again"
-say "downloaded with $got ($(wc -c < "$archive" | tr -d ' ') bytes)"
-if have sha256sum; then sum=$(sha256sum "$archive" | cut -d' ' -f1)
-elif have shasum; then sum=$(shasum -a 256 "$archive" | cut -d' ' -f1)
+size=$(wc -c < "$archive"); say "downloaded with $got (${'$'}{size##* } bytes)"
+if have sha256sum; then sum=$(sha256sum "$archive"); sum=${'$'}{sum%% *}
+elif have shasum; then sum=$(shasum -a 256 "$archive"); sum=${'$'}{sum%% *}
 elif [ -n "$py" ]; then sum=$("$py" -c 'import hashlib, sys
 h, f = hashlib.sha256(), open(sys.argv[1], "rb")
 for b in iter(lambda: f.read(1 << 20), b""): h.update(b)

@@ -5,11 +5,12 @@ import {BaseCommand} from '../../base-command'
 import {EMULATOR_DEFAULT_PORT} from '../../emulator/contract'
 import {ANSWER_DELAY_ENV, answerDelays, LOG_DELAY_ENV, logDelayMs} from '../../emulator/late'
 import {defaultStateDir, PORT_ENV} from '../../emulator/local'
+import {RUNTIME_ENV} from '../../emulator/runtime'
 import {PRIVATE_UMASK} from '../../emulator/state-dir'
 import {stoppedJobsText, writeStopRecord} from '../../emulator/stop-record'
 import {invalid, RuntimeError} from '../../errors'
 import {exitCodeHelp} from '../../exit-codes'
-import {emulatorPortFlag, mebibytesFlag} from '../../flags/emulator'
+import {emulatorPortFlag, emulatorRuntimeFlag, mebibytesFlag} from '../../flags/emulator'
 
 const rate = Flags.custom<number>({
   async parse(input, _context, options) {
@@ -56,11 +57,19 @@ under THIS MACHINE below and in \`emulator status --json\`. GPUs come from \`nvi
 for machines without); each job holds its own exclusively and finds them in NVIDIA_VISIBLE_DEVICES and \
 CUDA_VISIBLE_DEVICES (empty for a job without GPUs).
 
+--runtime docker runs each attempt as a container of the job's image instead, through the docker CLI (DOCKER_HOST \
+or the default socket), as the ECS agent does: the command over the image's CMD, its environment, user, MEMORY as \
+the hard limit, maxSwap, swappiness, shared memory, tmpfs, ulimits, devices, vCPUs as CPU shares, GPUs, host \
+volumes; host networking, so the job reaches the emulator at 127.0.0.1. A missing image is pulled (the job \
+STARTING meanwhile); what Docker refuses ends the attempt with CannotPullContainerError, \
+CannotCreateContainerError or CannotStartContainerError and the daemon's words.
+
 The AWS CLI before 2.13 (Debian 12's 2.9) ignores AWS_ENDPOINT_URL: give it --endpoint-url (see emulator env).
 
 ENVIRONMENT
   ${PORT_ENV}   the port (default ${EMULATOR_DEFAULT_PORT})
   XDG_DATA_HOME           the default state directory is $XDG_DATA_HOME/mfbatch/emulator (~/.local/share/...)
+  ${RUNTIME_ENV} process or docker, when --runtime is not given
   MFBATCH_EMULATOR_LIMITS force a mechanism: cgroup-v2, cgroup-v1, watchdog or none (an error if unavailable)
   ${ANSWER_DELAY_ENV} for tests: answers of these operations come late, the work done at once
                           (SubmitJob=5000,DescribeJobs=200)
@@ -87,6 +96,10 @@ ${exitCodeHelp(false)}`
       description: 'Calls per operation so far.',
     },
     {
+      command: '<%= config.bin %> <%= command.id %> --runtime docker',
+      description: 'Run every job in a container of its image (needs Docker).',
+    },
+    {
       command:
         '<%= config.bin %> <%= command.id %> --port 0 --state-dir "$(mktemp -d)" --throttle-rps 5 --fault-5xx 0.1',
       description: 'A throwaway emulator on a free port that throttles and fails now and then.',
@@ -110,6 +123,7 @@ ${exitCodeHelp(false)}`
       summary: "Memory of each compute environment in MiB, or a size such as 16GiB [default: this machine's].",
     }),
     port: emulatorPortFlag('Port to listen on; 0 picks a free one.', 0),
+    runtime: emulatorRuntimeFlag(),
     seed: Flags.integer({summary: 'Seed of the fault draws, to repeat a run exactly.'}),
     'state-dir': Flags.string({summary: 'Where jobs and logs persist [default: $XDG_DATA_HOME/mfbatch/emulator].'}),
     'throttle-rps': Flags.integer({helpValue: 'N', min: 1, summary: 'Throttle requests above N a second.'}),
@@ -148,6 +162,7 @@ ${exitCodeHelp(false)}`
       log,
       logDelayMs: logDelayMs(),
       port: flags.port,
+      runtime: flags.runtime,
       stateDir,
     }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {

@@ -1,13 +1,15 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command'
+import {readFidelity} from '../../emulator/batch/engine/fidelity'
 import {EMULATOR_DEFAULT_PORT} from '../../emulator/contract'
 import {BACKGROUND_MIN_MEMORY_MIB, BACKGROUND_MIN_VCPUS, backgroundCapacity, startDaemon} from '../../emulator/daemon'
 import {busyMessage} from '../../emulator/instance-lock'
 import {defaultStateDir, PORT_ENV} from '../../emulator/local'
+import {RUNTIME_ENV} from '../../emulator/runtime'
 import {RuntimeError} from '../../errors'
 import {exitCodeHelp} from '../../exit-codes'
-import {emulatorPortFlag, mebibytesFlag} from '../../flags/emulator'
+import {emulatorPortFlag, emulatorRuntimeFlag, mebibytesFlag} from '../../flags/emulator'
 
 export default class EmulatorStart extends BaseCommand {
   static override description = `Runs \`mfbatch emulator\` detached, writes its pid, port and start time to emulator.pid in the state \
@@ -27,6 +29,7 @@ examples of the README (--nodes 3, --cpu 4 --memory 16000) run on a laptop. --vc
 ENVIRONMENT
   ${PORT_ENV}   the port (default ${EMULATOR_DEFAULT_PORT})
   XDG_DATA_HOME           the default state directory is $XDG_DATA_HOME/mfbatch/emulator (~/.local/share/...)
+  ${RUNTIME_ENV} process or docker, when --runtime is not given (--local reads it too)
 
 ${exitCodeHelp(false)}`
   static override enableJsonFlag = true
@@ -49,6 +52,7 @@ ${exitCodeHelp(false)}`
       summary: `Memory of each compute environment in MiB, or a size such as 64GiB [default: this machine's, at least ${BACKGROUND_MIN_MEMORY_MIB}].`,
     }),
     port: emulatorPortFlag('Port to listen on (127.0.0.1).'),
+    runtime: emulatorRuntimeFlag(),
     'state-dir': Flags.string({summary: 'Where jobs, logs, the pid file and the log file live.'}),
     vcpus: Flags.integer({
       min: 1,
@@ -68,11 +72,19 @@ ${exitCodeHelp(false)}`
     const stateDir = flags['state-dir'] ?? defaultStateDir()
     const fallback = backgroundCapacity()
     const capacity = {memoryMiB: flags.memory ?? fallback.memoryMiB, vcpus: flags.vcpus ?? fallback.vcpus}
-    const {endpoint, instance, record, started} = await startDaemon(stateDir, flags.port, {capacity, gpus: flags.gpus})
+    const {endpoint, instance, record, started} = await startDaemon(stateDir, flags.port, {
+      capacity,
+      gpus: flags.gpus,
+      runtime: flags.runtime,
+    })
     if (!started) {
-      throw new RuntimeError(
-        instance ? busyMessage(instance) : `the emulator of ${stateDir} already answers at ${endpoint}`,
-      )
+      const running = readFidelity(stateDir)?.runtime ?? 'process'
+      const other =
+        flags.runtime !== undefined && running !== flags.runtime
+          ? `; it runs jobs with the ${running} runtime, not ${flags.runtime}: to change, ${this.config.bin} emulator stop && ${this.config.bin} emulator start --runtime ${flags.runtime}`
+          : ''
+      const busy = instance ? busyMessage(instance) : `the emulator of ${stateDir} already answers at ${endpoint}`
+      throw new RuntimeError(`${busy}${other}`)
     }
 
     // Straight to stderr: oclif's logToStderr is silent under --json, and these notes matter there too.

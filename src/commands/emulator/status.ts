@@ -15,7 +15,7 @@ process relaying the port to it does not pass). With none running, whatever answ
 when something else holds the port, a line on stderr says so and what to do, and the exit code is 1. --json gives \
 one JSON object: running, healthy, managed (started by \`emulator start\` or --local), endpoint, port, stateDir, \
 pid and startedAt, logFile when managed, capacity (vCPUs and MiB per compute environment), portHeld (why nothing \
-was sent to what holds the port); with a running emulator also limits (the memory mechanism: cgroup-v2, cgroup-v1, \
+was sent to what holds the port); with a running emulator also runtime (process or docker), limits (the memory mechanism: cgroup-v2, cgroup-v1, \
 watchdog or none, and why better ones are out) and gpus (the device ids it hands out, and where they came from).
 
 ENVIRONMENT
@@ -66,5 +66,7 @@ function describe(s: DaemonStatus): string {
 
 function enforcement(f: FidelityReport): string {
   const gpus = f.gpus.ids.length === 0 ? 'none' : `${f.gpus.ids.length} (${f.gpus.ids.join(', ')})`
-  return `memory limits: ${f.limits.mechanism}; GPUs: ${gpus}`
+  // The docker runtime leaves memory limits to Docker (the container's --memory).
+  const limits = f.runtime === 'docker' ? 'docker' : f.limits.mechanism
+  return `runtime: ${f.runtime ?? 'process'}; memory limits: ${limits}; GPUs: ${gpus}`
 }

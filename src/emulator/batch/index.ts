@@ -131,7 +131,8 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
       return engine.running
     },
     start() {
-      if (!options.runner) dirs.clean()
+      if (options.runner) options.runner.clean?.()
+      else dirs.clean()
       if (!store.load()) createDefaults(ctx)
       engine.start()
     },

@@ -81,6 +81,10 @@ export class Engine implements JobControl {
   private readonly handles = new Map<string, AttemptHandle>()
   /** The attempts whose process runs, by task id, with what their metadata endpoint answers. */
   private readonly live = new Map<string, TaskMetadata>()
+  /** Jobs whose image is ready, for their launch on the next tick (runner.prepare). */
+  private readonly prepared = new Set<string>()
+  /** Jobs whose image the runner is making ready (pulling), STARTING meanwhile. */
+  private readonly preparing = new Set<string>()
   private stopping = false
   private timer: NodeJS.Timeout | undefined
 
@@ -144,6 +148,7 @@ export class Engine implements JobControl {
       })
     }
 
+    await this.options.runner.settle?.()
     this.ctx.store.close()
   }
 
@@ -168,6 +173,7 @@ export class Engine implements JobControl {
 
     // Nothing runs yet: the job fails now, without an exit code. A placed attempt that never ran is dropped.
     if (job.status === 'STARTING') job.attempts.pop()
+    this.prepared.delete(job.jobId)
     this.options.gpus.release(job.jobId)
     job.ceName = undefined
     job.statusReason = reason
@@ -320,11 +326,33 @@ export class Engine implements JobControl {
     if (isFinal(status)) parent.stoppedAt = this.ctx.now()
   }
 
+  /**
+   * Whether the attempt's image is ready. A runner that prepares images (a container runtime pulls missing ones)
+   * does it while the job stays STARTING; an image that cannot be had ends the attempt as a start failure.
+   */
+  private imageReady(job: JobRecord, image: string): boolean {
+    const {runner} = this.options
+    if (!runner.prepare || this.prepared.delete(job.jobId)) return true
+    if (this.preparing.has(job.jobId)) return false
+    const attempt = job.attempts.at(-1)
+    this.preparing.add(job.jobId)
+    runner.prepare(image, (failure) => {
+      this.preparing.delete(job.jobId)
+      // Terminated, or the emulator stopping, meanwhile: that attempt is over already.
+      if (this.stopping || job.status !== 'STARTING' || job.attempts.at(-1) !== attempt) return
+      if (failure) this.finish(job, failure)
+      else this.prepared.add(job.jobId)
+    })
+    // An image known to be there is ready at once (the runner answered before returning).
+    return this.prepared.delete(job.jobId)
+  }
+
   /** STARTING → RUNNING: the attempt's process starts. */
   private launch(job: JobRecord, now: number): void {
     const {store} = this.ctx
     const spec = specOf(store, job)
     const attempt = job.attempts.at(-1)!
+    if (!this.imageReady(job, spec.container.image ?? '')) return
     const parent = job.parentId === undefined ? undefined : store.jobs.get(job.parentId)
     const ce = store.computeEnvironments.get(job.ceName!)
     const attemptId = attemptIdOf(job)!
@@ -373,6 +401,14 @@ export class Engine implements JobControl {
     const handle = this.options.runner.start(
       {
         command: spec.container.command ?? [],
+        container: {
+          attemptId,
+          gpuIds: this.options.gpus.of(job.jobId),
+          image: spec.container.image ?? '',
+          jobId: job.jobId,
+          properties: spec.container,
+          vcpus: spec.resources.vcpus,
+        },
         env,
         logGroup,
         logStream: attempt.container.logStreamName!,

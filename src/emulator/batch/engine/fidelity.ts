@@ -11,6 +11,8 @@ import type {MechanismName} from './limits/types'
 export interface FidelityReport {
   gpus: GpuInventory
   limits: {description: string; mechanism: MechanismName; unavailable: string[]}
+  /** How attempts run: `process` or `docker` (absent in a report written before runtimes existed). */
+  runtime?: string
 }
 
 const FILE = 'fidelity.json'

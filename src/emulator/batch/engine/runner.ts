@@ -14,6 +14,7 @@ import * as fs from 'node:fs'
 import path from 'node:path'
 
 import type {LogSink} from '../../contract'
+import type {ContainerAttempt} from './docker/create-args'
 
 import {OUT_OF_MEMORY} from '../reasons'
 import {resolveExecutable} from './executable'
@@ -24,6 +25,8 @@ import {AttemptDirs} from './workdir'
 
 export interface AttemptSpec {
   command: string[]
+  /** What a container runtime needs besides the command and environment; the process runtime does without. */
+  container?: ContainerAttempt
   env: Record<string, string>
   logGroup: string
   logStream: string
@@ -54,6 +57,15 @@ export interface AttemptHandle {
 }
 
 export interface AttemptRunner {
+  /** Removes what an earlier emulator of the same state dir left running (a container runtime's containers). */
+  clean?(): void
+  /**
+   * Makes the attempt's image ready (a container runtime pulls it when missing) while the job stays STARTING;
+   * `done` gets the reason the attempt cannot start, or nothing.
+   */
+  prepare?(image: string, done: (failure?: AttemptResult) => void): void
+  /** Resolves once what the runner still does after its attempts have ended (removing containers) is done. */
+  settle?(): Promise<void>
   /** Starts an attempt; `onExit` is called once, later (never from inside `start`), after its output is flushed. */
   start(spec: AttemptSpec, onExit: (result: AttemptResult) => void): AttemptHandle
 }

@@ -18,6 +18,9 @@ export function parseNvidiaSmiList(text: string): string[] {
 
 export const fakeGpuIds = (count: number): string[] => Array.from({length: count}, (_, i) => `GPU-fake-${i}`)
 
+/** A made-up device (`--gpus N`): no container runtime can map it. */
+export const isFakeGpuId = (id: string): boolean => id.startsWith('GPU-fake-')
+
 export interface GpuInventory {
   ids: string[]
   /** Where the ids came from. */
