@@ -16,6 +16,7 @@ export {
   RegisterJobDefinitionCommand,
   SubmitJobCommand,
   TerminateJobCommand,
+  TerminateJobsCommand,
 } from '@aws-sdk/client-batch'
 export {
   CloudWatchLogsClient,

@@ -24,6 +24,8 @@ import type {
   SubmitJobCommandOutput,
   TerminateJobCommandInput,
   TerminateJobCommandOutput,
+  TerminateJobsCommandInput,
+  TerminateJobsCommandOutput,
 } from '@aws-sdk/client-batch'
 import type {
   DescribeLogStreamsCommandInput,
@@ -55,6 +57,8 @@ export interface BatchApi {
    */
   submitJob(input: SubmitJobCommandInput): Promise<SubmitJobCommandOutput>
   terminateJob(input: TerminateJobCommandInput): Promise<TerminateJobCommandOutput>
+  /** Up to 50 jobs of one queue; an endpoint without it (older regions, other emulators) answers UnknownOperation. */
+  terminateJobs(input: TerminateJobsCommandInput): Promise<TerminateJobsCommandOutput>
 }
 
 /** The CloudWatch Logs operations mfbatch uses. */
@@ -157,6 +161,7 @@ export async function createClients(options: ClientOptions = {}): Promise<Client
       registerJobDefinition: (input) => batch.send(new sdk.RegisterJobDefinitionCommand(input)),
       submitJob: (input) => submitter.send(new sdk.SubmitJobCommand(input)),
       terminateJob: (input) => batch.send(new sdk.TerminateJobCommand(input)),
+      terminateJobs: (input) => batch.send(new sdk.TerminateJobsCommand(input)),
     },
     logs: {
       describeLogStreams: (input) => logs.send(new sdk.DescribeLogStreamsCommand(input)),

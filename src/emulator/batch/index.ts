@@ -23,6 +23,7 @@ import {LimitMechanism} from './engine/limits/types'
 import {AttemptRunner, ProcessRunner} from './engine/runner'
 import {type TaskMetadata} from './engine/task-metadata'
 import {attemptDirs} from './engine/workdir'
+import {cancelJobs, terminateJobs} from './jobs/bulk-stop'
 import {describeJobs, listJobs} from './jobs/read'
 import {cancelJob, terminateJob} from './jobs/stop'
 import {submitJob} from './jobs/submit'
@@ -108,6 +109,7 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
     attemptRunning: (attemptId) => engine.attemptRunning(attemptId),
     operations: {
       CancelJob: handler(cancelJob),
+      CancelJobs: handler(cancelJobs),
       CreateComputeEnvironment: handler(createComputeEnvironment),
       CreateJobQueue: handler(createJobQueue),
       DeleteComputeEnvironment: handler(deleteComputeEnvironment),
@@ -123,6 +125,7 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
       SubmitJob: handler(submitJob),
       TagResource: handler(tagResource),
       TerminateJob: handler(terminateJob),
+      TerminateJobs: handler(terminateJobs),
       UntagResource: handler(untagResource),
       UpdateComputeEnvironment: handler(updateComputeEnvironment),
       UpdateJobQueue: handler(updateJobQueue),
