@@ -132,6 +132,13 @@ export const submitFlags = {
   quiet: Flags.boolean({char: 'q', summary: 'Print only the job id (with --follow: only the job log).'}),
   registry: text('registry', CONTAINER, 'HOST'),
   retries: text('retries', JOB, 'N'),
+  'retry-on': Flags.string({
+    helpGroup: JOB,
+    helpValue: 'KINDS',
+    summary:
+      'With --retries: retry only these failures, comma-separated: host (instance lost), oom, start (image pull or ' +
+      'container start), exit:CODES (exit:137,143), all (the default); the rest end the job.',
+  }),
   secret: list('secrets', CONTAINER, 'NAME=ARN', 'a Secrets Manager or SSM parameter ARN'),
   'shared-memory': text('sharedMemory', EC2, 'SIZE'),
   swappiness: text('swappiness', EC2, 'N', '100 is accepted (Metaflow rejects it)'),
@@ -189,6 +196,7 @@ export interface SubmitFlagValues {
   'main-port'?: string
   name?: string
   nodes?: string
+  'retry-on'?: string
 }
 
 function fromFlag(label: string, value: unknown): Sourced | undefined {
@@ -203,6 +211,7 @@ export function submitInputs(flags: SubmitFlagValues): SubmitInputs {
     mainPort: fromFlag('--main-port', flags['main-port']),
     name: fromFlag('--name', flags.name),
     nodes: fromFlag('--nodes', flags.nodes),
+    retryOn: fromFlag('--retry-on', flags['retry-on']),
   }
 }
 

@@ -1,3 +1,5 @@
+import type {EvaluateOnExit} from '@aws-sdk/client-batch'
+
 /**
  * `@batch` parameters -> a validated JobSpec (DESIGN.md section 3). Pure: every value arrives raw with its origin,
  * is checked here whatever its source (flag, environment, config file), and a bad one throws an InputError naming
@@ -40,6 +42,8 @@ export interface JobSpec {
   environment: NameValue[]
   /** GiB; Fargate only. */
   ephemeralStorage?: number
+  /** `--retry-on` as Batch's rules; undefined: every failure is retried. */
+  evaluateOnExit?: EvaluateOnExit[]
   /** Set on Fargate (required there) and on EC2 when secrets need it. */
   executionRoleArn?: string
   image: string
@@ -75,6 +79,8 @@ export interface JobSpecOptions {
   /** `--nodes`: 2..1000 makes a multi-node parallel job. */
   nodes?: Sourced
   platform: Platform
+  /** `--retry-on`: which failures `--retries` retries. */
+  retryOn?: Sourced
 }
 
 /** A job queue's name or ARN, as AWS allows them. */
@@ -105,7 +111,10 @@ export function buildJobSpec(
     opts.envFileReader ?? ((path) => readFileSync(path, 'utf8')),
   )
   const tags = buildTags(settings.defaultTags, settings.tags)
-  const job = buildJobControls({...settings, dependsOn: opts.dependsOn, name: opts.name}, command)
+  const job = buildJobControls(
+    {...settings, dependsOn: opts.dependsOn, name: opts.name, retryOn: opts.retryOn},
+    command,
+  )
   const spec: JobSpec = {
     ...job,
     ...container,

@@ -1,3 +1,5 @@
+import type {EvaluateOnExit} from '@aws-sdk/client-batch'
+
 /**
  * Job-level controls that live on SubmitJob: name, retries, timeout, array size, dependencies.
  */
@@ -8,12 +10,15 @@ import {type Dependency, parseDependency} from '../parse/depends-on'
 import {parseDuration} from '../parse/duration'
 import {defaultJobName, JOB_NAME} from '../parse/job-name'
 import {integer, requiredText, stringList, text} from '../parse/values'
+import {buildRetryOn} from '../submit/retry-on'
 
 export interface JobControls {
   arraySize?: number
   /** retries + 1: AWS counts the first run as an attempt. */
   attempts: number
   dependsOn: Dependency[]
+  /** `--retry-on`: which failures are retried; undefined retries every failure. */
+  evaluateOnExit?: EvaluateOnExit[]
   name: string
   /** attemptDurationSeconds; measured per attempt (per child for array jobs). */
   timeoutSeconds: number
@@ -24,6 +29,7 @@ export interface JobSettings {
   dependsOn?: Sourced
   name?: Sourced
   retries?: Sourced
+  retryOn?: Sourced
   timeout?: Sourced
   user?: Sourced
 }
@@ -42,6 +48,8 @@ export function buildJobControls(s: JobSettings, command: readonly string[]): Jo
     timeoutSeconds: buildTimeout(s.timeout),
   }
   if (arraySize !== undefined) controls.arraySize = arraySize
+  const evaluateOnExit = buildRetryOn(s.retryOn, controls.attempts)
+  if (evaluateOnExit) controls.evaluateOnExit = evaluateOnExit
   return controls
 }
 

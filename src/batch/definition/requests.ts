@@ -124,7 +124,9 @@ function buildSubmit(spec: JobSpec, queue: string, jobDefinition: string): Submi
     jobDefinition,
     jobName: spec.name,
     jobQueue: queue,
-    retryStrategy: {attempts: spec.attempts},
+    retryStrategy: spec.evaluateOnExit
+      ? {attempts: spec.attempts, evaluateOnExit: spec.evaluateOnExit.map((rule) => ({...rule}))}
+      : {attempts: spec.attempts},
     timeout: {attemptDurationSeconds: spec.timeoutSeconds},
   }
   if (spec.arraySize !== undefined) submit.arrayProperties = {size: spec.arraySize}

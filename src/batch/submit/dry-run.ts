@@ -17,6 +17,7 @@ export interface SubmitInputs {
   mainPort?: Sourced
   name?: Sourced
   nodes?: Sourced
+  retryOn?: Sourced
 }
 
 export interface DryRunPlan {
