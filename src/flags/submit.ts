@@ -107,6 +107,18 @@ export const submitFlags = {
     summary:
       'Run a multi-node parallel job of N nodes (2..1000), node 0 the main node; EC2 only, not with --array-size.',
   }),
+  'oom-factor': Flags.string({
+    helpGroup: WAIT,
+    helpValue: 'F',
+    summary: 'With --oom-retry: multiply the memory by F for each rerun (default 2).',
+  }),
+  'oom-retry': Flags.string({
+    helpGroup: WAIT,
+    helpValue: 'N',
+    summary:
+      'With --wait or --follow: when the job runs out of memory, rerun it with more memory (see --oom-factor; at ' +
+      "most what the queue can hold), up to N times (1..9); exit with the last job's code.",
+  }),
   // The code package (DESIGN.md section 10)
   package: Flags.boolean({allowNo: true, helpGroup: PACKAGE, summary: help('package', 'implied by --package-dir')}),
   'package-dir': Flags.string({
