@@ -24,6 +24,7 @@ import {AttemptRunner, ProcessRunner} from './engine/runner'
 import {type TaskMetadata} from './engine/task-metadata'
 import {attemptDirs} from './engine/workdir'
 import {cancelJobs, terminateJobs} from './jobs/bulk-stop'
+import {getJobQueueSnapshot} from './jobs/queue-snapshot'
 import {describeJobs, listJobs} from './jobs/read'
 import {cancelJob, terminateJob} from './jobs/stop'
 import {submitJob} from './jobs/submit'
@@ -119,6 +120,7 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
       DescribeJobDefinitions: handler(describeJobDefinitions),
       DescribeJobQueues: handler(describeJobQueues),
       DescribeJobs: handler(describeJobs),
+      GetJobQueueSnapshot: handler(getJobQueueSnapshot),
       ListJobs: handler(listJobs),
       ListTagsForResource: handler(listTagsForResource),
       RegisterJobDefinition: handler(registerJobDefinition),

@@ -11,6 +11,7 @@ import {createHash, randomUUID} from 'node:crypto'
 import {ecsArn} from '../arn'
 import {BatchContext, JobControl} from '../context'
 import {queueComputeEnvironments} from '../control/queues'
+import {dispatchOrder} from '../jobs/dispatch-order'
 import {specOf} from '../jobs/render'
 import {
   CONTAINER_EXITED,
@@ -456,8 +457,7 @@ export class Engine implements JobControl {
     const runnable = [...store.active.get('RUNNABLE')!]
     if (runnable.length === 0) return
     const caps = this.capacities()
-    const priority = (job: JobRecord): number => store.jobQueues.get(specOf(store, job).jobQueueName)?.priority ?? 0
-    runnable.sort((a, b) => priority(b) - priority(a) || a.seq - b.seq)
+    runnable.sort(dispatchOrder(store))
     for (const job of runnable) {
       const spec = specOf(store, job)
       const queue = store.jobQueues.get(spec.jobQueueName)
