@@ -12,6 +12,7 @@ export {
   DescribeJobDefinitionsCommand,
   DescribeJobQueuesCommand,
   DescribeJobsCommand,
+  GetJobQueueSnapshotCommand,
   ListJobsCommand,
   RegisterJobDefinitionCommand,
   SubmitJobCommand,

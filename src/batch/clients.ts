@@ -16,6 +16,8 @@ import type {
   DescribeJobQueuesCommandOutput,
   DescribeJobsCommandInput,
   DescribeJobsCommandOutput,
+  GetJobQueueSnapshotCommandInput,
+  GetJobQueueSnapshotCommandOutput,
   ListJobsCommandInput,
   ListJobsCommandOutput,
   RegisterJobDefinitionCommandInput,
@@ -49,6 +51,8 @@ export interface BatchApi {
   describeJobDefinitions(input: DescribeJobDefinitionsCommandInput): Promise<DescribeJobDefinitionsCommandOutput>
   describeJobQueues(input: DescribeJobQueuesCommandInput): Promise<DescribeJobQueuesCommandOutput>
   describeJobs(input: DescribeJobsCommandInput): Promise<DescribeJobsCommandOutput>
+  /** The first 100 RUNNABLE jobs of a queue, in the order they will be placed. */
+  getJobQueueSnapshot(input: GetJobQueueSnapshotCommandInput): Promise<GetJobQueueSnapshotCommandOutput>
   listJobs(input: ListJobsCommandInput): Promise<ListJobsCommandOutput>
   registerJobDefinition(input: RegisterJobDefinitionCommandInput): Promise<RegisterJobDefinitionCommandOutput>
   /**
@@ -157,6 +161,7 @@ export async function createClients(options: ClientOptions = {}): Promise<Client
       describeJobDefinitions: (input) => batch.send(new sdk.DescribeJobDefinitionsCommand(input)),
       describeJobQueues: (input) => batch.send(new sdk.DescribeJobQueuesCommand(input)),
       describeJobs: (input) => batch.send(new sdk.DescribeJobsCommand(input)),
+      getJobQueueSnapshot: (input) => batch.send(new sdk.GetJobQueueSnapshotCommand(input)),
       listJobs: (input) => batch.send(new sdk.ListJobsCommand(input)),
       registerJobDefinition: (input) => batch.send(new sdk.RegisterJobDefinitionCommand(input)),
       submitJob: (input) => submitter.send(new sdk.SubmitJobCommand(input)),

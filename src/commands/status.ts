@@ -5,7 +5,7 @@ import {Args, Flags} from '@oclif/core'
 import type {BatchApi} from '../batch/clients'
 import type {Selection} from '../batch/jobs/selection'
 import type {NodesByParent} from '../batch/nodes/rows'
-import type {JobView} from '../output/job-view'
+import type {JobView, QueuePositions} from '../output/job-view'
 
 import {BaseCommand} from '../base-command'
 import {recentJobs} from '../batch/history/recent'
@@ -13,6 +13,7 @@ import {parseSelection, selectJobs} from '../batch/jobs/selection'
 import {describeNodes} from '../batch/nodes/rows'
 import {systemClock} from '../batch/pacing'
 import {parseDuration} from '../batch/parse/time'
+import {queuePositions} from '../batch/queues/line'
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
@@ -22,7 +23,7 @@ import {ExitCode, exitCodeHelp} from '../exit-codes'
 import {awsFlags} from '../flags/aws'
 import {connectFlags} from '../flags/connect'
 import {selectionFlags} from '../flags/selection'
-import {jobView} from '../output/job-view'
+import {jobView, withPosition} from '../output/job-view'
 import {JobsDisplay} from '../output/jobs-display'
 import {guardBrokenPipe} from '../output/pipe'
 import {currentTerminal} from '../output/terminal'
@@ -50,7 +51,9 @@ statusReason, exitCode, createdAt, startedAt, stoppedAt (ISO 8601), durationSeco
 resources {vcpus, memoryMiB, gpus}, dependsOn [{jobId, type}], array (null, or {size, index, statusSummary}), \
 logStreamName and attempts [{number, exitCode, reason, statusReason, logStreamName, startedAt, stoppedAt, \
 durationSeconds}]; a field AWS does not report is null, never missing. Multi-node jobs also have node {index, isMainNode, \
-numNodes}, and a parent given by id nodes [...] (each node's own job object).
+numNodes}, and a parent given by id nodes [...] (each node's own job object). A RUNNABLE job given by id that \
+is among the first 100 of its queue's line (GetJobQueueSnapshot) also has queuePosition {position, runnable, more} \
+("Position 12th of 40 RUNNABLE" in the detail view).
 
 --watch redraws the view until every job has finished (in a pipe: one more row per status change). --wait waits \
 silently (a spinner on a terminal), prints the final view, and exits with the jobs' result. Both poll at most \
@@ -177,9 +180,10 @@ export default class Status extends BaseCommand {
     }
 
     const nodes = await nodesToShow(batch, selection, jobs)
+    const positions = await positionsToShow(batch, selection, jobs)
     if (selection.kind === 'queue' && jobs.length === 0) this.note(`no jobs in queue ${selection.filter.queue} match`)
-    else if (!this.jsonEnabled() && !watching) display.print(jobs, nodes)
-    return payload(jobs, nodes, selected.missing)
+    else if (!this.jsonEnabled() && !watching) display.print(jobs, nodes, positions)
+    return payload(jobs, nodes, selected.missing, positions)
   }
 
   /** From argv, so it holds even when parsing fails: `--wait` or `--wait-timeout` before any `--`. */
@@ -199,10 +203,25 @@ async function nodesToShow(batch: BatchApi, selection: Selection, jobs: readonly
   return describeNodes(batch, selection.kind === 'ids' ? jobs : [])
 }
 
+/** Jobs asked for by id show their place in the queue's line when RUNNABLE; a queue's list does not. */
+async function positionsToShow(
+  batch: BatchApi,
+  selection: Selection,
+  jobs: readonly JobDetail[],
+): Promise<QueuePositions> {
+  return selection.kind === 'ids' ? queuePositions(batch, jobs) : new Map()
+}
+
 /** What --json prints: every job's view, a multi-node parent's with its nodes. */
-function payload(jobs: readonly JobDetail[], nodes: NodesByParent, missing: string[]): StatusPayload {
+function payload(
+  jobs: readonly JobDetail[],
+  nodes: NodesByParent,
+  missing: string[],
+  positions: QueuePositions,
+): StatusPayload {
   const now = systemClock.now()
-  return {jobs: jobs.map((job) => jobView(job, now, nodes.get(job.jobId ?? ''))), notFound: missing}
+  const views = jobs.map((job) => withPosition(jobView(job, now, nodes.get(job.jobId ?? '')), positions))
+  return {jobs: views, notFound: missing}
 }
 
 function notFound(ids: readonly string[]): string {

@@ -4,10 +4,12 @@
  */
 import type {JobDetail} from '@aws-sdk/client-batch'
 
+import type {QueuePosition} from '../batch/queues/line'
 import type {Palette} from './color'
 import type {Column} from './table'
 
 import {JOB_STATES} from '../batch/jobs/query'
+import {positionText} from '../batch/queues/line'
 import {shownAssignment} from '../batch/secrets'
 import {formatAgo, formatDuration} from './duration'
 import {isoOrNull} from './json'
@@ -55,6 +57,8 @@ export interface JobView {
   node?: NodeView
   /** A multi-node parent given by id to `status`: its nodes' own views, node 0 (the main node) first. */
   nodes?: JobView[]
+  /** A RUNNABLE job given by id to `status`, when its queue's snapshot lists it (the key is absent otherwise). */
+  queuePosition?: QueuePosition
   resources: {gpus: null | number; memoryMiB: null | number; vcpus: null | number}
   startedAt: null | string
   status: string
@@ -152,6 +156,15 @@ export function jobView(job: JobDetail, now: number, nodes?: readonly JobDetail[
     statusReason: job.statusReason ?? null,
     stoppedAt: isoOrNull(job.stoppedAt),
   }
+}
+
+/** Positions in the queue's line by job id (batch/queues/line.ts). */
+export type QueuePositions = ReadonlyMap<string, QueuePosition>
+
+/** The view with its job's place in the line, when there is one. */
+export function withPosition(view: JobView, positions: QueuePositions): JobView {
+  const queuePosition = positions.get(view.jobId)
+  return queuePosition ? {...view, queuePosition} : view
 }
 
 /** "10 children: 7 SUCCEEDED, 2 RUNNING, 1 FAILED" for an array parent; '' otherwise. */
@@ -265,6 +278,7 @@ export function jobDetailPairs(view: JobView, context: ViewContext, environment 
     ['Array', arrayText(view)],
     [view.node?.numNodes === null ? 'Node' : 'Nodes', nodeText(view)],
     ['Queue', nameOf(view.jobQueue)],
+    ['Position', view.queuePosition ? positionText(view.queuePosition) : ''],
     ['Definition', nameOf(view.jobDefinition)],
     ['Image', view.image ?? ''],
     ['Resources', resourceText(view.resources)],

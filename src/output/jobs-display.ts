@@ -8,7 +8,15 @@ import type {JobDetail} from '@aws-sdk/client-batch'
 import type {NodesByParent} from '../batch/nodes/rows'
 
 import {colorEnabled, palette} from './color'
-import {environmentText, jobColumns, jobDetailPairs, jobView, type ViewContext} from './job-view'
+import {
+  environmentText,
+  jobColumns,
+  jobDetailPairs,
+  jobView,
+  type QueuePositions,
+  type ViewContext,
+  withPosition,
+} from './job-view'
 import {nodeLines} from './node-view'
 import {writeLines} from './pipe'
 import {redrawer} from './redraw'
@@ -42,8 +50,8 @@ export class JobsDisplay {
    * The final picture (no `--watch`, or after a pipe's `--watch`). A multi-node parent's nodes follow it: rows
    * `JOB#N` after its row in the table, a node table under its one-job view.
    */
-  print(jobs: readonly JobDetail[], nodes: NodesByParent = new Map()): void {
-    writeLines(this.lines(jobs, this.single, nodes))
+  print(jobs: readonly JobDetail[], nodes: NodesByParent = new Map(), positions?: QueuePositions): void {
+    writeLines(this.lines(jobs, this.single, nodes, positions))
   }
 
   /** `--watch` on a terminal: redraw after every DescribeJobs round, with the nodes' rows when given. */
@@ -51,7 +59,12 @@ export class JobsDisplay {
     if (this.terminal.stdoutTty) this.redraw.draw(this.lines(jobs, this.single, nodes))
   }
 
-  private lines(jobs: readonly JobDetail[], detail: boolean, nodes: NodesByParent = new Map()): string[] {
+  private lines(
+    jobs: readonly JobDetail[],
+    detail: boolean,
+    nodes: NodesByParent = new Map(),
+    positions: QueuePositions = new Map(),
+  ): string[] {
     const tty = this.terminal.stdoutTty
     const now = this.now()
     const context: ViewContext = {
@@ -60,7 +73,7 @@ export class JobsDisplay {
       tty,
     }
     const header = context.paint.bold
-    const views = jobs.map((job) => jobView(job, now))
+    const views = jobs.map((job) => withPosition(jobView(job, now), positions))
     const nodeViews = (job: JobDetail) => (nodes.get(job.jobId ?? '') ?? []).map((node) => jobView(node, now))
     if (detail && views.length === 1) {
       const pairs = renderPairs(jobDetailPairs(views[0], context, environmentText(jobs[0])), {header, tty})
