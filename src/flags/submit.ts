@@ -117,7 +117,8 @@ export const submitFlags = {
     helpValue: 'N',
     summary:
       'With --wait or --follow: when the job runs out of memory, rerun it with more memory (see --oom-factor; at ' +
-      "most what the queue can hold), up to N times (1..9); exit with the last job's code.",
+      'most what the queue can hold; an array: only the children that did, as a new array), up to N times (1..9); ' +
+      "exit with the last job's code.",
   }),
   // The code package (DESIGN.md section 10)
   package: Flags.boolean({allowNo: true, helpGroup: PACKAGE, summary: help('package', 'implied by --package-dir')}),

@@ -90,6 +90,42 @@ describe('--oom-retry', () => {
     ])
   }, 120_000)
 
+  test('an array: only the children that ran out of memory, as a new array of those indices', async () => {
+    const byIndex = [
+      'python3',
+      '-c',
+      "import os; i = int(os.environ['AWS_BATCH_JOB_ARRAY_INDEX']); x = b'x' * ((300 if i % 2 else 10) << 20); print('index', i)",
+    ]
+    const result = await submit([
+      '--memory',
+      '256',
+      '--array-size',
+      '4',
+      '--oom-retry',
+      '1',
+      '--wait',
+      '--',
+      ...byIndex,
+    ])
+    expect(result.code).toBe(0)
+    const [first] = lines(result.stdout)
+    const said = new RegExp(
+      `^mfbatch: array job ${first}: children 1, 3 ran out of memory at 256 MiB; rerunning them with 512 MiB \\(--oom-retry 1 of 1\\) as job (${UUID})$`,
+    )
+    expect(lines(result.stderr)).toEqual([expect.stringMatching(said)])
+    const second = said.exec(result.stderr.trim())![1]
+    const [rerun] = await describeAll(batch, [second])
+    expect([rerun.status, rerun.arrayProperties?.size, memoryOf(rerun), rerun.tags?.['mfbatch:rerun-of']]).toEqual([
+      'SUCCEEDED',
+      2,
+      '512',
+      first,
+    ])
+    // Each child of the new array runs as the index it replaces.
+    const logs = await Promise.all([0, 1].map((n) => runCli(['logs', `${second}:${n}`], {env: emulator.env})))
+    expect(logs.map((log) => log.stdout)).toEqual(['index 1\n', 'index 3\n'])
+  }, 120_000)
+
   test('a job that fails otherwise is not rerun', async () => {
     await emulator.resetStats()
     const result = await submit(['--oom-retry', '2', '--wait', '--', 'sh', '-c', 'exit 3'])
