@@ -12,6 +12,14 @@ import {
   describeComputeEnvironments,
   updateComputeEnvironment,
 } from './control/compute-environments'
+import {
+  createConsumableResource,
+  deleteConsumableResource,
+  describeConsumableResource,
+  listConsumableResources,
+  listJobsByConsumableResource,
+  updateConsumableResource,
+} from './control/consumable-resources'
 import {createDefaults} from './control/defaults'
 import {deregisterJobDefinition, describeJobDefinitions, registerJobDefinition} from './control/definitions'
 import {createJobQueue, deleteJobQueue, describeJobQueues, updateJobQueue} from './control/queues'
@@ -112,16 +120,21 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
       CancelJob: handler(cancelJob),
       CancelJobs: handler(cancelJobs),
       CreateComputeEnvironment: handler(createComputeEnvironment),
+      CreateConsumableResource: handler(createConsumableResource),
       CreateJobQueue: handler(createJobQueue),
       DeleteComputeEnvironment: handler(deleteComputeEnvironment),
+      DeleteConsumableResource: handler(deleteConsumableResource),
       DeleteJobQueue: handler(deleteJobQueue),
       DeregisterJobDefinition: handler(deregisterJobDefinition),
       DescribeComputeEnvironments: handler(describeComputeEnvironments),
+      DescribeConsumableResource: handler(describeConsumableResource),
       DescribeJobDefinitions: handler(describeJobDefinitions),
       DescribeJobQueues: handler(describeJobQueues),
       DescribeJobs: handler(describeJobs),
       GetJobQueueSnapshot: handler(getJobQueueSnapshot),
+      ListConsumableResources: handler(listConsumableResources),
       ListJobs: handler(listJobs),
+      ListJobsByConsumableResource: handler(listJobsByConsumableResource),
       ListTagsForResource: handler(listTagsForResource),
       RegisterJobDefinition: handler(registerJobDefinition),
       SubmitJob: handler(submitJob),
@@ -130,6 +143,7 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
       TerminateJobs: handler(terminateJobs),
       UntagResource: handler(untagResource),
       UpdateComputeEnvironment: handler(updateComputeEnvironment),
+      UpdateConsumableResource: handler(updateConsumableResource),
       UpdateJobQueue: handler(updateJobQueue),
     },
     get runningProcesses() {
