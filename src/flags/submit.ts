@@ -50,6 +50,14 @@ export const submitFlags = {
   ...awsFlags,
   ...connectFlags,
   'array-size': text('arraySize', JOB, 'N'),
+  consumable: Flags.string({
+    helpGroup: JOB,
+    helpValue: 'NAME=N',
+    multiple: true,
+    summary:
+      'Hold N of this consumable resource (a licence, a token) while the job runs; it waits RUNNABLE until they are ' +
+      'free (repeatable, at most 5).',
+  }),
   cpu: text('cpu', RESOURCES, 'N'),
   'depends-on': Flags.string({
     helpGroup: JOB,
@@ -204,6 +212,7 @@ export function packageFlagValue(flags: {package?: boolean; 'package-dir'?: stri
 }
 
 export interface SubmitFlagValues {
+  consumable?: string[]
   'depends-on'?: string[]
   'env-file'?: string[]
   'main-port'?: string
@@ -219,6 +228,7 @@ function fromFlag(label: string, value: unknown): Sourced | undefined {
 /** The flags that are not settings, as sourced values like the resolver's (so errors name `--name`). */
 export function submitInputs(flags: SubmitFlagValues): SubmitInputs {
   return {
+    consumables: fromFlag('--consumable', flags.consumable),
     dependsOn: fromFlag('--depends-on', flags['depends-on']),
     envFiles: fromFlag('--env-file', flags['env-file']),
     mainPort: fromFlag('--main-port', flags['main-port']),

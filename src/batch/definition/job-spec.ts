@@ -1,4 +1,4 @@
-import type {EvaluateOnExit} from '@aws-sdk/client-batch'
+import type {ConsumableResourceRequirement, EvaluateOnExit} from '@aws-sdk/client-batch'
 
 /**
  * `@batch` parameters -> a validated JobSpec (DESIGN.md section 3). Pure: every value arrives raw with its origin,
@@ -37,6 +37,8 @@ export interface JobSpec {
   /** retries + 1. */
   attempts: number
   command: string[]
+  /** `--consumable`: consumable resources the job holds while it runs. */
+  consumables?: ConsumableResourceRequirement[]
   dependsOn: Dependency[]
   /** In order; later duplicates already folded in. Includes METAFLOW_TEMPDIR when tmpfs is the temp dir. */
   environment: NameValue[]
@@ -70,6 +72,7 @@ export interface JobSpec {
 
 /** Settings that only the submit command has (no environment variable, no config key). */
 export interface JobSpecOptions {
+  consumables?: Sourced
   dependsOn?: Sourced
   envFileReader?: EnvFileReader
   envFiles?: Sourced
@@ -112,7 +115,7 @@ export function buildJobSpec(
   )
   const tags = buildTags(settings.defaultTags, settings.tags)
   const job = buildJobControls(
-    {...settings, dependsOn: opts.dependsOn, name: opts.name, retryOn: opts.retryOn},
+    {...settings, consumables: opts.consumables, dependsOn: opts.dependsOn, name: opts.name, retryOn: opts.retryOn},
     command,
   )
   const spec: JobSpec = {

@@ -1,4 +1,4 @@
-import type {EvaluateOnExit} from '@aws-sdk/client-batch'
+import type {ConsumableResourceRequirement, EvaluateOnExit} from '@aws-sdk/client-batch'
 
 /**
  * Job-level controls that live on SubmitJob: name, retries, timeout, array size, dependencies.
@@ -10,12 +10,15 @@ import {type Dependency, parseDependency} from '../parse/depends-on'
 import {parseDuration} from '../parse/duration'
 import {defaultJobName, JOB_NAME} from '../parse/job-name'
 import {integer, requiredText, stringList, text} from '../parse/values'
+import {buildConsumables} from '../submit/consumables'
 import {buildRetryOn} from '../submit/retry-on'
 
 export interface JobControls {
   arraySize?: number
   /** retries + 1: AWS counts the first run as an attempt. */
   attempts: number
+  /** `--consumable`: the consumable resources the job holds while it runs. */
+  consumables?: ConsumableResourceRequirement[]
   dependsOn: Dependency[]
   /** `--retry-on`: which failures are retried; undefined retries every failure. */
   evaluateOnExit?: EvaluateOnExit[]
@@ -26,6 +29,7 @@ export interface JobControls {
 
 export interface JobSettings {
   arraySize?: Sourced
+  consumables?: Sourced
   dependsOn?: Sourced
   name?: Sourced
   retries?: Sourced
@@ -50,6 +54,8 @@ export function buildJobControls(s: JobSettings, command: readonly string[]): Jo
   if (arraySize !== undefined) controls.arraySize = arraySize
   const evaluateOnExit = buildRetryOn(s.retryOn, controls.attempts)
   if (evaluateOnExit) controls.evaluateOnExit = evaluateOnExit
+  const consumables = buildConsumables(s.consumables)
+  if (consumables) controls.consumables = consumables
   return controls
 }
 

@@ -12,6 +12,7 @@ import {type BatchRequests, buildRequests} from '../definition/requests'
 
 /** Submit's own inputs: flags with no environment variable or config key. */
 export interface SubmitInputs {
+  consumables?: Sourced
   dependsOn?: Sourced
   envFiles?: Sourced
   mainPort?: Sourced

@@ -357,6 +357,15 @@ const ROWS: Row[] = [
     },
   },
   {
+    flags: {},
+    opts: {consumables: {origin: {kind: 'flag', label: '--consumable'}, value: ['licence=2']}},
+    row: '--consumable licence=2',
+    submit: {
+      ...SUBMIT,
+      consumableResourcePropertiesOverride: {consumableResourceList: [{consumableResource: 'licence', quantity: 2}]},
+    },
+  },
+  {
     flags: {retries: '2'},
     opts: {retryOn: {origin: {kind: 'flag', label: '--retry-on'}, value: 'all'}},
     row: '--retries 2 --retry-on all',
