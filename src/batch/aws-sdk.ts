@@ -12,10 +12,12 @@ export {
   DescribeJobDefinitionsCommand,
   DescribeJobQueuesCommand,
   DescribeJobsCommand,
+  GetJobQueueSnapshotCommand,
   ListJobsCommand,
   RegisterJobDefinitionCommand,
   SubmitJobCommand,
   TerminateJobCommand,
+  TerminateJobsCommand,
 } from '@aws-sdk/client-batch'
 export {
   CloudWatchLogsClient,

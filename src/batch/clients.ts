@@ -16,6 +16,8 @@ import type {
   DescribeJobQueuesCommandOutput,
   DescribeJobsCommandInput,
   DescribeJobsCommandOutput,
+  GetJobQueueSnapshotCommandInput,
+  GetJobQueueSnapshotCommandOutput,
   ListJobsCommandInput,
   ListJobsCommandOutput,
   RegisterJobDefinitionCommandInput,
@@ -24,6 +26,8 @@ import type {
   SubmitJobCommandOutput,
   TerminateJobCommandInput,
   TerminateJobCommandOutput,
+  TerminateJobsCommandInput,
+  TerminateJobsCommandOutput,
 } from '@aws-sdk/client-batch'
 import type {
   DescribeLogStreamsCommandInput,
@@ -49,6 +53,8 @@ export interface BatchApi {
   describeJobDefinitions(input: DescribeJobDefinitionsCommandInput): Promise<DescribeJobDefinitionsCommandOutput>
   describeJobQueues(input: DescribeJobQueuesCommandInput): Promise<DescribeJobQueuesCommandOutput>
   describeJobs(input: DescribeJobsCommandInput): Promise<DescribeJobsCommandOutput>
+  /** The first 100 RUNNABLE jobs of a queue, in the order they will be placed. */
+  getJobQueueSnapshot(input: GetJobQueueSnapshotCommandInput): Promise<GetJobQueueSnapshotCommandOutput>
   listJobs(input: ListJobsCommandInput): Promise<ListJobsCommandOutput>
   registerJobDefinition(input: RegisterJobDefinitionCommandInput): Promise<RegisterJobDefinitionCommandOutput>
   /**
@@ -57,6 +63,8 @@ export interface BatchApi {
    */
   submitJob(input: SubmitJobCommandInput): Promise<SubmitJobCommandOutput>
   terminateJob(input: TerminateJobCommandInput): Promise<TerminateJobCommandOutput>
+  /** Up to 50 jobs of one queue; an endpoint without it (older regions, other emulators) answers UnknownOperation. */
+  terminateJobs(input: TerminateJobsCommandInput): Promise<TerminateJobsCommandOutput>
 }
 
 /** The CloudWatch Logs operations mfbatch uses. */
@@ -155,10 +163,12 @@ export async function createClients(options: ClientOptions = {}): Promise<Client
       describeJobDefinitions: (input) => batch.send(new sdk.DescribeJobDefinitionsCommand(input)),
       describeJobQueues: (input) => batch.send(new sdk.DescribeJobQueuesCommand(input)),
       describeJobs: (input) => batch.send(new sdk.DescribeJobsCommand(input)),
+      getJobQueueSnapshot: (input) => batch.send(new sdk.GetJobQueueSnapshotCommand(input)),
       listJobs: (input) => batch.send(new sdk.ListJobsCommand(input)),
       registerJobDefinition: (input) => batch.send(new sdk.RegisterJobDefinitionCommand(input)),
       submitJob: (input) => submitter.send(new sdk.SubmitJobCommand(input)),
       terminateJob: (input) => batch.send(new sdk.TerminateJobCommand(input)),
+      terminateJobs: (input) => batch.send(new sdk.TerminateJobsCommand(input)),
     },
     logs: {
       describeLogStreams: (input) => logs.send(new sdk.DescribeLogStreamsCommand(input)),

@@ -29,8 +29,8 @@ export default class Kill extends BaseCommand {
         'Job ids: UUID, UUID:N (array child), a job ARN, or last / last~N (the jobs submitted from here, newest first).',
     }),
   }
-  static override description = `Terminates each job with TerminateJob, which also cancels a job that has not \
-started yet. Give job ids (any number, each asked for once), or --queue with the filters of "status" (without \
+  static override description = `Terminates jobs with TerminateJobs, 50 jobs of a queue a call (TerminateJob one \
+by one where the endpoint lacks it); either also cancels a job that has not started yet. Give job ids (any number, each asked for once), or --queue with the filters of "status" (without \
 --state: every job not yet finished). Choosing by queue lists the jobs (the first 20, then how many more) and \
 asks for confirmation on a terminal unless --yes, and is \
 refused without --yes when stdin is not a terminal.
@@ -69,7 +69,7 @@ ${exitCodeHelp(false).replace('unknown job)', 'a job not found or not terminated
       default: DEFAULT_TERMINATE_RATE,
       helpValue: 'N',
       min: 1,
-      summary: 'TerminateJob calls a second at most; lowered by itself while AWS throttles.',
+      summary: 'Calls a second at most (TerminateJobs or TerminateJob); lowered by itself while AWS throttles.',
     }),
     reason: Flags.string({
       default: DEFAULT_REASON,

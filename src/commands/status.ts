@@ -6,7 +6,7 @@ import type {BatchApi} from '../batch/clients'
 import type {Selection} from '../batch/jobs/selection'
 import type {NodesByParent} from '../batch/nodes/rows'
 import type {ResolvedSettings} from '../config/types'
-import type {JobView} from '../output/job-view'
+import type {JobView, QueuePositions} from '../output/job-view'
 
 import {BaseCommand} from '../base-command'
 import {recentJobs} from '../batch/history/recent'
@@ -14,6 +14,7 @@ import {parseSelection, selectJobs} from '../batch/jobs/selection'
 import {describeNodes} from '../batch/nodes/rows'
 import {systemClock} from '../batch/pacing'
 import {parseDuration} from '../batch/parse/time'
+import {queuePositions} from '../batch/queues/line'
 import {queueMayGiveWay} from '../batch/submit/local-names'
 import {failedChildrenByParent} from '../batch/watch/array-children'
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
@@ -25,8 +26,8 @@ import {ExitCode, exitCodeHelp} from '../exit-codes'
 import {awsFlags} from '../flags/aws'
 import {connectFlags} from '../flags/connect'
 import {selectionFlags} from '../flags/selection'
-import {jobView} from '../output/job-view'
-import {type FailedByParent, JobsDisplay} from '../output/jobs-display'
+import {jobView, withPosition} from '../output/job-view'
+import {type JobExtras, JobsDisplay} from '../output/jobs-display'
 import {guardBrokenPipe} from '../output/pipe'
 import {connectionArgs} from '../output/submit-report'
 import {currentTerminal} from '../output/terminal'
@@ -57,7 +58,9 @@ resources {vcpus, memoryMiB, gpus}, dependsOn [{jobId, type}], array (null, or {
 failed: [{index, exitCode, reason}] or null}), \
 logStreamName and attempts [{number, exitCode, reason, statusReason, logStreamName, startedAt, stoppedAt, \
 durationSeconds}]; a field AWS does not report is null, never missing. Multi-node jobs also have node {index, isMainNode, \
-numNodes}, and a parent given by id nodes [...] (each node's own job object).
+numNodes}, and a parent given by id nodes [...] (each node's own job object). A RUNNABLE job given by id that \
+is among the first 100 of its queue's line (GetJobQueueSnapshot) also has queuePosition {position, runnable, more} \
+("Position 12th of 40 RUNNABLE" in the detail view).
 
 --watch redraws the view until every job has finished (in a pipe: one more row per status change). --wait waits \
 silently (a spinner on a terminal), prints the final view, and exits with the jobs' result. Both poll at most \
@@ -187,9 +190,10 @@ export default class Status extends BaseCommand {
     const nodes = await nodesToShow(batch, selection, jobs)
     // Array parents with failed children: which ones, with their codes and reasons (one ListJobs each).
     const failed = await failedChildrenByParent(batch, jobs)
+    const positions = await positionsToShow(batch, selection, jobs)
     if (selection.kind === 'queue' && jobs.length === 0) this.note(`no jobs in queue ${selection.filter.queue} match`)
-    else if (!this.jsonEnabled() && !watching) display.print(jobs, nodes, failed)
-    return payload(jobs, nodes, selected.missing, failed)
+    else if (!this.jsonEnabled() && !watching) display.print(jobs, {failed, nodes, positions})
+    return payload(jobs, selected.missing, {failed, nodes, positions})
   }
 
   /** From argv, so it holds even when parsing fails: `--wait` or `--wait-timeout` before any `--`. */
@@ -218,15 +222,21 @@ async function nodesToShow(batch: BatchApi, selection: Selection, jobs: readonly
   return describeNodes(batch, selection.kind === 'ids' ? jobs : [])
 }
 
-/** What --json prints: every job's view, a multi-node parent's with its nodes. */
-function payload(
+/** Jobs asked for by id show their place in the queue's line when RUNNABLE; a queue's list does not. */
+async function positionsToShow(
+  batch: BatchApi,
+  selection: Selection,
   jobs: readonly JobDetail[],
-  nodes: NodesByParent,
-  missing: string[],
-  failed: FailedByParent,
-): StatusPayload {
+): Promise<QueuePositions> {
+  return selection.kind === 'ids' ? queuePositions(batch, jobs) : new Map()
+}
+
+/** What --json prints: every job's view, a multi-node parent's with its nodes. */
+function payload(jobs: readonly JobDetail[], missing: string[], extras: Required<JobExtras>): StatusPayload {
+  const {failed, nodes, positions} = extras
   const now = systemClock.now()
-  const view = (job: JobDetail) => jobView(job, now, nodes.get(job.jobId ?? ''), failed.get(job.jobId ?? ''))
+  const view = (job: JobDetail) =>
+    withPosition(jobView(job, now, nodes.get(job.jobId ?? ''), failed.get(job.jobId ?? '')), positions)
   return {jobs: jobs.map((job) => view(job)), notFound: missing}
 }
 

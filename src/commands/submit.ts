@@ -1,8 +1,9 @@
 import type {Interfaces} from '@oclif/core'
 
 import type {Clients} from '../batch/clients'
+import type {OomRetry} from '../batch/oom/grow'
 import type {SubmitTracker} from '../batch/submit/interrupted'
-import type {PreparedSubmit} from '../batch/submit/service'
+import type {PreparedSubmit, Submission} from '../batch/submit/service'
 import type {ResolvedSettings} from '../config/types'
 
 import {BaseCommand} from '../base-command'
@@ -11,6 +12,7 @@ import {type BatchRequests} from '../batch/definition/requests'
 import {buildRequests} from '../batch/definition/requests'
 import {recordSubmitted} from '../batch/history/recent'
 import {followGraceMs, GRACE_ENV} from '../batch/logs/grace'
+import {parseOomRetry} from '../batch/oom/grow'
 import {checkSubmitSize} from '../batch/package/limits'
 import {type LocalPackage} from '../batch/package/prepare'
 import {parseDuration} from '../batch/parse/time'
@@ -145,6 +147,8 @@ ${exitCodeHelp(true)}`
   // The job's command follows `--` and is read from the raw argv (see commandAfterDashDash).
   static override strict = false
   static override summary = "Run a command on AWS Batch with @batch's parameters."
+  /** `--oom-retry`/`--oom-factor`, checked before any call. */
+  private oom?: OomRetry
   private uploaded?: boolean
 
   async run(): Promise<BatchRequests | SubmitResult> {
@@ -158,6 +162,7 @@ ${exitCodeHelp(true)}`
     const inputs = submitInputs(flags)
     const waits = waitsFor({...flags, json: this.jsonEnabled()})
     checkFollowFlags(flags)
+    this.oom = parseOomRetry(flags, waits)
     const packaged = await preparePackage(settings, flags)
     this.packageNotes(packaged, command, flags.quiet)
     for (const notice of [packaged && notices.packageRoot, notices.queue]) {
@@ -290,6 +295,16 @@ ${exitCodeHelp(true)}`
     if (!this.jsonEnabled() && !flags.follow) process.stdout.write(`${job.jobId}\n`)
     if (!waits) return result
     const wait = {bin: this.config.bin, connection, graceMs, timeoutMs}
+    const {oom} = this
+    if (oom) {
+      const {waitWithOomRetry} = await import('../wait/oom-retry.js')
+      const record = (made: Submission) =>
+        recordSubmitted(settings, flags.local, {...made, jobQueue: made.jobQueue.split('/').pop() ?? made.jobQueue})
+      return this.exit(
+        await waitWithOomRetry(clients, job, result, {...flags, ...wait, json: this.jsonEnabled(), oom, record}),
+      )
+    }
+
     return this.exit(await waitAndReport(clients, job, result, {...flags, ...wait, json: this.jsonEnabled()}))
   }
 }

@@ -14,6 +14,11 @@ export interface FaultOptions {
   faultDrop?: number
   /** Milliseconds added before each request is handled. */
   latencyMs?: number
+  /**
+   * Operations answered as an endpoint that does not know them (HTTP 404 UnknownOperationException), as an older
+   * region or another emulator answers an operation newer than it: clients' fallbacks are tested against it.
+   */
+  refuseOperations?: readonly string[]
   /** Seed of the random draws; the same seed gives the same faults for the same sequence of requests. */
   seed?: number
   /** Requests a second above which requests are throttled (a token bucket of this size, refilled at this rate). */
@@ -75,6 +80,11 @@ export class Faults {
     const drop = Boolean(this.options.faultDrop) && this.random() < (this.options.faultDrop ?? 0)
     if (drop) this.counts.dropped++
     return {drop, latencyMs, verdict: 'ok'}
+  }
+
+  /** Whether `operation` is to be answered as one the endpoint does not know (refuseOperations). */
+  refuses(operation: string): boolean {
+    return this.options.refuseOperations?.includes(operation) ?? false
   }
 
   reset(): void {

@@ -161,6 +161,15 @@ export async function startServer(options: ServerOptions): Promise<EmulatorServe
   }
 }
 
+/** What AWS answers a request for an operation it does not have. */
+function sendUnknownOperation(res: ServerResponse, service: ServiceName, what: string): void {
+  sendError(res, service, {
+    code: 'UnknownOperationException',
+    message: `Unknown operation ${what}`,
+    status: service === 'batch' ? 404 : 400,
+  })
+}
+
 class RequestHandler {
   /** The Host values this server answers to; set once the port is known. */
   hosts: ReadonlySet<string> = new Set()
@@ -207,16 +216,10 @@ class RequestHandler {
     if (url.pathname.startsWith('/__emulator/')) return this.admin(req, res, url.pathname)
     const method = req.method ?? 'GET'
     const route = target === undefined ? routeBatch(method, url) : routeLogs(method, String(target))
-    if ('error' in route) {
-      const status = service === 'batch' ? 404 : 400
-      return sendError(res, service, {
-        code: 'UnknownOperationException',
-        message: `Unknown operation ${route.what}`,
-        status,
-      })
-    }
-
+    if ('error' in route) return sendUnknownOperation(res, service, route.what)
     this.stats.count(route.service, route.operation)
+    if (this.faults.refuses(route.operation)) return sendUnknownOperation(res, service, route.operation)
+
     const decision = this.faults.decide()
     if (decision.latencyMs > 0) await sleep(decision.latencyMs)
     if (decision.verdict === 'throttle') return sendError(res, service, THROTTLES[service])

@@ -54,6 +54,14 @@ export const submitFlags = {
     summary: 'With --nodes and --follow: every node\'s log, interleaved, each line prefixed with "[N] " (its node).',
   }),
   'array-size': text('arraySize', JOB, 'N'),
+  consumable: Flags.string({
+    helpGroup: JOB,
+    helpValue: 'NAME=N',
+    multiple: true,
+    summary:
+      'Hold N of this consumable resource (a licence, a token) while the job runs; it waits RUNNABLE until they are ' +
+      'free (repeatable, at most 5).',
+  }),
   cpu: text('cpu', RESOURCES, 'N'),
   'depends-on': Flags.string({
     helpGroup: JOB,
@@ -118,6 +126,19 @@ export const submitFlags = {
     summary:
       'Run a multi-node parallel job of N nodes (2..1000), node 0 the main node; EC2 only, not with --array-size.',
   }),
+  'oom-factor': Flags.string({
+    helpGroup: WAIT,
+    helpValue: 'F',
+    summary: 'With --oom-retry: multiply the memory by F for each rerun (default 2).',
+  }),
+  'oom-retry': Flags.string({
+    helpGroup: WAIT,
+    helpValue: 'N',
+    summary:
+      'With --wait or --follow: when the job runs out of memory, rerun it with more memory (see --oom-factor; at ' +
+      'most what the queue can hold; an array: only the children that did, as a new array), up to N times (1..9); ' +
+      "exit with the last job's code.",
+  }),
   // The code package (DESIGN.md section 10)
   package: Flags.boolean({
     allowNo: true,
@@ -156,6 +177,13 @@ export const submitFlags = {
   quiet: Flags.boolean({char: 'q', summary: 'Print only the job id (with --follow: only the job log).'}),
   registry: text('registry', CONTAINER, 'HOST'),
   retries: text('retries', JOB, 'N'),
+  'retry-on': Flags.string({
+    helpGroup: JOB,
+    helpValue: 'KINDS',
+    summary:
+      'With --retries: retry only these failures, comma-separated: host (instance lost), oom, start (image pull or ' +
+      'container start), exit:CODES (exit:137,143), all (the default); the rest end the job.',
+  }),
   secret: list('secrets', CONTAINER, 'NAME=ARN', 'a Secrets Manager or SSM parameter ARN'),
   'shared-memory': text('sharedMemory', EC2, 'SIZE'),
   swappiness: text('swappiness', EC2, 'N', '100 is accepted (Metaflow rejects it)'),
@@ -208,11 +236,13 @@ export function packageFlagValue(flags: {package?: boolean; 'package-dir'?: stri
 }
 
 export interface SubmitFlagValues {
+  consumable?: string[]
   'depends-on'?: string[]
   'env-file'?: string[]
   'main-port'?: string
   name?: string
   nodes?: string
+  'retry-on'?: string
 }
 
 function fromFlag(label: string, value: unknown): Sourced | undefined {
@@ -222,11 +252,13 @@ function fromFlag(label: string, value: unknown): Sourced | undefined {
 /** The flags that are not settings, as sourced values like the resolver's (so errors name `--name`). */
 export function submitInputs(flags: SubmitFlagValues): SubmitInputs {
   return {
+    consumables: fromFlag('--consumable', flags.consumable),
     dependsOn: fromFlag('--depends-on', flags['depends-on']),
     envFiles: fromFlag('--env-file', flags['env-file']),
     mainPort: fromFlag('--main-port', flags['main-port']),
     name: fromFlag('--name', flags.name),
     nodes: fromFlag('--nodes', flags.nodes),
+    retryOn: fromFlag('--retry-on', flags['retry-on']),
   }
 }
 

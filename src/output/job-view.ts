@@ -4,11 +4,13 @@
  */
 import type {JobDetail} from '@aws-sdk/client-batch'
 
+import type {QueuePosition} from '../batch/queues/line'
 import type {FailedChild} from '../batch/watch/array-children'
 import type {Palette} from './color'
 import type {Column} from './table'
 
 import {JOB_STATES} from '../batch/jobs/query'
+import {positionText} from '../batch/queues/line'
 import {shownAssignment} from '../batch/secrets'
 import {formatAgo, formatDuration} from './duration'
 import {isoOrNull} from './json'
@@ -64,6 +66,8 @@ export interface JobView {
   node?: NodeView
   /** A multi-node parent given by id to `status`: its nodes' own views, node 0 (the main node) first. */
   nodes?: JobView[]
+  /** A RUNNABLE job given by id to `status`, when its queue's snapshot lists it (the key is absent otherwise). */
+  queuePosition?: QueuePosition
   resources: {gpus: null | number; memoryMiB: null | number; vcpus: null | number}
   startedAt: null | string
   status: string
@@ -171,6 +175,15 @@ export function jobView(
     statusReason: job.statusReason ?? null,
     stoppedAt: isoOrNull(job.stoppedAt),
   }
+}
+
+/** Positions in the queue's line by job id (batch/queues/line.ts). */
+export type QueuePositions = ReadonlyMap<string, QueuePosition>
+
+/** The view with its job's place in the line, when there is one. */
+export function withPosition(view: JobView, positions: QueuePositions): JobView {
+  const queuePosition = positions.get(view.jobId)
+  return queuePosition ? {...view, queuePosition} : view
 }
 
 /**
@@ -316,6 +329,7 @@ export function jobDetailPairs(view: JobView, context: ViewContext, environment 
     ['Failed children', failedChildrenText(view)],
     [view.node?.numNodes === null ? 'Node' : 'Nodes', nodeText(view)],
     ['Queue', nameOf(view.jobQueue)],
+    ['Position', view.queuePosition ? positionText(view.queuePosition) : ''],
     ['Definition', nameOf(view.jobDefinition)],
     ['Image', view.image ?? ''],
     ['Resources', resourceText(view.resources)],

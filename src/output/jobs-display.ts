@@ -10,7 +10,15 @@ import type {FailedChild} from '../batch/watch/array-children'
 
 import {colorEnabled, palette} from './color'
 import {inertCopy} from './inert'
-import {environmentText, jobColumns, jobDetailPairs, jobView, type ViewContext} from './job-view'
+import {
+  environmentText,
+  jobColumns,
+  jobDetailPairs,
+  jobView,
+  type QueuePositions,
+  type ViewContext,
+  withPosition,
+} from './job-view'
 import {nodeLines} from './node-view'
 import {writeLines} from './pipe'
 import {redrawer} from './redraw'
@@ -19,6 +27,16 @@ import {type Terminal} from './terminal'
 
 /** Array parents' FAILED children by parent id (array-children.ts). */
 export type FailedByParent = ReadonlyMap<string, readonly FailedChild[]>
+
+/** What the one-job view and the table show beside the jobs themselves, each by job id. */
+export interface JobExtras {
+  /** An array parent's failed children. */
+  failed?: FailedByParent
+  /** A multi-node parent's nodes. */
+  nodes?: NodesByParent
+  /** A RUNNABLE job's place in its queue's line. */
+  positions?: QueuePositions
+}
 
 export class JobsDisplay {
   private readonly redraw
@@ -47,21 +65,17 @@ export class JobsDisplay {
    * The final picture (no `--watch`, or after a pipe's `--watch`). A multi-node parent's nodes follow it: rows
    * `JOB#N` after its row in the table, a node table under its one-job view.
    */
-  print(jobs: readonly JobDetail[], nodes: NodesByParent = new Map(), failed: FailedByParent = new Map()): void {
-    writeLines(this.lines(jobs, this.single, nodes, failed))
+  print(jobs: readonly JobDetail[], extras: JobExtras = {}): void {
+    writeLines(this.lines(jobs, this.single, extras))
   }
 
   /** `--watch` on a terminal: redraw after every DescribeJobs round, with the nodes' rows when given. */
   round(jobs: readonly JobDetail[], nodes?: NodesByParent): void {
-    if (this.terminal.stdoutTty) this.redraw.draw(this.lines(jobs, this.single, nodes))
+    if (this.terminal.stdoutTty) this.redraw.draw(this.lines(jobs, this.single, {nodes}))
   }
 
-  private lines(
-    rawJobs: readonly JobDetail[],
-    detail: boolean,
-    rawNodes: NodesByParent = new Map(),
-    rawFailed: FailedByParent = new Map(),
-  ): string[] {
+  private lines(rawJobs: readonly JobDetail[], detail: boolean, extras: JobExtras = {}): string[] {
+    const {failed: rawFailed = new Map(), nodes: rawNodes = new Map(), positions = new Map()} = extras
     const tty = this.terminal.stdoutTty
     // On a terminal every field from AWS is shown inert (names, reasons, environment); a pipe gets the bytes.
     const jobs = tty ? inertCopy(rawJobs) : rawJobs
@@ -74,7 +88,7 @@ export class JobsDisplay {
       tty,
     }
     const header = context.paint.bold
-    const views = jobs.map((job) => jobView(job, now, undefined, failed.get(job.jobId ?? '')))
+    const views = jobs.map((job) => withPosition(jobView(job, now, undefined, failed.get(job.jobId ?? '')), positions))
     const nodeViews = (job: JobDetail) => (nodes.get(job.jobId ?? '') ?? []).map((node) => jobView(node, now))
     if (detail && views.length === 1) {
       const pairs = renderPairs(jobDetailPairs(views[0], context, environmentText(jobs[0])), {header, tty})

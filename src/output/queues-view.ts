@@ -6,6 +6,7 @@
  */
 import type {EnvironmentOverview, QueueOverview} from '../batch/queues/overview'
 
+import {timeLimitText} from '../batch/queues/line'
 import {colorEnabled, type Palette, palette} from './color'
 import {inertCopy} from './inert'
 import {type Column, renderTable} from './table'
@@ -96,7 +97,18 @@ export function queuesLines(fromAws: readonly QueueOverview[], terminal: Termina
     environmentColumns(paint),
     rows.some((r) => r.ce.statusReason),
   )
-  return [...table, '', ...renderTable(ceCols, rows, options)]
+  return [...table, '', ...renderTable(ceCols, rows, options), ...lineLines(queues)]
+}
+
+/** On a terminal, under the tables: each queue's next jobs and its time limits on RUNNABLE jobs, when it has any. */
+function lineLines(queues: readonly QueueOverview[]): string[] {
+  const lines = queues.flatMap((q) => [
+    ...(q.front.length > 0
+      ? [`${q.name}: next to run ${q.front.join(', ')}${q.runnable > q.front.length ? ', ...' : ''}`]
+      : []),
+    ...q.jobStateTimeLimitActions.map((action) => `${q.name}: ${timeLimitText(action)}`),
+  ])
+  return lines.length > 0 ? ['', ...lines] : []
 }
 
 /** On a terminal, the last column (the reason) only when something has a reason; a pipe keeps every field. */

@@ -30,7 +30,7 @@ afterAll(async () => {
 })
 
 describe('kill', () => {
-  test('200 queued and running jobs: all end, one TerminateJob each', async () => {
+  test('200 queued and running jobs: all end, in 4 TerminateJobs calls of up to 50', async () => {
     const ids = await submitJobs(batch, {command: 'sleep 300', count: 200, name: 'many'})
     // Four fit the emulator's four vCPUs; the rest wait in the queue.
     await waitUntil(batch, ids, (status) => status === 'RUNNING' || status === 'RUNNABLE')
@@ -41,7 +41,12 @@ describe('kill', () => {
     expect(result.code).toBe(0)
     expect(lines(result.stdout).sort()).toEqual([...ids].sort())
     expect(result.stderr).toBe('mfbatch: terminated 200, already finished 0, not found 0\n')
-    expect((await emulator.stats())['batch:TerminateJob']).toBe(200)
+    const stats = await emulator.stats()
+    expect([stats['batch:TerminateJobs'], stats['batch:TerminateJob'], stats['batch:DescribeJobs']]).toEqual([
+      4,
+      undefined,
+      2,
+    ])
     const ended = await waitUntil(batch, ids, finished)
     expect(new Set(ended.map((job) => job.status))).toEqual(new Set(['FAILED']))
     expect(new Set(ended.map((job) => job.statusReason))).toEqual(new Set(['Terminated by mfbatch']))
@@ -173,3 +178,28 @@ function answerOnTerminal(
     })
   })
 }
+
+describe('kill against an endpoint without TerminateJobs', () => {
+  let older: TestEmulator
+  beforeAll(async () => {
+    older = await startEmulator({args: ['--vcpus', '2', '--refuse-operation', 'TerminateJobs']})
+  })
+  afterAll(async () => {
+    await older?.stop()
+    if (older) removeStateDir(older.stateDir)
+  })
+
+  test('one refused TerminateJobs (404 UnknownOperationException), then one TerminateJob a job', async () => {
+    const client = batchClient(older)
+    const ids = await submitJobs(client, {command: 'sleep 300', count: 60, name: 'older'})
+    await older.resetStats()
+    const result = await runCli(['kill', '--reason', 'older endpoint', ...ids], {env: older.env, timeoutMs: 60_000})
+    expect(result.code).toBe(0)
+    expect(lines(result.stdout).sort()).toEqual([...ids].sort())
+    expect(result.stderr).toBe('mfbatch: terminated 60, already finished 0, not found 0\n')
+    const stats = await older.stats()
+    expect([stats['batch:TerminateJobs'], stats['batch:TerminateJob']]).toEqual([1, 60])
+    const ended = await waitUntil(client, ids, finished)
+    expect(new Set(ended.map((job) => job.statusReason))).toEqual(new Set(['older endpoint']))
+  }, 90_000)
+})

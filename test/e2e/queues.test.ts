@@ -37,6 +37,8 @@ function jsonQueue(name: string, ce: string, platform: string, resources: object
       },
     ],
     default: name === 'local',
+    front: [],
+    jobStateTimeLimitActions: [],
     name,
     platform,
     priority: 1,

@@ -92,6 +92,7 @@ describe('loops under --throttle-rps 5', () => {
       jobsKilled: KILLED,
       seconds,
       terminateJob: calls['batch:TerminateJob'],
+      terminateJobs: calls['batch:TerminateJobs'],
       throttled: faults.throttled,
     })
   }, 240_000)

@@ -142,7 +142,8 @@ describe('status of ids', () => {
     expect(payload.notFound).toEqual([UNKNOWN])
     expect(payload.jobs).toHaveLength(1)
     const [job] = payload.jobs
-    expect(Object.keys(job).sort()).toEqual(JOB_KEYS)
+    // A RUNNABLE job given by id also has its place in the queue's line (the snapshot lists the first 100).
+    expect(Object.keys(job).sort()).toEqual([...JOB_KEYS, 'queuePosition'].sort())
     expect(job).toMatchObject({
       array: null,
       attempts: [],
@@ -153,6 +154,7 @@ describe('status of ids', () => {
       jobId: queued[0],
       jobName: 'queued-0',
       logStreamName: null,
+      queuePosition: {more: true, position: 1, runnable: 100},
       resources: {gpus: null, memoryMiB: 64, vcpus: 64},
       startedAt: null,
       status: 'RUNNABLE',
@@ -165,7 +167,19 @@ describe('status of ids', () => {
     const result = await status([queued[3]])
     expect(result.code).toBe(0)
     const labels = lines(result.stdout).map((line) => line.split('\t')[0])
-    expect(labels).toEqual(['Job', 'Name', 'Status', 'Reason', 'Queue', 'Definition', 'Image', 'Resources', 'Created'])
+    expect(labels).toEqual([
+      'Job',
+      'Name',
+      'Status',
+      'Reason',
+      'Queue',
+      'Position',
+      'Definition',
+      'Image',
+      'Resources',
+      'Created',
+    ])
+    expect(result.stdout).toContain('Queue\tlocal\nPosition\t4th of 100+ RUNNABLE\n')
     expect(result.stdout).toContain(`Job\t${queued[3]}\nName\tqueued-3\nStatus\tRUNNABLE\n`)
     expect(result.stdout).toContain('Queue\tlocal\n')
     expect(result.stdout).toContain('Resources\t64 vCPU, 64 MiB\n')

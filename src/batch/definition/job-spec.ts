@@ -1,3 +1,5 @@
+import type {ConsumableResourceRequirement, EvaluateOnExit} from '@aws-sdk/client-batch'
+
 /**
  * `@batch` parameters -> a validated JobSpec (DESIGN.md section 3). Pure: every value arrives raw with its origin,
  * is checked here whatever its source (flag, environment, config file), and a bad one throws an InputError naming
@@ -35,11 +37,15 @@ export interface JobSpec {
   /** retries + 1. */
   attempts: number
   command: string[]
+  /** `--consumable`: consumable resources the job holds while it runs. */
+  consumables?: ConsumableResourceRequirement[]
   dependsOn: Dependency[]
   /** In order; later duplicates already folded in. Includes METAFLOW_TEMPDIR when tmpfs is the temp dir. */
   environment: NameValue[]
   /** GiB; Fargate only. */
   ephemeralStorage?: number
+  /** `--retry-on` as Batch's rules; undefined: every failure is retried. */
+  evaluateOnExit?: EvaluateOnExit[]
   /** Set on Fargate (required there) and on EC2 when secrets need it. */
   executionRoleArn?: string
   image: string
@@ -66,6 +72,7 @@ export interface JobSpec {
 
 /** Settings that only the submit command has (no environment variable, no config key). */
 export interface JobSpecOptions {
+  consumables?: Sourced
   dependsOn?: Sourced
   envFileReader?: EnvFileReader
   envFiles?: Sourced
@@ -75,6 +82,8 @@ export interface JobSpecOptions {
   /** `--nodes`: 2..1000 makes a multi-node parallel job. */
   nodes?: Sourced
   platform: Platform
+  /** `--retry-on`: which failures `--retries` retries. */
+  retryOn?: Sourced
 }
 
 /** A job queue's name or ARN, as AWS allows them. */
@@ -105,7 +114,10 @@ export function buildJobSpec(
     opts.envFileReader ?? ((path) => readFileSync(path, 'utf8')),
   )
   const tags = buildTags(settings.defaultTags, settings.tags)
-  const job = buildJobControls({...settings, dependsOn: opts.dependsOn, name: opts.name}, command)
+  const job = buildJobControls(
+    {...settings, consumables: opts.consumables, dependsOn: opts.dependsOn, name: opts.name, retryOn: opts.retryOn},
+    command,
+  )
   const spec: JobSpec = {
     ...job,
     ...container,

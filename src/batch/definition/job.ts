@@ -1,3 +1,5 @@
+import type {ConsumableResourceRequirement, EvaluateOnExit} from '@aws-sdk/client-batch'
+
 /**
  * Job-level controls that live on SubmitJob: name, retries, timeout, array size, dependencies.
  */
@@ -8,12 +10,18 @@ import {type Dependency, parseDependency} from '../parse/depends-on'
 import {parseDuration} from '../parse/duration'
 import {defaultJobName, JOB_NAME} from '../parse/job-name'
 import {integer, requiredText, stringList, text} from '../parse/values'
+import {buildConsumables} from '../submit/consumables'
+import {buildRetryOn} from '../submit/retry-on'
 
 export interface JobControls {
   arraySize?: number
   /** retries + 1: AWS counts the first run as an attempt. */
   attempts: number
+  /** `--consumable`: the consumable resources the job holds while it runs. */
+  consumables?: ConsumableResourceRequirement[]
   dependsOn: Dependency[]
+  /** `--retry-on`: which failures are retried; undefined retries every failure. */
+  evaluateOnExit?: EvaluateOnExit[]
   name: string
   /** attemptDurationSeconds; measured per attempt (per child for array jobs). */
   timeoutSeconds: number
@@ -21,9 +29,11 @@ export interface JobControls {
 
 export interface JobSettings {
   arraySize?: Sourced
+  consumables?: Sourced
   dependsOn?: Sourced
   name?: Sourced
   retries?: Sourced
+  retryOn?: Sourced
   timeout?: Sourced
   user?: Sourced
 }
@@ -42,6 +52,10 @@ export function buildJobControls(s: JobSettings, command: readonly string[]): Jo
     timeoutSeconds: buildTimeout(s.timeout),
   }
   if (arraySize !== undefined) controls.arraySize = arraySize
+  const evaluateOnExit = buildRetryOn(s.retryOn, controls.attempts)
+  if (evaluateOnExit) controls.evaluateOnExit = evaluateOnExit
+  const consumables = buildConsumables(s.consumables)
+  if (consumables) controls.consumables = consumables
   return controls
 }
 

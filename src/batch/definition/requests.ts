@@ -124,10 +124,16 @@ function buildSubmit(spec: JobSpec, queue: string, jobDefinition: string): Submi
     jobDefinition,
     jobName: spec.name,
     jobQueue: queue,
-    retryStrategy: {attempts: spec.attempts},
+    retryStrategy: spec.evaluateOnExit
+      ? {attempts: spec.attempts, evaluateOnExit: spec.evaluateOnExit.map((rule) => ({...rule}))}
+      : {attempts: spec.attempts},
     timeout: {attemptDurationSeconds: spec.timeoutSeconds},
   }
   if (spec.arraySize !== undefined) submit.arrayProperties = {size: spec.arraySize}
+  if (spec.consumables) {
+    submit.consumableResourcePropertiesOverride = {consumableResourceList: spec.consumables.map((c) => ({...c}))}
+  }
+
   if (spec.dependsOn.length > 0) submit.dependsOn = spec.dependsOn.map((d) => ({...d}))
   // AWS rejects an empty tags map (at least one tag), so none means the member is left out.
   if (Object.keys(spec.tags).length > 0) submit.tags = {...spec.tags}

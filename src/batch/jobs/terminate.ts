@@ -1,14 +1,16 @@
 /**
- * `kill`: TerminateJob for many jobs (it also cancels jobs that have not started). Every id is described first, so
+ * `kill`: terminates many jobs (which also cancels jobs that have not started). Every id is described first, so
  * an unknown id is reported as such and a finished job is reported with its final state (a success: the job is
- * over, as asked) without a call. The rest go out in parallel, paced by a token bucket that slows down when AWS
- * throttles, once per id.
+ * over, as asked) without a call. The rest go out as TerminateJobs, 50 jobs of a queue a call (kill/bulk.ts), or,
+ * where the endpoint lacks that operation, as TerminateJob once per id; both in parallel, paced by a token bucket
+ * that slows down when AWS throttles.
  */
 import type {JobDetail} from '@aws-sdk/client-batch'
 
 import type {BatchApi} from '../clients'
 
 import {explainAwsError} from '../errors'
+import {type Outcome, terminateInGroups} from '../kill/bulk'
 import {backoffDelay, type Clock, errorName, isTransient, systemClock} from '../pacing'
 import {isFinished} from '../watch/job-watcher'
 import {mapLimit} from './pool'
@@ -28,7 +30,7 @@ const THROTTLE_RETRIES = 5
 export interface TerminateReport {
   /** Finished before we asked, with their final status. */
   alreadyFinished: Array<{jobId: string; status: string}>
-  /** TerminateJob failed for these (after retries), with the reason as a sentence. */
+  /** TerminateJobs or TerminateJob failed for these (after retries), with the reason as a sentence. */
   failed: Array<{jobId: string; message: string}>
   notFound: string[]
   terminated: string[]
@@ -42,8 +44,6 @@ export interface TerminateOptions {
   rate?: number
   reason?: string
 }
-
-type Outcome = {kind: 'failed'; message: string} | {kind: 'notFound'} | {kind: 'terminated'}
 
 export async function terminateJobs(
   batch: BatchApi,
@@ -62,13 +62,30 @@ export async function terminateJobs(
   const bucket = new TokenBucket({clock, rate: options.rate ?? DEFAULT_TERMINATE_RATE})
   const total = live.length
   let settled = 0
-  const outcomes = await mapLimit(live, IN_FLIGHT, async (job) => {
+  const bulk = await terminateInGroups(live, {
+    batch,
+    bucket,
+    clock,
+    inFlight: IN_FLIGHT,
+    onGroupSettled(jobs) {
+      settled += jobs
+      options.onSettled?.(settled, total)
+    },
+    random: options.random,
+    reason: options.reason ?? DEFAULT_REASON,
+    retries: THROTTLE_RETRIES,
+  })
+  const single = await mapLimit(bulk.unsent, IN_FLIGHT, async (job) => {
     const outcome = await terminateOne(job.jobId!, {batch, bucket, clock, options})
     options.onSettled?.(++settled, total)
     return outcome
   })
-  for (const [i, outcome] of outcomes.entries()) {
-    const jobId = live[i].jobId!
+  for (const [i, outcome] of single.entries()) bulk.outcomes.set(bulk.unsent[i].jobId!, outcome)
+  // In the order the jobs were described, whichever way each was terminated.
+  for (const job of live) {
+    const jobId = job.jobId!
+    const outcome = bulk.outcomes.get(jobId)
+    if (!outcome) continue
     if (outcome.kind === 'terminated') report.terminated.push(jobId)
     else if (outcome.kind === 'notFound') report.notFound.push(jobId)
     else report.failed.push({jobId, message: outcome.message})

@@ -3,10 +3,11 @@
  * (RUNNING) now, and which queue a submit with no queue set would take. Read-only: DescribeJobQueues,
  * DescribeComputeEnvironments and ListJobs, each paginated.
  */
-import type {ComputeEnvironmentDetail, JobQueueDetail, JobStatus} from '@aws-sdk/client-batch'
+import type {ComputeEnvironmentDetail, JobQueueDetail, JobStateTimeLimitAction, JobStatus} from '@aws-sdk/client-batch'
 
 import type {BatchApi} from '../clients'
 
+import {frontOfQueue} from './line'
 import {isUsable, listQueues} from './platform'
 
 /** What runs a compute environment's jobs: the computeResources type, or UNMANAGED for instances of one's own. */
@@ -35,6 +36,10 @@ export interface QueueOverview {
   computeEnvironments: EnvironmentOverview[]
   /** The queue a submit takes when none is set here: the configured one, else the first ENABLED and VALID. */
   default: boolean
+  /** The first RUNNABLE jobs (up to 5), in the order they will be placed (GetJobQueueSnapshot); [] when none. */
+  front: string[]
+  /** What Batch does with jobs RUNNABLE too long at the head of the queue, as AWS reports it; [] when nothing. */
+  jobStateTimeLimitActions: JobStateTimeLimitAction[]
   name: string
   /** The platform of the first compute environment (the one Batch tries first), as submit's auto detection. */
   platform: EnvironmentPlatform | null
@@ -173,7 +178,7 @@ export async function queuesOverview(batch: BatchApi, configured?: string): Prom
           countJobs(batch, name, 'RUNNABLE'),
           countJobs(batch, name, 'RUNNING'),
         ])
-        return {runnable, running}
+        return {front: runnable > 0 ? await frontOfQueue(batch, name) : [], runnable, running}
       }),
     ),
   ])
@@ -187,6 +192,7 @@ export async function queuesOverview(batch: BatchApi, configured?: string): Prom
         arn: queue.jobQueueArn ?? null,
         computeEnvironments,
         default: chosen.name !== null && queue.jobQueueName === chosen.name,
+        jobStateTimeLimitActions: [...(queue.jobStateTimeLimitActions ?? [])],
         name: queue.jobQueueName ?? queue.jobQueueArn ?? '',
         platform: computeEnvironments[0]?.platform ?? null,
         priority: queue.priority ?? null,

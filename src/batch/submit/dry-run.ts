@@ -12,11 +12,13 @@ import {type BatchRequests, buildRequests} from '../definition/requests'
 
 /** Submit's own inputs: flags with no environment variable or config key. */
 export interface SubmitInputs {
+  consumables?: Sourced
   dependsOn?: Sourced
   envFiles?: Sourced
   mainPort?: Sourced
   name?: Sourced
   nodes?: Sourced
+  retryOn?: Sourced
 }
 
 export interface DryRunPlan {

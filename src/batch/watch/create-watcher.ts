@@ -11,6 +11,7 @@ import {nodeIds} from '../nodes/ids'
 import {nodeCountOf} from '../nodes/of-job'
 import {isTransient} from '../pacing'
 import {parseDuration} from '../parse/time'
+import {placeInLine} from '../queues/line'
 import {describeQueue} from '../queues/platform'
 import {failedChildrenOf} from './array-children'
 import {DEFAULT_RUNNABLE_AFTER_MS, JobWatcher, type WatchOptions} from './job-watcher'
@@ -70,7 +71,7 @@ async function nodesOf(batch: BatchApi, job: JobDetail): Promise<JobDetail[]> {
 async function diagnose(batch: BatchApi, job: JobDetail): Promise<string[]> {
   try {
     const info = job.jobQueue ? await describeQueue(batch, job.jobQueue) : undefined
-    return diagnoseRunnable(job, info, await nodesOf(batch, job))
+    return [...(await placeInLine(batch, job)), ...diagnoseRunnable(job, info, await nodesOf(batch, job))]
   } catch (error) {
     if (isTransient(error)) throw error // the watcher tries again on its next round
     return diagnoseRunnable(job)

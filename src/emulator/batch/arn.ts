@@ -5,7 +5,7 @@ export interface Identity {
   region: string
 }
 
-export type BatchResource = 'compute-environment' | 'job' | 'job-definition' | 'job-queue'
+export type BatchResource = 'compute-environment' | 'consumable-resource' | 'job' | 'job-definition' | 'job-queue'
 
 export const batchArn = (id: Identity, resource: BatchResource, name: string): string =>
   `arn:aws:batch:${id.region}:${id.accountId}:${resource}/${name}`

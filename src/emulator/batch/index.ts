@@ -12,6 +12,14 @@ import {
   describeComputeEnvironments,
   updateComputeEnvironment,
 } from './control/compute-environments'
+import {
+  createConsumableResource,
+  deleteConsumableResource,
+  describeConsumableResource,
+  listConsumableResources,
+  listJobsByConsumableResource,
+  updateConsumableResource,
+} from './control/consumable-resources'
 import {createDefaults} from './control/defaults'
 import {deregisterJobDefinition, describeJobDefinitions, registerJobDefinition} from './control/definitions'
 import {createJobQueue, deleteJobQueue, describeJobQueues, updateJobQueue} from './control/queues'
@@ -23,6 +31,8 @@ import {LimitMechanism} from './engine/limits/types'
 import {AttemptRunner, ProcessRunner} from './engine/runner'
 import {type TaskMetadata} from './engine/task-metadata'
 import {attemptDirs} from './engine/workdir'
+import {cancelJobs, terminateJobs} from './jobs/bulk-stop'
+import {getJobQueueSnapshot} from './jobs/queue-snapshot'
 import {describeJobs, listJobs} from './jobs/read'
 import {cancelJob, terminateJob} from './jobs/stop'
 import {submitJob} from './jobs/submit'
@@ -108,23 +118,32 @@ export function createBatchService(options: BatchServiceOptions): BatchService {
     attemptRunning: (attemptId) => engine.attemptRunning(attemptId),
     operations: {
       CancelJob: handler(cancelJob),
+      CancelJobs: handler(cancelJobs),
       CreateComputeEnvironment: handler(createComputeEnvironment),
+      CreateConsumableResource: handler(createConsumableResource),
       CreateJobQueue: handler(createJobQueue),
       DeleteComputeEnvironment: handler(deleteComputeEnvironment),
+      DeleteConsumableResource: handler(deleteConsumableResource),
       DeleteJobQueue: handler(deleteJobQueue),
       DeregisterJobDefinition: handler(deregisterJobDefinition),
       DescribeComputeEnvironments: handler(describeComputeEnvironments),
+      DescribeConsumableResource: handler(describeConsumableResource),
       DescribeJobDefinitions: handler(describeJobDefinitions),
       DescribeJobQueues: handler(describeJobQueues),
       DescribeJobs: handler(describeJobs),
+      GetJobQueueSnapshot: handler(getJobQueueSnapshot),
+      ListConsumableResources: handler(listConsumableResources),
       ListJobs: handler(listJobs),
+      ListJobsByConsumableResource: handler(listJobsByConsumableResource),
       ListTagsForResource: handler(listTagsForResource),
       RegisterJobDefinition: handler(registerJobDefinition),
       SubmitJob: handler(submitJob),
       TagResource: handler(tagResource),
       TerminateJob: handler(terminateJob),
+      TerminateJobs: handler(terminateJobs),
       UntagResource: handler(untagResource),
       UpdateComputeEnvironment: handler(updateComputeEnvironment),
+      UpdateConsumableResource: handler(updateConsumableResource),
       UpdateJobQueue: handler(updateJobQueue),
     },
     get runningProcesses() {

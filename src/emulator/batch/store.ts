@@ -15,6 +15,7 @@ import {readJson, writeFileAtomic, writeJsonAtomic} from '../persistence/atomic'
 import {Journal, readJournal} from '../persistence/journal'
 import {
   ComputeEnvironmentRecord,
+  ConsumableResourceRecord,
   isFinal,
   isParentJob,
   JOB_STATUSES,
@@ -26,6 +27,8 @@ import {
 
 interface ControlFile {
   computeEnvironments: ComputeEnvironmentRecord[]
+  /** Absent in state dirs written before consumable resources existed. */
+  consumableResources?: ConsumableResourceRecord[]
   jobDefinitions: JobDefinitionRecord[]
   jobQueues: JobQueueRecord[]
   version: 1
@@ -47,6 +50,7 @@ export class BatchStore {
   /** Array children by parent id, in index order. */
   readonly children = new Map<string, JobRecord[]>()
   readonly computeEnvironments = new Map<string, ComputeEnvironmentRecord>()
+  readonly consumableResources = new Map<string, ConsumableResourceRecord>()
   /** Revisions by definition name, in revision order. */
   readonly jobDefinitions = new Map<string, JobDefinitionRecord[]>()
   readonly jobQueues = new Map<string, JobQueueRecord>()
@@ -93,6 +97,7 @@ export class BatchStore {
     const control = readJson<ControlFile | false>(this.controlFile, false) || undefined
     for (const ce of control?.computeEnvironments ?? []) this.computeEnvironments.set(ce.computeEnvironmentName, ce)
     for (const q of control?.jobQueues ?? []) this.jobQueues.set(q.jobQueueName, q)
+    for (const r of control?.consumableResources ?? []) this.consumableResources.set(r.consumableResourceName, r)
     for (const d of control?.jobDefinitions ?? []) {
       const revisions = this.jobDefinitions.get(d.jobDefinitionName) ?? []
       revisions.push(d)
@@ -124,6 +129,7 @@ export class BatchStore {
   saveControl(): void {
     const control: ControlFile = {
       computeEnvironments: [...this.computeEnvironments.values()],
+      consumableResources: [...this.consumableResources.values()],
       jobDefinitions: [...this.jobDefinitions.values()].flat(),
       jobQueues: [...this.jobQueues.values()],
       version: 1,

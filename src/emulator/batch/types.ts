@@ -99,6 +99,23 @@ export interface ComputeEnvironmentOrder {
   order: number
 }
 
+/** A consumable resource (licences, tokens): a count jobs hold while STARTING or RUNNING. */
+export interface ConsumableResourceRecord {
+  consumableResourceArn: string
+  consumableResourceName: string
+  createdAt: number
+  /** REPLENISHABLE (given back when the job ends) or NON_REPLENISHABLE (used up when it starts). */
+  resourceType: 'NON_REPLENISHABLE' | 'REPLENISHABLE'
+  tags: Tags
+  totalQuantity: number
+}
+
+/** What a job needs of each consumable resource, by the resource's name. */
+export interface ConsumableNeed {
+  consumableResource: string
+  quantity: number
+}
+
 export interface JobQueueRecord {
   computeEnvironmentOrder: ComputeEnvironmentOrder[]
   jobQueueArn: string
@@ -138,6 +155,8 @@ export interface Resources {
 
 /** The immutable part of a job, fixed at SubmitJob; array children read their parent's. */
 export interface JobSpec {
+  /** Consumable resources the job holds while it runs (definition, or the submit's override); absent: none. */
+  consumables?: ConsumableNeed[]
   /** The container as AWS shows it in DescribeJobs: definition properties with the overrides applied. */
   container: ContainerProperties
   jobDefinitionArn: string

@@ -48,6 +48,14 @@ const FILES: Record<ServiceName, string> = {
   logs: join('logs', '2014-03-28', 'service-2.json.gz'),
 }
 
+/**
+ * Operations AWS has published in its SDKs but not yet in botocore's model (vendor/botocore/README.md), in the same
+ * form, merged over the service's model. Deleted once botocore carries them.
+ */
+const ADDITIONS: Partial<Record<ServiceName, string>> = {
+  batch: join('batch', '2016-08-10', 'additions.json'),
+}
+
 const VENDOR = join(packageRoot(), 'vendor', 'botocore')
 
 const cache = new Map<ServiceName, ServiceModel>()
@@ -57,6 +65,14 @@ export function loadModel(service: ServiceName): ServiceModel {
   let model = cache.get(service)
   if (!model) {
     model = JSON.parse(gunzipSync(readFileSync(join(VENDOR, FILES[service]))).toString('utf8')) as ServiceModel
+    const additions = ADDITIONS[service]
+    if (additions) {
+      const extra = JSON.parse(readFileSync(join(VENDOR, additions), 'utf8')) as Omit<ServiceModel, 'metadata'>
+      // botocore's own definition wins the day it has one.
+      model.operations = {...extra.operations, ...model.operations}
+      model.shapes = {...extra.shapes, ...model.shapes}
+    }
+
     cache.set(service, model)
   }
 

@@ -8,11 +8,13 @@ describe('submit flags', () => {
     expect(Object.keys(submitFlags).sort()).toEqual(
       [
         ...settingFlags,
+        'consumable',
         'depends-on',
         'dry-run',
         'env-file',
         'name',
         'quiet',
+        'retry-on',
         'follow',
         'all-nodes',
         'grace',
@@ -20,6 +22,8 @@ describe('submit flags', () => {
         'local',
         'main-port',
         'nodes',
+        'oom-factor',
+        'oom-retry',
         'package-dir',
         'package-exclude',
         'package-max-size',

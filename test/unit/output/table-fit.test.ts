@@ -114,6 +114,8 @@ const queue = (name: string, environment: EnvironmentOverview, isDefault = false
   arn: null,
   computeEnvironments: [environment],
   default: isDefault,
+  front: [],
+  jobStateTimeLimitActions: [],
   name,
   platform: environment.platform,
   priority: 10,

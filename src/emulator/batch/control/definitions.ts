@@ -16,6 +16,7 @@ const NAME_REVISION = /^([A-Za-z0-9_-]{1,128}):(\d+)$/
 
 /** The request members a definition keeps as given (everything but the name, which becomes the ARN). */
 const KEPT = [
+  'consumableResourceProperties',
   'containerProperties',
   'ecsProperties',
   'eksProperties',

@@ -10,7 +10,9 @@ import {createHash, randomUUID} from 'node:crypto'
 
 import {ecsArn} from '../arn'
 import {BatchContext, JobControl} from '../context'
+import {consume, shortage} from '../control/consumable-resources'
 import {queueComputeEnvironments} from '../control/queues'
+import {dispatchOrder} from '../jobs/dispatch-order'
 import {specOf} from '../jobs/render'
 import {
   CONTAINER_EXITED,
@@ -492,8 +494,7 @@ export class Engine implements JobControl {
     const runnable = [...store.active.get('RUNNABLE')!]
     if (runnable.length === 0) return
     const caps = this.capacities()
-    const priority = (job: JobRecord): number => store.jobQueues.get(specOf(store, job).jobQueueName)?.priority ?? 0
-    runnable.sort((a, b) => priority(b) - priority(a) || a.seq - b.seq)
+    runnable.sort(dispatchOrder(store))
     for (const job of runnable) {
       const spec = specOf(store, job)
       const queue = store.jobQueues.get(spec.jobQueueName)
@@ -507,6 +508,13 @@ export class Engine implements JobControl {
         continue
       }
 
+      // Consumable resources first: a job short of its licences waits at the front, holding no capacity.
+      const short = shortage(this.ctx, spec)
+      if (short) {
+        this.setWaitingReason(job, short)
+        continue
+      }
+
       const need = node?.kind === 'gang' ? node.need : spec.resources
       const ces = queueComputeEnvironments(this.ctx, queue)
       const placement = place(
@@ -517,6 +525,7 @@ export class Engine implements JobControl {
       const devices = placement.kind === 'place' ? this.options.gpus.take(job.jobId, spec.resources.gpus) : undefined
       if (placement.kind === 'place' && devices) {
         reserve(caps.get(placement.ce)!, need)
+        consume(this.ctx, spec)
         this.placeAttempt(job, store.computeEnvironments.get(placement.ce)!)
       } else {
         this.setWaitingReason(job, placement.kind === 'never' ? MISCONFIGURED_RESOURCES : undefined)

@@ -53,6 +53,7 @@ export function jobDetail(store: BatchStore, job: JobRecord): Record<string, unk
     arrayProperties: arrayProperties(store, job),
     attempts: job.attempts,
     // A multi-node parent has no container of its own (API reference, JobDetail: nodeProperties instead).
+    consumableResourceProperties: spec.consumables ? {consumableResourceList: spec.consumables} : undefined,
     container: job.numNodes === undefined ? {...spec.container, ...lastRun(job)} : undefined,
     ...nodes.detail,
     createdAt: job.createdAt,

@@ -6,6 +6,7 @@ import {randomUUID} from 'node:crypto'
 
 import {batchArn} from '../arn'
 import {BatchContext, Input} from '../context'
+import {resolveNeeds} from '../control/consumable-resources'
 import {resolveDefinition} from '../control/definitions'
 import {findQueue, queueComputeEnvironments} from '../control/queues'
 import {JOB_NAME_PATTERN, platformMismatch, queueNotFound} from '../reasons'
@@ -79,7 +80,15 @@ export function submitJob(ctx: BatchContext, input: Input): unknown {
   checkResourceRequirements(overrides?.resourceRequirements)
   const parameters = {...definition.parameters, ...(input.parameters as Record<string, string> | undefined)}
   const container = applyOverrides(definition.containerProperties ?? {}, overrides, parameters)
+  const consumables = resolveNeeds(
+    ctx,
+    (
+      (input.consumableResourcePropertiesOverride ?? definition.consumableResourceProperties) as
+        undefined | {consumableResourceList?: unknown}
+    )?.consumableResourceList,
+  )
   const spec: JobSpec = {
+    ...(consumables ? {consumables} : {}),
     container,
     jobDefinitionArn: definition.jobDefinitionArn,
     jobDefinitionName: definition.jobDefinitionName,

@@ -340,6 +340,37 @@ const ROWS: Row[] = [
   },
   {flags: {retries: '3'}, row: '--retries 3', submit: {...SUBMIT, retryStrategy: {attempts: 4}}},
   {flags: {retries: '0'}, row: '--retries 0', submit: SUBMIT},
+  {
+    flags: {retries: '2'},
+    opts: {retryOn: {origin: {kind: 'flag', label: '--retry-on'}, value: 'oom,exit:137'}},
+    row: '--retries 2 --retry-on oom,exit:137',
+    submit: {
+      ...SUBMIT,
+      retryStrategy: {
+        attempts: 3,
+        evaluateOnExit: [
+          {action: 'RETRY', onReason: 'OutOfMemoryError*'},
+          {action: 'RETRY', onExitCode: '137'},
+          {action: 'EXIT', onReason: '*'},
+        ],
+      },
+    },
+  },
+  {
+    flags: {},
+    opts: {consumables: {origin: {kind: 'flag', label: '--consumable'}, value: ['licence=2']}},
+    row: '--consumable licence=2',
+    submit: {
+      ...SUBMIT,
+      consumableResourcePropertiesOverride: {consumableResourceList: [{consumableResource: 'licence', quantity: 2}]},
+    },
+  },
+  {
+    flags: {retries: '2'},
+    opts: {retryOn: {origin: {kind: 'flag', label: '--retry-on'}, value: 'all'}},
+    row: '--retries 2 --retry-on all',
+    submit: {...SUBMIT, retryStrategy: {attempts: 3}},
+  },
   {flags: {timeout: '1h30m'}, row: '--timeout 1h30m', submit: {...SUBMIT, timeout: {attemptDurationSeconds: 5400}}},
   {flags: {timeout: '60'}, row: '--timeout 60', submit: {...SUBMIT, timeout: {attemptDurationSeconds: 60}}},
   {flags: {arraySize: '10'}, row: '--array-size', submit: {...SUBMIT, arrayProperties: {size: 10}}},

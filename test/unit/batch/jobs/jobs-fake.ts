@@ -65,6 +65,11 @@ export function fakeBatch(jobs: JobDetail[], overrides: Partial<BatchApi> = {}):
     registerJobDefinition: unexpected('RegisterJobDefinition'),
     submitJob: unexpected('SubmitJob'),
     terminateJob: unexpected('TerminateJob'),
+    // An endpoint without the bulk operation, unless a test gives one: kill then falls back to TerminateJob.
+    async terminateJobs() {
+      calls.push('TerminateJobs')
+      throw awsError('UnknownOperationException', 'Unknown operation POST /v1/terminatejobs', 404)
+    },
     ...overrides,
   } as unknown as BatchApi
   const wrapped = Object.fromEntries(
