@@ -174,7 +174,7 @@ ${exitCodeHelp(true)}`
       // The AWS side (the SDK, the watch loop, the log reader) is loaded only when it is used: a dry run stays fast.
       const {prepareSubmit} = await import('../batch/submit/service.js')
       const prepared = prepareSubmit(settings, command, inputs)
-      return this.submitToAws(prepared, settings, flags, waits, packaged)
+      return this.submitToAws(prepared, settings, flags, {packaged, waits})
     }
 
     const job = packaged ? dryRunJob(packaged, command, settings) : {command, settings}
@@ -247,8 +247,7 @@ ${exitCodeHelp(true)}`
     checked: PreparedSubmit,
     settings: ResolvedSettings,
     flags: SubmitFlags,
-    waits: boolean,
-    packaged: LocalPackage | undefined,
+    {packaged, waits}: {packaged: LocalPackage | undefined; waits: boolean},
   ) {
     const timeout = flags['wait-timeout']
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
