@@ -128,7 +128,7 @@ for (const mechanism of ['cgroup-v2', 'cgroup-v1', 'watchdog'] as MechanismName[
       const jobId = run.stdout.trim()
       // The last line on stderr says why, which limit it was and how to raise it.
       expect(run.stderr.trim().split('\n').at(-1)).toBe(
-        `mfbatch: job mfbatch-python3-c-import_time_x_bytearray_400_20_time_sleep_1 ${jobId} FAILED (exit 137): ` +
+        `mfbatch: job mfbatch-python3 ${jobId} FAILED (exit 137): ` +
           `Essential container in task exited; ${OOM} (the job went over its memory limit of 200 MiB (MEMORY); ` +
           'raise it with --memory, or use less)',
       )

@@ -61,6 +61,9 @@ describe('at 80 columns', () => {
       'QUEUE          COMPUTE ENVIRONMENT  STATE    STATUS  PLATFORM  GPUS',
       'local          local-ec2            ENABLED  VALID   EC2       no',
       'local-fargate  local-fargate        ENABLED  VALID   FARGATE   no',
+      '',
+      // The RUNNABLE job that no compute environment can hold is the front of its queue's line.
+      expect.stringMatching(/^local: next to run [\da-f-]{36}$/),
     ])
   })
 
