@@ -2,9 +2,10 @@ import type {JobDetail} from '@aws-sdk/client-batch'
 
 import {Args, Flags} from '@oclif/core'
 
-import type {BatchApi} from '../batch/clients'
+import type {BatchApi, Clients} from '../batch/clients'
 import type {Selection} from '../batch/jobs/selection'
 import type {NodesByParent} from '../batch/nodes/rows'
+import type {TaskChildren} from '../batch/tasks/children'
 import type {ResolvedSettings} from '../config/types'
 import type {JobView} from '../output/job-view'
 
@@ -15,6 +16,7 @@ import {describeNodes} from '../batch/nodes/rows'
 import {systemClock} from '../batch/pacing'
 import {parseDuration} from '../batch/parse/time'
 import {queueMayGiveWay} from '../batch/submit/local-names'
+import {taskChildrenOf} from '../batch/tasks/children'
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
@@ -47,6 +49,10 @@ A multi-node parallel job given by id is followed by one row per node, JOB#0 (th
 state, exit code and reason: rows after the job's in the table, a node table under the one-job view (in a pipe \
 "Node<TAB>id<TAB>main|child<TAB>status<TAB>exit<TAB>reason<TAB>seconds" lines). JOB#N alone shows that node. \
 --watch on a terminal redraws the node rows too (one more DescribeJobs a round).
+
+A job submitted with --tasks, given alone by id, is followed by its children, each beside its row of the table \
+(read from S3): an "Each task" table on a terminal, in a pipe "Task<TAB>index<TAB>status<TAB>exit<TAB>row" lines; \
+--json adds tasks {table, names, children [{index, jobId, status, exitCode, statusReason, row}]} to the job.
 
 --json prints {"jobs": [...], "notFound": [...]}. Each job has jobId, jobName, jobArn, jobQueue, status, \
 statusReason, exitCode, createdAt, startedAt, stoppedAt (ISO 8601), durationSeconds, jobDefinition, image, \
@@ -99,7 +105,8 @@ const EXAMPLES = [
 ]
 
 export interface StatusPayload {
-  jobs: JobView[]
+  /** A `--tasks` job asked for alone also has `tasks`: its table's URL, the header names, and each child's row. */
+  jobs: Array<JobView & {tasks?: TaskChildren}>
   notFound: string[]
 }
 
@@ -149,7 +156,8 @@ export default class Status extends BaseCommand {
       },
       systemClock.now(),
     )
-    const {batch} = await connect(connectSettings(settings, flags))
+    const clients = await connect(connectSettings(settings, flags))
+    const {batch} = clients
     guardBrokenPipe()
     const selected = await selectJobs(batch, selection)
     if (selected.missing.length > 0 && waits) throw new RuntimeError(notFound(selected.missing), ExitCode.ToolFailure)
@@ -180,9 +188,10 @@ export default class Status extends BaseCommand {
     }
 
     const nodes = await nodesToShow(batch, selection, jobs)
+    const tasks = await this.taskRows(clients, single ? jobs : [])
     if (selection.kind === 'queue' && jobs.length === 0) this.note(`no jobs in queue ${selection.filter.queue} match`)
-    else if (!this.jsonEnabled() && !watching) display.print(jobs, nodes)
-    return payload(jobs, nodes, selected.missing)
+    else if (!this.jsonEnabled() && !watching) display.print(jobs, nodes, tasks)
+    return payload(jobs, nodes, selected.missing, tasks)
   }
 
   /** From argv, so it holds even when parsing fails: `--wait` or `--wait-timeout` before any `--`. */
@@ -194,6 +203,17 @@ export default class Status extends BaseCommand {
   /** Notes go to stderr even under --json (oclif's logToStderr would drop them). */
   private note(line: string): void {
     process.stderr.write(`${this.config.bin}: ${line}\n`)
+  }
+
+  /** One `--tasks` job alone: its children beside their rows; a table that cannot be read is a note, not a failure. */
+  private async taskRows(clients: Clients, jobs: readonly JobDetail[]): Promise<TaskChildren | undefined> {
+    if (jobs.length !== 1) return undefined
+    try {
+      return await taskChildrenOf(clients.batch, clients.s3!, jobs[0])
+    } catch (error) {
+      this.note(`the task rows cannot be shown: ${(error as Error).message}`)
+      return undefined
+    }
   }
 }
 
@@ -211,10 +231,16 @@ async function nodesToShow(batch: BatchApi, selection: Selection, jobs: readonly
   return describeNodes(batch, selection.kind === 'ids' ? jobs : [])
 }
 
-/** What --json prints: every job's view, a multi-node parent's with its nodes. */
-function payload(jobs: readonly JobDetail[], nodes: NodesByParent, missing: string[]): StatusPayload {
+/** What --json prints: every job's view, a multi-node parent's with its nodes, a `--tasks` job's with its rows. */
+function payload(
+  jobs: readonly JobDetail[],
+  nodes: NodesByParent,
+  missing: string[],
+  tasks?: TaskChildren,
+): StatusPayload {
   const now = systemClock.now()
-  return {jobs: jobs.map((job) => jobView(job, now, nodes.get(job.jobId ?? ''))), notFound: missing}
+  const views = jobs.map((job) => jobView(job, now, nodes.get(job.jobId ?? '')))
+  return {jobs: tasks ? [{...views[0], tasks}] : views, notFound: missing}
 }
 
 function notFound(ids: readonly string[]): string {

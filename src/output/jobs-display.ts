@@ -6,6 +6,7 @@
 import type {JobDetail} from '@aws-sdk/client-batch'
 
 import type {NodesByParent} from '../batch/nodes/rows'
+import type {TaskChildren} from '../batch/tasks/children'
 
 import {colorEnabled, palette} from './color'
 import {inertCopy} from './inert'
@@ -14,6 +15,7 @@ import {nodeLines} from './node-view'
 import {writeLines} from './pipe'
 import {redrawer} from './redraw'
 import {renderPairs, renderTable} from './table'
+import {taskLines} from './task-view'
 import {type Terminal} from './terminal'
 
 export class JobsDisplay {
@@ -41,10 +43,13 @@ export class JobsDisplay {
 
   /**
    * The final picture (no `--watch`, or after a pipe's `--watch`). A multi-node parent's nodes follow it: rows
-   * `JOB#N` after its row in the table, a node table under its one-job view.
+   * `JOB#N` after its row in the table, a node table under its one-job view. A `--tasks` job's children and rows
+   * follow its one-job view.
    */
-  print(jobs: readonly JobDetail[], nodes: NodesByParent = new Map()): void {
-    writeLines(this.lines(jobs, this.single, nodes))
+  print(jobs: readonly JobDetail[], nodes: NodesByParent = new Map(), tasks?: TaskChildren): void {
+    const lines = this.lines(jobs, this.single, nodes)
+    const detail = this.single && jobs.length === 1
+    writeLines(detail ? [...lines, ...taskLines(tasks, this.context(), this.terminal.columns)] : lines)
   }
 
   /** `--watch` on a terminal: redraw after every DescribeJobs round, with the nodes' rows when given. */
@@ -52,17 +57,18 @@ export class JobsDisplay {
     if (this.terminal.stdoutTty) this.redraw.draw(this.lines(jobs, this.single, nodes))
   }
 
+  private context(): ViewContext {
+    const tty = this.terminal.stdoutTty
+    return {now: this.now(), paint: palette(colorEnabled({env: this.terminal.env, stream: {isTTY: tty}})), tty}
+  }
+
   private lines(rawJobs: readonly JobDetail[], detail: boolean, rawNodes: NodesByParent = new Map()): string[] {
     const tty = this.terminal.stdoutTty
     // On a terminal every field from AWS is shown inert (names, reasons, environment); a pipe gets the bytes.
     const jobs = tty ? inertCopy(rawJobs) : rawJobs
     const nodes: NodesByParent = tty ? new Map([...rawNodes].map(([id, list]) => [id, inertCopy(list)])) : rawNodes
-    const now = this.now()
-    const context: ViewContext = {
-      now,
-      paint: palette(colorEnabled({env: this.terminal.env, stream: {isTTY: tty}})),
-      tty,
-    }
+    const context = this.context()
+    const {now} = context
     const header = context.paint.bold
     const views = jobs.map((job) => jobView(job, now))
     const nodeViews = (job: JobDetail) => (nodes.get(job.jobId ?? '') ?? []).map((node) => jobView(node, now))

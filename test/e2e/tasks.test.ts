@@ -14,6 +14,8 @@ import {runCli} from '../helpers/emulator'
 let home: string
 let project: string
 let env: Record<string, string>
+/** The 3-row sweep's job id, for the tests after it. */
+let sweep = ''
 
 const mfbatch = (...args: string[]) => runCli(args, {cwd: project, env, timeoutMs: 120_000})
 /** The sweep's command: prints its row, fails on the row whose epochs is "fail". */
@@ -80,11 +82,30 @@ describe('submit --tasks', () => {
     expect(run.code).toBe(7)
     const job = run.stdout.trim()
     expect(job).toMatch(/^[\da-f-]{36}$/)
+    sweep = job
     const logs = await Promise.all([0, 1, 2].map((i) => mfbatch('logs', '--local', `${job}:${i}`)))
     expect(logs.map((log) => log.stdout)).toEqual([
       'lr=0.1 epochs=3 note=plain\n',
       'lr=0.01 epochs=fail note=a, b\n',
       'lr=0.001 epochs=5 note=say "hi"\n',
+    ])
+  })
+
+  test('status JOB shows each child beside its row; --json has the rows', async () => {
+    const run = await mfbatch('status', '--local', sweep)
+    expect(run.code).toBe(0)
+    expect(run.stdout.split('\n').filter((line) => line.startsWith('Task\t'))).toEqual([
+      'Task\t0\tSUCCEEDED\t0\tlr=0.1 epochs=3 note=plain',
+      'Task\t1\tFAILED\t7\tlr=0.01 epochs=fail note="a, b"',
+      'Task\t2\tSUCCEEDED\t0\tlr=0.001 epochs=5 note="say \\"hi\\""',
+    ])
+    const json = JSON.parse((await mfbatch('status', '--local', '--json', sweep)).stdout) as {
+      jobs: Array<{tasks: {children: Array<{index: number; row: Record<string, string>; status: string}>}}>
+    }
+    expect(json.jobs[0].tasks.children.map(({index, row, status}) => ({index, row, status}))).toEqual([
+      {index: 0, row: {epochs: '3', lr: '0.1', note: 'plain'}, status: 'SUCCEEDED'},
+      {index: 1, row: {epochs: 'fail', lr: '0.01', note: 'a, b'}, status: 'FAILED'},
+      {index: 2, row: {epochs: '5', lr: '0.001', note: 'say "hi"'}, status: 'SUCCEEDED'},
     ])
   })
 
