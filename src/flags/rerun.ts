@@ -36,6 +36,10 @@ export const rerunFlags = {
     'NAME=VALUE',
   ),
   'execution-role': change('Task execution role ARN (default: the job’s).', 'ARN', DEFINITION),
+  failed: Flags.boolean({
+    summary:
+      'Only the FAILED children of a job submitted with --tasks: a new array of their rows (a plain job for one).',
+  }),
   follow: submitFlags.follow,
   gpu: change('GPUs, a whole number; 0 for none; not on Fargate (default: the job’s).', 'N'),
   'iam-role': change('Job role ARN (default: the job’s).', 'ARN', DEFINITION),

@@ -152,7 +152,8 @@ export const submitFlags = {
   tasks: Flags.string({
     description:
       'A parameter sweep: child N (AWS_BATCH_JOB_ARRAY_INDEX, from 0) gets data row N+1 in its environment, the ' +
-      'header names as variable names (letters, digits and _; not AWS_BATCH_*, MFBATCH_* or ECS_*). .tsv: ' +
+      'header names as variable names (letters, digits and _; not AWS_BATCH_*, MFBATCH_* or ECS_*), over any ' +
+      '--env of the same name. .tsv: ' +
       'tab-separated, no quoting; .csv: RFC 4180 (quoted fields may hold commas and line breaks); another name: ' +
       'TSV if the header has a tab. At most 10,000 rows; one row makes a plain job. The table goes to S3 beside ' +
       "the packages (--package-root; under --local the emulator's bucket), not into SubmitJob; the job fetches " +

@@ -18,8 +18,13 @@ let env: Record<string, string>
 let sweep = ''
 
 const mfbatch = (...args: string[]) => runCli(args, {cwd: project, env, timeoutMs: 120_000})
-/** The sweep's command: prints its row, fails on the row whose epochs is "fail". */
-const SWEEP = ['--', 'sh', '-c', 'echo "lr=$lr epochs=$epochs note=$note"; [ "$epochs" != fail ] || exit 7']
+/** The sweep's command: prints its row, fails on the row whose epochs is "fail" unless FIXED is set. */
+const SWEEP = [
+  '--',
+  'sh',
+  '-c',
+  'echo "lr=$lr epochs=$epochs note=$note"; [ "$epochs" != fail ] || [ -n "$FIXED" ] || exit 7',
+]
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'mfbatch-tasks-'))
@@ -107,6 +112,31 @@ describe('submit --tasks', () => {
       {index: 1, row: {epochs: 'fail', lr: '0.01', note: 'a, b'}, status: 'FAILED'},
       {index: 2, row: {epochs: '5', lr: '0.001', note: 'say "hi"'}, status: 'SUCCEEDED'},
     ])
+  })
+
+  test('rerun --failed runs only the failed row; with a changed variable and memory it succeeds', async () => {
+    const again = await mfbatch('rerun', '--local', sweep, '--failed', '--follow')
+    expect([again.code, again.stdout]).toEqual([7, 'lr=0.01 epochs=fail note=a, b\n'])
+    expect(again.stderr).toContain('mfbatch: rerunning 1 FAILED of 3 rows (children 1) as a plain job\n')
+    const fixed = await mfbatch('rerun', '--local', sweep, '--failed', '--env', 'FIXED=1', '--memory', '2048', '--wait')
+    expect(fixed.code).toBe(0)
+    const json = JSON.parse((await mfbatch('status', '--local', '--json', fixed.stdout.trim())).stdout) as {
+      jobs: Array<{array: unknown; resources: {memoryMiB: number}; tasks: {children: Array<{row: object}>}}>
+    }
+    expect(json.jobs[0].array).toBeNull()
+    expect(json.jobs[0].resources.memoryMiB).toBe(2048)
+    expect(json.jobs[0].tasks.children.map((child) => child.row)).toEqual([{epochs: 'fail', lr: '0.01', note: 'a, b'}])
+  })
+
+  test('rerun --failed of an array job not submitted with --tasks is refused: exit 2, one line', async () => {
+    const array = (await mfbatch('submit', '--local', '--quiet', '--array-size', '2', '--', 'true')).stdout.trim()
+    expect(await mfbatch('rerun', '--local', array, '--failed')).toEqual({
+      code: 2,
+      stderr:
+        `mfbatch: --failed: job ${array} was not submitted with --tasks, so what each child ran with is not known; ` +
+        'rerun it whole (without --failed), or submit the sweep with --tasks FILE\n',
+      stdout: '',
+    })
   })
 
   test('one row: a plain job, with a note on stderr', async () => {
