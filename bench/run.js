@@ -24,6 +24,7 @@ const BENCHMARKS = {
   B5: './b5-kill',
   B6: './b6-api-calls',
   B7: './b7-s3-put',
+  B8: './b8-package',
 }
 
 function parseArgs(argv) {
@@ -49,7 +50,7 @@ function parseArgs(argv) {
       default: {
         if (arg.startsWith('--runs=')) options.runs = Number(arg.slice(7))
         else if (/^b\d$/i.test(arg) && BENCHMARKS[arg.toUpperCase()]) options.ids.push(arg.toUpperCase())
-        else throw new Error(`unknown argument ${arg}; use B1..B7, --runs N, --quick, --no-aws`)
+        else throw new Error(`unknown argument ${arg}; use B1..B8, --runs N, --quick, --no-aws`)
       }
     }
   }
