@@ -42,8 +42,9 @@ that had none gets one): a rerun after a code fix runs the fix.
 
 A job submitted with --tasks reruns with its table (presigned again); --failed reruns only its FAILED children: \
 their rows become a new table beside the old one and the rerun an array of that many children (a plain job for \
-one), with any changes given (e.g. --memory). --failed on any other job is refused: only a --tasks job knows what \
-each child ran with.
+one), with any changes given (e.g. --memory). --failed on another array job reruns its FAILED children as a new \
+array whose children each see their original AWS_BATCH_JOB_ARRAY_INDEX (a small sh wrapper sets it from \
+MFBATCH_ARRAY_INDICES, which lists them).
 
 --image, --iam-role, --execution-role and --shared-memory change the job definition: the new one is the old one with \
 that change, named by its content as "submit" names its own, so it is registered once and then reused.

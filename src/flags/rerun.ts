@@ -38,7 +38,8 @@ export const rerunFlags = {
   'execution-role': change('Task execution role ARN (default: the job’s).', 'ARN', DEFINITION),
   failed: Flags.boolean({
     summary:
-      'Only the FAILED children of a job submitted with --tasks: a new array of their rows (a plain job for one).',
+      'Only the FAILED children of an array job, as a new array (a plain job for one): their rows of a --tasks ' +
+      'table, else their original AWS_BATCH_JOB_ARRAY_INDEX.',
   }),
   follow: submitFlags.follow,
   gpu: change('GPUs, a whole number; 0 for none; not on Fargate (default: the job’s).', 'N'),

@@ -128,13 +128,29 @@ describe('submit --tasks', () => {
     expect(json.jobs[0].tasks.children.map((child) => child.row)).toEqual([{epochs: 'fail', lr: '0.01', note: 'a, b'}])
   })
 
-  test('rerun --failed of an array job not submitted with --tasks is refused: exit 2, one line', async () => {
-    const array = (await mfbatch('submit', '--local', '--quiet', '--array-size', '2', '--', 'true')).stdout.trim()
-    expect(await mfbatch('rerun', '--local', array, '--failed')).toEqual({
+  test('rerun --failed of an array job without --tasks: only its FAILED children, with their own indices', async () => {
+    // Children 1 and 3 of 4 fail until FIXED is set; each prints the index it sees.
+    const script =
+      'echo "index=$AWS_BATCH_JOB_ARRAY_INDEX"; [ $((AWS_BATCH_JOB_ARRAY_INDEX % 2)) = 0 ] || [ -n "$FIXED" ] || exit 5'
+    const array = await mfbatch('submit', '--local', '--quiet', '--wait', '--array-size', '4', '--', 'sh', '-c', script)
+    expect(array.code).toBe(5)
+    const again = await mfbatch('rerun', '--local', array.stdout.trim(), '--failed', '--wait', '--quiet')
+    expect(again.code).toBe(5)
+    const rerun = again.stdout.trim()
+    const logs = await Promise.all([0, 1].map((i) => mfbatch('logs', '--local', `${rerun}:${i}`)))
+    expect(logs.map((log) => log.stdout)).toEqual(['index=1\n', 'index=3\n'])
+    // A rerun of the rerun keeps the first job's indices; with FIXED it succeeds.
+    const fixed = await mfbatch('rerun', '--local', rerun, '--failed', '--env', 'FIXED=1', '--wait', '--quiet')
+    expect(fixed.code).toBe(0)
+    const last = await Promise.all([0, 1].map((i) => mfbatch('logs', '--local', `${fixed.stdout.trim()}:${i}`)))
+    expect(last.map((log) => log.stdout)).toEqual(['index=1\n', 'index=3\n'])
+  })
+
+  test('rerun --failed of a job that is not an array is refused: exit 2, one line', async () => {
+    const plain = (await mfbatch('submit', '--local', '--quiet', '--wait', '--', 'false')).stdout.trim()
+    expect(await mfbatch('rerun', '--local', plain, '--failed')).toEqual({
       code: 2,
-      stderr:
-        `mfbatch: --failed: job ${array} was not submitted with --tasks, so what each child ran with is not known; ` +
-        'rerun it whole (without --failed), or submit the sweep with --tasks FILE\n',
+      stderr: `mfbatch: --failed: job ${plain} is not an array job; rerun it without --failed\n`,
       stdout: '',
     })
   })

@@ -26,10 +26,11 @@ import {
   wrappedCommand,
 } from '../package/prepare'
 import {PACKAGE_PREFIX, type PackageRoot, parsePackageRoot} from '../package/root'
+import {INDEX_WRAPPER_NAME} from '../tasks/indices'
 import {TASKS_WRAPPER_NAME} from '../tasks/wrapper'
 
-/** Wrappers that stay around the package bootstrap: a multi-node job's rendezvous, a task table's. */
-const OUTER_WRAPPERS: ReadonlySet<string> = new Set([TASKS_WRAPPER_NAME, WRAPPER_NAME])
+/** Wrappers that stay around the package bootstrap: a multi-node job's rendezvous, a task table's, an index map's. */
+const OUTER_WRAPPERS: ReadonlySet<string> = new Set([INDEX_WRAPPER_NAME, TASKS_WRAPPER_NAME, WRAPPER_NAME])
 
 export interface RerunPackageFlags {
   package?: boolean

@@ -78,7 +78,8 @@ export async function taskChildrenOf(
   return {children, names: table.names, table: url}
 }
 
-async function describeChildren(batch: BatchApi, parent: string, size: number): Promise<JobDetail[]> {
+/** Every child of an array job, described by id (`JOB:N`, 100 a call), in any state. */
+export async function describeChildren(batch: BatchApi, parent: string, size: number): Promise<JobDetail[]> {
   const ids = Array.from({length: size}, (_, i) => `${parent}:${i}`)
   const found: JobDetail[] = []
   for (let i = 0; i < ids.length; i += DESCRIBE_BATCH_SIZE) {

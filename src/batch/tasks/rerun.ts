@@ -2,8 +2,9 @@
  * `rerun` of a `--tasks` job. With `--failed`: a new table of only the FAILED children's rows (in their order),
  * stored beside the old one, and the rerun is an array of that many children (a plain job for one). Without it: the
  * same table, presigned again (the old URL may have expired). Either way the wrapper in front of the command names
- * the new table, its URL replaces the old one in the environment and the job's tag points to it. `--failed` on any
- * other job is refused with a sentence: only a `--tasks` job knows what each child ran with.
+ * the new table, its URL replaces the old one in the environment and the job's tag points to it. `--failed` on
+ * another array job reruns its FAILED children with their original indices (indices.ts); on a plain job it is
+ * refused.
  */
 import type {KeyValuePair} from '@aws-sdk/client-batch'
 
@@ -14,6 +15,7 @@ import {InputError, RuntimeError} from '../../errors'
 import {DEFAULT_TIMEOUT_SECONDS} from '../definition/job'
 import {checkSubmitSize, packageUrlSeconds} from '../package/limits'
 import {taskChildrenOf, tasksUrlOf} from './children'
+import {rerunFailedIndices} from './indices'
 import {encodeTasks, parseS3Url, TASKS_PREFIX, tasksLocation} from './stored'
 import {DRY_RUN_TASKS_URL, type PreparedTasks, publishTasks, TASKS_TAG} from './submit-step'
 import {TASKS_URL_ENV, unwrapTasks, wrapTasks} from './wrapper'
@@ -38,13 +40,15 @@ export async function rerunTasks(requests: RerunRequests, context: TasksRerunCon
   const url = tasksUrlOf(job)
   if (url === undefined) {
     if (!context.failedOnly) return {notices: [], requests}
-    const what =
-      job.arrayProperties?.size === undefined
-        ? 'is not an array job'
-        : 'was not submitted with --tasks, so what each child ran with is not known'
-    throw new InputError(
-      `--failed: job ${job.jobId} ${what}; rerun it whole (without --failed), or submit the sweep with --tasks FILE`,
-    )
+    if (job.arrayProperties?.size === undefined) {
+      throw new InputError(`--failed: job ${job.jobId} is not an array job; rerun it without --failed`)
+    }
+
+    if (context.arraySize !== undefined) {
+      throw new InputError(`--array-size: --failed makes one child per FAILED child of job ${job.jobId}; drop it`)
+    }
+
+    return rerunFailedIndices(context.batch, job, requests)
   }
 
   if (context.arraySize !== undefined) {
