@@ -24,6 +24,7 @@ const BENCHMARKS = {
   B5: './b5-kill',
   B6: './b6-api-calls',
   B7: './b7-s3-put',
+  B8: './b8-package',
   B9: './b9-docker',
 }
 

@@ -222,7 +222,11 @@ export interface S3Api {
   credentialsExpiry(): Promise<Date | undefined>
   /** True when the object exists; false on 404. */
   exists(bucket: string, key: string): Promise<boolean>
+  /** A small text object (a task table), whole. */
+  getText(bucket: string, key: string): Promise<string>
   presignGet(bucket: string, key: string, expiresInSeconds: number): Promise<string>
+  /** A small text object (a task table), in one PutObject. */
+  putText(bucket: string, key: string, body: string): Promise<void>
   /** The file at `path`, streamed; multipart above 8 MiB (lib-storage); `progress` gets bytes sent so far. */
   upload(bucket: string, key: string, path: string, progress?: (sent: number) => void): Promise<void>
 }
@@ -259,8 +263,15 @@ export async function createS3(options: ClientOptions = {}): Promise<S3Api> {
         throw error
       }
     },
+    async getText(bucket, key) {
+      const got = await client.send(new s3.GetObjectCommand({Bucket: bucket, Key: key}))
+      return got.Body!.transformToString('utf8')
+    },
     presignGet: (bucket, key, expiresIn) =>
       s3.getSignedUrl(client, new s3.GetObjectCommand({Bucket: bucket, Key: key}), {expiresIn}),
+    async putText(bucket, key, body) {
+      await client.send(new s3.PutObjectCommand({Body: body, Bucket: bucket, ContentType: 'text/plain', Key: key}))
+    },
     async upload(bucket, key, path, progress) {
       const upload = new s3.Upload({
         client,

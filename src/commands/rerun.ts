@@ -40,6 +40,12 @@ is checked before any AWS call, with the rules of "submit".
 --package ships the working directory's code as "submit --package" does, in place of the job's own package (a job \
 that had none gets one): a rerun after a code fix runs the fix.
 
+A job submitted with --tasks reruns with its table (presigned again); --failed reruns only its FAILED children: \
+their rows become a new table beside the old one and the rerun an array of that many children (a plain job for \
+one), with any changes given (e.g. --memory). --failed on another array job reruns its FAILED children as a new \
+array whose children each see their original AWS_BATCH_JOB_ARRAY_INDEX (a small sh wrapper sets it from \
+MFBATCH_ARRAY_INDICES, which lists them).
+
 --image, --iam-role, --execution-role and --shared-memory change the job definition: the new one is the old one with \
 that change, named by its content as "submit" names its own, so it is registered once and then reused.
 
@@ -67,6 +73,10 @@ ${exitCodeHelp(true)}`
     {
       command: `<%= config.bin %> <%= command.id %> ${ID} --queue gpu --gpu 1 --image my-registry/train:cuda`,
       description: 'On a GPU queue with another image (a job definition is registered or reused).',
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> last --failed --memory 32000 --wait',
+      description: 'Only the failed rows of a --tasks sweep, with more memory.',
     },
     {
       command: `<%= config.bin %> <%= command.id %> ${ID} --dry-run --env DEBUG=1 --tag try=2`,
@@ -102,7 +112,17 @@ ${exitCodeHelp(true)}`
       settingsRoot: settings.packageRoot,
     })
     for (const notice of packaged.notices) process.stderr.write(`${this.config.bin}: ${notice}\n`)
-    const {requests} = packaged
+    const {rerunTasks} = await import('../batch/tasks/rerun.js')
+    const swept = await rerunTasks(packaged.requests, {
+      arraySize: changes.arraySize,
+      batch: clients.batch,
+      dryRun: Boolean(flags['dry-run']),
+      failedOnly: flags.failed,
+      old,
+      s3: clients.s3!,
+    })
+    for (const notice of swept.notices) process.stderr.write(`${this.config.bin}: ${notice}\n`)
+    const {requests} = swept
     const pkg = packaged.package ? {package: packaged.package} : {}
     if (flags['dry-run']) {
       if (!this.jsonEnabled()) process.stdout.write(jsonDocument(maskEnvironments({...requests, ...pkg})))

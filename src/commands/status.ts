@@ -2,9 +2,10 @@ import type {JobDetail} from '@aws-sdk/client-batch'
 
 import {Args, Flags} from '@oclif/core'
 
-import type {BatchApi} from '../batch/clients'
+import type {BatchApi, Clients} from '../batch/clients'
 import type {Selection} from '../batch/jobs/selection'
 import type {NodesByParent} from '../batch/nodes/rows'
+import type {TaskChildren} from '../batch/tasks/children'
 import type {ResolvedSettings} from '../config/types'
 import type {JobView, QueuePositions} from '../output/job-view'
 
@@ -16,6 +17,7 @@ import {systemClock} from '../batch/pacing'
 import {parseDuration} from '../batch/parse/time'
 import {queuePositions} from '../batch/queues/line'
 import {queueMayGiveWay} from '../batch/submit/local-names'
+import {taskChildrenOf} from '../batch/tasks/children'
 import {failedChildrenByParent} from '../batch/watch/array-children'
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
@@ -51,6 +53,10 @@ A multi-node parallel job given by id is followed by one row per node, JOB#0 (th
 state, exit code and reason: rows after the job's in the table, a node table under the one-job view (in a pipe \
 "Node<TAB>id<TAB>main|child<TAB>status<TAB>exit<TAB>reason<TAB>seconds" lines). JOB#N alone shows that node. \
 --watch on a terminal redraws the node rows too (one more DescribeJobs a round).
+
+A job submitted with --tasks, given alone by id, is followed by its children, each beside its row of the table \
+(read from S3): an "Each task" table on a terminal, in a pipe "Task<TAB>index<TAB>status<TAB>exit<TAB>row" lines; \
+--json adds tasks {table, names, children [{index, jobId, status, exitCode, statusReason, row}]} to the job.
 
 --json prints {"jobs": [...], "notFound": [...]}. Each job has jobId, jobName, jobArn, jobQueue, status, \
 statusReason, exitCode, createdAt, startedAt, stoppedAt (ISO 8601), durationSeconds, jobDefinition, image, \
@@ -106,7 +112,8 @@ const EXAMPLES = [
 ]
 
 export interface StatusPayload {
-  jobs: JobView[]
+  /** A `--tasks` job asked for alone also has `tasks`: its table's URL, the header names, and each child's row. */
+  jobs: Array<JobView & {tasks?: TaskChildren}>
   notFound: string[]
 }
 
@@ -156,7 +163,8 @@ export default class Status extends BaseCommand {
       },
       systemClock.now(),
     )
-    const {batch} = await connect(connectSettings(settings, flags))
+    const clients = await connect(connectSettings(settings, flags))
+    const {batch} = clients
     guardBrokenPipe()
     const selected = await selectJobs(batch, selection)
     if (selected.missing.length > 0 && waits) throw new RuntimeError(notFound(selected.missing), ExitCode.ToolFailure)
@@ -191,9 +199,10 @@ export default class Status extends BaseCommand {
     // Array parents with failed children: which ones, with their codes and reasons (one ListJobs each).
     const failed = await failedChildrenByParent(batch, jobs)
     const positions = await positionsToShow(batch, selection, jobs)
+    const tasks = await this.taskRows(clients, single ? jobs : [])
     if (selection.kind === 'queue' && jobs.length === 0) this.note(`no jobs in queue ${selection.filter.queue} match`)
-    else if (!this.jsonEnabled() && !watching) display.print(jobs, {failed, nodes, positions})
-    return payload(jobs, selected.missing, {failed, nodes, positions})
+    else if (!this.jsonEnabled() && !watching) display.print(jobs, {failed, nodes, positions, tasks})
+    return payload(jobs, selected.missing, {failed, nodes, positions, tasks})
   }
 
   /** From argv, so it holds even when parsing fails: `--wait` or `--wait-timeout` before any `--`. */
@@ -205,6 +214,17 @@ export default class Status extends BaseCommand {
   /** Notes go to stderr even under --json (oclif's logToStderr would drop them). */
   private note(line: string): void {
     process.stderr.write(`${this.config.bin}: ${line}\n`)
+  }
+
+  /** One `--tasks` job alone: its children beside their rows; a table that cannot be read is a note, not a failure. */
+  private async taskRows(clients: Clients, jobs: readonly JobDetail[]): Promise<TaskChildren | undefined> {
+    if (jobs.length !== 1) return undefined
+    try {
+      return await taskChildrenOf(clients.batch, clients.s3!, jobs[0])
+    } catch (error) {
+      this.note(`the task rows cannot be shown: ${(error as Error).message}`)
+      return undefined
+    }
   }
 }
 
@@ -231,13 +251,14 @@ async function positionsToShow(
   return selection.kind === 'ids' ? queuePositions(batch, jobs) : new Map()
 }
 
-/** What --json prints: every job's view, a multi-node parent's with its nodes. */
-function payload(jobs: readonly JobDetail[], missing: string[], extras: Required<JobExtras>): StatusPayload {
-  const {failed, nodes, positions} = extras
+/** What --json prints: every job's view, a multi-node parent's with its nodes, a `--tasks` job's with its rows. */
+function payload(jobs: readonly JobDetail[], missing: string[], extras: JobExtras): StatusPayload {
+  const {failed = new Map(), nodes = new Map(), positions = new Map(), tasks} = extras
   const now = systemClock.now()
-  const view = (job: JobDetail) =>
-    withPosition(jobView(job, now, nodes.get(job.jobId ?? ''), failed.get(job.jobId ?? '')), positions)
-  return {jobs: jobs.map((job) => view(job)), notFound: missing}
+  const views = jobs.map((job) =>
+    withPosition(jobView(job, now, nodes.get(job.jobId ?? ''), failed.get(job.jobId ?? '')), positions),
+  )
+  return {jobs: tasks ? [{...views[0], tasks}] : views, notFound: missing}
 }
 
 function notFound(ids: readonly string[]): string {

@@ -7,13 +7,14 @@ import type {PreparedSubmit, Submission} from '../batch/submit/service'
 import type {ResolvedSettings} from '../config/types'
 
 import {BaseCommand} from '../base-command'
+import {buildJobControls} from '../batch/definition/job'
 import {buildJobSpec} from '../batch/definition/job-spec'
 import {type BatchRequests} from '../batch/definition/requests'
 import {buildRequests} from '../batch/definition/requests'
 import {recordSubmitted} from '../batch/history/recent'
 import {followGraceMs, GRACE_ENV} from '../batch/logs/grace'
 import {parseOomRetry} from '../batch/oom/grow'
-import {checkSubmitSize} from '../batch/package/limits'
+import {checkSubmitSize, packageUrlSeconds} from '../batch/package/limits'
 import {type LocalPackage} from '../batch/package/prepare'
 import {parseDuration} from '../batch/parse/time'
 import {maskEnvironments} from '../batch/secrets'
@@ -22,6 +23,14 @@ import {planDryRun} from '../batch/submit/dry-run'
 import {localNames, queueGaveWayNotice, queueMayGiveWay} from '../batch/submit/local-names'
 import {dryRunJob, localFileHint, packageSummary, preparePackage, publish} from '../batch/submit/package-step'
 import {unusedImageNote} from '../batch/submit/unused-image'
+import {
+  DRY_RUN_TASKS_URL,
+  oneRowNote,
+  type PreparedTasks,
+  prepareTasks,
+  tasksJob,
+  withTaskRows,
+} from '../batch/tasks/submit-step'
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
@@ -158,14 +167,16 @@ ${exitCodeHelp(true)}`
       flagLabels: flags['package-dir'] === undefined ? {} : {package: '--package-dir'},
       flags: {...settingsFromFlags(flags), package: packageFlagValue(flags)},
     })
-    const {notices, settings} = localNames(resolved, {dryRun: flags['dry-run'], local: flags.local})
+    const named = localNames(resolved, {dryRun: flags['dry-run'], local: flags.local})
+    const {notices} = named
     const inputs = submitInputs(flags)
     const waits = waitsFor({...flags, json: this.jsonEnabled()})
     checkFollowFlags(flags)
     this.oom = parseOomRetry(flags, waits)
+    const {settings, tasks} = this.sweep(named.settings, flags)
     const packaged = await preparePackage(settings, flags)
     this.packageNotes(packaged, command, flags.quiet)
-    for (const notice of [packaged && notices.packageRoot, notices.queue]) {
+    for (const notice of [(packaged || tasks) && notices.packageRoot, notices.queue]) {
       // To stderr under --json too: a name replaced is a warning, as the submit's own notes are.
       if (notice && !flags.quiet) process.stderr.write(`${this.config.bin}: ${notice}\n`)
     }
@@ -174,12 +185,13 @@ ${exitCodeHelp(true)}`
       // The AWS side (the SDK, the watch loop, the log reader) is loaded only when it is used: a dry run stays fast.
       const {prepareSubmit} = await import('../batch/submit/service.js')
       const prepared = prepareSubmit(settings, command, inputs)
-      return this.submitToAws(prepared, settings, flags, {packaged, waits})
+      return this.submitToAws(prepared, settings, flags, {packaged, tasks, waits})
     }
 
-    const job = packaged ? dryRunJob(packaged, command, settings) : {command, settings}
+    const shipped = packaged ? dryRunJob(packaged, command, settings) : {command, settings}
+    const job = tasks ? tasksJob(shipped, tasks, DRY_RUN_TASKS_URL) : shipped
     const plan = planDryRun(job.settings, job.command, inputs)
-    if (packaged) checkSubmitSize(plan.requests.submitJob)
+    if (packaged || tasks) checkSubmitSize(plan.requests.submitJob)
     guardBrokenPipe()
     if (!flags.quiet) for (const notice of plan.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
     // Warnings go to stderr under --json too (oclif's logToStderr would drop them), as a real submit's do.
@@ -242,12 +254,29 @@ ${exitCodeHelp(true)}`
     return prepared
   }
 
+  /** Uploads the task table if S3 lacks it and puts its wrapper in front of the command (checked again, sized). */
+  private async shipTasks(clients: Clients, checked: PreparedSubmit, tasks: PreparedTasks) {
+    const [{prepareSubmit}, {publishTasks}] = await Promise.all([
+      import('../batch/submit/service.js'),
+      import('../batch/tasks/submit-step.js'),
+    ])
+    const s3 = await clients.s3!()
+    const urlSeconds = packageUrlSeconds(buildJobControls(checked.settings, checked.command))
+    const published = await publishTasks(s3, tasks, urlSeconds)
+    for (const notice of published.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
+    const job = tasksJob({command: checked.command, settings: checked.settings}, tasks, published.url)
+    const prepared = prepareSubmit(job.settings, job.command, checked.inputs)
+    const spec = prepared.spec ?? buildJobSpec(job.settings, job.command, {...checked.inputs, platform: 'EC2'})
+    checkSubmitSize(buildRequests(spec, prepared.queue ?? 'queue').submitJob)
+    return prepared
+  }
+
   /** Submits, reports (stdout: the id alone), and with --wait/--follow waits and exits with the job's code. */
   private async submitToAws(
     checked: PreparedSubmit,
     settings: ResolvedSettings,
     flags: SubmitFlags,
-    {packaged, waits}: {packaged: LocalPackage | undefined; waits: boolean},
+    {packaged, tasks, waits}: {packaged?: LocalPackage; tasks?: PreparedTasks; waits: boolean},
   ) {
     const timeout = flags['wait-timeout']
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
@@ -261,7 +290,8 @@ ${exitCodeHelp(true)}`
     const clients = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
     const connection = connectionArgs(flags)
-    const prepared = packaged ? await this.shipPackage(clients, checked, packaged, flags) : checked
+    const withPackage = packaged ? await this.shipPackage(clients, checked, packaged, flags) : checked
+    const prepared = tasks ? await this.shipTasks(clients, withPackage, tasks) : withPackage
     const tracker = new SubmitTracker(clients.batch)
     const interrupt = onInterrupt()
     const cache = openSubmitCache(settings, flags.local)
@@ -305,6 +335,20 @@ ${exitCodeHelp(true)}`
     }
 
     return this.exit(await waitAndReport(clients, job, result, {...flags, ...wait, json: this.jsonEnabled()}))
+  }
+
+  /** `--tasks`: the table read and checked, the array size set from it (before any API call). */
+  private sweep(settings: ResolvedSettings, flags: SubmitFlags) {
+    const tasks = prepareTasks({
+      cwd: process.cwd(),
+      file: flags.tasks,
+      local: Boolean(flags.local),
+      nodes: flags.nodes,
+      settings,
+    })
+    const oneRow = tasks && oneRowNote(tasks)
+    if (oneRow && !flags.quiet) process.stderr.write(`${this.config.bin}: ${oneRow}\n`)
+    return {settings: tasks ? withTaskRows(settings, tasks) : settings, tasks}
   }
 }
 

@@ -36,6 +36,11 @@ export const rerunFlags = {
     'NAME=VALUE',
   ),
   'execution-role': change('Task execution role ARN (default: the job’s).', 'ARN', DEFINITION),
+  failed: Flags.boolean({
+    summary:
+      'Only the FAILED children of an array job, as a new array (a plain job for one): their rows of a --tasks ' +
+      'table, else their original AWS_BATCH_JOB_ARRAY_INDEX.',
+  }),
   follow: submitFlags.follow,
   gpu: change('GPUs, a whole number; 0 for none; not on Fargate (default: the job’s).', 'N'),
   'iam-role': change('Job role ARN (default: the job’s).', 'ARN', DEFINITION),

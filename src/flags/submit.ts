@@ -188,6 +188,20 @@ export const submitFlags = {
   'shared-memory': text('sharedMemory', EC2, 'SIZE'),
   swappiness: text('swappiness', EC2, 'N', '100 is accepted (Metaflow rejects it)'),
   tag: list('tags', JOB, 'KEY=VALUE', 'always sent (Metaflow needs METAFLOW_BATCH_EMIT_TAGS)'),
+  tasks: Flags.string({
+    description:
+      'A parameter sweep: child N (AWS_BATCH_JOB_ARRAY_INDEX, from 0) gets data row N+1 in its environment, the ' +
+      'header names as variable names (letters, digits and _; not AWS_BATCH_*, MFBATCH_* or ECS_*), over any ' +
+      '--env of the same name. .tsv: ' +
+      'tab-separated, no quoting; .csv: RFC 4180 (quoted fields may hold commas and line breaks); another name: ' +
+      'TSV if the header has a tab. At most 10,000 rows; one row makes a plain job. The table goes to S3 beside ' +
+      "the packages (--package-root; under --local the emulator's bucket), not into SubmitJob; the job fetches " +
+      'it with its role (aws or boto3) or a presigned URL in its environment. "status JOB" shows each child\'s ' +
+      'row; "rerun JOB --failed" runs the failed rows again. Not with --array-size or --nodes.',
+    helpGroup: JOB,
+    helpValue: 'FILE',
+    summary: 'Run one array child per row of a TSV or CSV table with a header row, the row in its environment.',
+  }),
   timeout: text('timeout', JOB, 'DURATION', 'at least 60 seconds'),
   'tmpfs-path': text('tmpfsPath', EC2, 'PATH'),
   'tmpfs-size': text('tmpfsSize', EC2, 'SIZE', 'default: half of --memory'),

@@ -6,6 +6,7 @@
 import type {JobDetail} from '@aws-sdk/client-batch'
 
 import type {NodesByParent} from '../batch/nodes/rows'
+import type {TaskChildren} from '../batch/tasks/children'
 import type {FailedChild} from '../batch/watch/array-children'
 
 import {colorEnabled, palette} from './color'
@@ -23,6 +24,7 @@ import {nodeLines} from './node-view'
 import {writeLines} from './pipe'
 import {redrawer} from './redraw'
 import {renderPairs, renderTable} from './table'
+import {taskLines} from './task-view'
 import {type Terminal} from './terminal'
 
 /** Array parents' FAILED children by parent id (array-children.ts). */
@@ -36,6 +38,8 @@ export interface JobExtras {
   nodes?: NodesByParent
   /** A RUNNABLE job's place in its queue's line. */
   positions?: QueuePositions
+  /** A `--tasks` array's children with their rows (the one-job view only). */
+  tasks?: TaskChildren
 }
 
 export class JobsDisplay {
@@ -63,15 +67,23 @@ export class JobsDisplay {
 
   /**
    * The final picture (no `--watch`, or after a pipe's `--watch`). A multi-node parent's nodes follow it: rows
-   * `JOB#N` after its row in the table, a node table under its one-job view.
+   * `JOB#N` after its row in the table, a node table under its one-job view. A `--tasks` job's children and rows
+   * follow its one-job view.
    */
   print(jobs: readonly JobDetail[], extras: JobExtras = {}): void {
-    writeLines(this.lines(jobs, this.single, extras))
+    const lines = this.lines(jobs, this.single, extras)
+    const detail = this.single && jobs.length === 1
+    writeLines(detail ? [...lines, ...taskLines(extras.tasks, this.context(), this.terminal.columns)] : lines)
   }
 
   /** `--watch` on a terminal: redraw after every DescribeJobs round, with the nodes' rows when given. */
   round(jobs: readonly JobDetail[], nodes?: NodesByParent): void {
     if (this.terminal.stdoutTty) this.redraw.draw(this.lines(jobs, this.single, {nodes}))
+  }
+
+  private context(): ViewContext {
+    const tty = this.terminal.stdoutTty
+    return {now: this.now(), paint: palette(colorEnabled({env: this.terminal.env, stream: {isTTY: tty}})), tty}
   }
 
   private lines(rawJobs: readonly JobDetail[], detail: boolean, extras: JobExtras = {}): string[] {
@@ -81,12 +93,8 @@ export class JobsDisplay {
     const jobs = tty ? inertCopy(rawJobs) : rawJobs
     const nodes: NodesByParent = tty ? new Map([...rawNodes].map(([id, list]) => [id, inertCopy(list)])) : rawNodes
     const failed: FailedByParent = tty ? new Map([...rawFailed].map(([id, list]) => [id, inertCopy(list)])) : rawFailed
-    const now = this.now()
-    const context: ViewContext = {
-      now,
-      paint: palette(colorEnabled({env: this.terminal.env, stream: {isTTY: tty}})),
-      tty,
-    }
+    const context = this.context()
+    const {now} = context
     const header = context.paint.bold
     const views = jobs.map((job) => withPosition(jobView(job, now, undefined, failed.get(job.jobId ?? '')), positions))
     const nodeViews = (job: JobDetail) => (nodes.get(job.jobId ?? '') ?? []).map((node) => jobView(node, now))

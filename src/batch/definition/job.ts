@@ -59,10 +59,13 @@ export function buildJobControls(s: JobSettings, command: readonly string[]): Jo
   return controls
 }
 
-/** A packaged command (`sh -c BOOTSTRAP mfbatch-bootstrap ARGV...`, package/bootstrap.ts) is named by its ARGV. */
+/**
+ * A wrapped command (`sh -c SCRIPT NAME ARGV...`: the code package's bootstrap, package/bootstrap.ts, or the task
+ * table's wrapper, tasks/wrapper.ts, or both) is named by its ARGV.
+ */
 function userCommand(command: readonly string[]): readonly string[] {
-  const packaged = command[0] === 'sh' && command[1] === '-c' && command[3] === 'mfbatch-bootstrap'
-  return packaged ? command.slice(4) : command
+  const wrapped = command[0] === 'sh' && command[1] === '-c' && /^mfbatch-(?:bootstrap|tasks)$/.test(command[3] ?? '')
+  return wrapped ? userCommand(command.slice(4)) : command
 }
 
 function buildName(s: JobSettings, command: readonly string[]): string {

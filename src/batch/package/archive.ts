@@ -19,6 +19,12 @@ import {type PackageFile} from './files'
 /** A fixed mtime for every entry: 2000-01-01, late enough that no tool takes it for "no date". */
 const FIXED_MTIME = new Date(Date.UTC(2000, 0, 1))
 export const WARN_BYTES = 100 * 1024 * 1024
+/**
+ * gzip's own default level, as `tar -czf` uses: level 9 took three times as long for a few per cent less. Part of
+ * the stat cache's key (stat-cache.ts): another level makes other bytes, so another SHA-256.
+ */
+const GZIP_LEVEL = 6
+export const ARCHIVE_FORMAT = `tar.gz:${GZIP_LEVEL}`
 export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
 
 export interface PackageArchive {
@@ -44,7 +50,7 @@ export async function buildArchive(
   let bytes = 0
   try {
     const stream = create(
-      {cwd: root, gzip: {level: 9}, mtime: FIXED_MTIME, noDirRecurse: true, portable: true, strict: true},
+      {cwd: root, gzip: {level: GZIP_LEVEL}, mtime: FIXED_MTIME, noDirRecurse: true, portable: true, strict: true},
       files.map((file) => file.path),
     )
     for await (const chunk of stream as AsyncIterable<Buffer>) {

@@ -16,6 +16,8 @@ export interface PackageFile {
   /** POSIX path relative to the root. */
   path: string
   size: number
+  /** What lstat said, for the stat cache (stat-cache.ts): a key that changes when the file does, and its ctime. */
+  stat?: {changedMs: number; key: string}
 }
 
 export interface FileListOptions {
@@ -60,11 +62,13 @@ export function listPackageFiles(root: string, options: FileListOptions): Packag
       continue // listed by git but deleted in the work tree
     }
 
+    const key = `${entry.size}:${entry.mtimeMs}:${entry.ctimeMs}:${entry.ino}:${entry.mode}`
+    const stat = {changedMs: Math.max(entry.mtimeMs, entry.ctimeMs), key}
     if (entry.isSymbolicLink()) {
       if (!insideRoot(root, path)) outside.push(path)
-      files.push({path, size: 0})
+      files.push({path, size: 0, stat})
     } else if (entry.isFile()) {
-      files.push({path, size: entry.size})
+      files.push({path, size: entry.size, stat})
     }
   }
 

@@ -8,15 +8,16 @@ import {resolve} from 'node:path'
 import type {Sourced} from '../../config/types'
 import type {S3Api} from '../clients'
 
-import {invalid} from '../../errors'
+import {invalid, RuntimeError} from '../../errors'
 import {keyValues} from '../parse/values'
 import {buildArchive, checkPackageSize, DEFAULT_MAX_BYTES, removeArchive} from './archive'
 import {BootstrapInput, PACKAGE_URL_ENV, wrapCommand} from './bootstrap'
-import {listPackageFiles} from './files'
+import {listPackageFiles, type PackageFile} from './files'
 import {presignLife} from './limits'
 import {packageLocation, type PackageLocation, type PackageRoot, parsePackageRoot} from './root'
 import {secretsWarning} from './rules'
 import {parseSize} from './size'
+import {cachedArchive, rememberArchive, treeKey} from './stat-cache'
 
 export interface PackageRequest {
   cwd: string
@@ -30,11 +31,15 @@ export interface PackageRequest {
 
 /** The archive, built, before it has a place in S3. */
 export interface BuiltPackage {
-  /** The tar.gz on disk (archive.ts), read by the upload. */
-  archivePath: string
+  /**
+   * The tar.gz on disk (archive.ts), read by the upload. Absent when the stat cache knew the tree: `rebuild` then
+   * makes it, only if S3 lacks it.
+   */
+  archivePath?: string
   bytes: number
   dir: string
   files: number
+  rebuild?: () => Promise<string>
   sha256: string
   warnings: string[]
 }
@@ -72,16 +77,22 @@ export async function buildPackage(
   const maxBytes = request.maxSize === undefined ? DEFAULT_MAX_BYTES : parseSize(request.maxSize, '--package-max-size')
   const {files, secrets} = listPackageFiles(dir, {excludes: request.excludes, label})
   const size = checkPackageSize(files, maxBytes, label)
-  const archive = await buildArchive(dir, files)
   const warnings = [secretsWarning(secrets), size.warning].filter((w): w is string => w !== undefined)
-  return {
-    archivePath: archive.path,
-    bytes: archive.bytes,
-    dir,
-    files: files.length,
-    sha256: archive.sha256,
-    warnings,
-  }
+  const key = treeKey(dir, files)
+  const known = cachedArchive(key)
+  const base = {dir, files: files.length, warnings}
+  if (known) return {...base, ...known, rebuild: () => rebuildArchive(dir, files, known.sha256)}
+  const archive = await buildArchive(dir, files)
+  rememberArchive(key, archive)
+  return {...base, archivePath: archive.path, bytes: archive.bytes, sha256: archive.sha256}
+}
+
+/** The archive the stat cache named, built now; a tree that changed meanwhile would not match its name. */
+async function rebuildArchive(dir: string, files: readonly PackageFile[], sha256: string): Promise<string> {
+  const archive = await buildArchive(dir, files)
+  if (archive.sha256 === sha256) return archive.path
+  removeArchive(archive.path)
+  throw new RuntimeError(`the files under ${dir} changed while the package was being made; submit again`)
 }
 
 export function placePackage(built: BuiltPackage, root: PackageRoot): LocalPackage {
@@ -144,10 +155,11 @@ export interface PublishOptions {
 export async function publishPackage(s3: S3Api, pkg: LocalPackage, options: PublishOptions = {}): Promise<Published> {
   const {bucket, key} = pkg.location
   const exists = await s3.exists(bucket, key)
+  const path = exists ? pkg.archivePath : (pkg.archivePath ?? (await pkg.rebuild!()))
   try {
-    if (!exists) await s3.upload(bucket, key, pkg.archivePath, (sent) => options.progress?.(sent, pkg.bytes))
+    if (!exists) await s3.upload(bucket, key, path!, (sent) => options.progress?.(sent, pkg.bytes))
   } finally {
-    removeArchive(pkg.archivePath)
+    if (path !== undefined) removeArchive(path)
   }
 
   const life = presignLife(options.now ?? Date.now(), await s3.credentialsExpiry(), options.urlSeconds)

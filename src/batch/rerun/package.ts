@@ -26,6 +26,11 @@ import {
   wrappedCommand,
 } from '../package/prepare'
 import {PACKAGE_PREFIX, type PackageRoot, parsePackageRoot} from '../package/root'
+import {INDEX_WRAPPER_NAME} from '../tasks/indices'
+import {TASKS_WRAPPER_NAME} from '../tasks/wrapper'
+
+/** Wrappers that stay around the package bootstrap: a multi-node job's rendezvous, a task table's, an index map's. */
+const OUTER_WRAPPERS: ReadonlySet<string> = new Set([INDEX_WRAPPER_NAME, TASKS_WRAPPER_NAME, WRAPPER_NAME])
 
 export interface RerunPackageFlags {
   package?: boolean
@@ -145,14 +150,17 @@ export function packagedRerun(requests: RerunRequests, pkg: LocalPackage, url: s
 export function repackaged(command: readonly string[], wrap: (user: readonly string[]) => string[]): string[] {
   const wrapper = command[0] === 'sh' && command[1] === '-c' ? command[3] : undefined
   if (wrapper === BOOTSTRAP_NAME) return wrap(command.slice(4))
-  if (wrapper === WRAPPER_NAME) return [...command.slice(0, 4), ...repackaged(command.slice(4), wrap)]
+  if (wrapper !== undefined && OUTER_WRAPPERS.has(wrapper)) {
+    return [...command.slice(0, 4), ...repackaged(command.slice(4), wrap)]
+  }
+
   return wrap(command)
 }
 
 /** The root the old job's package was under: `<root>/mfbatch/packages/<sha>.tar.gz`. */
 function oldPackageRoot(command: readonly string[]): PackageRoot | undefined {
   let rest = command
-  while (rest[0] === 'sh' && rest[1] === '-c' && rest[3] === WRAPPER_NAME) rest = rest.slice(4)
+  while (rest[0] === 'sh' && rest[1] === '-c' && OUTER_WRAPPERS.has(rest[3])) rest = rest.slice(4)
   const location = bootstrapLocation(rest)
   const at = location?.key.lastIndexOf(PACKAGE_PREFIX) ?? -1
   if (location === undefined || at === -1) return undefined

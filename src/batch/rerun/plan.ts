@@ -27,6 +27,8 @@ import {nodeCountOf} from '../nodes/of-job'
 import {WRAPPER_NAME} from '../nodes/rendezvous'
 import {BOOTSTRAP_NAME} from '../package/bootstrap'
 import {SUBMISSION_TAG} from '../submit/once'
+import {INDEX_WRAPPER_NAME} from '../tasks/indices'
+import {TASKS_WRAPPER_NAME} from '../tasks/wrapper'
 import {changesDefinition} from './changes'
 
 /** The tag naming the job a rerun reruns (the old job's id). `aws:` is AWS's; `mfbatch:` is ours. */
@@ -125,10 +127,12 @@ function jobControls(job: JobDetail, changes: RerunChanges): Partial<SubmitJobCo
 
 /**
  * The new command in the old one's place. A command mfbatch wrapped (the code package's bootstrap, a multi-node
- * job's rendezvous: `sh -c SCRIPT NAME ARGV...`) keeps its wrappers, so only the user's own ARGV is replaced.
+ * job's rendezvous, a task table's or a rerun's array index wrapper: `sh -c SCRIPT NAME ARGV...`) keeps its wrappers, so only the user's own
+ * ARGV is replaced.
  */
 export function withUserCommand(old: readonly string[], command: readonly string[]): string[] {
-  const wrapped = old[0] === 'sh' && old[1] === '-c' && (old[3] === WRAPPER_NAME || old[3] === BOOTSTRAP_NAME)
+  const wrappers = [WRAPPER_NAME, BOOTSTRAP_NAME, TASKS_WRAPPER_NAME, INDEX_WRAPPER_NAME]
+  const wrapped = old[0] === 'sh' && old[1] === '-c' && wrappers.includes(old[3])
   return wrapped ? [...old.slice(0, 4), ...withUserCommand(old.slice(4), command)] : [...command]
 }
 

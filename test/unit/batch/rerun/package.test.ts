@@ -33,6 +33,11 @@ describe('rerun --package: the new package in the old command', () => {
       ['sh', '-c', 'NODE', 'mfbatch-node', 'torchrun', 'a.py'],
       ['sh', '-c', 'NODE', 'mfbatch-node', 'NEW', 'torchrun', 'a.py'],
     ],
+    [
+      "inside a task table's wrapper, the bootstrap is replaced where it was",
+      ['sh', '-c', 'TASKS', 'mfbatch-tasks', 'sh', '-c', 'OLD', 'mfbatch-bootstrap', 'python', 'a.py'],
+      ['sh', '-c', 'TASKS', 'mfbatch-tasks', 'NEW', 'python', 'a.py'],
+    ],
     ["a user's own sh -c is a command, not a wrapper", ['sh', '-c', 'exit 3'], ['NEW', 'sh', '-c', 'exit 3']],
   ])('%s', (_name, command, expected) => {
     expect(repackaged(command, wrap)).toEqual(expected)
