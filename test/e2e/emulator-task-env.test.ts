@@ -148,6 +148,7 @@ describe('emulator env --metaflow', () => {
         "export METAFLOW_DATASTORE_SYSROOT_S3='s3://mfbatch-metaflow/metaflow'",
         "export METAFLOW_DEFAULT_DATASTORE='s3'",
         "export METAFLOW_DEFAULT_METADATA='local'",
+        "export METAFLOW_ECS_FARGATE_EXECUTION_ROLE='arn:aws:iam::000000000000:role/mfbatch-emulator-execution'",
         "export METAFLOW_ECS_S3_ACCESS_IAM_ROLE='arn:aws:iam::000000000000:role/mfbatch-emulator-job'",
         `export METAFLOW_S3_ENDPOINT_URL='${emulator.url}'`,
         '',

@@ -29,7 +29,8 @@ and v1 from 1.29. Older AWS CLIs (Debian 12's 2.9) ignore it and call AWS: give 
 stderr with the flag to add and a shell function to paste.
 
 --metaflow adds the METAFLOW_* lines that send Metaflow's @batch steps to the emulator: the datastore in its \
-bucket mfbatch-metaflow (made at its start), METAFLOW_S3_ENDPOINT_URL, the queue "local", a job role, local metadata.
+bucket mfbatch-metaflow (made at its start), METAFLOW_S3_ENDPOINT_URL, the queue "local", a job role, a task \
+execution role (which @batch(queue="local-fargate") needs), local metadata.
 
 The output holds the emulator's secret: anyone with it can run commands as you through the emulator.
 
