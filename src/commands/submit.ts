@@ -18,6 +18,7 @@ import {maskEnvironments} from '../batch/secrets'
 import {CACHE_DIR_ENV, NO_CACHE_ENV, openSubmitCache} from '../batch/submit/cache'
 import {planDryRun} from '../batch/submit/dry-run'
 import {localNames, queueGaveWayNotice, queueMayGiveWay} from '../batch/submit/local-names'
+import {type OutputsPlan, planOutputs, wrapForOutputs} from '../batch/submit/outputs-step'
 import {dryRunJob, localFileHint, packageSummary, preparePackage, publish} from '../batch/submit/package-step'
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
@@ -36,6 +37,7 @@ import {
 import {inert} from '../output/inert'
 import {onInterrupt} from '../output/interrupt'
 import {jsonDocument} from '../output/json'
+import {outputsLines} from '../output/outputs-report'
 import {guardBrokenPipe} from '../output/pipe'
 import {
   connectionArgs,
@@ -120,6 +122,13 @@ ${exitCodeHelp(true)}`
     },
     {
       command:
+        '<%= config.bin %> <%= command.id %> --local --package --output model.txt --output plots/ --follow -- python train.py',
+      description:
+        'Train on the emulator and bring model.txt and the plots/ folder back here when the job succeeds (a ' +
+        'Makefile rule can do this to make model.txt).',
+    },
+    {
+      command:
         '<%= config.bin %> <%= command.id %> --dry-run --platform ec2 --queue q --shared-memory 1024 -- python train.py',
       description: 'Print the exact AWS requests, without any AWS call.',
     },
@@ -146,6 +155,7 @@ ${exitCodeHelp(true)}`
     const inputs = submitInputs(flags)
     const waits = waitsFor({...flags, json: this.jsonEnabled()})
     const packaged = await preparePackage(settings, flags)
+    const outputs = planOutputs(settings, flags.output, flags.local)
     this.packageNotes(packaged, command, flags.quiet)
     for (const notice of [packaged && notices.packageRoot, notices.queue]) {
       // To stderr under --json too: a name replaced is a warning, as the submit's own notes are.
@@ -156,10 +166,12 @@ ${exitCodeHelp(true)}`
       // The AWS side (the SDK, the watch loop, the log reader) is loaded only when it is used: a dry run stays fast.
       const {prepareSubmit} = await import('../batch/submit/service.js')
       const prepared = prepareSubmit(settings, command, inputs)
-      return this.submitToAws(prepared, settings, flags, waits, packaged)
+      return this.submitToAws(prepared, settings, flags, {outputs, packaged, waits})
     }
 
-    const job = packaged ? dryRunJob(packaged, command, settings) : {command, settings}
+    const job = packaged
+      ? dryRunJob(packaged, command, settings, outputs?.section)
+      : {command: outputs ? wrapForOutputs(command, settings, outputs) : command, settings}
     const plan = planDryRun(job.settings, job.command, inputs)
     if (packaged) checkSubmitSize(plan.requests.submitJob)
     guardBrokenPipe()
@@ -175,6 +187,43 @@ ${exitCodeHelp(true)}`
   protected override waitsOnJob(): boolean {
     const end = this.argv.indexOf('--')
     return (end === -1 ? this.argv : this.argv.slice(0, end)).some((arg) => WAITING_FLAGS.test(arg))
+  }
+
+  /**
+   * After the wait: a SUCCEEDED job's outputs unpacked into the working directory; a FAILED job's left in S3, with
+   * the command that fetches them. An array's children are many: `mfbatch outputs JOB --all` brings them.
+   */
+  private async bringOutputsBack(
+    clients: Clients,
+    jobId: string,
+    outputs: OutputsPlan,
+    {code, flags}: {code: number; flags: SubmitFlags},
+  ): Promise<void> {
+    const say = (line: string) => flags.quiet || process.stderr.write(`${this.config.bin}: ${line}\n`)
+    const fetch = `${this.config.bin} outputs ${jobId}${connectionArgs(flags)}`
+    if (code === ExitCode.WaitTimeout || code === ExitCode.Interrupted || code === ExitCode.ToolFailure) return
+    if (flags['array-size'] !== undefined || flags.nodes !== undefined) {
+      say(`each child's outputs are in S3: ${fetch} --all brings them here`)
+      return
+    }
+
+    if (code !== ExitCode.Ok) {
+      say(`the job failed, so its outputs were not unpacked here; ${fetch} --to DIR brings them`)
+      return
+    }
+
+    const {bringBack} = await import('../batch/submit/outputs-step.js')
+    const got = await bringBack(await clients.s3!(), outputs, jobId, process.cwd())
+    if (!got) {
+      process.stderr.write(
+        `${this.config.bin}: warning: job ${jobId} uploaded no outputs; see its log: ` +
+          `${this.config.bin} logs ${jobId}${connectionArgs(flags)}\n`,
+      )
+      process.exitCode = ExitCode.ToolFailure
+      return
+    }
+
+    for (const line of outputsLines(got)) say(line)
   }
 
   /**
@@ -210,11 +259,16 @@ ${exitCodeHelp(true)}`
   }
 
   /** Uploads the package if S3 lacks it and puts the bootstrap in front of the command (checked again, sized). */
-  private async shipPackage(clients: Clients, checked: PreparedSubmit, pkg: LocalPackage, flags: SubmitFlags) {
+  private async shipPackage(
+    clients: Clients,
+    checked: PreparedSubmit,
+    flags: SubmitFlags,
+    {outputs, pkg}: {outputs?: OutputsPlan; pkg: LocalPackage},
+  ) {
     const {prepareSubmit} = await import('../batch/submit/service.js')
     const s3 = await clients.s3!()
     const progress = process.stderr.isTTY && !flags.quiet && !this.jsonEnabled() ? uploadProgress : undefined
-    const published = await publish(s3, pkg, checked, progress)
+    const published = await publish(s3, pkg, {...checked, section: outputs?.section}, progress)
     this.uploaded = published.uploaded
     for (const notice of published.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
     const prepared = prepareSubmit(published.settings, published.command, checked.inputs)
@@ -229,22 +283,26 @@ ${exitCodeHelp(true)}`
     checked: PreparedSubmit,
     settings: ResolvedSettings,
     flags: SubmitFlags,
-    waits: boolean,
-    packaged: LocalPackage | undefined,
+    {outputs, packaged, waits}: {outputs?: OutputsPlan; packaged?: LocalPackage; waits: boolean},
   ) {
     const timeout = flags['wait-timeout']
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
     const graceMs = flags.follow ? followGraceMs() : undefined
-    const [{connect, connectSettings}, {submitPrepared}, {waitAndReport}, {SubmitTracker}] = await Promise.all([
-      import('../connect.js'),
-      import('../batch/submit/service.js'),
-      import('../wait/submit-wait.js'),
-      import('../batch/submit/interrupted.js'),
-    ])
+    const [{connect, connectSettings}, {prepareSubmit, submitPrepared}, {waitAndReport}, {SubmitTracker}] =
+      await Promise.all([
+        import('../connect.js'),
+        import('../batch/submit/service.js'),
+        import('../wait/submit-wait.js'),
+        import('../batch/submit/interrupted.js'),
+      ])
     const clients = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
     const connection = connectionArgs(flags)
-    const prepared = packaged ? await this.shipPackage(clients, checked, packaged, flags) : checked
+    const prepared = packaged
+      ? await this.shipPackage(clients, checked, flags, {outputs, pkg: packaged})
+      : outputs
+        ? withOutputsOnly(checked, outputs, prepareSubmit)
+        : checked
     const tracker = new SubmitTracker(clients.batch)
     const interrupt = onInterrupt()
     const cache = openSubmitCache(settings, flags.local)
@@ -275,8 +333,23 @@ ${exitCodeHelp(true)}`
     if (!this.jsonEnabled() && !flags.follow) process.stdout.write(`${job.jobId}\n`)
     if (!waits) return result
     const wait = {bin: this.config.bin, connection, graceMs, timeoutMs}
-    return this.exit(await waitAndReport(clients, job, result, {...flags, ...wait, json: this.jsonEnabled()}))
+    const code = await waitAndReport(clients, job, result, {...flags, ...wait, json: this.jsonEnabled()})
+    if (outputs) await this.bringOutputsBack(clients, job.jobId, outputs, {code, flags})
+    return this.exit(code)
   }
+}
+
+/** No package, but outputs: the command in the bootstrap, the submit prepared again around it (and sized). */
+function withOutputsOnly(
+  checked: PreparedSubmit,
+  outputs: OutputsPlan,
+  prepareSubmit: (typeof import('../batch/submit/service.js'))['prepareSubmit'],
+): PreparedSubmit {
+  const command = wrapForOutputs(checked.command, checked.settings, outputs)
+  const prepared = prepareSubmit(checked.settings, command, checked.inputs)
+  const spec = prepared.spec ?? buildJobSpec(checked.settings, command, {...checked.inputs, platform: 'EC2'})
+  checkSubmitSize(buildRequests(spec, prepared.queue ?? 'queue').submitJob)
+  return prepared
 }
 
 function uploadProgress(sent: number, total: number): void {

@@ -33,6 +33,7 @@ const JOB = 'JOB'
 const WAIT = 'WAIT'
 const NODES = 'MULTI-NODE'
 const PACKAGE = 'CODE PACKAGE'
+const RESULTS = 'RESULTS'
 
 function text(name: SettingName, helpGroup: string, helpValue: string, note?: string) {
   return Flags.string({helpGroup, helpValue, summary: help(name, note)})
@@ -106,6 +107,19 @@ export const submitFlags = {
     helpValue: 'N',
     summary:
       'Run a multi-node parallel job of N nodes (2..1000), node 0 the main node; EC2 only, not with --array-size.',
+  }),
+  // Results (DESIGN.md section 12): what comes back from the job, and what goes in besides the package.
+  output: Flags.string({
+    description:
+      'When the command ends, whatever its exit code, the job packs the declared paths that exist into one ' +
+      'archive and uploads it next to the package root (<root>/mfbatch/outputs/...), with its SHA-256 and what was ' +
+      "missing; a failed upload fails the attempt. --wait/--follow then unpacks a SUCCEEDED job's outputs here " +
+      '(each file whole or not at all, never outside this directory); a FAILED job\'s stay in S3 for "mfbatch ' +
+      'outputs JOB". The job needs python3, and aws or python with boto3, in its image.',
+    helpGroup: RESULTS,
+    helpValue: 'PATH',
+    multiple: true,
+    summary: "Bring this file, directory or glob back from the job's working directory (repeatable; relative, no ..).",
   }),
   // The code package (DESIGN.md section 10)
   package: Flags.boolean({

@@ -1,0 +1,52 @@
+/**
+ * Submit's `--output` step (DESIGN.md section 12): the paths checked and the place in S3 chosen before any API
+ * call, the bootstrap's outputs section for the job, and after `--wait|--follow` the SUCCEEDED job's outputs
+ * brought into the working directory.
+ */
+import type {ResolvedSettings} from '../../config/types'
+import type {S3Api} from '../clients'
+
+import {outputsSection, type OutputsTarget} from '../outputs/bootstrap-section'
+import {chooseAttempts, downloadAttempt, type Downloaded, listAttempts} from '../outputs/fetch'
+import {outputsTarget, parseOutputPaths} from '../outputs/layout'
+import {type BootstrapSection, wrapSectionOnly} from '../package/bootstrap'
+import {parsePackageRoot} from '../package/root'
+import {imageOf} from './package-step'
+
+export interface OutputsPlan {
+  paths: string[]
+  section: BootstrapSection
+  target: OutputsTarget
+}
+
+/** Undefined without `--output`. The root is the package's (`--package-root`, or the emulator's bucket locally). */
+export function planOutputs(
+  settings: Pick<ResolvedSettings, 'packageRoot'>,
+  values: readonly string[] | undefined,
+  local: boolean | undefined,
+): OutputsPlan | undefined {
+  const paths = parseOutputPaths(values)
+  if (paths.length === 0) return undefined
+  const target = outputsTarget(parsePackageRoot(settings.packageRoot, Boolean(local)))
+  return {paths, section: outputsSection(target, paths), target}
+}
+
+/** The job's command in the bootstrap when there is no package (with one, the package step wraps it). */
+export function wrapForOutputs(
+  command: readonly string[],
+  settings: Partial<Pick<ResolvedSettings, 'image'>>,
+  plan: OutputsPlan,
+): string[] {
+  return wrapSectionOnly(command, imageOf(settings), plan.section)
+}
+
+/** After a SUCCEEDED wait: the job's last attempt's outputs unpacked into `into`; undefined when none was found. */
+export async function bringBack(
+  s3: S3Api,
+  plan: Pick<OutputsPlan, 'target'>,
+  jobId: string,
+  into: string,
+): Promise<Downloaded | undefined> {
+  const [last] = chooseAttempts(await listAttempts(s3, plan.target, jobId))
+  return last && downloadAttempt(s3, plan.target.bucket, last, into)
+}
