@@ -5,14 +5,17 @@
  * is refused on download.
  */
 import {execFileSync} from 'node:child_process'
-import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {createHash} from 'node:crypto'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {stopDaemon} from '../../src/emulator/daemon'
-import {cleanEnv, RUN, runCli} from '../helpers/emulator'
+import {cleanEnv, emulatorCredentials, emulatorEnv, RUN, runCli} from '../helpers/emulator'
 
+/** Where an absolute member of a planted archive would land. */
+const ESCAPE_DIR = join(tmpdir(), 'mfbatch-outputs-escape')
 let home: string
 let env: Record<string, string>
 
@@ -102,6 +105,122 @@ describe('submit --output', () => {
     expect(make().toString()).toBe("make: 'model.txt' is up to date.\n")
   }, 120_000)
 })
+
+describe('mfbatch outputs', () => {
+  test("a FAILED job's outputs stay in S3, and outputs brings them; a second time changes nothing", async () => {
+    const dir = project()
+    const run = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--output',
+      'model.txt',
+      '--wait',
+      '--',
+      'sh',
+      '-c',
+      'echo partial > model.txt; exit 4',
+    )
+    const job = run.stdout.trim()
+    expect(run.code).toBe(4)
+    expect(run.stderr).toContain(
+      `: the job failed, so its outputs were not unpacked here; mfbatch outputs ${job} --local --to DIR brings them\n`,
+    )
+    expect(tree(dir)).toEqual({})
+
+    const first = await mfbatch(dir, 'outputs', job, '--local', '--to', 'got')
+    expect(first).toEqual({
+      code: 0,
+      stderr: `mfbatch: outputs of job ${job} attempt 1: 1 file written into got\n`,
+      stdout: 'got/model.txt\n',
+    })
+    expect(tree(dir)).toEqual({'got/model.txt': 'partial\n'})
+    const before = statSync(join(dir, 'got', 'model.txt')).mtimeMs
+
+    const second = await mfbatch(dir, 'outputs', 'last', '--local', '--to', 'got')
+    expect(second).toEqual({
+      code: 0,
+      stderr: `mfbatch: outputs of job ${job} attempt 1: 0 files written into got, 1 already there unchanged\n`,
+      stdout: 'got/model.txt\n',
+    })
+    expect(statSync(join(dir, 'got', 'model.txt')).mtimeMs).toBe(before)
+  }, 120_000)
+
+  test.each([
+    ['a path with ..', ['../escape.txt'], '"../escape.txt" leads out of the directory'],
+    ['an absolute path', [`${ESCAPE_DIR}/abs.txt`], `"${ESCAPE_DIR}/abs.txt" is an absolute path`],
+    ['a link leading out', ['link->..', 'link/escape.txt'], 'the link "link" -> ".." leads out of the directory'],
+  ])(
+    'an archive holding %s is refused whole: nothing written, inside or out',
+    async (_what, members, problem) => {
+      const dir = project()
+      const run = await mfbatch(
+        dir,
+        'submit',
+        '--local',
+        '--quiet',
+        '--output',
+        'ok.txt',
+        '--wait',
+        '--',
+        'sh',
+        '-c',
+        'echo ok > ok.txt',
+      )
+      const job = run.stdout.trim()
+      expect(run.code).toBe(0)
+      rmSync(join(dir, 'ok.txt'))
+      const listed = await mfbatch(dir, 'outputs', job, '--local', '--list', '--json')
+      const [{url}] = (JSON.parse(listed.stdout) as {attempts: Array<{url: string}>}).attempts
+      plantArchive(url, ['ok.txt', ...members])
+
+      const got = await mfbatch(dir, 'outputs', job, '--local', '--to', 'got')
+      expect(got).toEqual({
+        code: 1,
+        stderr: `mfbatch: refused the outputs archive, nothing was written: ${problem}\n`,
+        stdout: '',
+      })
+      expect(tree(dir)).toEqual({})
+      expect(existsSync(join(home, 'escape.txt')) || existsSync(`${ESCAPE_DIR}/abs.txt`)).toBe(false)
+    },
+    120_000,
+  )
+})
+
+/**
+ * Replaces an attempt's archive and manifest in the emulator's S3 (its own credentials, from its state dir) with a
+ * hostile one made by python's tarfile: `name->target` is a symlink, anything else a file holding its name.
+ */
+function plantArchive(url: string, members: string[]): void {
+  const archive = join(home, 'planted.tar.gz')
+  execFileSync('python3', ['-c', PLANT_PY, archive, ...members])
+  const bytes = readFileSync(archive)
+  const manifest = join(home, 'planted.json')
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  writeFileSync(manifest, JSON.stringify({bytes: bytes.length, exitCode: 0, missing: [], sha256}))
+  const credentials = emulatorCredentials(join(home, 'mfbatch', 'emulator'))
+  const awsEnv = {...cleanEnv(), ...emulatorEnv(`http://127.0.0.1:${env.MFBATCH_EMULATOR_PORT}`, credentials)}
+  const aws = (from: string, to: string) =>
+    execFileSync('aws', ['--endpoint-url', awsEnv.AWS_ENDPOINT_URL, 's3', 'cp', '--only-show-errors', from, to], {
+      env: awsEnv,
+    })
+  aws(archive, url)
+  aws(manifest, url.replace(/\.tar\.gz$/, '.json'))
+}
+
+const PLANT_PY = `import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w:gz") as t:
+  for m in sys.argv[2:]:
+    name, _, link = m.partition("->")
+    i = tarfile.TarInfo(name)
+    if link:
+      i.type, i.linkname = tarfile.SYMTYPE, link
+      t.addfile(i)
+    else:
+      data = (name + "\\n").encode()
+      i.size = len(data)
+      t.addfile(i, io.BytesIO(data))
+`
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
