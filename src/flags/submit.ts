@@ -115,7 +115,7 @@ export const submitFlags = {
       'archive and uploads it next to the package root (<root>/mfbatch/outputs/...), with its SHA-256 and what was ' +
       "missing; a failed upload fails the attempt. --wait/--follow then unpacks a SUCCEEDED job's outputs here " +
       '(each file whole or not at all, never outside this directory); a FAILED job\'s stay in S3 for "mfbatch ' +
-      'outputs JOB". The job needs python3, and aws or python with boto3, in its image.',
+      'outputs JOB". The image needs tar, gzip, sha256sum (or shasum), and aws or python with boto3.',
     helpGroup: RESULTS,
     helpValue: 'PATH',
     multiple: true,
