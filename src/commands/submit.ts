@@ -122,9 +122,9 @@ ${exitCodeHelp(true)}`
     },
     {
       command:
-        '<%= config.bin %> <%= command.id %> --local --package --output model.txt --output plots/ --follow -- python train.py',
+        '<%= config.bin %> <%= command.id %> --package --output model.txt --output plots/ --follow -- python train.py',
       description:
-        'Train on the emulator and bring model.txt and the plots/ folder back here when the job succeeds (a ' +
+        'Train, and bring model.txt and the plots/ folder back here when the job succeeds (a ' +
         'Makefile rule can do this to make model.txt).',
     },
     {
