@@ -219,6 +219,8 @@ export interface S3Api {
   /** Every key under the prefix (ListObjectsV2, all pages), with its size. */
   list(bucket: string, prefix: string): Promise<Array<{key: string; size: number}>>
   presignGet(bucket: string, key: string, expiresInSeconds: number): Promise<string>
+  /** A small text object (a script), in one PutObject. */
+  putText(bucket: string, key: string, text: string): Promise<void>
   /** A small object (a manifest) as text; undefined on 404. */
   readText(bucket: string, key: string): Promise<string | undefined>
   /** The file at `path`, streamed; multipart above 8 MiB (lib-storage); `progress` gets bytes sent so far. */
@@ -277,6 +279,9 @@ export async function createS3(options: ClientOptions = {}): Promise<S3Api> {
     },
     presignGet: (bucket, key, expiresIn) =>
       s3.getSignedUrl(client, new s3.GetObjectCommand({Bucket: bucket, Key: key}), {expiresIn}),
+    async putText(bucket, key, text) {
+      await client.send(new s3.PutObjectCommand({Body: text, Bucket: bucket, ContentType: 'text/plain', Key: key}))
+    },
     async readText(bucket, key) {
       try {
         const answer = await client.send(new s3.GetObjectCommand({Bucket: bucket, Key: key}))

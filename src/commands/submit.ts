@@ -1,8 +1,11 @@
 import type {Interfaces} from '@oclif/core'
 
 import type {Clients} from '../batch/clients'
+import type {PlacedInput} from '../batch/inputs/local'
+import type {BootstrapSection} from '../batch/package/bootstrap'
 import type {SubmitTracker} from '../batch/submit/interrupted'
 import type {PreparedSubmit} from '../batch/submit/service'
+import type {StepsObject} from '../batch/submit/steps-object'
 import type {ResolvedSettings} from '../config/types'
 
 import {BaseCommand} from '../base-command'
@@ -17,8 +20,9 @@ import {parseDuration} from '../batch/parse/time'
 import {maskEnvironments} from '../batch/secrets'
 import {CACHE_DIR_ENV, NO_CACHE_ENV, openSubmitCache} from '../batch/submit/cache'
 import {planDryRun} from '../batch/submit/dry-run'
+import {jobSection, planInputs} from '../batch/submit/inputs-step'
 import {localNames, queueGaveWayNotice, queueMayGiveWay} from '../batch/submit/local-names'
-import {type OutputsPlan, planOutputs, wrapForOutputs} from '../batch/submit/outputs-step'
+import {type OutputsPlan, planOutputs, wrapWithoutPackage} from '../batch/submit/outputs-step'
 import {dryRunJob, localFileHint, packageSummary, preparePackage, publish} from '../batch/submit/package-step'
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
@@ -156,6 +160,10 @@ ${exitCodeHelp(true)}`
     const waits = waitsFor({...flags, json: this.jsonEnabled()})
     const packaged = await preparePackage(settings, flags)
     const outputs = planOutputs(settings, flags.output, flags.local)
+    const where = {cwd: process.cwd(), local: flags.local, packageDir: packaged?.dir}
+    const placed = await planInputs(settings, flags.input, where)
+    const steps = jobSection(placed, outputs, {local: flags.local, settings})
+    const section = steps?.section
     this.packageNotes(packaged, command, flags.quiet)
     for (const notice of [packaged && notices.packageRoot, notices.queue]) {
       // To stderr under --json too: a name replaced is a warning, as the submit's own notes are.
@@ -166,12 +174,16 @@ ${exitCodeHelp(true)}`
       // The AWS side (the SDK, the watch loop, the log reader) is loaded only when it is used: a dry run stays fast.
       const {prepareSubmit} = await import('../batch/submit/service.js')
       const prepared = prepareSubmit(settings, command, inputs)
-      return this.submitToAws(prepared, settings, flags, {outputs, packaged, waits})
+      return this.submitToAws(prepared, settings, flags, {
+        extras: {inputs: placed, outputs, section, steps: steps?.steps},
+        packaged,
+        waits,
+      })
     }
 
     const job = packaged
-      ? dryRunJob(packaged, command, settings, outputs?.section)
-      : {command: outputs ? wrapForOutputs(command, settings, outputs) : command, settings}
+      ? dryRunJob(packaged, command, settings, section)
+      : {command: section ? wrapWithoutPackage(command, settings, section) : command, settings}
     const plan = planDryRun(job.settings, job.command, inputs)
     if (packaged) checkSubmitSize(plan.requests.submitJob)
     guardBrokenPipe()
@@ -263,12 +275,12 @@ ${exitCodeHelp(true)}`
     clients: Clients,
     checked: PreparedSubmit,
     flags: SubmitFlags,
-    {outputs, pkg}: {outputs?: OutputsPlan; pkg: LocalPackage},
+    {pkg, section}: {pkg: LocalPackage; section?: BootstrapSection},
   ) {
     const {prepareSubmit} = await import('../batch/submit/service.js')
     const s3 = await clients.s3!()
     const progress = process.stderr.isTTY && !flags.quiet && !this.jsonEnabled() ? uploadProgress : undefined
-    const published = await publish(s3, pkg, {...checked, section: outputs?.section}, progress)
+    const published = await publish(s3, pkg, {...checked, section}, progress)
     this.uploaded = published.uploaded
     for (const notice of published.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
     const prepared = prepareSubmit(published.settings, published.command, checked.inputs)
@@ -283,7 +295,7 @@ ${exitCodeHelp(true)}`
     checked: PreparedSubmit,
     settings: ResolvedSettings,
     flags: SubmitFlags,
-    {outputs, packaged, waits}: {outputs?: OutputsPlan; packaged?: LocalPackage; waits: boolean},
+    {extras, packaged, waits}: {extras: Extras; packaged?: LocalPackage; waits: boolean},
   ) {
     const timeout = flags['wait-timeout']
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
@@ -298,10 +310,21 @@ ${exitCodeHelp(true)}`
     const clients = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
     const connection = connectionArgs(flags)
+    const {inputs, outputs, section, steps} = extras
+    if (steps) {
+      const [{uploadInputs}, {publishSteps}, s3] = await Promise.all([
+        import('../batch/inputs/local.js'),
+        import('../batch/submit/steps-object.js'),
+        clients.s3!(),
+      ])
+      await uploadInputs(s3, inputs)
+      await publishSteps(s3, steps)
+    }
+
     const prepared = packaged
-      ? await this.shipPackage(clients, checked, flags, {outputs, pkg: packaged})
-      : outputs
-        ? withOutputsOnly(checked, outputs, prepareSubmit)
+      ? await this.shipPackage(clients, checked, flags, {pkg: packaged, section})
+      : section
+        ? withSectionOnly(checked, section, prepareSubmit)
         : checked
     const tracker = new SubmitTracker(clients.batch)
     const interrupt = onInterrupt()
@@ -339,13 +362,22 @@ ${exitCodeHelp(true)}`
   }
 }
 
-/** No package, but outputs: the command in the bootstrap, the submit prepared again around it (and sized). */
-function withOutputsOnly(
+/** The inputs and outputs declared for the job. */
+interface Extras {
+  inputs: PlacedInput[]
+  outputs?: OutputsPlan
+  /** The bootstrap's section for both (inputs-step.ts), when either is declared, and the steps it loads. */
+  section?: BootstrapSection
+  steps?: StepsObject
+}
+
+/** No package, but inputs or outputs: the command in the bootstrap, the submit prepared around it (and sized). */
+function withSectionOnly(
   checked: PreparedSubmit,
-  outputs: OutputsPlan,
+  section: BootstrapSection,
   prepareSubmit: (typeof import('../batch/submit/service.js'))['prepareSubmit'],
 ): PreparedSubmit {
-  const command = wrapForOutputs(checked.command, checked.settings, outputs)
+  const command = wrapWithoutPackage(checked.command, checked.settings, section)
   const prepared = prepareSubmit(checked.settings, command, checked.inputs)
   const spec = prepared.spec ?? buildJobSpec(checked.settings, command, {...checked.inputs, platform: 'EC2'})
   checkSubmitSize(buildRequests(spec, prepared.queue ?? 'queue').submitJob)

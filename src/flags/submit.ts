@@ -84,6 +84,17 @@ export const submitFlags = {
   'iam-role': text('iamRole', CONTAINER, 'ARN', 'optional, unlike in Metaflow'),
   image: text('image', CONTAINER, 'IMAGE'),
   inferentia: text('inferentia', EC2, 'N', 'devices /dev/neuron0..N-1'),
+  // Results (DESIGN.md section 12): what comes back from the job, and what goes in besides the package.
+  input: Flags.string({
+    description:
+      'SRC is an S3 object (s3://BUCKET/KEY), an S3 prefix (s3://BUCKET/PREFIX/, ending in /: a directory at PATH), ' +
+      'or a local file or directory outside the package, uploaded once by its SHA-256 next to the package root and ' +
+      'checked by the job on arrival.',
+    helpGroup: RESULTS,
+    helpValue: 'SRC=PATH',
+    multiple: true,
+    summary: "Place SRC at PATH in the job's working directory before the command runs (repeatable).",
+  }),
   'kill-on-interrupt': Flags.boolean({
     helpGroup: WAIT,
     summary: 'On Ctrl-C, terminate the job before leaving (implies --wait); by default it keeps running.',
@@ -108,7 +119,6 @@ export const submitFlags = {
     summary:
       'Run a multi-node parallel job of N nodes (2..1000), node 0 the main node; EC2 only, not with --array-size.',
   }),
-  // Results (DESIGN.md section 12): what comes back from the job, and what goes in besides the package.
   output: Flags.string({
     description:
       'When the command ends, whatever its exit code, the job packs the declared paths that exist into one ' +

@@ -2,11 +2,11 @@
  * `--output` and `mfbatch outputs` end to end, as a user runs them: `submit --local` from a fresh HOME (the detached
  * emulator on a free port, its state in a temp dir), a project folder of its own. The job's files come back into
  * the working directory, a Makefile target is made by a job once, and a hostile archive planted in the emulator's S3
- * is refused on download.
+ * is refused on download; `--input` places a local folder, a local file and an S3 prefix before the command.
  */
 import {execFileSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -187,6 +187,83 @@ describe('mfbatch outputs', () => {
   )
 })
 
+describe('submit --input', () => {
+  // The emulator's bucket must exist before anything is put in it: any --local command starts the emulator.
+  beforeAll(async () => {
+    expect((await mfbatch(home, 'queues', '--local')).code).toBe(0)
+  }, 60_000)
+
+  test('a local folder and file outside the package: placed before the command, byte for byte, uploaded once', async () => {
+    const dir = project()
+    writeFileSync(join(dir, 'run.sh'), 'find in params.json -type f | sort | xargs cat\n')
+    const data = mkdtempSync(join(home, 'data-'))
+    mkdirSync(join(data, 'sub'))
+    writeFileSync(join(data, 'a.csv'), 'x,y\n1,2\n')
+    writeFileSync(join(data, 'sub', 'b.txt'), 'b\n')
+    writeFileSync(join(home, 'params.json'), '{"lr": 0.1}\n')
+    const args = [
+      'submit',
+      '--local',
+      '--quiet',
+      '--package',
+      '--input',
+      `${data}=in/data`,
+      '--input',
+      '../params.json=params.json',
+      '--follow',
+      '--',
+      'sh',
+      '-c',
+      'find in params.json -type f | sort | xargs cat',
+    ]
+    const expected = {code: 0, stderr: '', stdout: 'x,y\n1,2\nb\n{"lr": 0.1}\n'}
+    expect(await mfbatch(dir, ...args)).toEqual(expected)
+    const stored = s3List('mfbatch/inputs/')
+    expect(stored).toHaveLength(2)
+    expect(await mfbatch(dir, ...args)).toEqual(expected)
+    expect(s3List('mfbatch/inputs/')).toEqual(stored)
+  }, 120_000)
+
+  test('an S3 prefix becomes a folder, an S3 object a file', async () => {
+    const dir = project()
+    const src = mkdtempSync(join(home, 's3-'))
+    writeFileSync(join(src, 'one.txt'), 'one\n')
+    writeFileSync(join(src, 'two.txt'), 'two\n')
+    awsCli(['s3', 'cp', '--recursive', src, 's3://mfbatch-local/shared/set/'])
+    const run = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--quiet',
+      '--input',
+      's3://mfbatch-local/shared/set/=set',
+      '--input',
+      's3://mfbatch-local/shared/set/two.txt=copy.txt',
+      '--follow',
+      '--',
+      'sh',
+      '-c',
+      'find set copy.txt -type f | sort; cat set/one.txt copy.txt',
+    )
+    expect(run).toEqual({code: 0, stderr: '', stdout: 'copy.txt\nset/one.txt\nset/two.txt\none\ntwo\n'})
+  }, 120_000)
+})
+
+/** The AWS CLI against the emulator, with the emulator's own credentials (from its state dir). */
+function awsCli(args: string[]): string {
+  const credentials = emulatorCredentials(join(home, 'mfbatch', 'emulator'))
+  const url = `http://127.0.0.1:${env.MFBATCH_EMULATOR_PORT}`
+  return execFileSync('aws', ['--endpoint-url', url, ...args], {
+    env: {...cleanEnv(), ...emulatorEnv(url, credentials)},
+  }).toString()
+}
+
+/** The keys under a prefix of the emulator's bucket. */
+function s3List(prefix: string): string[] {
+  const out = awsCli(['s3api', 'list-objects-v2', '--bucket', 'mfbatch-local', '--prefix', prefix])
+  return ((out.trim() ? JSON.parse(out) : {}) as {Contents?: Array<{Key: string}>}).Contents?.map((c) => c.Key) ?? []
+}
+
 /**
  * Replaces an attempt's archive and manifest in the emulator's S3 (its own credentials, from its state dir) with a
  * hostile one made by python's tarfile: `name->target` is a symlink, anything else a file holding its name.
@@ -198,14 +275,8 @@ function plantArchive(url: string, members: string[]): void {
   const manifest = join(home, 'planted.json')
   const sha256 = createHash('sha256').update(bytes).digest('hex')
   writeFileSync(manifest, JSON.stringify({bytes: bytes.length, exitCode: 0, missing: [], sha256}))
-  const credentials = emulatorCredentials(join(home, 'mfbatch', 'emulator'))
-  const awsEnv = {...cleanEnv(), ...emulatorEnv(`http://127.0.0.1:${env.MFBATCH_EMULATOR_PORT}`, credentials)}
-  const aws = (from: string, to: string) =>
-    execFileSync('aws', ['--endpoint-url', awsEnv.AWS_ENDPOINT_URL, 's3', 'cp', '--only-show-errors', from, to], {
-      env: awsEnv,
-    })
-  aws(archive, url)
-  aws(manifest, url.replace(/\.tar\.gz$/, '.json'))
+  awsCli(['s3', 'cp', '--only-show-errors', archive, url])
+  awsCli(['s3', 'cp', '--only-show-errors', manifest, url.replace(/\.tar\.gz$/, '.json')])
 }
 
 const PLANT_PY = `import io, sys, tarfile

@@ -140,7 +140,7 @@ say "running in $dir/code"
 `
 
 /** The last step when nothing runs after the command (no `--output`): see "Exec, not a child" above. */
-const EXEC = String.raw`[ -n "$v" ] || have "${'$'}{1:-}" || printf '%s' "$log" >&2
+export const EXEC = String.raw`[ -n "$v" ] || have "${'$'}{1:-}" || printf '%s' "$log" >&2
 exec "$@"
 `
 

@@ -32,12 +32,12 @@ export function planOutputs(
 }
 
 /** The job's command in the bootstrap when there is no package (with one, the package step wraps it). */
-export function wrapForOutputs(
+export function wrapWithoutPackage(
   command: readonly string[],
   settings: Partial<Pick<ResolvedSettings, 'image'>>,
-  plan: OutputsPlan,
+  section: BootstrapSection,
 ): string[] {
-  return wrapSectionOnly(command, imageOf(settings), plan.section)
+  return wrapSectionOnly(command, imageOf(settings), section)
 }
 
 /** After a SUCCEEDED wait: the job's last attempt's outputs unpacked into `into`; undefined when none was found. */
