@@ -36,7 +36,13 @@ export function parseOutputPaths(values: readonly string[] | undefined): string[
 
     const clean = value.replace(/^(?:\.\/)+/, '')
     // The job's script splits the list on spaces and writes it into JSON: see bootstrap-section.ts.
-    if (clean === '' || /^[/-]/.test(value) || value.split('/').includes('..') || /[\s"'\\]/.test(value)) {
+    if (
+      clean === '' ||
+      clean === '.' ||
+      /^[/-]/.test(value) ||
+      value.split('/').includes('..') ||
+      /[\s"'\\]/.test(value)
+    ) {
       throw invalid('--output', value, ALLOWED)
     }
 

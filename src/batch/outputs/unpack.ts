@@ -50,13 +50,19 @@ const KINDS: Record<string, Kind> = {
   SymbolicLink: 'symlink',
 }
 
+/** Whether an archive path (`/`-separated, relative to the directory) ends up outside it. */
+function leaves(path: string): boolean {
+  return path.startsWith('/') || posix.normalize(path).split('/')[0] === '..'
+}
+
 /** What is wrong with an entry (undefined: nothing). Paths are the archive's own, `/`-separated. */
 export function memberProblem(type: string, path: string, link?: string): string | undefined {
   if (!(type in KINDS)) return `${JSON.stringify(path)} is a ${type}, not a file, directory or link`
-  const leaves = (p: string) => p.startsWith('/') || posix.normalize(p).split('/')[0] === '..'
   if (path.startsWith('/')) return `${JSON.stringify(path)} is an absolute path`
   if (path.split('/').includes('..') || leaves(path)) return `${JSON.stringify(path)} leads out of the directory`
-  if (type === 'SymbolicLink' && (link === undefined || leaves(posix.join(posix.dirname(path), link)))) {
+  // posix.join would read an absolute target as relative: it is checked first.
+  const linkLeaves = (l: string) => l.startsWith('/') || leaves(posix.join(posix.dirname(path), l))
+  if (type === 'SymbolicLink' && (link === undefined || linkLeaves(link))) {
     return `the link ${JSON.stringify(path)} -> ${JSON.stringify(link)} leads out of the directory`
   }
 
