@@ -150,6 +150,7 @@ describe('mfbatch outputs', () => {
     ['a path with ..', ['../escape.txt'], '"../escape.txt" leads out of the directory'],
     ['an absolute path', [`${ESCAPE_DIR}/abs.txt`], `"${ESCAPE_DIR}/abs.txt" is an absolute path`],
     ['a link leading out', ['link->..', 'link/escape.txt'], 'the link "link" -> ".." leads out of the directory'],
+    ['a link to an absolute path', ['abs->/etc'], 'the link "abs" -> "/etc" leads out of the directory'],
   ])(
     'an archive holding %s is refused whole: nothing written, inside or out',
     async (_what, members, problem) => {
@@ -188,6 +189,8 @@ describe('mfbatch outputs', () => {
 })
 
 describe('submit --input', () => {
+  /** The inputs in S3 after the first test. */
+  let stored: string[] = []
   // The emulator's bucket must exist before anything is put in it: any --local command starts the emulator.
   beforeAll(async () => {
     expect((await mfbatch(home, 'queues', '--local')).code).toBe(0)
@@ -218,10 +221,25 @@ describe('submit --input', () => {
     ]
     const expected = {code: 0, stderr: '', stdout: 'x,y\n1,2\nb\n{"lr": 0.1}\n'}
     expect(await mfbatch(dir, ...args)).toEqual(expected)
-    const stored = s3List('mfbatch/inputs/')
+    stored = s3List('mfbatch/inputs/')
     expect(stored).toHaveLength(2)
     expect(await mfbatch(dir, ...args)).toEqual(expected)
     expect(s3List('mfbatch/inputs/')).toEqual(stored)
+  }, 120_000)
+
+  test('a local input changed in S3 after its upload fails the job on arrival, saying so', async () => {
+    const dir = project()
+    writeFileSync(join(home, 'weights.bin'), 'good\n')
+    const args = ['submit', '--local', '--quiet', '--input', '../weights.bin=w.bin', '--follow', '--', 'cat', 'w.bin']
+    expect(await mfbatch(dir, ...args)).toEqual({code: 0, stderr: '', stdout: 'good\n'})
+    const key = s3List('mfbatch/inputs/').find((k) => !k.endsWith('.tar.gz') && !stored.includes(k))
+    writeFileSync(join(home, 'bad.bin'), 'bad\n')
+    awsCli(['s3', 'cp', '--only-show-errors', join(home, 'bad.bin'), `s3://mfbatch-local/${key}`])
+    const run = await mfbatch(dir, ...args)
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(
+      `could not place the input s3://mfbatch-local/${key} at w.bin: s3://mfbatch-local/${key} has not sha256`,
+    )
   }, 120_000)
 
   test('an S3 prefix becomes a folder, an S3 object a file', async () => {
