@@ -146,6 +146,32 @@ describe('mfbatch outputs', () => {
     expect(statSync(join(dir, 'got', 'model.txt')).mtimeMs).toBe(before)
   }, 120_000)
 
+  test('an array job: each child uploads its own, --all brings child N into DIR/N/, JOB:N one child', async () => {
+    const dir = project()
+    const run = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--quiet',
+      '--array-size',
+      '2',
+      '--output',
+      'r.txt',
+      '--wait',
+      '--',
+      'sh',
+      '-c',
+      'echo "child $AWS_BATCH_JOB_ARRAY_INDEX" > r.txt',
+    )
+    const job = run.stdout.trim()
+    expect([run.code, run.stdout]).toEqual([0, `${job}\n`])
+    const all = await mfbatch(dir, 'outputs', job, '--local', '--all', '--to', 'sweep')
+    expect([all.code, all.stdout]).toEqual([0, 'sweep/0/r.txt\nsweep/1/r.txt\n'])
+    const one = await mfbatch(dir, 'outputs', `${job}:1`, '--local', '--to', 'one')
+    expect([one.code, one.stdout]).toEqual([0, 'one/r.txt\n'])
+    expect(tree(dir)).toEqual({'one/r.txt': 'child 1\n', 'sweep/0/r.txt': 'child 0\n', 'sweep/1/r.txt': 'child 1\n'})
+  }, 120_000)
+
   test.each([
     ['a path with ..', ['../escape.txt'], '"../escape.txt" leads out of the directory'],
     ['an absolute path', [`${ESCAPE_DIR}/abs.txt`], `"${ESCAPE_DIR}/abs.txt" is an absolute path`],
