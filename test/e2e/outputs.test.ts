@@ -61,6 +61,11 @@ afterAll(async () => {
   rmSync(home, {force: true, recursive: true})
 })
 
+const FAKE_AWS = `#!/bin/sh
+case "$*" in *s3://*/attempt-*.tar.gz*) echo "AccessDenied: refused" >&2; exit 1;; esac
+exec ${execFileSync('sh', ['-c', 'command -v aws']).toString().trim()} "$@"
+`
+
 const WRITES = String.raw`mkdir -p out/sub && echo trained > model.txt && echo a > out/a.txt && printf "b\n" > out/sub/b.txt`
 
 describe('submit --output', () => {
@@ -89,6 +94,33 @@ describe('submit --output', () => {
       'out/sub/b.txt': 'b\n',
       'train.sh': `${WRITES}\necho training done\n`,
     })
+  }, 120_000)
+
+  test('an upload that fails fails the attempt, and its log says why', async () => {
+    const dir = project()
+    // An aws that refuses to upload the archive (and runs the real one for everything else), first on the job's PATH.
+    const bin = mkdtempSync(join(home, 'bin-'))
+    writeFileSync(join(bin, 'aws'), FAKE_AWS, {mode: 0o755})
+    const run = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--quiet',
+      '--env',
+      `PATH=${bin}:/usr/bin:/bin`,
+      '--output',
+      'r.txt',
+      '--follow',
+      '--',
+      'sh',
+      '-c',
+      'echo x > r.txt; echo ran',
+    )
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(
+      /^ran\nmfbatch-bootstrap: could not upload the outputs to s3:\/\/mfbatch-local\/mfbatch\/outputs\/[\da-f-]{36}\/[\da-f-]{36}\/attempt-1\.tar\.gz: AccessDenied: refused ; check that the job role may write there/,
+    )
+    expect(tree(dir)).toEqual({})
   }, 120_000)
 
   test('a Makefile target made by a job: built once, then make says it is up to date', async () => {
