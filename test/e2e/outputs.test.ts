@@ -138,6 +138,22 @@ describe('submit --output', () => {
   }, 120_000)
 })
 
+describe('bad --output and --input values: one line, exit 2 (125 when waiting), before any API call', () => {
+  test.each([
+    [['--output', '../up.txt'], 2, '--output: "../up.txt" is not allowed; use a file, directory or glob relative'],
+    [['--output', '/abs', '--wait'], 125, '--output: "/abs" is not allowed; use a file, directory or glob relative'],
+    [['--input', 'missing.txt=m'], 2, '--input: "missing.txt=m" is not allowed; missing.txt does not exist here'],
+    [['--input', 's3://b/k'], 2, '--input: "s3://b/k" is not allowed; use SRC=PATH'],
+    [['--output', 'model.txt'], 2, '--output needs an S3 root to pass files through: set --package-root'],
+  ])('%j', async (args, code, message) => {
+    // No --local: a call to AWS would fail on credentials, so a clean refusal shows none was made.
+    const run = await mfbatch(project(), 'submit', '--queue', 'q', '--region', 'us-east-1', ...args, '--', 'true')
+    expect(run.code).toBe(code)
+    expect(run.stderr).toMatch(new RegExp(`^mfbatch: ${escapeRegExp(message)}[^\n]*\n$`))
+    expect(run.stdout).toBe('')
+  })
+})
+
 describe('mfbatch outputs', () => {
   test("a FAILED job's outputs stay in S3, and outputs brings them; a second time changes nothing", async () => {
     const dir = project()
@@ -368,6 +384,10 @@ with tarfile.open(sys.argv[1], "w:gz") as t:
       i.size = len(data)
       t.addfile(i, io.BytesIO(data))
 `
+
+function escapeRegExp(text: string): string {
+  return text.replaceAll(/[$()*+.?[\\\]^{|}]/g, String.raw`\$&`)
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -6,10 +6,12 @@
  */
 import {randomUUID} from 'node:crypto'
 
+import type {Sourced} from '../../config/types'
 import type {PackageRoot} from '../package/root'
 import type {OutputsTarget} from './bootstrap-section'
 
-import {invalid} from '../../errors'
+import {InputError, invalid} from '../../errors'
+import {parsePackageRoot} from '../package/root'
 
 export const OUTPUTS_PREFIX = 'mfbatch/outputs/'
 
@@ -50,4 +52,19 @@ export function parseOutputPaths(values: readonly string[] | undefined): string[
   }
 
   return paths
+}
+
+/**
+ * The S3 root for outputs, inputs and their steps: the package's (`--package-root`, METAFLOW_DATASTORE_SYSROOT_S3;
+ * the emulator's bucket with `--local`). Without one, the error names the flag that needs it, not `--package`.
+ */
+export function resultsRoot(root: Sourced, local: boolean | undefined, flag: '--input' | '--output'): PackageRoot {
+  if (!local && (root.value === undefined || root.value === null || root.value === '')) {
+    throw new InputError(
+      `${flag} needs an S3 root to pass files through: set --package-root s3://BUCKET/PREFIX or ` +
+        'METAFLOW_DATASTORE_SYSROOT_S3 (environment or Metaflow config)',
+    )
+  }
+
+  return parsePackageRoot(root, Boolean(local))
 }

@@ -9,8 +9,8 @@ import type {OutputsPlan} from './outputs-step'
 import {inputsStep} from '../inputs/bootstrap-step'
 import {type PlacedInput, placeInputs} from '../inputs/local'
 import {parseInputs} from '../inputs/parse'
+import {resultsRoot} from '../outputs/layout'
 import {type BootstrapSection, EXEC} from '../package/bootstrap'
-import {parsePackageRoot} from '../package/root'
 import {type StepsObject, stepsObject} from './steps-object'
 
 export async function planInputs(
@@ -20,7 +20,7 @@ export async function planInputs(
 ): Promise<PlacedInput[]> {
   const specs = parseInputs(values, where.cwd, where.packageDir)
   if (specs.length === 0) return []
-  return placeInputs(specs, parsePackageRoot(settings.packageRoot, Boolean(where.local)))
+  return placeInputs(specs, resultsRoot(settings.packageRoot, where.local, '--input'))
 }
 
 /**
@@ -38,6 +38,9 @@ export function jobSection(
     facts: [...(step?.facts ?? []), ...(outputs?.section.facts ?? [])],
     run: (step?.step ?? '') + (outputs?.section.run ?? EXEC),
   }
-  const {loader, object} = stepsObject(full, parsePackageRoot(where.settings.packageRoot, Boolean(where.local)))
+  const {loader, object} = stepsObject(
+    full,
+    resultsRoot(where.settings.packageRoot, where.local, outputs ? '--output' : '--input'),
+  )
   return {section: loader, steps: object}
 }

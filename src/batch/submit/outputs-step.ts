@@ -8,9 +8,8 @@ import type {S3Api} from '../clients'
 
 import {outputsSection, type OutputsTarget} from '../outputs/bootstrap-section'
 import {chooseAttempts, downloadAttempt, type Downloaded, listAttempts} from '../outputs/fetch'
-import {outputsTarget, parseOutputPaths} from '../outputs/layout'
+import {outputsTarget, parseOutputPaths, resultsRoot} from '../outputs/layout'
 import {type BootstrapSection, wrapSectionOnly} from '../package/bootstrap'
-import {parsePackageRoot} from '../package/root'
 import {imageOf} from './package-step'
 
 export interface OutputsPlan {
@@ -27,7 +26,7 @@ export function planOutputs(
 ): OutputsPlan | undefined {
   const paths = parseOutputPaths(values)
   if (paths.length === 0) return undefined
-  const target = outputsTarget(parsePackageRoot(settings.packageRoot, Boolean(local)))
+  const target = outputsTarget(resultsRoot(settings.packageRoot, local, '--output'))
   return {paths, section: outputsSection(target, paths), target}
 }
 
