@@ -236,6 +236,7 @@ ${exitCodeHelp(true)}`
     }
 
     for (const line of outputsLines(got)) say(line)
+    for (const {path, url} of outputs.toS3) say(`${path} was left in S3 at ${url}`)
   }
 
   /**

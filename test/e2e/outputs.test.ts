@@ -96,6 +96,30 @@ describe('submit --output', () => {
     })
   }, 120_000)
 
+  test('PATH=s3://BUCKET/PREFIX/ leaves that output in S3, the others come here', async () => {
+    const dir = project()
+    const run = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--output',
+      'model.txt',
+      '--output',
+      'ckpt/=s3://mfbatch-local/kept/ckpt/',
+      '--output',
+      'log.txt=s3://mfbatch-local/kept/',
+      '--wait',
+      '--',
+      'sh',
+      '-c',
+      'mkdir -p ckpt/s && echo 1 > ckpt/s/e1 && echo m > model.txt && echo l > log.txt',
+    )
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain(': ckpt was left in S3 at s3://mfbatch-local/kept/ckpt/\n')
+    expect(tree(dir)).toEqual({'model.txt': 'm\n'})
+    expect(s3List('kept/').sort()).toEqual(['kept/ckpt/s/e1', 'kept/log.txt'])
+  }, 120_000)
+
   test('an upload that fails fails the attempt, and its log says why', async () => {
     const dir = project()
     // An aws that refuses to upload the archive (and runs the real one for everything else), first on the job's PATH.

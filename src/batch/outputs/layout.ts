@@ -32,10 +32,7 @@ const ALLOWED =
 export function parseOutputPaths(values: readonly string[] | undefined): string[] {
   const paths: string[] = []
   for (const value of values ?? []) {
-    if (/=s3:\/\//.test(value)) {
-      throw invalid('--output', value, 'leaving an output in S3 (PATH=s3://...) is not supported yet; use PATH alone')
-    }
-
+    if (/=s3:\/\//.test(value)) continue // parseS3Outputs
     const clean = value.replace(/^(?:\.\/)+/, '')
     // The job's script splits the list on spaces and writes it into JSON: see bootstrap-section.ts.
     if (
@@ -52,6 +49,38 @@ export function parseOutputPaths(values: readonly string[] | undefined): string[
   }
 
   return paths
+}
+
+/** `--output PATH=s3://BUCKET/PREFIX/`: an output the job leaves in S3 instead of the archive. */
+export interface S3Output {
+  path: string
+  /** Ends in /: a file goes under it by its name, a directory's files by their paths in it. */
+  url: string
+}
+
+const S3_ALLOWED =
+  'use PATH=s3://BUCKET/PREFIX/ (ending in /) with PATH a file or directory relative to the working directory: no ' +
+  'glob, no leading / or -, no .., no spaces, commas or quotes'
+
+/** The job's script splits the list on spaces and commas (bootstrap-section.ts), and a glob would not expand. */
+const UNSAFE_S3 = /[\s"',\\*?[]/
+
+export function parseS3Outputs(values: readonly string[] | undefined): S3Output[] {
+  const found: S3Output[] = []
+  for (const value of values ?? []) {
+    const match = /^(.+?)=(s3:\/\/.*)$/.exec(value)
+    if (!match) continue
+    const path = match[1].replace(/^(?:\.\/)+/, '').replace(/\/$/, '')
+    const url = match[2]
+    if (path === '' || path === '.' || /^[/-]/.test(path) || path.split('/').includes('..') || UNSAFE_S3.test(path)) {
+      throw invalid('--output', value, S3_ALLOWED)
+    }
+
+    if (!/^s3:\/\/[^/]+\/(?:.*\/)?$/.test(url) || UNSAFE_S3.test(url)) throw invalid('--output', value, S3_ALLOWED)
+    found.push({path, url})
+  }
+
+  return found
 }
 
 /**

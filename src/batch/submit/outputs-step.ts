@@ -8,7 +8,7 @@ import type {S3Api} from '../clients'
 
 import {outputsSection, type OutputsTarget} from '../outputs/bootstrap-section'
 import {chooseAttempts, downloadAttempt, type Downloaded, listAttempts} from '../outputs/fetch'
-import {outputsTarget, parseOutputPaths, resultsRoot} from '../outputs/layout'
+import {outputsTarget, parseOutputPaths, parseS3Outputs, resultsRoot, type S3Output} from '../outputs/layout'
 import {type BootstrapSection, wrapSectionOnly} from '../package/bootstrap'
 import {imageOf} from './package-step'
 
@@ -16,6 +16,8 @@ export interface OutputsPlan {
   paths: string[]
   section: BootstrapSection
   target: OutputsTarget
+  /** `--output PATH=s3://...`: left in S3 by the job, never downloaded. */
+  toS3: S3Output[]
 }
 
 /** Undefined without `--output`. The root is the package's (`--package-root`, or the emulator's bucket locally). */
@@ -25,9 +27,10 @@ export function planOutputs(
   local: boolean | undefined,
 ): OutputsPlan | undefined {
   const paths = parseOutputPaths(values)
-  if (paths.length === 0) return undefined
+  const toS3 = parseS3Outputs(values)
+  if (paths.length === 0 && toS3.length === 0) return undefined
   const target = outputsTarget(resultsRoot(settings.packageRoot, local, '--output'))
-  return {paths, section: outputsSection(target, paths), target}
+  return {paths, section: outputsSection(target, paths, toS3), target, toS3}
 }
 
 /** The job's command in the bootstrap when there is no package (with one, the package step wraps it). */

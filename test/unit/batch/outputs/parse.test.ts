@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {parseInputs} from '../../../../src/batch/inputs/parse'
-import {parseOutputPaths} from '../../../../src/batch/outputs/layout'
+import {parseOutputPaths, parseS3Outputs} from '../../../../src/batch/outputs/layout'
 import {memberProblem} from '../../../../src/batch/outputs/unpack'
 
 describe('parseOutputPaths', () => {
@@ -22,9 +22,23 @@ describe('parseOutputPaths', () => {
     },
   )
 
-  test('PATH=s3://... says it is not supported yet', () => {
-    expect(() => parseOutputPaths(['out=s3://b/p/'])).toThrow('is not supported yet')
+  test('PATH=s3://BUCKET/PREFIX/ is an output left in S3, not in the archive', () => {
+    const values = ['model.txt', './ckpt/=s3://b/runs/1/', 'log.txt=s3://b/']
+    expect(parseOutputPaths(values)).toEqual(['model.txt'])
+    expect(parseS3Outputs(values)).toEqual([
+      {path: 'ckpt', url: 's3://b/runs/1/'},
+      {path: 'log.txt', url: 's3://b/'},
+    ])
   })
+
+  test.each([['out=s3://b/p'], ['*.png=s3://b/p/'], ['../x=s3://b/p/'], ['x=s3://b/p q/'], ['x=s3://b']])(
+    '%j is refused naming --output and the S3 form',
+    (value) => {
+      expect(() => parseS3Outputs([value])).toThrow(
+        `--output: ${JSON.stringify(value)} is not allowed; use PATH=s3://BUCKET/PREFIX/`,
+      )
+    },
+  )
 })
 
 describe('parseInputs', () => {
