@@ -6,10 +6,20 @@
  */
 import {execFileSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 
 import {stopDaemon} from '../../src/emulator/daemon'
 import {cleanEnv, emulatorCredentials, emulatorEnv, RUN, runCli} from '../helpers/emulator'
@@ -118,6 +128,37 @@ describe('submit --output', () => {
     expect(run.stderr).toContain(': ckpt was left in S3 at s3://mfbatch-local/kept/ckpt/\n')
     expect(tree(dir)).toEqual({'model.txt': 'm\n'})
     expect(s3List('kept/').sort()).toEqual(['kept/ckpt/s/e1', 'kept/log.txt'])
+  }, 120_000)
+
+  test('an image without aws: inputs, outputs and S3 outputs go through python and boto3', async () => {
+    const dir = project()
+    // The job's PATH: every tool of the directory that holds sh (and a python3 with boto3), but not aws.
+    const tools = dirname(execFileSync('sh', ['-c', 'command -v sh']).toString().trim())
+    const bin = mkdtempSync(join(home, 'no-aws-'))
+    for (const name of readdirSync(tools).filter((n) => n !== 'aws')) symlinkSync(join(tools, name), join(bin, name))
+    writeFileSync(join(home, 'in.txt'), 'in\n')
+    const run = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--quiet',
+      '--env',
+      `PATH=${bin}`,
+      '--input',
+      '../in.txt=in.txt',
+      '--output',
+      'out.txt',
+      '--output',
+      'ck/=s3://mfbatch-local/boto/ck/',
+      '--follow',
+      '--',
+      'sh',
+      '-c',
+      'command -v aws || echo no aws; mkdir -p ck/s && echo c > ck/s/c && cp in.txt out.txt',
+    )
+    expect([run.code, run.stdout]).toEqual([0, 'no aws\n'])
+    expect(tree(dir)).toEqual({'out.txt': 'in\n'})
+    expect(s3List('boto/')).toEqual(['boto/ck/s/c'])
   }, 120_000)
 
   test('an upload that fails fails the attempt, and its log says why', async () => {
