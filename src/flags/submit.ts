@@ -125,9 +125,10 @@ export const submitFlags = {
       'archive and uploads it next to the package root (<root>/mfbatch/outputs/...), with its SHA-256 and what was ' +
       "missing; a failed upload fails the attempt. --wait/--follow then unpacks a SUCCEEDED job's outputs here " +
       '(each file whole or not at all, never outside this directory); a FAILED job\'s stay in S3 for "mfbatch ' +
-      'outputs JOB". The image needs tar, gzip, sha256sum (or shasum), and aws or python with boto3.',
+      'outputs JOB". PATH=s3://BUCKET/PREFIX/ leaves that output in S3 instead (a file under its name, a directory\'s ' +
+      'files under their paths). The image needs tar, gzip, sha256sum (or shasum), and aws or python with boto3.',
     helpGroup: RESULTS,
-    helpValue: 'PATH',
+    helpValue: 'PATH[=s3://BUCKET/PREFIX/]',
     multiple: true,
     summary: "Bring this file, directory or glob back from the job's working directory (repeatable; relative, no ..).",
   }),
