@@ -38,7 +38,9 @@ import type {
   GetLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs'
 
-import {createReadStream} from 'node:fs'
+import {createReadStream, createWriteStream} from 'node:fs'
+import {Readable} from 'node:stream'
+import {pipeline} from 'node:stream/promises'
 
 import {nameProfileOnCredentialFailure} from './errors'
 import {withFastGetLogEvents} from './logs/events-protocol'
@@ -216,17 +218,23 @@ function traceCalls(stack: MiddlewareStackLike, trace: (line: string) => void): 
   )
 }
 
-/** The S3 operations the code package uses (package/upload.ts). Built only by `createS3`, only when packaging. */
+/** The S3 operations the code package and the outputs use. Built only by `createS3`, only when needed. */
 export interface S3Api {
   /** When the credentials that sign expire (temporary credentials), else undefined. */
   credentialsExpiry(): Promise<Date | undefined>
+  /** The object streamed into a new file at `path` (flag 'wx': never over an existing one). */
+  download(bucket: string, key: string, path: string): Promise<void>
   /** True when the object exists; false on 404. */
   exists(bucket: string, key: string): Promise<boolean>
   /** A small text object (a task table), whole. */
   getText(bucket: string, key: string): Promise<string>
+  /** Every key under the prefix (ListObjectsV2, all pages), with its size. */
+  list(bucket: string, prefix: string): Promise<Array<{key: string; size: number}>>
   presignGet(bucket: string, key: string, expiresInSeconds: number): Promise<string>
-  /** A small text object (a task table), in one PutObject. */
-  putText(bucket: string, key: string, body: string): Promise<void>
+  /** A small text object (a script), in one PutObject. */
+  putText(bucket: string, key: string, text: string): Promise<void>
+  /** A small object (a manifest) as text; undefined on 404. */
+  readText(bucket: string, key: string): Promise<string | undefined>
   /** The file at `path`, streamed; multipart above 8 MiB (lib-storage); `progress` gets bytes sent so far. */
   upload(bucket: string, key: string, path: string, progress?: (sent: number) => void): Promise<void>
 }
@@ -254,6 +262,10 @@ export async function createS3(options: ClientOptions = {}): Promise<S3Api> {
       const credentials = await client.config.credentials()
       return credentials.expiration
     },
+    async download(bucket, key, path) {
+      const answer = await client.send(new s3.GetObjectCommand({Bucket: bucket, Key: key}))
+      await pipeline(answer.Body as Readable, createWriteStream(path, {flags: 'wx', mode: 0o600}))
+    },
     async exists(bucket, key) {
       try {
         await client.send(new s3.HeadObjectCommand({Bucket: bucket, Key: key}))
@@ -267,10 +279,33 @@ export async function createS3(options: ClientOptions = {}): Promise<S3Api> {
       const got = await client.send(new s3.GetObjectCommand({Bucket: bucket, Key: key}))
       return got.Body!.transformToString('utf8')
     },
+    async list(bucket, prefix) {
+      const found: Array<{key: string; size: number}> = []
+      let token: string | undefined
+      do {
+        // eslint-disable-next-line no-await-in-loop -- pages come one after another by token
+        const page = await client.send(
+          new s3.ListObjectsV2Command({Bucket: bucket, ContinuationToken: token, Prefix: prefix}),
+        )
+        for (const item of page.Contents ?? []) found.push({key: item.Key!, size: item.Size ?? 0})
+        token = page.IsTruncated ? page.NextContinuationToken : undefined
+      } while (token)
+
+      return found
+    },
     presignGet: (bucket, key, expiresIn) =>
       s3.getSignedUrl(client, new s3.GetObjectCommand({Bucket: bucket, Key: key}), {expiresIn}),
-    async putText(bucket, key, body) {
-      await client.send(new s3.PutObjectCommand({Body: body, Bucket: bucket, ContentType: 'text/plain', Key: key}))
+    async putText(bucket, key, text) {
+      await client.send(new s3.PutObjectCommand({Body: text, Bucket: bucket, ContentType: 'text/plain', Key: key}))
+    },
+    async readText(bucket, key) {
+      try {
+        const answer = await client.send(new s3.GetObjectCommand({Bucket: bucket, Key: key}))
+        return await answer.Body!.transformToString()
+      } catch (error) {
+        if ((error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode === 404) return
+        throw error
+      }
     },
     async upload(bucket, key, path, progress) {
       const upload = new s3.Upload({

@@ -48,6 +48,9 @@ export const COMMANDS: Record<string, Command.Class> = {
   get logs(): Command.Class {
     return require('./logs').default
   },
+  get outputs(): Command.Class {
+    return require('./outputs').default
+  },
   get queues(): Command.Class {
     return require('./queues').default
   },

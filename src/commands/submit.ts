@@ -1,9 +1,12 @@
 import type {Interfaces} from '@oclif/core'
 
 import type {Clients} from '../batch/clients'
+import type {PlacedInput} from '../batch/inputs/local'
 import type {OomRetry} from '../batch/oom/grow'
+import type {BootstrapSection} from '../batch/package/bootstrap'
 import type {SubmitTracker} from '../batch/submit/interrupted'
 import type {PreparedSubmit, Submission} from '../batch/submit/service'
+import type {StepsObject} from '../batch/submit/steps-object'
 import type {ResolvedSettings} from '../config/types'
 
 import {BaseCommand} from '../base-command'
@@ -20,7 +23,9 @@ import {parseDuration} from '../batch/parse/time'
 import {maskEnvironments} from '../batch/secrets'
 import {CACHE_DIR_ENV, NO_CACHE_ENV, openSubmitCache} from '../batch/submit/cache'
 import {planDryRun} from '../batch/submit/dry-run'
+import {jobSection, planInputs} from '../batch/submit/inputs-step'
 import {localNames, queueGaveWayNotice, queueMayGiveWay} from '../batch/submit/local-names'
+import {type OutputsPlan, planOutputs, wrapWithoutPackage} from '../batch/submit/outputs-step'
 import {dryRunJob, localFileHint, packageSummary, preparePackage, publish} from '../batch/submit/package-step'
 import {unusedImageNote} from '../batch/submit/unused-image'
 import {
@@ -51,6 +56,7 @@ import {
 import {inert} from '../output/inert'
 import {onInterrupt} from '../output/interrupt'
 import {jsonDocument} from '../output/json'
+import {outputsLines} from '../output/outputs-report'
 import {guardBrokenPipe} from '../output/pipe'
 import {
   connectionArgs,
@@ -143,6 +149,13 @@ ${exitCodeHelp(true)}`
     },
     {
       command:
+        '<%= config.bin %> <%= command.id %> --package --output model.txt --output plots/ --follow -- python train.py',
+      description:
+        'Train, and bring model.txt and the plots/ folder back here when the job succeeds (a ' +
+        'Makefile rule can do this to make model.txt).',
+    },
+    {
+      command:
         '<%= config.bin %> <%= command.id %> --dry-run --platform ec2 --queue q --shared-memory 1024 -- python train.py',
       description: 'Print the exact AWS requests, without any AWS call.',
     },
@@ -175,6 +188,11 @@ ${exitCodeHelp(true)}`
     this.oom = parseOomRetry(flags, waits)
     const {settings, tasks} = this.sweep(named.settings, flags)
     const packaged = await preparePackage(settings, flags)
+    const outputs = planOutputs(settings, flags.output, flags.local)
+    const where = {cwd: process.cwd(), local: flags.local, packageDir: packaged?.dir}
+    const placed = await planInputs(settings, flags.input, where)
+    const steps = jobSection(placed, outputs, {local: flags.local, settings})
+    const section = steps?.section
     this.packageNotes(packaged, command, flags.quiet)
     for (const notice of [(packaged || tasks) && notices.packageRoot, notices.queue]) {
       // To stderr under --json too: a name replaced is a warning, as the submit's own notes are.
@@ -185,13 +203,20 @@ ${exitCodeHelp(true)}`
       // The AWS side (the SDK, the watch loop, the log reader) is loaded only when it is used: a dry run stays fast.
       const {prepareSubmit} = await import('../batch/submit/service.js')
       const prepared = prepareSubmit(settings, command, inputs)
-      return this.submitToAws(prepared, settings, flags, {packaged, tasks, waits})
+      return this.submitToAws(prepared, settings, flags, {
+        extras: {inputs: placed, outputs, section, steps: steps?.steps},
+        packaged,
+        tasks,
+        waits,
+      })
     }
 
-    const shipped = packaged ? dryRunJob(packaged, command, settings) : {command, settings}
+    const shipped = packaged
+      ? dryRunJob(packaged, command, settings, section)
+      : {command: section ? wrapWithoutPackage(command, settings, section) : command, settings}
     const job = tasks ? tasksJob(shipped, tasks, DRY_RUN_TASKS_URL) : shipped
     const plan = planDryRun(job.settings, job.command, inputs)
-    if (packaged || tasks) checkSubmitSize(plan.requests.submitJob)
+    if (packaged || tasks || section) checkSubmitSize(plan.requests.submitJob)
     guardBrokenPipe()
     if (!flags.quiet) for (const notice of plan.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
     // Warnings go to stderr under --json too (oclif's logToStderr would drop them), as a real submit's do.
@@ -205,6 +230,44 @@ ${exitCodeHelp(true)}`
   protected override waitsOnJob(): boolean {
     const end = this.argv.indexOf('--')
     return (end === -1 ? this.argv : this.argv.slice(0, end)).some((arg) => WAITING_FLAGS.test(arg))
+  }
+
+  /**
+   * After the wait: a SUCCEEDED job's outputs unpacked into the working directory; a FAILED job's left in S3, with
+   * the command that fetches them. An array's children are many: `mfbatch outputs JOB --all` brings them.
+   */
+  private async bringOutputsBack(
+    clients: Clients,
+    jobId: string,
+    outputs: OutputsPlan,
+    {code, flags}: {code: number; flags: SubmitFlags},
+  ): Promise<void> {
+    const say = (line: string) => flags.quiet || process.stderr.write(`${this.config.bin}: ${line}\n`)
+    const fetch = `${this.config.bin} outputs ${jobId}${connectionArgs(flags)}`
+    if (code === ExitCode.WaitTimeout || code === ExitCode.Interrupted || code === ExitCode.ToolFailure) return
+    if (flags['array-size'] !== undefined || flags.nodes !== undefined) {
+      say(`each child's outputs are in S3: ${fetch} --all brings them here`)
+      return
+    }
+
+    if (code !== ExitCode.Ok) {
+      say(`the job failed, so its outputs were not unpacked here; ${fetch} --to DIR brings them`)
+      return
+    }
+
+    const {bringBack} = await import('../batch/submit/outputs-step.js')
+    const got = await bringBack(await clients.s3!(), outputs, jobId, process.cwd())
+    if (!got) {
+      process.stderr.write(
+        `${this.config.bin}: warning: job ${jobId} uploaded no outputs; see its log: ` +
+          `${this.config.bin} logs ${jobId}${connectionArgs(flags)}\n`,
+      )
+      process.exitCode = ExitCode.ToolFailure
+      return
+    }
+
+    for (const line of outputsLines(got)) say(line)
+    for (const {path, url} of outputs.toS3) say(`${path} was left in S3 at ${url}`)
   }
 
   /**
@@ -240,11 +303,16 @@ ${exitCodeHelp(true)}`
   }
 
   /** Uploads the package if S3 lacks it and puts the bootstrap in front of the command (checked again, sized). */
-  private async shipPackage(clients: Clients, checked: PreparedSubmit, pkg: LocalPackage, flags: SubmitFlags) {
+  private async shipPackage(
+    clients: Clients,
+    checked: PreparedSubmit,
+    flags: SubmitFlags,
+    {pkg, section}: {pkg: LocalPackage; section?: BootstrapSection},
+  ) {
     const {prepareSubmit} = await import('../batch/submit/service.js')
     const s3 = await clients.s3!()
     const progress = process.stderr.isTTY && !flags.quiet && !this.jsonEnabled() ? uploadProgress : undefined
-    const published = await publish(s3, pkg, checked, progress)
+    const published = await publish(s3, pkg, {...checked, section}, progress)
     this.uploaded = published.uploaded
     for (const notice of published.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
     const prepared = prepareSubmit(published.settings, published.command, checked.inputs)
@@ -276,21 +344,38 @@ ${exitCodeHelp(true)}`
     checked: PreparedSubmit,
     settings: ResolvedSettings,
     flags: SubmitFlags,
-    {packaged, tasks, waits}: {packaged?: LocalPackage; tasks?: PreparedTasks; waits: boolean},
+    {extras, packaged, tasks, waits}: {extras: Extras; packaged?: LocalPackage; tasks?: PreparedTasks; waits: boolean},
   ) {
     const timeout = flags['wait-timeout']
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
     const graceMs = flags.follow ? followGraceMs(flags.grace) : undefined
-    const [{connect, connectSettings}, {submitPrepared}, {waitAndReport}, {SubmitTracker}] = await Promise.all([
-      import('../connect.js'),
-      import('../batch/submit/service.js'),
-      import('../wait/submit-wait.js'),
-      import('../batch/submit/interrupted.js'),
-    ])
+    const [{connect, connectSettings}, {prepareSubmit, submitPrepared}, {waitAndReport}, {SubmitTracker}] =
+      await Promise.all([
+        import('../connect.js'),
+        import('../batch/submit/service.js'),
+        import('../wait/submit-wait.js'),
+        import('../batch/submit/interrupted.js'),
+      ])
     const clients = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
     const connection = connectionArgs(flags)
-    const withPackage = packaged ? await this.shipPackage(clients, checked, packaged, flags) : checked
+    const {inputs, outputs, section, steps} = extras
+    if (steps) {
+      const [{uploadInputs}, {publishSteps}, s3] = await Promise.all([
+        import('../batch/inputs/local.js'),
+        import('../batch/submit/steps-object.js'),
+        clients.s3!(),
+      ])
+      await uploadInputs(s3, inputs)
+      await publishSteps(s3, steps)
+    }
+
+    const withPackage = packaged
+      ? await this.shipPackage(clients, checked, flags, {pkg: packaged, section})
+      : section
+        ? withSectionOnly(checked, section, prepareSubmit)
+        : checked
+    // The task table's wrapper goes outermost: the row is in the environment before the bootstrap runs.
     const prepared = tasks ? await this.shipTasks(clients, withPackage, tasks) : withPackage
     const tracker = new SubmitTracker(clients.batch)
     const interrupt = onInterrupt()
@@ -334,7 +419,9 @@ ${exitCodeHelp(true)}`
       )
     }
 
-    return this.exit(await waitAndReport(clients, job, result, {...flags, ...wait, json: this.jsonEnabled()}))
+    const code = await waitAndReport(clients, job, result, {...flags, ...wait, json: this.jsonEnabled()})
+    if (outputs) await this.bringOutputsBack(clients, job.jobId, outputs, {code, flags})
+    return this.exit(code)
   }
 
   /** `--tasks`: the table read and checked, the array size set from it (before any API call). */
@@ -361,6 +448,28 @@ function checkFollowFlags(flags: SubmitFlags): void {
 
   if (flags.grace !== undefined && !flags.follow) throw new InputError('--grace is for --follow: add --follow')
   if (flags.grace !== undefined) parseDuration(flags.grace, '--grace')
+}
+
+/** The inputs and outputs declared for the job. */
+interface Extras {
+  inputs: PlacedInput[]
+  outputs?: OutputsPlan
+  /** The bootstrap's section for both (inputs-step.ts), when either is declared, and the steps it loads. */
+  section?: BootstrapSection
+  steps?: StepsObject
+}
+
+/** No package, but inputs or outputs: the command in the bootstrap, the submit prepared around it (and sized). */
+function withSectionOnly(
+  checked: PreparedSubmit,
+  section: BootstrapSection,
+  prepareSubmit: (typeof import('../batch/submit/service.js'))['prepareSubmit'],
+): PreparedSubmit {
+  const command = wrapWithoutPackage(checked.command, checked.settings, section)
+  const prepared = prepareSubmit(checked.settings, command, checked.inputs)
+  const spec = prepared.spec ?? buildJobSpec(checked.settings, command, {...checked.inputs, platform: 'EC2'})
+  checkSubmitSize(buildRequests(spec, prepared.queue ?? 'queue').submitJob)
+  return prepared
 }
 
 function uploadProgress(sent: number, total: number): void {

@@ -33,6 +33,7 @@ const JOB = 'JOB'
 const WAIT = 'WAIT'
 const NODES = 'MULTI-NODE'
 const PACKAGE = 'CODE PACKAGE'
+const RESULTS = 'RESULTS'
 
 function text(name: SettingName, helpGroup: string, helpValue: string, note?: string) {
   return Flags.string({helpGroup, helpValue, summary: help(name, note)})
@@ -102,6 +103,17 @@ export const submitFlags = {
   'iam-role': text('iamRole', CONTAINER, 'ARN', 'optional, unlike in Metaflow'),
   image: text('image', CONTAINER, 'IMAGE'),
   inferentia: text('inferentia', EC2, 'N', 'devices /dev/neuron0..N-1'),
+  // Results (DESIGN.md section 12): what comes back from the job, and what goes in besides the package.
+  input: Flags.string({
+    description:
+      'SRC is an S3 object (s3://BUCKET/KEY), an S3 prefix (s3://BUCKET/PREFIX/, ending in /: a directory at PATH), ' +
+      'or a local file or directory outside the package, uploaded once by its SHA-256 next to the package root and ' +
+      'checked by the job on arrival.',
+    helpGroup: RESULTS,
+    helpValue: 'SRC=PATH',
+    multiple: true,
+    summary: "Place SRC at PATH in the job's working directory before the command runs (repeatable).",
+  }),
   'kill-on-interrupt': Flags.boolean({
     helpGroup: WAIT,
     summary: 'On Ctrl-C, terminate the job before leaving (implies --wait); by default it keeps running.',
@@ -138,6 +150,19 @@ export const submitFlags = {
       'With --wait or --follow: when the job runs out of memory, rerun it with more memory (see --oom-factor; at ' +
       'most what the queue can hold; an array: only the children that did, as a new array), up to N times (1..9); ' +
       "exit with the last job's code.",
+  }),
+  output: Flags.string({
+    description:
+      'When the command ends, whatever its exit code, the job packs the declared paths that exist into one ' +
+      'archive and uploads it next to the package root (<root>/mfbatch/outputs/...), with its SHA-256 and what was ' +
+      "missing; a failed upload fails the attempt. --wait/--follow then unpacks a SUCCEEDED job's outputs here " +
+      '(each file whole or not at all, never outside this directory); a FAILED job\'s stay in S3 for "mfbatch ' +
+      'outputs JOB". PATH=s3://BUCKET/PREFIX/ leaves that output in S3 instead (a file under its name, a directory\'s ' +
+      'files under their paths). The image needs tar, gzip, sha256sum (or shasum), and aws or python with boto3.',
+    helpGroup: RESULTS,
+    helpValue: 'PATH[=s3://BUCKET/PREFIX/]',
+    multiple: true,
+    summary: "Bring this file, directory or glob back from the job's working directory (repeatable; relative, no ..).",
   }),
   // The code package (DESIGN.md section 10)
   package: Flags.boolean({

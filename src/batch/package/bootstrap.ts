@@ -17,12 +17,14 @@
  * MFBATCH_BOOTSTRAP_VERBOSE=1 prints them as they happen.
  *
  * An image may have only sh and python (no coreutils): mktemp, mkdir, rm, sleep and wc then get python stand-ins,
- * and nothing else the script needs on the success path is an outside program but tar (python's tarfile stands in).
+ * and nothing else the package's steps need is an outside program but tar (python's tarfile stands in).
  *
  * Exec, not a child: the command keeps the bootstrap's pid (pid 1 in a container), its stdin, its signals and its
  * exit status exactly. The cost is that nothing runs after it to clean up, so the package is unpacked where the
  * runtime cleans: $TMPDIR when set, else the working directory (the emulator's attempt folder, removed when the
  * attempt ends; a container's own layer on AWS), else /tmp (a container's own). Never a shared host /tmp.
+ * With `--output` something must run after the command, so there it is a child instead, with its signals and exit
+ * status handed through by hand (src/batch/outputs/bootstrap-section.ts takes the place of the `exec`).
  */
 import type {PackageLocation} from './root'
 
@@ -63,7 +65,7 @@ a.extractall(d)`
  * what each try or tool prints, and `said` quotes its last lines with any query string (a signature) cut off; a
  * command that cannot start is the shell's own error (126 or 127), after the steps that say where it was looked for.
  */
-const SCRIPT = String.raw`set -u
+const PRELUDE = String.raw`set -u
 log=''; v=${'$'}{MFBATCH_BOOTSTRAP_VERBOSE:-}; dir=''
 say() { log="${'$'}{log}mfbatch-bootstrap: $*
 "; [ -z "$v" ] || printf 'mfbatch-bootstrap: %s\n' "$*" >&2; }
@@ -93,7 +95,10 @@ said() {
   if have sed; then tail -n 3 "$out" 2>/dev/null | tr '\n' ' ' | sed 's/?[^ ]*/?.../g'
   else pyr 'import re; print(re.sub(r"[?][^ ]*", "?...", " ".join(open(sys.argv[2]).read().splitlines()[-3:])), end="")' "$out"; fi 2>/dev/null
 }
-try_aws() { have aws || return 127; aws ${'$'}{ep:+--endpoint-url "$ep"} s3 cp --only-show-errors "s3://$B/$K" "$archive"; }
+`
+
+/** The package's own steps: download with retries, the SHA-256 check, the unpacking and the `cd`. */
+const FETCH = String.raw`try_aws() { have aws || return 127; aws ${'$'}{ep:+--endpoint-url "$ep"} s3 cp --only-show-errors "s3://$B/$K" "$archive"; }
 try_boto3() {
   [ -n "$boto" ] || return 127
   "$boto" -c 'import os, sys, boto3
@@ -145,24 +150,55 @@ fi
 rm -f "$archive" "$out"
 cd "$dir/code" || die "cannot cd to $dir/code"
 say "running in $dir/code"
-[ -n "$v" ] || have "${'$'}{1:-}" || printf '%s' "$log" >&2
+`
+
+/** The last step when nothing runs after the command (no `--output`): see "Exec, not a child" above. */
+export const EXEC = String.raw`[ -n "$v" ] || have "${'$'}{1:-}" || printf '%s' "$log" >&2
 exec "$@"
 `
 
+/**
+ * A part of the script another feature adds (src/batch/outputs/bootstrap-section.ts): its facts (single-quoted
+ * assignments, nothing secret), and `run`, which takes the place of the final `exec "$@"`.
+ */
+export interface BootstrapSection {
+  facts: string[]
+  run: string
+}
+
 /** The script, with the package's facts (nothing secret) as single-quoted assignments in front. */
-export function bootstrapScript(input: BootstrapInput): string {
+export function bootstrapScript(input: BootstrapInput, section?: BootstrapSection): string {
   const facts = [
     `B=${shellQuote(input.location.bucket)}`,
     `K=${shellQuote(input.location.key)}`,
     `S=${shellQuote(input.sha256)}`,
     `IMAGE=${shellQuote(input.image)}`,
+    ...(section?.facts ?? []),
   ].join('; ')
-  return `${facts}\n${SCRIPT}`
+  return `${facts}\n${PRELUDE}${FETCH}${section?.run ?? EXEC}`
+}
+
+/** The script without a package: the common prelude and the section's run step only. */
+export function sectionScript(image: string, section: BootstrapSection): string {
+  const facts = [`IMAGE=${shellQuote(image)}`, ...section.facts].join('; ')
+  return `${facts}\n${PRELUDE}${section.run}`
 }
 
 /** The job's command: the bootstrap, then the user's argv as its positional parameters. */
-export function wrapCommand(command: readonly string[], input: BootstrapInput): string[] {
-  return ['sh', '-c', bootstrapScript(input), BOOTSTRAP_NAME, ...command]
+export function wrapCommand(command: readonly string[], input: BootstrapInput, section?: BootstrapSection): string[] {
+  return ['sh', '-c', bootstrapScript(input, section), BOOTSTRAP_NAME, ...command]
+}
+
+/** The job's command with a section's bootstrap and no package (`--output` without `--package`). */
+export function wrapSectionOnly(command: readonly string[], image: string, section: BootstrapSection): string[] {
+  return ['sh', '-c', sectionScript(image, section), BOOTSTRAP_NAME, ...command]
+}
+
+/** One single-quoted fact of a bootstrap's first line (`NAME='value'`), read back; undefined when absent. */
+export function bootstrapFact(command: readonly string[], name: string): string | undefined {
+  if (!isBootstrap(command)) return undefined
+  const facts = command[2].split('\n', 1)[0]
+  return new RegExp(`(?:^|; )${name}='((?:[^']|'\\\\'')*)'`).exec(facts)?.[1].replaceAll(String.raw`'\''`, "'")
 }
 
 /** Whether a command is `sh -c BOOTSTRAP mfbatch-bootstrap ARGV...`. */
@@ -172,11 +208,7 @@ export function isBootstrap(command: readonly string[]): boolean {
 
 /** The bucket and key a bootstrap fetches, read back from its facts line (a rerun ships beside the old package). */
 export function bootstrapLocation(command: readonly string[]): undefined | {bucket: string; key: string} {
-  if (!isBootstrap(command)) return undefined
-  const facts = command[2].split('\n', 1)[0]
-  const fact = (name: string) =>
-    new RegExp(`(?:^|; )${name}='((?:[^']|'\\\\'')*)'`).exec(facts)?.[1].replaceAll(String.raw`'\''`, "'")
-  const bucket = fact('B')
-  const key = fact('K')
+  const bucket = bootstrapFact(command, 'B')
+  const key = bootstrapFact(command, 'K')
   return bucket === undefined || key === undefined ? undefined : {bucket, key}
 }

@@ -11,7 +11,7 @@ import type {S3Api} from '../clients'
 import {invalid, RuntimeError} from '../../errors'
 import {keyValues} from '../parse/values'
 import {buildArchive, checkPackageSize, DEFAULT_MAX_BYTES, removeArchive} from './archive'
-import {BootstrapInput, PACKAGE_URL_ENV, wrapCommand} from './bootstrap'
+import {BootstrapInput, type BootstrapSection, PACKAGE_URL_ENV, wrapCommand} from './bootstrap'
 import {listPackageFiles, type PackageFile} from './files'
 import {presignLife} from './limits'
 import {packageLocation, type PackageLocation, type PackageRoot, parsePackageRoot} from './root'
@@ -114,9 +114,14 @@ export function packageSummary(pkg: LocalPackage, uploaded?: boolean) {
 export const DRY_RUN_URL = '<presigned GET URL, made at submit>'
 
 /** The job's command with the bootstrap in front (the presigned URL is not in it: see withPackageUrl). */
-export function wrappedCommand(pkg: LocalPackage, command: readonly string[], image: string): string[] {
+export function wrappedCommand(
+  pkg: LocalPackage,
+  command: readonly string[],
+  image: string,
+  section?: BootstrapSection,
+): string[] {
   const input: BootstrapInput = {image, location: pkg.location, sha256: pkg.sha256}
-  return wrapCommand(command, input)
+  return wrapCommand(command, input, section)
 }
 
 /**

@@ -8,6 +8,7 @@ import {isAbsolute, join} from 'node:path'
 
 import type {ResolvedSettings} from '../../config/types'
 import type {S3Api} from '../clients'
+import type {BootstrapSection} from '../package/bootstrap'
 
 import {buildJobControls} from '../definition/job'
 import {packageUrlSeconds} from '../package/limits'
@@ -58,9 +59,10 @@ export function dryRunJob(
   pkg: LocalPackage,
   command: readonly string[],
   settings: Partial<ResolvedSettings>,
+  section?: BootstrapSection,
 ): PackagedJob {
   return {
-    command: wrappedCommand(pkg, command, imageOf(settings)),
+    command: wrappedCommand(pkg, command, imageOf(settings), section),
     settings: withPackageUrl(settings, DRY_RUN_URL),
   }
 }
@@ -69,14 +71,14 @@ export function dryRunJob(
 export async function publish(
   s3: S3Api,
   pkg: LocalPackage,
-  job: {command: readonly string[]; settings: Partial<ResolvedSettings>},
+  job: {command: readonly string[]; section?: BootstrapSection; settings: Partial<ResolvedSettings>},
   progress?: (sent: number, total: number) => void,
 ): Promise<Omit<Published, 'url'> & PackagedJob> {
   const urlSeconds = packageUrlSeconds(buildJobControls(job.settings, job.command))
   const {url, ...published} = await publishPackage(s3, pkg, {progress, urlSeconds})
   return {
     ...published,
-    command: wrappedCommand(pkg, job.command, imageOf(job.settings)),
+    command: wrappedCommand(pkg, job.command, imageOf(job.settings), job.section),
     settings: withPackageUrl(job.settings, url),
   }
 }

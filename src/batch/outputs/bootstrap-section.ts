@@ -1,0 +1,81 @@
+/**
+ * The job's side of `--output` (DESIGN.md section 12): the bootstrap's last step when outputs are declared. It runs
+ * the command as a child instead of `exec`ing it, because something must run after it: the declared outputs that
+ * exist are packed into one deterministic tar.gz (see the notes on the script) and uploaded with the job's own role (`aws s3 cp`, else boto3) to
+ * `OK/$AWS_BATCH_JOB_ID/attempt-$AWS_BATCH_JOB_ATTEMPT.tar.gz` (AWS_BATCH_JOB_ID is `ID:N` for an array child and
+ * `ID#N` for a node), then a small JSON manifest beside it (its SHA-256, size, what was missing, the command's exit
+ * code), written last, so a manifest means a whole archive.
+ *
+ * As a child the command would lose what `exec` gave it, so the script gives it back: TERM and INT (Batch's stop,
+ * Ctrl-C in a terminal) are passed on, stdin is handed down (an asynchronous list's stdin is /dev/null otherwise),
+ * and the exit code (128+N after a signal) is the bootstrap's own. A failed upload fails the attempt: exit 1 when
+ * the command had succeeded, with a line saying the outputs could not be uploaded.
+ */
+import type {BootstrapSection} from '../package/bootstrap'
+import type {S3Output} from './layout'
+
+import {shellQuote} from '../package/bootstrap'
+
+export interface OutputsTarget {
+  bucket: string
+  /** `<root>/mfbatch/outputs/<submission>`: the job id and attempt are added by the job itself. */
+  prefix: string
+}
+
+/**
+ * Notes on the script (short: it counts against the 8192 characters of a job's container overrides): the paths are
+ * split on spaces and globbed by sh (submit refuses paths with spaces or quotes); one that matches nothing is
+ * listed as missing. GNU tar gives the deterministic archive (names sorted, one fixed mtime, no owners; gzip -n: no
+ * name or date); another tar an ordinary one. `put` uploads with aws, else boto3, with the job's own role. OS holds
+ * `PATH,URL` words of the outputs left in S3 (`--output PATH=s3://...`), each copied there (a directory
+ * recursively); one that is missing is listed in the manifest as the others are.
+ */
+const RUN = String.raw`[ -n "$v" ] || have "${'$'}{1:-}" || printf '%s' "$log" >&2
+exec 3<&0
+"$@" <&3 3<&- &
+c=$!
+trap 'kill -TERM $c' TERM
+trap 'kill -INT $c' INT
+wait $c; rc=$?
+while [ $rc -gt 128 ] && kill -0 $c 2>/dev/null; do wait $c; rc=$?; done
+fail() { say "$*"; [ -n "$v" ] || printf '%s' "$log" >&2; rm -rf "$dir"; [ $rc -ne 0 ] || rc=1; exit $rc; }
+A=$dir/o.tar; n=$dir/o.list; m=''; : >"$n"
+for p in $OP; do if [ -e "$p" ]; then echo "$p" >>"$n"; else m="${'$'}{m:+$m,}\"$p\""; fi; done
+{ tar --sort=name --mtime=@946684800 --owner=0 --group=0 --numeric-owner -cf "$A" -T "$n" || tar -cf "$A" -T "$n"; } >"$out" 2>&1 && gzip -nf "$A" || fail "could not pack the outputs: $(said)"
+s=$( (sha256sum || shasum -a 256) <"$A.gz" 2>/dev/null | cut -c1-64)
+[ -n "$s" ] || fail "no sha256sum or shasum in image $IMAGE: cannot check the outputs; add one"
+for e in ${'$'}{OS:-}; do
+  p=${'$'}{e%%,*}; u=${'$'}{e#*,}; r=''; [ -d "$p" ] && r=--recursive
+  [ -e "$p" ] || { m="${'$'}{m:+$m,}\"$p\""; continue; }
+  if have aws; then aws ${'$'}{ep:+--endpoint-url "$ep"} s3 cp --only-show-errors $r "$p" "$u"; else "${'$'}{boto:-false}" -c 'import os, sys, boto3
+s = boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL"))
+p, u = sys.argv[1:]
+b, k = u[5:].split("/", 1)
+d = os.path.isdir(p)
+for f in [os.path.join(r, n) for r, _, ns in os.walk(p) for n in ns] if d else [p]:
+  s.upload_file(f, b, k + (os.path.relpath(f, p) if d else os.path.basename(f)))' "$p" "$u"; fi >"$out" 2>&1 || fail "could not upload the output $p to $u: $(said); check that the job role may write there"
+done
+printf '{"bytes":%s,"exitCode":%s,"missing":[%s],"sha256":"%s"}' $(wc -c <"$A.gz") $rc "$m" "$s" >"$dir/o.json"
+k="$OK/${'$'}{AWS_BATCH_JOB_ID:-job}/attempt-${'$'}{AWS_BATCH_JOB_ATTEMPT:-1}"
+put() { if have aws; then aws ${'$'}{ep:+--endpoint-url "$ep"} s3 cp --only-show-errors "$1" "s3://$OB/$k$2"; else "${'$'}{boto:-false}" -c 'import os, sys, boto3
+boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")).upload_file(*sys.argv[1:])' "$1" "$OB" "$k$2"; fi >"$out" 2>&1; }
+put "$A.gz" .tar.gz && put "$dir/o.json" .json || fail "could not upload the outputs to s3://$OB/$k.tar.gz: $(said); check that the job role may write there (and that the image has aws or python with boto3)"
+rm -rf "$dir"; exit $rc
+`
+
+/** The bootstrap's section for `--output`: where the archive goes and what it holds. */
+export function outputsSection(
+  target: OutputsTarget,
+  paths: readonly string[],
+  toS3: readonly S3Output[] = [],
+): BootstrapSection {
+  return {
+    facts: [
+      `OB=${shellQuote(target.bucket)}`,
+      `OK=${shellQuote(target.prefix)}`,
+      `OP=${shellQuote(paths.join(' '))}`,
+      ...(toS3.length > 0 ? [`OS=${shellQuote(toS3.map((o) => `${o.path},${o.url}`).join(' '))}`] : []),
+    ],
+    run: RUN,
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * `mfbatch outputs` and the download after `submit --wait|--follow` (DESIGN.md section 12): which attempts of a job
+ * left outputs (listed in S3 under the place its bootstrap names), and one attempt's archive downloaded into a
+ * private temporary file beside the destination, its SHA-256 checked against the manifest, then unpacked safely
+ * (unpack.ts) and removed.
+ */
+import {randomBytes} from 'node:crypto'
+import {mkdirSync, rmSync} from 'node:fs'
+import {join} from 'node:path'
+
+import type {BatchApi, S3Api} from '../clients'
+import type {OutputsTarget} from './bootstrap-section'
+
+import {RuntimeError} from '../../errors'
+import {explainAwsError} from '../errors'
+import {bootstrapFact} from '../package/bootstrap'
+import {fileSha256, type Unpacked, unpackOutputs} from './unpack'
+
+export interface AttemptOutputs {
+  attempt: number
+  bytes: number
+  /** The job id as the job saw it: `ID`, `ID:N` for an array child, `ID#N` for a node. */
+  jobId: string
+  /** The archive's key; the manifest is the same with `.json`. */
+  key: string
+  url: string
+}
+
+export interface Manifest {
+  bytes: number
+  exitCode: number
+  missing: string[]
+  sha256: string
+}
+
+/** Where the job's bootstrap uploads its outputs; undefined when the job declared none. */
+export function outputsTargetOf(command: readonly string[] | undefined): OutputsTarget | undefined {
+  const bucket = command && bootstrapFact(command, 'OB')
+  const prefix = command && bootstrapFact(command, 'OK')
+  return bucket === undefined || prefix === undefined ? undefined : {bucket, prefix}
+}
+
+/** The job's outputs place, from its command (DescribeJobs); an error saying so when it declared no outputs. */
+export async function findOutputsTarget(batch: BatchApi, jobId: string): Promise<OutputsTarget> {
+  const base = jobId.replace(/[:#].*$/, '')
+  let answer
+  try {
+    answer = await batch.describeJobs({jobs: [jobId]})
+  } catch (error) {
+    throw explainAwsError(error, `describing job ${jobId}`)
+  }
+
+  const job = answer.jobs?.[0]
+  if (!job) throw new RuntimeError(`job ${jobId} not found; check the id, and the region and endpoint it ran in`)
+  const command = job.container?.command ?? job.nodeProperties?.nodeRangeProperties?.[0]?.container?.command
+  const target = outputsTargetOf(command)
+  if (!target) {
+    throw new RuntimeError(`job ${base} declared no outputs (submit it with --output PATH to bring files back)`)
+  }
+
+  return target
+}
+
+/** A child's index (`ID:N`, `ID#N`); -1 for the job itself. */
+function childIndex(id: string): number {
+  return Number(/[:#](\d+)$/.exec(id)?.[1] ?? -1)
+}
+
+const ATTEMPT_KEY = /\/([^/]+)\/attempt-(\d+)\.tar\.gz$/
+
+/**
+ * The attempts that uploaded outputs: of `jobId` alone, or with `children` of every child of an array (`ID:N`)
+ * or node (`ID#N`). Sorted by job id (children by index), then attempt.
+ */
+export async function listAttempts(
+  s3: S3Api,
+  target: OutputsTarget,
+  jobId: string,
+  children = false,
+): Promise<AttemptOutputs[]> {
+  const prefix = `${target.prefix}/${jobId}${children ? '' : '/'}`
+  const found: AttemptOutputs[] = []
+  for (const object of await s3.list(target.bucket, prefix)) {
+    const match = ATTEMPT_KEY.exec(object.key)
+    if (!match) continue
+    const [, id, attempt] = match
+    if (children ? !/^.+[:#]\d+$/.test(id) : id !== jobId) continue
+    const url = `s3://${target.bucket}/${object.key}`
+    found.push({attempt: Number(attempt), bytes: object.size, jobId: id, key: object.key, url})
+  }
+
+  return found.sort((a, b) => childIndex(a.jobId) - childIndex(b.jobId) || a.attempt - b.attempt)
+}
+
+/** The last attempt of each job id among `attempts`, or the one asked for. */
+export function chooseAttempts(attempts: readonly AttemptOutputs[], attempt?: number): AttemptOutputs[] {
+  const byJob = new Map<string, AttemptOutputs>()
+  for (const a of attempts) {
+    if (attempt === undefined ? (byJob.get(a.jobId)?.attempt ?? 0) < a.attempt : a.attempt === attempt) {
+      byJob.set(a.jobId, a)
+    }
+  }
+
+  return [...byJob.values()]
+}
+
+export async function readManifest(s3: S3Api, bucket: string, attempt: AttemptOutputs): Promise<Manifest> {
+  const key = attempt.key.replace(/\.tar\.gz$/, '.json')
+  const text = await s3.readText(bucket, key)
+  if (text === undefined) {
+    throw new RuntimeError(
+      `the outputs of job ${attempt.jobId} attempt ${attempt.attempt} have no manifest (s3://${bucket}/${key}): ` +
+        'the upload did not finish; run the job again',
+    )
+  }
+
+  return JSON.parse(text) as Manifest
+}
+
+export interface Downloaded extends Unpacked {
+  attempt: AttemptOutputs
+  manifest: Manifest
+}
+
+/** One attempt's outputs into `into`: streamed to a temporary file there, checked, unpacked, removed. */
+export async function downloadAttempt(
+  s3: S3Api,
+  bucket: string,
+  attempt: AttemptOutputs,
+  into: string,
+): Promise<Downloaded> {
+  const manifest = await readManifest(s3, bucket, attempt)
+  mkdirSync(into, {recursive: true})
+  const temp = join(into, `.${randomBytes(6).toString('hex')}.mfbatch-outputs.tar.gz`)
+  const removeTemp = () => rmSync(temp, {force: true})
+  process.once('exit', removeTemp)
+  try {
+    await s3.download(bucket, attempt.key, temp)
+    const sum = fileSha256(temp)
+    if (sum !== manifest.sha256) {
+      throw new RuntimeError(
+        `the outputs archive ${attempt.url} has sha256 ${sum}, its manifest says ${manifest.sha256}: it is corrupt; ` +
+          'download it again, or run the job again',
+      )
+    }
+
+    return {...(await unpackOutputs(temp, into)), attempt, manifest}
+  } finally {
+    removeTemp()
+    process.removeListener('exit', removeTemp)
+  }
+}

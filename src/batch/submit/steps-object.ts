@@ -1,0 +1,45 @@
+/**
+ * The inputs' and outputs' steps travel in S3, not in the job's command: AWS allows 8192 characters of container
+ * overrides, and the package's bootstrap with both steps inline is over that. So the steps are one script, stored
+ * by its SHA-256 under `<root>/mfbatch/bootstrap/` (uploaded once, like the package), and the command holds only a
+ * loader that downloads it with the job's role (aws, else boto3: the steps need one of them anyway), checks its
+ * SHA-256 and sources it (`.`), so it shares the bootstrap's functions, variables and the command's "$@".
+ */
+import {createHash} from 'node:crypto'
+
+import type {S3Api} from '../clients'
+import type {PackageRoot} from '../package/root'
+
+import {type BootstrapSection, shellQuote} from '../package/bootstrap'
+
+export const STEPS_PREFIX = 'mfbatch/bootstrap/'
+
+export interface StepsObject {
+  bucket: string
+  key: string
+  text: string
+}
+
+const LOADER = String.raw`xs=$dir/steps.sh
+if have aws; then aws ${'$'}{ep:+--endpoint-url "$ep"} s3 cp --only-show-errors "s3://$XB/$XK" "$xs"; else "${'$'}{boto:-false}" -c 'import os, sys, boto3
+boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")).download_file(*sys.argv[1:])' "$XB" "$XK" "$xs"; fi >"$out" 2>&1 || die "could not download s3://$XB/$XK: $(said); --input and --output need aws or python with boto3 in image $IMAGE, and a job role that may use that bucket"
+[ "$( (sha256sum || shasum -a 256) <"$xs" 2>/dev/null | cut -c1-64)" = "$XH" ] || die "s3://$XB/$XK is corrupt, or the image lacks sha256sum and shasum; submit again"
+. "$xs"
+`
+
+/** The section's steps as an S3 object, and the small section that loads them in the job. */
+export function stepsObject(
+  section: BootstrapSection,
+  root: PackageRoot,
+): {loader: BootstrapSection; object: StepsObject} {
+  const text = `# mfbatch bootstrap steps (--input, --output), sourced by the job's bootstrap\n${section.run}`
+  const sha256 = createHash('sha256').update(text).digest('hex')
+  const key = `${root.prefix ? `${root.prefix}/` : ''}${STEPS_PREFIX}${sha256}.sh`
+  const facts = [...section.facts, `XB=${shellQuote(root.bucket)}`, `XK=${shellQuote(key)}`, `XH=${shellQuote(sha256)}`]
+  return {loader: {facts, run: LOADER}, object: {bucket: root.bucket, key, text}}
+}
+
+/** Uploads the steps when S3 lacks them. */
+export async function publishSteps(s3: S3Api, object: StepsObject): Promise<void> {
+  if (!(await s3.exists(object.bucket, object.key))) await s3.putText(object.bucket, object.key, object.text)
+}

@@ -1,0 +1,467 @@
+/**
+ * `--output` and `mfbatch outputs` end to end, as a user runs them: `submit --local` from a fresh HOME (the detached
+ * emulator on a free port, its state in a temp dir), a project folder of its own. The job's files come back into
+ * the working directory, a Makefile target is made by a job once, and a hostile archive planted in the emulator's S3
+ * is refused on download; `--input` places a local folder, a local file and an S3 prefix before the command.
+ */
+import {execFileSync} from 'node:child_process'
+import {createHash} from 'node:crypto'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+
+import {stopDaemon} from '../../src/emulator/daemon'
+import {cleanEnv, emulatorCredentials, emulatorEnv, RUN, runCli} from '../helpers/emulator'
+
+/** Where an absolute member of a planted archive would land. */
+const ESCAPE_DIR = join(tmpdir(), 'mfbatch-outputs-escape')
+let home: string
+let env: Record<string, string>
+
+const mfbatch = (cwd: string, ...args: string[]) => runCli(args, {cwd, env, timeoutMs: 120_000})
+
+/** A fresh project folder (a git repository, as most are) under this file's HOME. */
+function project(): string {
+  const dir = mkdtempSync(join(home, 'project-'))
+  execFileSync('git', ['init', '-q'], {cwd: dir})
+  return dir
+}
+
+/** Every file under `dir` (not .git), relative, sorted, with its content. */
+function tree(dir: string): Record<string, string> {
+  const found: Record<string, string> = {}
+  const walk = (sub: string) => {
+    for (const entry of readdirSync(join(dir, sub), {withFileTypes: true})) {
+      const path = sub ? `${sub}/${entry.name}` : entry.name
+      if (entry.name === '.git') continue
+      if (entry.isDirectory()) walk(path)
+      else found[path] = readFileSync(join(dir, path), 'utf8')
+    }
+  }
+
+  walk('')
+  return found
+}
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'mfbatch-outputs-'))
+  const port = await freePort()
+  env = {
+    HOME: home,
+    MFBATCH_CACHE_DIR: join(home, 'cache'),
+    MFBATCH_EMULATOR_PORT: String(port),
+    MFBATCH_LOGS_GRACE: '0',
+    XDG_DATA_HOME: home,
+  }
+})
+
+afterAll(async () => {
+  await stopDaemon(join(home, 'mfbatch', 'emulator'))
+  rmSync(home, {force: true, recursive: true})
+})
+
+const FAKE_AWS = `#!/bin/sh
+case "$*" in *s3://*/attempt-*.tar.gz*) echo "AccessDenied: refused" >&2; exit 1;; esac
+exec ${execFileSync('sh', ['-c', 'command -v aws']).toString().trim()} "$@"
+`
+
+const WRITES = String.raw`mkdir -p out/sub && echo trained > model.txt && echo a > out/a.txt && printf "b\n" > out/sub/b.txt`
+
+describe('submit --output', () => {
+  test('--package --follow: a file and a directory made by the job are here afterwards, byte for byte', async () => {
+    const dir = project()
+    writeFileSync(join(dir, 'train.sh'), `${WRITES}\necho training done\n`)
+    const run = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--package',
+      '--output',
+      'model.txt',
+      '--output',
+      'out/',
+      '--follow',
+      '--',
+      'sh',
+      'train.sh',
+    )
+    expect([run.code, run.stdout]).toEqual([0, 'training done\n'])
+    expect(run.stderr).toMatch(/: outputs of job [\da-f-]{36} attempt 1: 3 files written here\n$/)
+    expect(tree(dir)).toEqual({
+      'model.txt': 'trained\n',
+      'out/a.txt': 'a\n',
+      'out/sub/b.txt': 'b\n',
+      'train.sh': `${WRITES}\necho training done\n`,
+    })
+  }, 120_000)
+
+  test('PATH=s3://BUCKET/PREFIX/ leaves that output in S3, the others come here', async () => {
+    const dir = project()
+    const run = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--output',
+      'model.txt',
+      '--output',
+      'ckpt/=s3://mfbatch-local/kept/ckpt/',
+      '--output',
+      'log.txt=s3://mfbatch-local/kept/',
+      '--wait',
+      '--',
+      'sh',
+      '-c',
+      'mkdir -p ckpt/s && echo 1 > ckpt/s/e1 && echo m > model.txt && echo l > log.txt',
+    )
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain(': ckpt was left in S3 at s3://mfbatch-local/kept/ckpt/\n')
+    expect(tree(dir)).toEqual({'model.txt': 'm\n'})
+    expect(s3List('kept/').sort()).toEqual(['kept/ckpt/s/e1', 'kept/log.txt'])
+  }, 120_000)
+
+  test('an image without aws: inputs, outputs and S3 outputs go through python and boto3', async () => {
+    const dir = project()
+    // The job's PATH: every tool of the directory that holds sh (and a python3 with boto3), but not aws.
+    const tools = dirname(execFileSync('sh', ['-c', 'command -v sh']).toString().trim())
+    const bin = mkdtempSync(join(home, 'no-aws-'))
+    for (const name of readdirSync(tools).filter((n) => n !== 'aws')) symlinkSync(join(tools, name), join(bin, name))
+    writeFileSync(join(home, 'in.txt'), 'in\n')
+    const run = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--quiet',
+      '--env',
+      `PATH=${bin}`,
+      '--input',
+      '../in.txt=in.txt',
+      '--output',
+      'out.txt',
+      '--output',
+      'ck/=s3://mfbatch-local/boto/ck/',
+      '--follow',
+      '--',
+      'sh',
+      '-c',
+      'command -v aws || echo no aws; mkdir -p ck/s && echo c > ck/s/c && cp in.txt out.txt',
+    )
+    expect([run.code, run.stdout]).toEqual([0, 'no aws\n'])
+    expect(tree(dir)).toEqual({'out.txt': 'in\n'})
+    expect(s3List('boto/')).toEqual(['boto/ck/s/c'])
+  }, 120_000)
+
+  test('an upload that fails fails the attempt, and its log says why', async () => {
+    const dir = project()
+    // An aws that refuses to upload the archive (and runs the real one for everything else), first on the job's PATH.
+    const bin = mkdtempSync(join(home, 'bin-'))
+    writeFileSync(join(bin, 'aws'), FAKE_AWS, {mode: 0o755})
+    const run = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--quiet',
+      '--env',
+      `PATH=${bin}:/usr/bin:/bin`,
+      '--output',
+      'r.txt',
+      '--follow',
+      '--',
+      'sh',
+      '-c',
+      'echo x > r.txt; echo ran',
+    )
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(
+      /^ran\nmfbatch-bootstrap: could not upload the outputs to s3:\/\/mfbatch-local\/mfbatch\/outputs\/[\da-f-]{36}\/[\da-f-]{36}\/attempt-1\.tar\.gz: AccessDenied: refused ; check that the job role may write there/,
+    )
+    expect(tree(dir)).toEqual({})
+  }, 120_000)
+
+  test('a Makefile target made by a job: built once, then make says it is up to date', async () => {
+    const dir = project()
+    writeFileSync(join(dir, 'params.txt'), 'lr=0.1\n')
+    writeFileSync(
+      join(dir, 'Makefile'),
+      `model.txt: params.txt\n\tnode ${RUN} submit --local --quiet --package --output model.txt --wait -- ` +
+        `sh -c 'sed s/lr/model/ params.txt > model.txt'\n`,
+    )
+    const make = () => execFileSync('make', ['--no-print-directory'], {cwd: dir, env: {...cleanEnv(), ...env}})
+    make()
+    expect(readFileSync(join(dir, 'model.txt'), 'utf8')).toBe('model=0.1\n')
+    expect(make().toString()).toBe("make: 'model.txt' is up to date.\n")
+  }, 120_000)
+})
+
+describe('bad --output and --input values: one line, exit 2 (125 when waiting), before any API call', () => {
+  test.each([
+    [['--output', '../up.txt'], 2, '--output: "../up.txt" is not allowed; use a file, directory or glob relative'],
+    [['--output', '/abs', '--wait'], 125, '--output: "/abs" is not allowed; use a file, directory or glob relative'],
+    [['--input', 'missing.txt=m'], 2, '--input: "missing.txt=m" is not allowed; missing.txt does not exist here'],
+    [['--input', 's3://b/k'], 2, '--input: "s3://b/k" is not allowed; use SRC=PATH'],
+    [['--output', 'model.txt'], 2, '--output needs an S3 root to pass files through: set --package-root'],
+  ])('%j', async (args, code, message) => {
+    // No --local: a call to AWS would fail on credentials, so a clean refusal shows none was made.
+    const run = await mfbatch(project(), 'submit', '--queue', 'q', '--region', 'us-east-1', ...args, '--', 'true')
+    expect(run.code).toBe(code)
+    expect(run.stderr).toMatch(new RegExp(`^mfbatch: ${escapeRegExp(message)}[^\n]*\n$`))
+    expect(run.stdout).toBe('')
+  })
+})
+
+describe('mfbatch outputs', () => {
+  test("a FAILED job's outputs stay in S3, and outputs brings them; a second time changes nothing", async () => {
+    const dir = project()
+    const run = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--output',
+      'model.txt',
+      '--wait',
+      '--',
+      'sh',
+      '-c',
+      'echo partial > model.txt; exit 4',
+    )
+    const job = run.stdout.trim()
+    expect(run.code).toBe(4)
+    expect(run.stderr).toContain(
+      `: the job failed, so its outputs were not unpacked here; mfbatch outputs ${job} --local --to DIR brings them\n`,
+    )
+    expect(tree(dir)).toEqual({})
+
+    const first = await mfbatch(dir, 'outputs', job, '--local', '--to', 'got')
+    expect(first).toEqual({
+      code: 0,
+      stderr: `mfbatch: outputs of job ${job} attempt 1: 1 file written into got\n`,
+      stdout: 'got/model.txt\n',
+    })
+    expect(tree(dir)).toEqual({'got/model.txt': 'partial\n'})
+    const before = statSync(join(dir, 'got', 'model.txt')).mtimeMs
+
+    const second = await mfbatch(dir, 'outputs', 'last', '--local', '--to', 'got')
+    expect(second).toEqual({
+      code: 0,
+      stderr: `mfbatch: outputs of job ${job} attempt 1: 0 files written into got, 1 already there unchanged\n`,
+      stdout: 'got/model.txt\n',
+    })
+    expect(statSync(join(dir, 'got', 'model.txt')).mtimeMs).toBe(before)
+  }, 120_000)
+
+  test('an array job: each child uploads its own, --all brings child N into DIR/N/, JOB:N one child', async () => {
+    const dir = project()
+    const run = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--quiet',
+      '--array-size',
+      '2',
+      '--output',
+      'r.txt',
+      '--wait',
+      '--',
+      'sh',
+      '-c',
+      'echo "child $AWS_BATCH_JOB_ARRAY_INDEX" > r.txt',
+    )
+    const job = run.stdout.trim()
+    expect([run.code, run.stdout]).toEqual([0, `${job}\n`])
+    const all = await mfbatch(dir, 'outputs', job, '--local', '--all', '--to', 'sweep')
+    expect([all.code, all.stdout]).toEqual([0, 'sweep/0/r.txt\nsweep/1/r.txt\n'])
+    const one = await mfbatch(dir, 'outputs', `${job}:1`, '--local', '--to', 'one')
+    expect([one.code, one.stdout]).toEqual([0, 'one/r.txt\n'])
+    expect(tree(dir)).toEqual({'one/r.txt': 'child 1\n', 'sweep/0/r.txt': 'child 0\n', 'sweep/1/r.txt': 'child 1\n'})
+  }, 120_000)
+
+  test.each([
+    ['a path with ..', ['../escape.txt'], '"../escape.txt" leads out of the directory'],
+    ['an absolute path', [`${ESCAPE_DIR}/abs.txt`], `"${ESCAPE_DIR}/abs.txt" is an absolute path`],
+    ['a link leading out', ['link->..', 'link/escape.txt'], 'the link "link" -> ".." leads out of the directory'],
+    ['a link to an absolute path', ['abs->/etc'], 'the link "abs" -> "/etc" leads out of the directory'],
+  ])(
+    'an archive holding %s is refused whole: nothing written, inside or out',
+    async (_what, members, problem) => {
+      const dir = project()
+      const run = await mfbatch(
+        dir,
+        'submit',
+        '--local',
+        '--quiet',
+        '--output',
+        'ok.txt',
+        '--wait',
+        '--',
+        'sh',
+        '-c',
+        'echo ok > ok.txt',
+      )
+      const job = run.stdout.trim()
+      expect(run.code).toBe(0)
+      rmSync(join(dir, 'ok.txt'))
+      const listed = await mfbatch(dir, 'outputs', job, '--local', '--list', '--json')
+      const [{url}] = (JSON.parse(listed.stdout) as {attempts: Array<{url: string}>}).attempts
+      plantArchive(url, ['ok.txt', ...members])
+
+      const got = await mfbatch(dir, 'outputs', job, '--local', '--to', 'got')
+      expect(got).toEqual({
+        code: 1,
+        stderr: `mfbatch: refused the outputs archive, nothing was written: ${problem}\n`,
+        stdout: '',
+      })
+      expect(tree(dir)).toEqual({})
+      expect(existsSync(join(home, 'escape.txt')) || existsSync(`${ESCAPE_DIR}/abs.txt`)).toBe(false)
+    },
+    120_000,
+  )
+})
+
+describe('submit --input', () => {
+  /** The inputs in S3 after the first test. */
+  let stored: string[] = []
+  // The emulator's bucket must exist before anything is put in it: any --local command starts the emulator.
+  beforeAll(async () => {
+    expect((await mfbatch(home, 'queues', '--local')).code).toBe(0)
+  }, 60_000)
+
+  test('a local folder and file outside the package: placed before the command, byte for byte, uploaded once', async () => {
+    const dir = project()
+    writeFileSync(join(dir, 'run.sh'), 'find in params.json -type f | sort | xargs cat\n')
+    const data = mkdtempSync(join(home, 'data-'))
+    mkdirSync(join(data, 'sub'))
+    writeFileSync(join(data, 'a.csv'), 'x,y\n1,2\n')
+    writeFileSync(join(data, 'sub', 'b.txt'), 'b\n')
+    writeFileSync(join(home, 'params.json'), '{"lr": 0.1}\n')
+    const args = [
+      'submit',
+      '--local',
+      '--quiet',
+      '--package',
+      '--input',
+      `${data}=in/data`,
+      '--input',
+      '../params.json=params.json',
+      '--follow',
+      '--',
+      'sh',
+      '-c',
+      'find in params.json -type f | sort | xargs cat',
+    ]
+    const expected = {code: 0, stderr: '', stdout: 'x,y\n1,2\nb\n{"lr": 0.1}\n'}
+    const before = s3List('mfbatch/inputs/')
+    expect(await mfbatch(dir, ...args)).toEqual(expected)
+    stored = s3List('mfbatch/inputs/')
+    expect(stored.filter((key) => !before.includes(key))).toHaveLength(2)
+    expect(await mfbatch(dir, ...args)).toEqual(expected)
+    expect(s3List('mfbatch/inputs/')).toEqual(stored)
+  }, 120_000)
+
+  test('a local input changed in S3 after its upload fails the job on arrival, saying so', async () => {
+    const dir = project()
+    writeFileSync(join(home, 'weights.bin'), 'good\n')
+    const args = ['submit', '--local', '--quiet', '--input', '../weights.bin=w.bin', '--follow', '--', 'cat', 'w.bin']
+    expect(await mfbatch(dir, ...args)).toEqual({code: 0, stderr: '', stdout: 'good\n'})
+    const key = s3List('mfbatch/inputs/').find((k) => !k.endsWith('.tar.gz') && !stored.includes(k))
+    writeFileSync(join(home, 'bad.bin'), 'bad\n')
+    awsCli(['s3', 'cp', '--only-show-errors', join(home, 'bad.bin'), `s3://mfbatch-local/${key}`])
+    const run = await mfbatch(dir, ...args)
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(
+      `could not place the input s3://mfbatch-local/${key} at w.bin: s3://mfbatch-local/${key} has not sha256`,
+    )
+  }, 120_000)
+
+  test('an S3 prefix becomes a folder, an S3 object a file', async () => {
+    const dir = project()
+    const src = mkdtempSync(join(home, 's3-'))
+    writeFileSync(join(src, 'one.txt'), 'one\n')
+    writeFileSync(join(src, 'two.txt'), 'two\n')
+    awsCli(['s3', 'cp', '--recursive', src, 's3://mfbatch-local/shared/set/'])
+    const run = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--quiet',
+      '--input',
+      's3://mfbatch-local/shared/set/=set',
+      '--input',
+      's3://mfbatch-local/shared/set/two.txt=copy.txt',
+      '--follow',
+      '--',
+      'sh',
+      '-c',
+      'find set copy.txt -type f | sort; cat set/one.txt copy.txt',
+    )
+    expect(run).toEqual({code: 0, stderr: '', stdout: 'copy.txt\nset/one.txt\nset/two.txt\none\ntwo\n'})
+  }, 120_000)
+})
+
+/** The AWS CLI against the emulator, with the emulator's own credentials (from its state dir). */
+function awsCli(args: string[]): string {
+  const credentials = emulatorCredentials(join(home, 'mfbatch', 'emulator'))
+  const url = `http://127.0.0.1:${env.MFBATCH_EMULATOR_PORT}`
+  return execFileSync('aws', ['--endpoint-url', url, ...args], {
+    env: {...cleanEnv(), ...emulatorEnv(url, credentials)},
+  }).toString()
+}
+
+/** The keys under a prefix of the emulator's bucket. */
+function s3List(prefix: string): string[] {
+  const out = awsCli(['s3api', 'list-objects-v2', '--bucket', 'mfbatch-local', '--prefix', prefix])
+  return ((out.trim() ? JSON.parse(out) : {}) as {Contents?: Array<{Key: string}>}).Contents?.map((c) => c.Key) ?? []
+}
+
+/**
+ * Replaces an attempt's archive and manifest in the emulator's S3 (its own credentials, from its state dir) with a
+ * hostile one made by python's tarfile: `name->target` is a symlink, anything else a file holding its name.
+ */
+function plantArchive(url: string, members: string[]): void {
+  const archive = join(home, 'planted.tar.gz')
+  execFileSync('python3', ['-c', PLANT_PY, archive, ...members])
+  const bytes = readFileSync(archive)
+  const manifest = join(home, 'planted.json')
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  writeFileSync(manifest, JSON.stringify({bytes: bytes.length, exitCode: 0, missing: [], sha256}))
+  awsCli(['s3', 'cp', '--only-show-errors', archive, url])
+  awsCli(['s3', 'cp', '--only-show-errors', manifest, url.replace(/\.tar\.gz$/, '.json')])
+}
+
+const PLANT_PY = `import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w:gz") as t:
+  for m in sys.argv[2:]:
+    name, _, link = m.partition("->")
+    i = tarfile.TarInfo(name)
+    if link:
+      i.type, i.linkname = tarfile.SYMTYPE, link
+      t.addfile(i)
+    else:
+      data = (name + "\\n").encode()
+      i.size = len(data)
+      t.addfile(i, io.BytesIO(data))
+`
+
+function escapeRegExp(text: string): string {
+  return text.replaceAll(/[$()*+.?[\\\]^{|}]/g, String.raw`\$&`)
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
