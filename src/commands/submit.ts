@@ -4,6 +4,7 @@ import type {Clients} from '../batch/clients'
 import type {PlacedInput} from '../batch/inputs/local'
 import type {OomRetry} from '../batch/oom/grow'
 import type {BootstrapSection} from '../batch/package/bootstrap'
+import type {SubmitInputs} from '../batch/submit/dry-run'
 import type {SubmitTracker} from '../batch/submit/interrupted'
 import type {PreparedSubmit, Submission} from '../batch/submit/service'
 import type {StepsObject} from '../batch/submit/steps-object'
@@ -211,20 +212,7 @@ ${exitCodeHelp(true)}`
       })
     }
 
-    const shipped = packaged
-      ? dryRunJob(packaged, command, settings, section)
-      : {command: section ? wrapWithoutPackage(command, settings, section) : command, settings}
-    const job = tasks ? tasksJob(shipped, tasks, DRY_RUN_TASKS_URL) : shipped
-    const plan = planDryRun(job.settings, job.command, inputs)
-    if (packaged || tasks || section) checkSubmitSize(plan.requests.submitJob)
-    guardBrokenPipe()
-    if (!flags.quiet) for (const notice of plan.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
-    // Warnings go to stderr under --json too (oclif's logToStderr would drop them), as a real submit's do.
-    for (const warning of plan.warnings) process.stderr.write(`${this.config.bin}: warning: ${warning}\n`)
-    const result = packaged ? {...plan.requests, package: packageSummary(packaged)} : plan.requests
-    // For people: secret-looking values masked. --json is for programs: the requests exactly as they would go.
-    if (!this.jsonEnabled()) process.stdout.write(jsonDocument(maskEnvironments(result)))
-    return result
+    return this.dryRun(command, settings, flags, {inputs, packaged, section, tasks})
   }
 
   protected override waitsOnJob(): boolean {
@@ -270,6 +258,34 @@ ${exitCodeHelp(true)}`
     for (const {path, url} of outputs.toS3) say(`${path} was left in S3 at ${url}`)
   }
 
+  /** --dry-run: the requests as they would go, on stdout, after the same checks as a real submit (no AWS call). */
+  private dryRun(
+    command: readonly string[],
+    settings: ResolvedSettings,
+    flags: SubmitFlags,
+    {
+      inputs,
+      packaged,
+      section,
+      tasks,
+    }: {inputs: SubmitInputs; packaged?: LocalPackage; section?: BootstrapSection; tasks?: PreparedTasks},
+  ) {
+    const shipped = packaged
+      ? dryRunJob(packaged, command, settings, section)
+      : {command: section ? wrapWithoutPackage(command, settings, section) : command, settings}
+    const job = tasks ? tasksJob(shipped, tasks, DRY_RUN_TASKS_URL) : shipped
+    const plan = planDryRun(job.settings, job.command, inputs)
+    if (packaged || tasks || section) checkSubmitSize(plan.requests.submitJob)
+    guardBrokenPipe()
+    if (!flags.quiet) for (const notice of plan.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
+    // Warnings go to stderr under --json too (oclif's logToStderr would drop them), as a real submit's do.
+    for (const warning of plan.warnings) process.stderr.write(`${this.config.bin}: warning: ${warning}\n`)
+    const result = packaged ? {...plan.requests, package: packageSummary(packaged)} : plan.requests
+    // For people: secret-looking values masked. --json is for programs: the requests exactly as they would go.
+    if (!this.jsonEnabled()) process.stdout.write(jsonDocument(maskEnvironments(result)))
+    return result
+  }
+
   /**
    * Ctrl-C while submitting: no SubmitJob is sent again; one lookup says whether the job exists. If it does, its id
    * goes to stdout as after any submit (a script keeps it), and into the recent jobs.
@@ -300,6 +316,34 @@ ${exitCodeHelp(true)}`
       if (line.startsWith('warning')) process.stderr.write(`${this.config.bin}: ${line}\n`)
       else if (!quiet) this.logToStderr(`${this.config.bin}: ${line}`)
     }
+  }
+
+  /** Everything the job needs in S3 (inputs, its steps, the package, the task table), the command wrapped for it. */
+  private async ship(
+    clients: Clients,
+    checked: PreparedSubmit,
+    flags: SubmitFlags,
+    {extras, packaged, tasks}: {extras: Extras; packaged?: LocalPackage; tasks?: PreparedTasks},
+  ): Promise<PreparedSubmit> {
+    const {prepareSubmit} = await import('../batch/submit/service.js')
+    const {inputs, section, steps} = extras
+    if (steps) {
+      const [{uploadInputs}, {publishSteps}, s3] = await Promise.all([
+        import('../batch/inputs/local.js'),
+        import('../batch/submit/steps-object.js'),
+        clients.s3!(),
+      ])
+      await uploadInputs(s3, inputs)
+      await publishSteps(s3, steps)
+    }
+
+    const withPackage = packaged
+      ? await this.shipPackage(clients, checked, flags, {pkg: packaged, section})
+      : section
+        ? withSectionOnly(checked, section, prepareSubmit)
+        : checked
+    // The task table's wrapper goes outermost: the row is in the environment before the bootstrap runs.
+    return tasks ? this.shipTasks(clients, withPackage, tasks) : withPackage
   }
 
   /** Uploads the package if S3 lacks it and puts the bootstrap in front of the command (checked again, sized). */
@@ -349,34 +393,17 @@ ${exitCodeHelp(true)}`
     const timeout = flags['wait-timeout']
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
     const graceMs = flags.follow ? followGraceMs(flags.grace) : undefined
-    const [{connect, connectSettings}, {prepareSubmit, submitPrepared}, {waitAndReport}, {SubmitTracker}] =
-      await Promise.all([
-        import('../connect.js'),
-        import('../batch/submit/service.js'),
-        import('../wait/submit-wait.js'),
-        import('../batch/submit/interrupted.js'),
-      ])
+    const [{connect, connectSettings}, {submitPrepared}, {waitAndReport}, {SubmitTracker}] = await Promise.all([
+      import('../connect.js'),
+      import('../batch/submit/service.js'),
+      import('../wait/submit-wait.js'),
+      import('../batch/submit/interrupted.js'),
+    ])
     const clients = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
     const connection = connectionArgs(flags)
-    const {inputs, outputs, section, steps} = extras
-    if (steps) {
-      const [{uploadInputs}, {publishSteps}, s3] = await Promise.all([
-        import('../batch/inputs/local.js'),
-        import('../batch/submit/steps-object.js'),
-        clients.s3!(),
-      ])
-      await uploadInputs(s3, inputs)
-      await publishSteps(s3, steps)
-    }
-
-    const withPackage = packaged
-      ? await this.shipPackage(clients, checked, flags, {pkg: packaged, section})
-      : section
-        ? withSectionOnly(checked, section, prepareSubmit)
-        : checked
-    // The task table's wrapper goes outermost: the row is in the environment before the bootstrap runs.
-    const prepared = tasks ? await this.shipTasks(clients, withPackage, tasks) : withPackage
+    const {outputs} = extras
+    const prepared = await this.ship(clients, checked, flags, {extras, packaged, tasks})
     const tracker = new SubmitTracker(clients.batch)
     const interrupt = onInterrupt()
     const cache = openSubmitCache(settings, flags.local)
