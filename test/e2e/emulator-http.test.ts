@@ -522,7 +522,7 @@ describe('mfbatch emulator', () => {
     )
     // What it enforces on this machine, said once at start (README: what a local run predicts), then the stop.
     expect(stderr).toMatch(
-      /^mfbatch emulator: limits: .+\n(?:mfbatch emulator: no cgroup .+\n)?mfbatch emulator: GPUs: .+\nmfbatch emulator: stopping\nmfbatch emulator: stopped, which was running no job\n$/,
+      /^mfbatch emulator: limits: .+\n(?:mfbatch emulator: no cgroup .+\n)?mfbatch emulator: GPUs: .+\nmfbatch emulator: runtime: process\nmfbatch emulator: stopping\nmfbatch emulator: stopped, which was running no job\n$/,
     )
     removeStateDir(emulator.stateDir)
   })
