@@ -16,7 +16,7 @@ import {queueMemoryCeiling, rerunWithMemory} from '../batch/oom/rerun'
 import {isArrayParent} from '../batch/watch/array-children'
 import {jsonDocument} from '../output/json'
 import {type SubmitResult, submitResult, submitWaitResult} from '../output/submit-report'
-import {type SubmitWaitOutcome, type WaitAndReport, waitOnSubmitted} from './submit-wait'
+import {type SubmitWaitOutcome, type WaitAndReport, waitOnSubmitted, waitOptionsOf} from './submit-wait'
 
 export interface OomChainLink {
   jobId: string
@@ -43,16 +43,7 @@ export async function waitWithOomRetry(
   let waited: SubmitWaitOutcome
   for (let reruns = 0; ; reruns++) {
     // eslint-disable-next-line no-await-in-loop -- each job is waited on after the one it replaces
-    waited = await waitOnSubmitted(clients, current, {
-      bin: flags.bin,
-      connection: flags.connection,
-      follow: flags.follow,
-      graceMs: flags.graceMs,
-      killOnInterrupt: flags['kill-on-interrupt'],
-      silent: flags.quiet || flags.json,
-      timeoutMs: flags.timeoutMs,
-      verbose: flags.verbose,
-    })
+    waited = await waitOnSubmitted(clients, current, waitOptionsOf(flags))
     const last = waited.job
     chain.push({jobId: current.jobId, memory: (last && memoryOf(last)) ?? null})
     if (waited.end !== 'finished' || !last) break

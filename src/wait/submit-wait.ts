@@ -54,6 +54,21 @@ export interface WaitAndReport extends Pick<SubmitWaitOptions, 'bin' | 'connecti
   verbose: boolean
 }
 
+/** The wait's options from the command's flags (one mapping for a plain wait and for each job of an OOM chain). */
+export function waitOptionsOf(flags: WaitAndReport): SubmitWaitOptions {
+  return {
+    allNodes: flags['all-nodes'],
+    bin: flags.bin,
+    connection: flags.connection,
+    follow: flags.follow,
+    graceMs: flags.graceMs,
+    killOnInterrupt: flags['kill-on-interrupt'],
+    silent: flags.quiet || flags.json,
+    timeoutMs: flags.timeoutMs,
+    verbose: flags.verbose,
+  }
+}
+
 /**
  * `submit --wait`/`--follow` and `rerun --wait`/`--follow` after the submission was reported: waits on the job, and
  * with --json prints the one document of the submission and how the wait ended. Resolves with the exit code.
@@ -64,17 +79,7 @@ export async function waitAndReport(
   submitted: SubmitResult,
   flags: WaitAndReport,
 ): Promise<number> {
-  const waited = await waitOnSubmitted(clients, job, {
-    allNodes: flags['all-nodes'],
-    bin: flags.bin,
-    connection: flags.connection,
-    follow: flags.follow,
-    graceMs: flags.graceMs,
-    killOnInterrupt: flags['kill-on-interrupt'],
-    silent: flags.quiet || flags.json,
-    timeoutMs: flags.timeoutMs,
-    verbose: flags.verbose,
-  })
+  const waited = await waitOnSubmitted(clients, job, waitOptionsOf(flags))
   if (flags.json) process.stdout.write(jsonDocument(submitWaitResult(submitted, waited, Date.now())))
   return waited.exitCode
 }

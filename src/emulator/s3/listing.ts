@@ -116,32 +116,41 @@ const commonPrefixes = (page: Page, encode: (text: string) => string) =>
 const optional = (value: null | string, encode: (text: string) => string) =>
   value === null || value === '' ? undefined : encode(value)
 
+/** What every listing reads from its query and answers alike: one page after `after`, and the echoed fields. */
+function listing(store: S3Store, bucket: Bucket, query: URLSearchParams, {after, name}: {after: string; name: string}) {
+  const encode = urlEncoder(query)
+  const prefix = query.get('prefix') ?? ''
+  const delimiter = query.get('delimiter') ?? ''
+  const max = maxKeys(query)
+  const page = listPage(store, bucket, {after, delimiter, max, prefix})
+  const echoed = {
+    CommonPrefixes: commonPrefixes(page, encode),
+    Delimiter: optional(delimiter, encode),
+    EncodingType: query.get('encoding-type') ?? undefined,
+    IsTruncated: page.truncated,
+    MaxKeys: max,
+    Name: name,
+    Prefix: encode(prefix),
+  }
+  return {delimiter, echoed, encode, page}
+}
+
 export function listObjectsV2(
   store: S3Store,
   name: string,
   bucket: Bucket,
   query: URLSearchParams,
 ): Record<string, unknown> {
-  const encode = urlEncoder(query)
-  const prefix = query.get('prefix') ?? ''
-  const delimiter = query.get('delimiter') ?? ''
   const continuation = query.get('continuation-token')
   const startAfter = query.get('start-after')
-  const max = maxKeys(query)
   const after = continuation === null ? (startAfter ?? '') : fromToken(continuation)
-  const page = listPage(store, bucket, {after, delimiter, max, prefix})
+  const {echoed, encode, page} = listing(store, bucket, query, {after, name})
   return {
-    CommonPrefixes: commonPrefixes(page, encode),
+    ...echoed,
     Contents: contents(page, encode, query.get('fetch-owner') === 'true'),
     ContinuationToken: continuation ?? undefined,
-    Delimiter: optional(delimiter, encode),
-    EncodingType: query.get('encoding-type') ?? undefined,
-    IsTruncated: page.truncated,
     KeyCount: page.entries.length + page.prefixes.length,
-    MaxKeys: max,
-    Name: name,
     NextContinuationToken: page.truncated ? token(page.last!) : undefined,
-    Prefix: encode(prefix),
     StartAfter: optional(startAfter, encode),
   }
 }
@@ -152,23 +161,13 @@ export function listObjectsV1(
   bucket: Bucket,
   query: URLSearchParams,
 ): Record<string, unknown> {
-  const encode = urlEncoder(query)
-  const prefix = query.get('prefix') ?? ''
-  const delimiter = query.get('delimiter') ?? ''
   const marker = query.get('marker') ?? ''
-  const max = maxKeys(query)
-  const page = listPage(store, bucket, {after: marker, delimiter, max, prefix})
+  const {delimiter, echoed, encode, page} = listing(store, bucket, query, {after: marker, name})
   return {
-    CommonPrefixes: commonPrefixes(page, encode),
+    ...echoed,
     Contents: contents(page, encode, true),
-    Delimiter: optional(delimiter, encode),
-    EncodingType: query.get('encoding-type') ?? undefined,
-    IsTruncated: page.truncated,
     Marker: encode(marker),
-    MaxKeys: max,
-    Name: name,
     NextMarker: page.truncated && delimiter ? encode(page.last!) : undefined,
-    Prefix: encode(prefix),
   }
 }
 
@@ -178,23 +177,13 @@ export function listObjectVersions(
   bucket: Bucket,
   query: URLSearchParams,
 ): Record<string, unknown> {
-  const encode = urlEncoder(query)
-  const prefix = query.get('prefix') ?? ''
-  const delimiter = query.get('delimiter') ?? ''
   const keyMarker = query.get('key-marker') ?? ''
-  const max = maxKeys(query)
-  const page = listPage(store, bucket, {after: keyMarker, delimiter, max, prefix})
+  const {echoed, encode, page} = listing(store, bucket, query, {after: keyMarker, name})
   return {
-    CommonPrefixes: commonPrefixes(page, encode),
-    Delimiter: optional(delimiter, encode),
-    EncodingType: query.get('encoding-type') ?? undefined,
-    IsTruncated: page.truncated,
+    ...echoed,
     KeyMarker: encode(keyMarker),
-    MaxKeys: max,
-    Name: name,
     NextKeyMarker: page.truncated ? encode(page.last!) : undefined,
     NextVersionIdMarker: page.truncated ? 'null' : undefined,
-    Prefix: encode(prefix),
     Version: page.entries.map(({entry, key}) => ({
       ETag: entry.etag,
       IsLatest: true,
