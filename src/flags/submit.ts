@@ -144,12 +144,13 @@ export const submitFlags = {
     summary: 'With --oom-retry: multiply the memory by F for each rerun (default 2).',
   }),
   'oom-retry': Flags.string({
+    description:
+      'When the job runs out of memory, mfbatch submits it again (tagged with the job it replaces) with its memory ' +
+      "times --oom-factor, at most what the queue's compute environments can hold, up to N times (1..9), and " +
+      "exits with the last job's code. An array job: only the children that ran out of memory, as one new array.",
     helpGroup: WAIT,
     helpValue: 'N',
-    summary:
-      'With --wait or --follow: when the job runs out of memory, rerun it with more memory (see --oom-factor; at ' +
-      'most what the queue can hold; an array: only the children that did, as a new array), up to N times (1..9); ' +
-      "exit with the last job's code.",
+    summary: 'With --wait or --follow: rerun a job that runs out of memory with more, up to N times.',
   }),
   output: Flags.string({
     description:
@@ -203,11 +204,14 @@ export const submitFlags = {
   registry: text('registry', CONTAINER, 'HOST'),
   retries: text('retries', JOB, 'N'),
   'retry-on': Flags.string({
+    description:
+      'KINDS, comma-separated: host (the instance went away: a spot reclaim, a lost host), oom (out of memory), ' +
+      'start (the image could not be pulled or the container started), exit:CODES (exit:137,143), all (the ' +
+      "default). Compiled to the retry strategy's evaluateOnExit rules (at most 5): RETRY for these, EXIT for " +
+      'the rest.',
     helpGroup: JOB,
     helpValue: 'KINDS',
-    summary:
-      'With --retries: retry only these failures, comma-separated: host (instance lost), oom, start (image pull or ' +
-      'container start), exit:CODES (exit:137,143), all (the default); the rest end the job.',
+    summary: 'With --retries: retry only these failures (host, oom, start, exit:CODES, all); the rest end the job.',
   }),
   secret: list('secrets', CONTAINER, 'NAME=ARN', 'a Secrets Manager or SSM parameter ARN'),
   'shared-memory': text('sharedMemory', EC2, 'SIZE'),
