@@ -34,11 +34,13 @@ export interface AwsErrorResult {
 /** One command of boto3_peer.py; resolves to its JSON output (an AWS error is `{error: ...}`, not a rejection). */
 export function boto3<T>(endpoint: string, command: string, args: Record<string, unknown>): Promise<T> {
   const interpreter = requireBoto3()
+  // The one AWS_* variable a peer test sets on purpose: newer service models for botocore (boto3-queue-ops).
+  const models = process.env.AWS_DATA_PATH ? {AWS_DATA_PATH: process.env.AWS_DATA_PATH} : {}
   return new Promise((done, fail) => {
     execFile(
       interpreter,
       [SCRIPT, endpoint, command, JSON.stringify(args)],
-      {env: {...cleanEnv(), ...peerCredentialEnv(endpoint)}, maxBuffer: 64 * 1024 * 1024, timeout: 90_000},
+      {env: {...cleanEnv(), ...models, ...peerCredentialEnv(endpoint)}, maxBuffer: 64 * 1024 * 1024, timeout: 90_000},
       (error, stdout, stderr) => {
         if (error) fail(new Error(`boto3_peer.py ${command} failed: ${stderr.trim() || error.message}`))
         else done(JSON.parse(stdout) as T)
