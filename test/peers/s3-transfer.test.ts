@@ -8,36 +8,16 @@
  */
 import {execFile} from 'node:child_process'
 import {createHash, randomBytes} from 'node:crypto'
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
 
-import {removeStateDir, startEmulator, type TestEmulator} from '../helpers/emulator'
-import {aws, requireAwsCli} from './helpers/aws-cli'
+import {aws} from './helpers/aws-cli'
 import {requireBoto3} from './helpers/boto3'
-import {peerCredentialEnv, registerPeerEmulator} from './helpers/credentials'
+import {peerCredentialEnv} from './helpers/credentials'
+import {s3PeerSuite} from './helpers/s3-suite'
 
-let emulator: TestEmulator
-let dir: string
-
-beforeAll(async () => {
-  requireAwsCli()
-  emulator = await startEmulator()
-  registerPeerEmulator(emulator)
-  dir = mkdtempSync(join(tmpdir(), 'mfbatch-s3-transfer-'))
-}, 30_000)
-
-afterAll(async () => {
-  await emulator?.stop()
-  removeStateDir(emulator.stateDir)
-  rmSync(dir, {force: true, recursive: true})
-})
-
-const ok = async (args: string[]) => {
-  const result = await aws(emulator.url, args, {timeoutMs: 120_000})
-  expect({code: result.code, stderr: result.stderr}).toEqual({code: 0, stderr: ''})
-  return result.stdout
-}
+const suite = s3PeerSuite('s3-transfer', 120_000)
+const {ok} = suite
 
 /** Every file under `root` with the SHA-256 of its bytes, by relative path. */
 function tree(root: string): Record<string, string> {
@@ -73,7 +53,7 @@ const listing = (out: string) =>
 
 describe('AWS CLI v2 high-level S3 commands', () => {
   test('sync both ways, ls, cp --recursive, mv, rm --recursive, rb', async () => {
-    const local = join(dir, 'tree')
+    const local = join(suite.dir, 'tree')
     write(join(local, 'top.txt'), 'top\n')
     write(join(local, 'sub', 'one.txt'), 'one\n')
     write(join(local, 'sub', 'deep', 'two words+plus.txt'), 'two\n')
@@ -81,7 +61,7 @@ describe('AWS CLI v2 high-level S3 commands', () => {
     write(join(local, 'other', 'big.bin'), randomBytes(20 * 1024 * 1024))
     await ok(['s3', 'mb', 's3://peer-transfer'])
     await ok(['s3', 'sync', '--only-show-errors', local, 's3://peer-transfer/base'])
-    const back = join(dir, 'back')
+    const back = join(suite.dir, 'back')
     await ok(['s3', 'sync', '--only-show-errors', 's3://peer-transfer/base', back])
     expect(tree(back)).toEqual(tree(local))
 
@@ -104,7 +84,7 @@ describe('AWS CLI v2 high-level S3 commands', () => {
     ])
 
     await ok(['s3', 'cp', '--recursive', '--only-show-errors', 's3://peer-transfer/base/', 's3://peer-transfer/copy/'])
-    const copied = join(dir, 'copied')
+    const copied = join(suite.dir, 'copied')
     await ok(['s3', 'cp', '--recursive', '--only-show-errors', 's3://peer-transfer/copy/', copied])
     expect(tree(copied)).toEqual(tree(local))
 
@@ -114,7 +94,7 @@ describe('AWS CLI v2 high-level S3 commands', () => {
 
     await ok(['s3', 'rm', '--recursive', '--only-show-errors', 's3://peer-transfer/copy/'])
     expect(listing(await ok(['s3', 'ls', 's3://peer-transfer/']))).toEqual(['PRE base/', 'PRE moved/'])
-    const notEmpty = await aws(emulator.url, ['s3', 'rb', 's3://peer-transfer'])
+    const notEmpty = await aws(suite.emulator.url, ['s3', 'rb', 's3://peer-transfer'])
     expect(notEmpty.code).toBe(1)
     expect(notEmpty.stderr).toMatch(/BucketNotEmpty/)
     await ok(['s3', 'rb', '--force', 's3://peer-transfer'])
@@ -123,7 +103,7 @@ describe('AWS CLI v2 high-level S3 commands', () => {
 
   test('s3api copy-object with a metadata directive, head-object, delete-objects', async () => {
     await ok(['s3', 'mb', 's3://peer-api'])
-    const file = join(dir, 'api.txt')
+    const file = join(suite.dir, 'api.txt')
     writeFileSync(file, 'api body\n')
     await ok(['s3', 'cp', '--only-show-errors', '--metadata', 'origin=cli', file, 's3://peer-api/src.txt'])
     const kept = JSON.parse(
@@ -234,8 +214,8 @@ describe('boto3 transfer manager', () => {
     const out = await new Promise<string>((done, fail) => {
       execFile(
         python,
-        ['-c', BOTO, emulator.url, dir],
-        {env: {...process.env, ...peerCredentialEnv(emulator.url)}, timeout: 180_000},
+        ['-c', BOTO, suite.emulator.url, suite.dir],
+        {env: {...process.env, ...peerCredentialEnv(suite.emulator.url)}, timeout: 180_000},
         (error, stdout, stderr) => (error ? fail(new Error(stderr || error.message)) : done(stdout)),
       )
     })
@@ -251,6 +231,6 @@ describe('boto3 transfer manager', () => {
       size: 40 * 1024 * 1024,
       type: 'application/x-demo',
     })
-    expect(statSync(join(dir, 'down.bin')).size).toBe(40 * 1024 * 1024)
+    expect(statSync(join(suite.dir, 'down.bin')).size).toBe(40 * 1024 * 1024)
   }, 240_000)
 })

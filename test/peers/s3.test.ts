@@ -3,49 +3,28 @@
  * head-object`) and boto3 (`upload_file`, `download_file`, `generate_presigned_url` then a plain HTTP GET).
  */
 import {execFileSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {cleanEnv, removeStateDir, startEmulator, type TestEmulator} from '../helpers/emulator'
-import {aws, requireAwsCli} from './helpers/aws-cli'
-import {registerPeerEmulator} from './helpers/credentials'
+import {cleanEnv} from '../helpers/emulator'
+import {aws} from './helpers/aws-cli'
+import {s3PeerSuite} from './helpers/s3-suite'
 
-let emulator: TestEmulator
-let dir: string
-
-beforeAll(async () => {
-  requireAwsCli()
-  emulator = await startEmulator()
-  registerPeerEmulator(emulator)
-  dir = mkdtempSync(join(tmpdir(), 'mfbatch-s3-peer-'))
-}, 30_000)
-
-afterAll(async () => {
-  await emulator?.stop()
-  removeStateDir(emulator.stateDir)
-  rmSync(dir, {force: true, recursive: true})
-})
-
-const ok = async (args: string[]) => {
-  const result = await aws(emulator.url, args)
-  expect(result.stderr).toBe('')
-  expect(result.code).toBe(0)
-  return result.stdout
-}
+const suite = s3PeerSuite('s3-peer')
+const {ok} = suite
 
 describe('the emulator S3 with AWS clients', () => {
   test('AWS CLI v2: mb, cp up and down, ls, head-object', async () => {
     await ok(['s3', 'mb', 's3://peer-cli'])
-    const file = join(dir, 'hello world.txt')
+    const file = join(suite.dir, 'hello world.txt')
     writeFileSync(file, 'hello from the cli\n')
     await ok(['s3', 'cp', '--only-show-errors', file, 's3://peer-cli/dir/hello world.txt'])
     expect(await ok(['s3', 'ls', 's3://peer-cli/dir/'])).toMatch(/^\S+ \S+ +19 hello world\.txt\n$/)
     const head = JSON.parse(await ok(['s3api', 'head-object', '--bucket', 'peer-cli', '--key', 'dir/hello world.txt']))
     expect(head.ContentLength).toBe(19)
-    await ok(['s3', 'cp', '--only-show-errors', 's3://peer-cli/dir/hello world.txt', join(dir, 'back.txt')])
-    expect(readFileSync(join(dir, 'back.txt'), 'utf8')).toBe('hello from the cli\n')
-    const missing = await aws(emulator.url, ['s3api', 'head-object', '--bucket', 'peer-cli', '--key', 'nope'])
+    await ok(['s3', 'cp', '--only-show-errors', 's3://peer-cli/dir/hello world.txt', join(suite.dir, 'back.txt')])
+    expect(readFileSync(join(suite.dir, 'back.txt'), 'utf8')).toBe('hello from the cli\n')
+    const missing = await aws(suite.emulator.url, ['s3api', 'head-object', '--bucket', 'peer-cli', '--key', 'nope'])
     expect(missing.code).toBe(254)
     expect(missing.stderr).toMatch(/404/)
   }, 60_000)
@@ -66,7 +45,14 @@ print(len(open(d + "/down.bin", "rb").read()), len(body), body == b"x" * 100000)
   test('boto3: upload_file, download_file, a presigned URL read with a plain GET', () => {
     const out = execFileSync(
       '/usr/bin/python3',
-      ['-c', BOTO, emulator.url, dir, emulator.credentials.accessKeyId, emulator.credentials.secretAccessKey],
+      [
+        '-c',
+        BOTO,
+        suite.emulator.url,
+        suite.dir,
+        suite.emulator.credentials.accessKeyId,
+        suite.emulator.credentials.secretAccessKey,
+      ],
       {encoding: 'utf8', env: cleanEnv()},
     )
     expect(out).toBe('100000 100000 True\n')
@@ -98,7 +84,13 @@ print(status(put, "PUT", b"signed v2"), urllib.request.urlopen(get).read().decod
   test('boto3 SigV2 presigned URLs: a PUT and a GET work; an added sub-resource or an 8-day expiry is refused', () => {
     const out = execFileSync(
       '/usr/bin/python3',
-      ['-c', SIGV2, emulator.url, emulator.credentials.accessKeyId, emulator.credentials.secretAccessKey],
+      [
+        '-c',
+        SIGV2,
+        suite.emulator.url,
+        suite.emulator.credentials.accessKeyId,
+        suite.emulator.credentials.secretAccessKey,
+      ],
       {encoding: 'utf8'},
     )
     // The POST as signed reaches S3 (which has no POST for an object: NotImplemented); with &uploads= it does not.
