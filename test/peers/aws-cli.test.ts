@@ -9,6 +9,8 @@ import {
   ComputeEnvironment,
   DEFAULT_LOG_GROUP,
   definitionInput,
+  expectDefaultComputeEnvironments,
+  expectDefaultQueues,
   JobDetail,
   JobQueue,
   JobSummary,
@@ -92,25 +94,12 @@ describe('the AWS CLI v2 against the emulator', () => {
 
   test('describe-job-queues and describe-compute-environments show the two default queues', async () => {
     const {jobQueues} = await cli<{jobQueues: JobQueue[]}>('batch', 'describe-job-queues')
-    const queues = jobQueues.map((q) => [q.jobQueueName, q.state, q.status, q.computeEnvironmentOrder.length])
-    expect(queues.sort()).toEqual([
-      ['local', 'ENABLED', 'VALID', 1],
-      ['local-fargate', 'ENABLED', 'VALID', 1],
-    ])
+    expectDefaultQueues(jobQueues)
     const {computeEnvironments} = await cli<{computeEnvironments: ComputeEnvironment[]}>(
       'batch',
       'describe-compute-environments',
     )
-    const envs = computeEnvironments.map((ce) => [
-      ce.computeEnvironmentName,
-      ce.state,
-      ce.status,
-      ce.computeResources?.type,
-    ])
-    expect(envs.sort()).toEqual([
-      ['local-ec2', 'ENABLED', 'VALID', 'EC2'],
-      ['local-fargate', 'ENABLED', 'VALID', 'FARGATE'],
-    ])
+    expectDefaultComputeEnvironments(computeEnvironments)
   })
 
   test('register-job-definition gives revision 1 and an ARN naming it', async () => {

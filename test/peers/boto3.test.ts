@@ -9,6 +9,8 @@ import {
   ComputeEnvironment,
   DEFAULT_LOG_GROUP,
   definitionInput,
+  expectDefaultComputeEnvironments,
+  expectDefaultQueues,
   FilteredEvent,
   JobDetail,
   JobQueue,
@@ -94,27 +96,14 @@ describe('boto3 against the emulator', () => {
 
   test('describe_job_queues and describe_compute_environments show the two default queues', async () => {
     const {jobQueues} = await boto3Call<{jobQueues: JobQueue[]}>(emulator.url, 'batch', 'describe_job_queues')
-    const queues = jobQueues.map((q) => [q.jobQueueName, q.state, q.status, q.computeEnvironmentOrder.length])
-    expect(queues.sort()).toEqual([
-      ['local', 'ENABLED', 'VALID', 1],
-      ['local-fargate', 'ENABLED', 'VALID', 1],
-    ])
+    expectDefaultQueues(jobQueues)
     const {computeEnvironments} = await boto3Call<{computeEnvironments: ComputeEnvironment[]}>(
       emulator.url,
       'batch',
       'describe_compute_environments',
       {computeEnvironments: ['local-ec2', 'local-fargate']},
     )
-    const envs = computeEnvironments.map((ce) => [
-      ce.computeEnvironmentName,
-      ce.state,
-      ce.status,
-      ce.computeResources?.type,
-    ])
-    expect(envs.sort()).toEqual([
-      ['local-ec2', 'ENABLED', 'VALID', 'EC2'],
-      ['local-fargate', 'ENABLED', 'VALID', 'FARGATE'],
-    ])
+    expectDefaultComputeEnvironments(computeEnvironments)
   })
 
   test('register_job_definition gives revision 1, a second one revision 2', async () => {

@@ -27,6 +27,29 @@ export interface ComputeEnvironment {
   status: string
 }
 
+/** A new state dir's two queues, as either client lists them: names, state, status, how many environments. */
+export function expectDefaultQueues(jobQueues: JobQueue[]): void {
+  const queues = jobQueues.map((q) => [q.jobQueueName, q.state, q.status, q.computeEnvironmentOrder.length])
+  expect(queues.sort()).toEqual([
+    ['local', 'ENABLED', 'VALID', 1],
+    ['local-fargate', 'ENABLED', 'VALID', 1],
+  ])
+}
+
+/** A new state dir's two compute environments: EC2 and FARGATE, both ENABLED and VALID. */
+export function expectDefaultComputeEnvironments(computeEnvironments: ComputeEnvironment[]): void {
+  const envs = computeEnvironments.map((ce) => [
+    ce.computeEnvironmentName,
+    ce.state,
+    ce.status,
+    ce.computeResources?.type,
+  ])
+  expect(envs.sort()).toEqual([
+    ['local-ec2', 'ENABLED', 'VALID', 'EC2'],
+    ['local-fargate', 'ENABLED', 'VALID', 'FARGATE'],
+  ])
+}
+
 export interface FilteredEvent {
   eventId: string
   logStreamName: string
