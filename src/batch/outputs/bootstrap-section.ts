@@ -23,16 +23,17 @@ export interface OutputsTarget {
 }
 
 /**
- * Notes on the script (short: it counts against the 8192 characters of a job's container overrides): the paths are
- * split on spaces and globbed by sh (submit refuses paths with spaces or quotes); one that matches nothing is
- * listed as missing. GNU tar gives the deterministic archive (names sorted, one fixed mtime, no owners; gzip -n: no
+ * Notes on the script (stored in S3 beside the package, submit/steps-object.ts, so its length costs nothing in the
+ * command): the paths are split on spaces and globbed by sh (submit refuses paths with spaces or quotes); one that
+ * matches nothing is listed as missing. The command runs with a task table's row (TR) exported in its own subshell
+ * only, so that no column changes this script's variables. GNU tar gives the deterministic archive (names sorted, one fixed mtime, no owners; gzip -n: no
  * name or date); another tar an ordinary one. `put` uploads with aws, else boto3, with the job's own role. OS holds
  * `PATH,URL` words of the outputs left in S3 (`--output PATH=s3://...`), each copied there (a directory
  * recursively); one that is missing is listed in the manifest as the others are.
  */
 const RUN = String.raw`[ -n "$v" ] || have "${'$'}{1:-}" || printf '%s' "$log" >&2
 exec 3<&0
-"$@" <&3 3<&- &
+(eval "${'$'}{TR:-}" && exec "$@") <&3 3<&- &
 c=$!
 trap 'kill -TERM $c' TERM
 trap 'kill -INT $c' INT
