@@ -27,6 +27,7 @@ import {planDryRun} from '../batch/submit/dry-run'
 import {jobSection, planInputs} from '../batch/submit/inputs-step'
 import {localNames, queueGaveWayNotice, queueMayGiveWay} from '../batch/submit/local-names'
 import {type OutputsPlan, planOutputs, wrapWithoutPackage} from '../batch/submit/outputs-step'
+import {checkOverridesSize} from '../batch/submit/overrides-size'
 import {dryRunJob, localFileHint, packageSummary, preparePackage, publish} from '../batch/submit/package-step'
 import {unusedImageNote} from '../batch/submit/unused-image'
 import {tasksStep} from '../batch/tasks/bootstrap-step'
@@ -211,6 +212,8 @@ ${exitCodeHelp(true)}`
       // The AWS side (the SDK, the watch loop, the log reader) is loaded only when it is used: a dry run stays fast.
       const {prepareSubmit} = await import('../batch/submit/service.js')
       const prepared = prepareSubmit(settings, command, inputs)
+      const early = placeholderJob(command, settings, {packaged, section, tasks})
+      checkOverridesSize(early.settings, early.command, inputs)
       return this.submitToAws(prepared, settings, flags, {
         extras: {inputs: placed, outputs, section, steps: steps?.steps},
         packaged,
@@ -277,12 +280,9 @@ ${exitCodeHelp(true)}`
       tasks,
     }: {inputs: SubmitInputs; packaged?: LocalPackage; section?: BootstrapSection; tasks?: PreparedTasks},
   ) {
-    const shipped = packaged
-      ? dryRunJob(packaged, command, settings, section)
-      : {command: section ? wrapWithoutPackage(command, settings, section) : command, settings}
-    const job = tasks ? tasksJob(shipped, tasks, tasksHow(section, DRY_RUN_TASKS_URL)) : shipped
+    const job = placeholderJob(command, settings, {packaged, section, tasks})
     const plan = planDryRun(job.settings, job.command, inputs)
-    if (packaged || tasks || section) checkSubmitSize(plan.requests.submitJob)
+    checkSubmitSize(plan.requests.submitJob)
     guardBrokenPipe()
     if (!flags.quiet) for (const notice of plan.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
     // Warnings go to stderr under --json too (oclif's logToStderr would drop them), as a real submit's do.
@@ -513,17 +513,32 @@ function withSectionOnly(
   return prepared
 }
 
+/**
+ * The job as it will go, the presigned URLs as placeholders: the dry run's, and the size checked before any API
+ * call (the placeholders are shorter than real URLs, so what is refused here would be refused with them too).
+ */
+function placeholderJob(
+  command: readonly string[],
+  settings: ResolvedSettings,
+  {packaged, section, tasks}: {packaged?: LocalPackage; section?: BootstrapSection; tasks?: PreparedTasks},
+): {command: string[]; settings: Partial<ResolvedSettings>} {
+  const shipped = packaged
+    ? dryRunJob(packaged, command, settings, section)
+    : {command: section ? wrapWithoutPackage(command, settings, section) : [...command], settings}
+  return tasks ? tasksJob(shipped, tasks, tasksHow(section, DRY_RUN_TASKS_URL)) : shipped
+}
+
 /** An array job: from --array-size (or the settings), or from a --tasks table of more than one row. */
 function isArray(settings: ResolvedSettings): boolean {
   return settings.arraySize.value !== undefined && settings.arraySize.value !== null
 }
 
 /**
- * With a bootstrap (a package, or stored steps) the table's step is in it (inputs-step.ts), else its wrapper goes in
- * front; stored steps fetch with aws or boto3, so only the others get the table's URL.
+ * With stored steps (a package, inputs or outputs: inputs-step.ts) the table's step is in them, and they fetch with
+ * aws or boto3; else the table's wrapper goes in front of the command, with the table's URL for its fallbacks.
  */
 function tasksHow(section: BootstrapSection | undefined, url: string): {inBootstrap: boolean; url?: string} {
-  return {inBootstrap: section !== undefined, url: section?.stored ? undefined : url}
+  return section?.stored ? {inBootstrap: true} : {inBootstrap: false, url}
 }
 
 function uploadProgress(sent: number, total: number): void {

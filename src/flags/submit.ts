@@ -225,7 +225,8 @@ export const submitFlags = {
       'tab-separated, no quoting; .csv: RFC 4180 (quoted fields may hold commas and line breaks); another name: ' +
       'TSV if the header has a tab. At most 10,000 rows; one row makes a plain job. The table goes to S3 beside ' +
       "the packages (--package-root; under --local the emulator's bucket), not into SubmitJob; the job fetches " +
-      'it with its role (aws or boto3) or a presigned URL in its environment. "status JOB" shows each child\'s ' +
+      'it with its role (aws or boto3; without --package, --input and --output, also a presigned URL in its ' +
+      'environment, for curl, wget or urllib). "status JOB" shows each child\'s ' +
       'row; "rerun JOB --failed" runs the failed rows again. Not with --array-size or --nodes.',
     helpGroup: JOB,
     helpValue: 'FILE',

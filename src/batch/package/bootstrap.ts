@@ -178,8 +178,6 @@ exec "$@"
  */
 export interface BootstrapSection {
   facts: string[]
-  /** A step run before the package is fetched, with `fetch` defined: the task table's. */
-  first?: string
   run: string
   /**
    * `run` loads stored steps that do everything after the prelude (the package, the first step, the rest): the
@@ -188,7 +186,10 @@ export interface BootstrapSection {
   stored?: boolean
 }
 
-/** What runs after the prelude: the download function when needed, the first step, the package, the run step. */
+/**
+ * What runs after the prelude: the download function when needed, a first step (the task table's, before the
+ * package: tasks/bootstrap-step.ts), the package, the run step.
+ */
 export function bootstrapBody(parts: {first?: string; package: boolean; run: string}): string {
   const fetch = parts.package || parts.first ? FETCH : ''
   return `${fetch}${parts.first ?? ''}${parts.package ? UNPACK : ''}${parts.run}`
@@ -203,16 +204,14 @@ export function bootstrapScript(input: BootstrapInput, section?: BootstrapSectio
     `IMAGE=${shellQuote(input.image)}`,
     ...(section?.facts ?? []),
   ].join('; ')
-  const body = section?.stored
-    ? section.run
-    : bootstrapBody({first: section?.first, package: true, run: section?.run ?? EXEC})
+  const body = section?.stored ? section.run : bootstrapBody({package: true, run: section?.run ?? EXEC})
   return `${facts}\n${PRELUDE}${body}`
 }
 
 /** The script without a package: the common prelude, then the section's steps. */
 export function sectionScript(image: string, section: BootstrapSection): string {
   const facts = [`IMAGE=${shellQuote(image)}`, ...section.facts].join('; ')
-  const body = section.stored ? section.run : bootstrapBody({first: section.first, package: false, run: section.run})
+  const body = section.stored ? section.run : bootstrapBody({package: false, run: section.run})
   return `${facts}\n${PRELUDE}${body}`
 }
 

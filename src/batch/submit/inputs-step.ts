@@ -24,10 +24,11 @@ export async function planInputs(
 }
 
 /**
- * What the bootstrap adds for inputs, outputs and a task table (undefined when it adds nothing): with inputs or
- * outputs, a loader and the steps it loads from S3 (steps-object.ts), which also fetch the package and the table's
- * row; with only a package and a table, the table's step in the command's bootstrap. A table without a package,
- * inputs or outputs needs no bootstrap: its own wrapper is shorter (tasks/wrapper.ts).
+ * What the bootstrap adds for inputs, outputs and a task table with a package (undefined when it adds nothing): a
+ * loader, and the steps it loads from S3 (steps-object.ts), which also fetch the package and the table's row. A
+ * package and a table alone go this way too: with two presigned URLs (package and table) in the environment, the
+ * bootstrap in the command is over AWS's 8192 characters. A table without a package, inputs or outputs needs no
+ * bootstrap: its own wrapper is shorter (tasks/wrapper.ts).
  */
 export function jobSection(
   inputs: readonly PlacedInput[],
@@ -38,13 +39,10 @@ export function jobSection(
     settings: Pick<ResolvedSettings, 'packageRoot'>
     tasks?: {facts: string[]; first: string}
   },
-): undefined | {section: BootstrapSection; steps?: StepsObject} {
+): undefined | {section: BootstrapSection; steps: StepsObject} {
   const step = inputsStep(inputs)
   const {tasks} = where
-  if (!step && !outputs) {
-    return tasks && where.package ? {section: {facts: tasks.facts, first: tasks.first, run: EXEC}} : undefined
-  }
-
+  if (!step && !outputs && !(tasks && where.package)) return undefined
   const facts = [...(tasks?.facts ?? []), ...(step?.facts ?? []), ...(outputs?.section.facts ?? [])]
   const run = (step?.step ?? '') + (outputs?.section.run ?? EXEC)
   const {loader, object} = stepsObject(

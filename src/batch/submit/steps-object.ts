@@ -1,7 +1,7 @@
 /**
  * With `--input` or `--output`, the bootstrap's steps travel in S3, not in the job's command: AWS allows 8192
- * characters of container overrides (command and environment), and the package's bootstrap with those steps, a
- * task table's and two presigned URLs is over that. So everything after the bootstrap's prelude (the package's
+ * characters of container overrides (command and environment), and the package's bootstrap with those steps, or
+ * with a task table's and two presigned URLs, is over that; so `--package --tasks` goes this way too. So everything after the bootstrap's prelude (the package's
  * download and unpacking, the task table's row, the inputs, the run and the outputs) is one script, stored by its
  * SHA-256 under `<root>/mfbatch/bootstrap/` (uploaded once, like the package), and the command holds only the
  * prelude and a loader that downloads it with the job's role (aws, else boto3: the steps need one of them anyway,
@@ -25,7 +25,7 @@ export interface StepsObject {
 
 const LOADER = String.raw`xs=$dir/steps.sh
 if have aws; then aws ${'$'}{ep:+--endpoint-url "$ep"} s3 cp --only-show-errors "s3://$XB/$XK" "$xs"; else "${'$'}{boto:-false}" -c 'import os, sys, boto3
-boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")).download_file(*sys.argv[1:])' "$XB" "$XK" "$xs"; fi >"$out" 2>&1 || die "could not download s3://$XB/$XK: $(said); --input and --output need aws or python with boto3 in image $IMAGE, and a job role that may use that bucket"
+boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")).download_file(*sys.argv[1:])' "$XB" "$XK" "$xs"; fi >"$out" 2>&1 || die "could not download s3://$XB/$XK: $(said); --input, --output, and --tasks with --package, need aws or python with boto3 in image $IMAGE, and a job role that may use that bucket"
 [ "$( (sha256sum || shasum -a 256) <"$xs" 2>/dev/null | cut -c1-64)" = "$XH" ] || die "s3://$XB/$XK is corrupt, or the image lacks sha256sum and shasum; submit again"
 . "$xs"
 `

@@ -1,11 +1,11 @@
 /**
- * `--tasks` inside the bootstrap (package/bootstrap.ts), when the job has one (a package, or stored steps for
- * `--input`/`--output`): instead of a second sh wrapper in the command (wrapper.ts, kept for a plain `--tasks`), the
- * bootstrap's own `fetch` downloads the table (aws, boto3, then the presigned URL in TASKS_URL_ENV), checks its
- * SHA-256 and keeps the child's line (line AWS_BATCH_JOB_ARRAY_INDEX + 2) in TR. The line is `eval`ed just before
- * the command starts (EXEC, or the outputs' run step), never earlier: a column named like one of the bootstrap's
- * own variables (dir, out, v) then cannot change what the bootstrap does. Pure sh (no sed): an image may have only
- * sh and python.
+ * `--tasks` inside the bootstrap (package/bootstrap.ts) when the job has stored steps (a package, `--input` or
+ * `--output`: submit/inputs-step.ts): instead of a second sh wrapper in the command (wrapper.ts, kept for a plain
+ * `--tasks`), the steps' `fetch` downloads the table (with aws or boto3 there; the URL in TASKS_URL_ENV, when a job
+ * has one, for curl, wget or urllib), checks its SHA-256 and keeps the child's line (line AWS_BATCH_JOB_ARRAY_INDEX
+ * + 2) in TR. The line is `eval`ed just before the command starts (EXEC, or the outputs' run step), never earlier: a
+ * column named like one of the bootstrap's own variables (dir, out, v) then cannot change what the bootstrap does.
+ * Pure sh (no sed): an image may have only sh and python.
  */
 import {shellQuote} from '../package/bootstrap'
 import {TASKS_URL_ENV, type TasksObject} from './wrapper'

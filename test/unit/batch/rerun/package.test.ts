@@ -67,17 +67,9 @@ describe('rerun --package: the new package in the old command', () => {
     expect(requests.submitJob.containerOverrides?.command).toEqual(old)
   })
 
-  test("a bootstrap with a task table's step keeps it: only the package's facts change", () => {
-    const section = {facts: ["TB='bkt'", "TK='p/mfbatch/tasks/t.env'", "TS='c'"], first: 'TASKS STEP\n', run: 'RUN\n'}
-    const old = wrapCommand(['python', 'a.py'], {image: 'img', location: oldPackage, sha256: OLD_SHA}, section)
-    const packaged = packagedRerun(requestsWith(old, []), pkg, 'https://new', 'img')
-    expect(packaged.submitJob.containerOverrides?.command).toEqual(
-      wrapCommand(['python', 'a.py'], {image: 'img', location: pkg.location, sha256: SHA}, section),
-    )
-  })
-
-  test('a bootstrap whose steps are stored (no URL before) gets no URL', () => {
-    const section = {facts: ["XB='bkt'"], run: 'LOADER\n', stored: true}
+  test("a bootstrap whose steps are stored (with a task table's facts) keeps them, and gets no URL", () => {
+    const facts = ["TB='bkt'", "TK='p/mfbatch/tasks/t.env'", "TS='c'", "XB='bkt'"]
+    const section = {facts, run: 'LOADER\n', stored: true}
     const old = wrapCommand(['python', 'a.py'], {image: 'img', location: oldPackage, sha256: OLD_SHA}, section)
     const packaged = packagedRerun(requestsWith(old, [{name: 'A', value: '1'}]), pkg, 'https://new', 'img')
     expect(packaged.submitJob.containerOverrides).toEqual({
