@@ -192,7 +192,7 @@ ${exitCodeHelp(true)}`
     this.oom = parseOomRetry(flags, waits)
     const {settings, tasks} = this.sweep(named.settings, flags)
     const packaged = await preparePackage(settings, flags)
-    const outputs = planOutputs(settings, flags.output, flags.local)
+    const outputs = planOutputs(settings, flags.output, {local: flags.local, tasks})
     const where = {cwd: process.cwd(), local: flags.local, packageDir: packaged?.dir}
     const placed = await planInputs(settings, flags.input, where)
     const steps = jobSection(placed, outputs, {

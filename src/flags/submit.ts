@@ -159,7 +159,10 @@ export const submitFlags = {
       "missing; a failed upload fails the attempt. --wait/--follow then unpacks a SUCCEEDED job's outputs here " +
       '(each file whole or not at all, never outside this directory); a FAILED job\'s stay in S3 for "mfbatch ' +
       'outputs JOB". PATH=s3://BUCKET/PREFIX/ leaves that output in S3 instead (a file under its name, a directory\'s ' +
-      'files under their paths). The image needs tar, gzip, sha256sum (or shasum), and aws or python with boto3.',
+      'files under their paths). With --tasks, ' +
+      // eslint-disable-next-line no-template-curly-in-string -- the user's syntax, not a template
+      "${NAME} in PATH is the child's value of column NAME (quote it: 'model-${lr}.pt'). The image needs tar, " +
+      'gzip, sha256sum (or shasum), and aws or python with boto3.',
     helpGroup: RESULTS,
     helpValue: 'PATH[=s3://BUCKET/PREFIX/]',
     multiple: true,
