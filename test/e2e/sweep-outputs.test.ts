@@ -123,6 +123,26 @@ describe('--package --tasks --output with ${NAME}', () => {
     expect(run.code).toBe(0)
     expect(run.stdout.split('\n').sort()).toEqual(['', '[0] 1 x', '[1] 2 y', '[2] 3 z'])
   })
+  test('without --package: the stored steps take the row and name the outputs the same way', async () => {
+    const run = await mfbatch(
+      'submit',
+      '--local',
+      '--quiet',
+      '--tasks',
+      'rows.csv',
+      '--output',
+      'out-${name}.txt',
+      '--wait',
+      ...WRITE,
+    )
+    const job = run.stdout.trim()
+    expect([run.code, run.stdout]).toEqual([4, `${job}\n`])
+    const all = await mfbatch('outputs', job, '--local', '--all', '--to', 'plain')
+    expect([all.code, all.stdout]).toEqual([
+      0,
+      'plain/0/out-a b.txt\nplain/1/out-*.txt\nplain/2/out-$(touch pwned).txt\n',
+    ])
+  })
 })
 
 describe('bad ${...} in --output: one line, exit 2 (125 when waiting), before any API call', () => {
