@@ -27,14 +27,17 @@ import {planDryRun} from '../batch/submit/dry-run'
 import {jobSection, planInputs} from '../batch/submit/inputs-step'
 import {localNames, queueGaveWayNotice, queueMayGiveWay} from '../batch/submit/local-names'
 import {type OutputsPlan, planOutputs, wrapWithoutPackage} from '../batch/submit/outputs-step'
+import {checkOverridesSize} from '../batch/submit/overrides-size'
 import {dryRunJob, localFileHint, packageSummary, preparePackage, publish} from '../batch/submit/package-step'
 import {unusedImageNote} from '../batch/submit/unused-image'
+import {tasksStep} from '../batch/tasks/bootstrap-step'
 import {
   DRY_RUN_TASKS_URL,
   oneRowNote,
   type PreparedTasks,
   prepareTasks,
   tasksJob,
+  tasksObject,
   withTaskRows,
 } from '../batch/tasks/submit-step'
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
@@ -189,10 +192,15 @@ ${exitCodeHelp(true)}`
     this.oom = parseOomRetry(flags, waits)
     const {settings, tasks} = this.sweep(named.settings, flags)
     const packaged = await preparePackage(settings, flags)
-    const outputs = planOutputs(settings, flags.output, flags.local)
+    const outputs = planOutputs(settings, flags.output, {local: flags.local, tasks})
     const where = {cwd: process.cwd(), local: flags.local, packageDir: packaged?.dir}
     const placed = await planInputs(settings, flags.input, where)
-    const steps = jobSection(placed, outputs, {local: flags.local, settings})
+    const steps = jobSection(placed, outputs, {
+      local: flags.local,
+      package: packaged !== undefined,
+      settings,
+      tasks: tasks && tasksStep(tasksObject(tasks)),
+    })
     const section = steps?.section
     this.packageNotes(packaged, command, flags.quiet)
     for (const notice of [(packaged || tasks) && notices.packageRoot, notices.queue]) {
@@ -204,6 +212,8 @@ ${exitCodeHelp(true)}`
       // The AWS side (the SDK, the watch loop, the log reader) is loaded only when it is used: a dry run stays fast.
       const {prepareSubmit} = await import('../batch/submit/service.js')
       const prepared = prepareSubmit(settings, command, inputs)
+      const early = placeholderJob(command, settings, {packaged, section, tasks})
+      checkOverridesSize(early.settings, early.command, inputs)
       return this.submitToAws(prepared, settings, flags, {
         extras: {inputs: placed, outputs, section, steps: steps?.steps},
         packaged,
@@ -228,12 +238,12 @@ ${exitCodeHelp(true)}`
     clients: Clients,
     jobId: string,
     outputs: OutputsPlan,
-    {code, flags}: {code: number; flags: SubmitFlags},
+    {array, code, flags}: {array: boolean; code: number; flags: SubmitFlags},
   ): Promise<void> {
     const say = (line: string) => flags.quiet || process.stderr.write(`${this.config.bin}: ${line}\n`)
     const fetch = `${this.config.bin} outputs ${jobId}${connectionArgs(flags)}`
     if (code === ExitCode.WaitTimeout || code === ExitCode.Interrupted || code === ExitCode.ToolFailure) return
-    if (flags['array-size'] !== undefined || flags.nodes !== undefined) {
+    if (array || flags.nodes !== undefined) {
       say(`each child's outputs are in S3: ${fetch} --all brings them here`)
       return
     }
@@ -270,12 +280,9 @@ ${exitCodeHelp(true)}`
       tasks,
     }: {inputs: SubmitInputs; packaged?: LocalPackage; section?: BootstrapSection; tasks?: PreparedTasks},
   ) {
-    const shipped = packaged
-      ? dryRunJob(packaged, command, settings, section)
-      : {command: section ? wrapWithoutPackage(command, settings, section) : command, settings}
-    const job = tasks ? tasksJob(shipped, tasks, DRY_RUN_TASKS_URL) : shipped
+    const job = placeholderJob(command, settings, {packaged, section, tasks})
     const plan = planDryRun(job.settings, job.command, inputs)
-    if (packaged || tasks || section) checkSubmitSize(plan.requests.submitJob)
+    checkSubmitSize(plan.requests.submitJob)
     guardBrokenPipe()
     if (!flags.quiet) for (const notice of plan.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
     // Warnings go to stderr under --json too (oclif's logToStderr would drop them), as a real submit's do.
@@ -342,8 +349,7 @@ ${exitCodeHelp(true)}`
       : section
         ? withSectionOnly(checked, section, prepareSubmit)
         : checked
-    // The task table's wrapper goes outermost: the row is in the environment before the bootstrap runs.
-    return tasks ? this.shipTasks(clients, withPackage, tasks) : withPackage
+    return tasks ? this.shipTasks(clients, withPackage, {section, tasks}) : withPackage
   }
 
   /** Uploads the package if S3 lacks it and puts the bootstrap in front of the command (checked again, sized). */
@@ -366,8 +372,12 @@ ${exitCodeHelp(true)}`
     return prepared
   }
 
-  /** Uploads the task table if S3 lacks it and puts its wrapper in front of the command (checked again, sized). */
-  private async shipTasks(clients: Clients, checked: PreparedSubmit, tasks: PreparedTasks) {
+  /** Uploads the task table if S3 lacks it; its wrapper, or its URL for the bootstrap (checked again, sized). */
+  private async shipTasks(
+    clients: Clients,
+    checked: PreparedSubmit,
+    {section, tasks}: {section?: BootstrapSection; tasks: PreparedTasks},
+  ) {
     const [{prepareSubmit}, {publishTasks}] = await Promise.all([
       import('../batch/submit/service.js'),
       import('../batch/tasks/submit-step.js'),
@@ -376,7 +386,11 @@ ${exitCodeHelp(true)}`
     const urlSeconds = packageUrlSeconds(buildJobControls(checked.settings, checked.command))
     const published = await publishTasks(s3, tasks, urlSeconds)
     for (const notice of published.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
-    const job = tasksJob({command: checked.command, settings: checked.settings}, tasks, published.url)
+    const job = tasksJob(
+      {command: checked.command, settings: checked.settings},
+      tasks,
+      tasksHow(section, published.url),
+    )
     const prepared = prepareSubmit(job.settings, job.command, checked.inputs)
     const spec = prepared.spec ?? buildJobSpec(job.settings, job.command, {...checked.inputs, platform: 'EC2'})
     checkSubmitSize(buildRequests(spec, prepared.queue ?? 'queue').submitJob)
@@ -447,7 +461,7 @@ ${exitCodeHelp(true)}`
     }
 
     const code = await waitAndReport(clients, job, result, {...flags, ...wait, json: this.jsonEnabled()})
-    if (outputs) await this.bringOutputsBack(clients, job.jobId, outputs, {code, flags})
+    if (outputs) await this.bringOutputsBack(clients, job.jobId, outputs, {array: isArray(settings), code, flags})
     return this.exit(code)
   }
 
@@ -497,6 +511,34 @@ function withSectionOnly(
   const spec = prepared.spec ?? buildJobSpec(checked.settings, command, {...checked.inputs, platform: 'EC2'})
   checkSubmitSize(buildRequests(spec, prepared.queue ?? 'queue').submitJob)
   return prepared
+}
+
+/**
+ * The job as it will go, the presigned URLs as placeholders: the dry run's, and the size checked before any API
+ * call (the placeholders are shorter than real URLs, so what is refused here would be refused with them too).
+ */
+function placeholderJob(
+  command: readonly string[],
+  settings: ResolvedSettings,
+  {packaged, section, tasks}: {packaged?: LocalPackage; section?: BootstrapSection; tasks?: PreparedTasks},
+): {command: string[]; settings: Partial<ResolvedSettings>} {
+  const shipped = packaged
+    ? dryRunJob(packaged, command, settings, section)
+    : {command: section ? wrapWithoutPackage(command, settings, section) : [...command], settings}
+  return tasks ? tasksJob(shipped, tasks, tasksHow(section, DRY_RUN_TASKS_URL)) : shipped
+}
+
+/** An array job: from --array-size (or the settings), or from a --tasks table of more than one row. */
+function isArray(settings: ResolvedSettings): boolean {
+  return settings.arraySize.value !== undefined && settings.arraySize.value !== null
+}
+
+/**
+ * With stored steps (a package, inputs or outputs: inputs-step.ts) the table's step is in them, and they fetch with
+ * aws or boto3; else the table's wrapper goes in front of the command, with the table's URL for its fallbacks.
+ */
+function tasksHow(section: BootstrapSection | undefined, url: string): {inBootstrap: boolean; url?: string} {
+  return section?.stored ? {inBootstrap: true} : {inBootstrap: false, url}
 }
 
 function uploadProgress(sent: number, total: number): void {

@@ -159,7 +159,10 @@ export const submitFlags = {
       "missing; a failed upload fails the attempt. --wait/--follow then unpacks a SUCCEEDED job's outputs here " +
       '(each file whole or not at all, never outside this directory); a FAILED job\'s stay in S3 for "mfbatch ' +
       'outputs JOB". PATH=s3://BUCKET/PREFIX/ leaves that output in S3 instead (a file under its name, a directory\'s ' +
-      'files under their paths). The image needs tar, gzip, sha256sum (or shasum), and aws or python with boto3.',
+      'files under their paths). With --tasks, ' +
+      // eslint-disable-next-line no-template-curly-in-string -- the user's syntax, not a template
+      "${NAME} in PATH is the child's value of column NAME (quote it: 'model-${lr}.pt'). The image needs tar, " +
+      'gzip, sha256sum (or shasum), and aws or python with boto3.',
     helpGroup: RESULTS,
     helpValue: 'PATH[=s3://BUCKET/PREFIX/]',
     multiple: true,
@@ -225,7 +228,8 @@ export const submitFlags = {
       'tab-separated, no quoting; .csv: RFC 4180 (quoted fields may hold commas and line breaks); another name: ' +
       'TSV if the header has a tab. At most 10,000 rows; one row makes a plain job. The table goes to S3 beside ' +
       "the packages (--package-root; under --local the emulator's bucket), not into SubmitJob; the job fetches " +
-      'it with its role (aws or boto3) or a presigned URL in its environment. "status JOB" shows each child\'s ' +
+      'it with its role (aws or boto3; without --package, --input and --output, also a presigned URL in its ' +
+      'environment, for curl, wget or urllib). "status JOB" shows each child\'s ' +
       'row; "rerun JOB --failed" runs the failed rows again. Not with --array-size or --nodes.',
     helpGroup: JOB,
     helpValue: 'FILE',

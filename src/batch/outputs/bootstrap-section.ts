@@ -23,16 +23,21 @@ export interface OutputsTarget {
 }
 
 /**
- * Notes on the script (short: it counts against the 8192 characters of a job's container overrides): the paths are
- * split on spaces and globbed by sh (submit refuses paths with spaces or quotes); one that matches nothing is
- * listed as missing. GNU tar gives the deterministic archive (names sorted, one fixed mtime, no owners; gzip -n: no
+ * Notes on the script (stored in S3 beside the package, submit/steps-object.ts, so its length costs nothing in the
+ * command): the paths are split on spaces (submit refuses paths with spaces or quotes) and globbed by sh; one that
+ * matches nothing is listed as missing. With `--tasks`, `xp` puts the row's value (TR, exported only in a
+ * subshell, so that no column changes this script's variables; its own are MFBATCH_*, which no column may be) in
+ * place of each `${NAME}`, literally: never evaluated, and its glob characters bracketed (`[*]`), so only the
+ * user's own pattern globs; the list is then split on line breaks only, so a value's spaces stay (submit refuses
+ * line breaks, quotes and backslashes in the values a path uses, and a path that a row leads out of the
+ * directory; the `case` here is the last guard). The command itself runs with TR exported in its own subshell. GNU tar gives the deterministic archive (names sorted, one fixed mtime, no owners; gzip -n: no
  * name or date); another tar an ordinary one. `put` uploads with aws, else boto3, with the job's own role. OS holds
  * `PATH,URL` words of the outputs left in S3 (`--output PATH=s3://...`), each copied there (a directory
  * recursively); one that is missing is listed in the manifest as the others are.
  */
 const RUN = String.raw`[ -n "$v" ] || have "${'$'}{1:-}" || printf '%s' "$log" >&2
 exec 3<&0
-"$@" <&3 3<&- &
+(eval "${'$'}{TR:-}" && exec "$@") <&3 3<&- &
 c=$!
 trap 'kill -TERM $c' TERM
 trap 'kill -INT $c' INT
@@ -40,7 +45,32 @@ wait $c; rc=$?
 while [ $rc -gt 128 ] && kill -0 $c 2>/dev/null; do wait $c; rc=$?; done
 fail() { say "$*"; [ -n "$v" ] || printf '%s' "$log" >&2; rm -rf "$dir"; [ $rc -ne 0 ] || rc=1; exit $rc; }
 A=$dir/o.tar; n=$dir/o.list; m=''; : >"$n"
-for p in $OP; do if [ -e "$p" ]; then echo "$p" >>"$n"; else m="${'$'}{m:+$m,}\"$p\""; fi; done
+xp() { (eval "${'$'}{TR:-}"; MFBATCH_t=$1; MFBATCH_r=''
+  while :; do
+    case $MFBATCH_t in *'${'$'}{'*'}'*) ;; *) break ;; esac
+    MFBATCH_r=$MFBATCH_r${'$'}{MFBATCH_t%%'${'$'}{'*}; MFBATCH_t=${'$'}{MFBATCH_t#*'${'$'}{'}
+    MFBATCH_n=${'$'}{MFBATCH_t%%'}'*}; MFBATCH_t=${'$'}{MFBATCH_t#*'}'}
+    case $MFBATCH_n in ''|*[!A-Za-z0-9_]*) MFBATCH_n=MFBATCH_none ;; esac
+    eval "MFBATCH_x=${'\\${'}$MFBATCH_n-}"
+    [ -z "${'$'}{2:-}" ] || { MFBATCH_r=$MFBATCH_r$MFBATCH_x; continue; }
+    while [ -n "$MFBATCH_x" ]; do
+      MFBATCH_c=${'$'}{MFBATCH_x%"${'$'}{MFBATCH_x#?}"}; MFBATCH_x=${'$'}{MFBATCH_x#?}
+      case $MFBATCH_c in '*'|'?'|'[') MFBATCH_r="$MFBATCH_r[$MFBATCH_c]" ;; *) MFBATCH_r=$MFBATCH_r$MFBATCH_c ;; esac
+    done
+  done
+  printf '%s' "$MFBATCH_r$MFBATCH_t") }
+D=$IFS; set -f
+for q in $OP; do
+  x=$q; l=$q
+  case $q in *'${'$'}{'*) x=$(xp "$q"); l=$(xp "$q" 1) ;; esac
+  case /$l/ in //*|*/../*) say "the output $q of this row is $l, outside the working directory: left out"; m="${'$'}{m:+$m,}\"$l\""; continue ;; esac
+  set +f; IFS='
+'; f=''
+  for p in $x; do [ -e "$p" ] && echo "$p" >>"$n" && f=1; done
+  IFS=$D; set -f
+  [ -n "$f" ] || m="${'$'}{m:+$m,}\"$l\""
+done
+set +f
 { tar --sort=name --mtime=@946684800 --owner=0 --group=0 --numeric-owner -cf "$A" -T "$n" || tar -cf "$A" -T "$n"; } >"$out" 2>&1 && gzip -nf "$A" || fail "could not pack the outputs: $(said)"
 s=$( (sha256sum || shasum -a 256) <"$A.gz" 2>/dev/null | cut -c1-64)
 [ -n "$s" ] || fail "no sha256sum or shasum in image $IMAGE: cannot check the outputs; add one"

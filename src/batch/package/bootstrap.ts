@@ -97,28 +97,32 @@ said() {
 }
 `
 
-/** The package's own steps: download with retries, the SHA-256 check, the unpacking and the `cd`. */
-const FETCH = String.raw`try_aws() { have aws || return 127; aws ${'$'}{ep:+--endpoint-url "$ep"} s3 cp --only-show-errors "s3://$B/$K" "$archive"; }
+/**
+ * `fetch BUCKET KEY SHA256 URL FILE`: one object (the package, a task table) downloaded with retries, the first
+ * way that works, and its SHA-256 checked; the URL only for curl, wget and urllib (it may be empty).
+ */
+const FETCH = String.raw`try_aws() { have aws || return 127; aws ${'$'}{ep:+--endpoint-url "$ep"} s3 cp --only-show-errors "s3://$1/$2" "$5"; }
 try_boto3() {
   [ -n "$boto" ] || return 127
   "$boto" -c 'import os, sys, boto3
 ep = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or None
-boto3.client("s3", endpoint_url=ep).download_file(*sys.argv[1:])' "$B" "$K" "$archive"
+boto3.client("s3", endpoint_url=ep).download_file(*sys.argv[1:])' "$1" "$2" "$5"
 }
-try_curl() { have curl && [ -n "$U" ] || return 127; printf 'url = %s\n' "$U" | curl -fsS -L --retry 2 -o "$archive" -K -; }
-try_wget() { have wget && [ -n "$U" ] || return 127; printf '%s\n' "$U" | wget -q -O "$archive" -i -; }
+try_curl() { have curl && [ -n "$4" ] || return 127; printf 'url = %s\n' "$4" | curl -fsS -L --retry 2 -o "$5" -K -; }
+try_wget() { have wget && [ -n "$4" ] || return 127; printf '%s\n' "$4" | wget -q -O "$5" -i -; }
 try_urllib() {
-  [ -n "$py" ] && [ -n "$U" ] || return 127
-  ${PACKAGE_URL_ENV}=$U "$py" -c 'import os, shutil, sys, urllib.request as u
-with u.urlopen(os.environ["${PACKAGE_URL_ENV}"], timeout=60) as r, open(sys.argv[1], "wb") as f: shutil.copyfileobj(r, f)' "$archive"
+  [ -n "$py" ] && [ -n "$4" ] || return 127
+  ${PACKAGE_URL_ENV}=$4 "$py" -c 'import os, shutil, sys, urllib.request as u
+with u.urlopen(os.environ["${PACKAGE_URL_ENV}"], timeout=60) as r, open(sys.argv[1], "wb") as f: shutil.copyfileobj(r, f)' "$5"
 }
 ways=${'$'}{MFBATCH_BOOTSTRAP_VIA:-aws boto3 curl wget urllib}
-say "fetching s3://$B/$K into $dir (tries: $ways)"
+fetch() {
+say "fetching s3://$1/$2 into $dir (tries: $ways)"
 round=1; pause=1; got=''
 while [ "$round" -le ${DOWNLOAD_ROUNDS} ] && [ -z "$got" ]; do
   usable=''
   for w in $ways; do
-    try_$w >"$out" 2>&1; rc=$?
+    try_$w "$@" >"$out" 2>&1; rc=$?
     [ "$rc" -eq 127 ] && continue
     usable=1
     [ "$rc" -eq 0 ] && got=$w && break
@@ -127,17 +131,22 @@ while [ "$round" -le ${DOWNLOAD_ROUNDS} ] && [ -z "$got" ]; do
   [ -n "$usable" ] || die "no way to download in image $IMAGE (tried: $ways): it needs aws, python with boto3, or curl, wget or python with ${PACKAGE_URL_ENV}; add one"
   [ -n "$got" ] || { round=$((round + 1)); [ "$round" -gt ${DOWNLOAD_ROUNDS} ] || sleep "$pause"; pause=$((pause * 2)); }
 done
-[ -n "$got" ] || die "could not download s3://$B/$K after ${DOWNLOAD_ROUNDS} tries; check that the job role can read it (the presigned URL, used without aws or boto3, lives a day plus a timeout per retry), then submit again"
-size=$(wc -c < "$archive"); say "downloaded with $got (${'$'}{size##* } bytes)"
-if have sha256sum; then sum=$(sha256sum "$archive"); sum=${'$'}{sum%% *}
-elif have shasum; then sum=$(shasum -a 256 "$archive"); sum=${'$'}{sum%% *}
+[ -n "$got" ] || die "could not download s3://$1/$2 after ${DOWNLOAD_ROUNDS} tries; check that the job role can read it (the presigned URL, used without aws or boto3, lives a day plus a timeout per retry), then submit again"
+size=$(wc -c < "$5"); say "downloaded with $got (${'$'}{size##* } bytes)"
+if have sha256sum; then sum=$(sha256sum "$5"); sum=${'$'}{sum%% *}
+elif have shasum; then sum=$(shasum -a 256 "$5"); sum=${'$'}{sum%% *}
 elif [ -n "$py" ]; then sum=$("$py" -c 'import hashlib, sys
 h, f = hashlib.sha256(), open(sys.argv[1], "rb")
 for b in iter(lambda: f.read(1 << 20), b""): h.update(b)
-print(h.hexdigest())' "$archive")
-else die "no sha256sum, shasum or python in image $IMAGE: cannot check the package; add one"; fi
-[ "$sum" = "$S" ] || die "checksum mismatch: s3://$B/$K has sha256 $sum, expected $S; the object is corrupt, submit again"
+print(h.hexdigest())' "$5")
+else die "no sha256sum, shasum or python in image $IMAGE: cannot check s3://$1/$2; add one"; fi
+[ "$sum" = "$3" ] || die "checksum mismatch: s3://$1/$2 has sha256 $sum, expected $3; the object is corrupt, submit again"
 say "sha256 ok"
+}
+`
+
+/** The package's own steps: the download, the unpacking and the `cd`. */
+const UNPACK = String.raw`fetch "$B" "$K" "$S" "$U" "$archive"
 mkdir "$dir/code" || die "cannot make $dir/code"
 if have tar && tar -xzf "$archive" -C "$dir/code" >"$out" 2>&1; then say "unpacked with tar"
 else
@@ -152,18 +161,38 @@ cd "$dir/code" || die "cannot cd to $dir/code"
 say "running in $dir/code"
 `
 
-/** The last step when nothing runs after the command (no `--output`): see "Exec, not a child" above. */
+/**
+ * The last step when nothing runs after the command (no `--output`): see "Exec, not a child" above. A task table's
+ * row (TR, tasks/bootstrap-step.ts) is exported only here, just before the `exec`, so that no variable of the row
+ * changes what the bootstrap does (a column may be named dir, out or PATH).
+ */
 export const EXEC = String.raw`[ -n "$v" ] || have "${'$'}{1:-}" || printf '%s' "$log" >&2
+eval "${'$'}{TR:-}" || exit 1
 exec "$@"
 `
 
 /**
- * A part of the script another feature adds (src/batch/outputs/bootstrap-section.ts): its facts (single-quoted
- * assignments, nothing secret), and `run`, which takes the place of the final `exec "$@"`.
+ * A part of the script another feature adds (src/batch/outputs/bootstrap-section.ts, tasks/bootstrap-step.ts,
+ * submit/steps-object.ts): its facts (single-quoted assignments, nothing secret), and `run`, which takes the place
+ * of the final `exec "$@"`.
  */
 export interface BootstrapSection {
   facts: string[]
   run: string
+  /**
+   * `run` loads stored steps that do everything after the prelude (the package, the first step, the rest): the
+   * command holds only the prelude and the loader, and needs no presigned URL (the loader needs aws or boto3).
+   */
+  stored?: boolean
+}
+
+/**
+ * What runs after the prelude: the download function when needed, a first step (the task table's, before the
+ * package: tasks/bootstrap-step.ts), the package, the run step.
+ */
+export function bootstrapBody(parts: {first?: string; package: boolean; run: string}): string {
+  const fetch = parts.package || parts.first ? FETCH : ''
+  return `${fetch}${parts.first ?? ''}${parts.package ? UNPACK : ''}${parts.run}`
 }
 
 /** The script, with the package's facts (nothing secret) as single-quoted assignments in front. */
@@ -175,13 +204,15 @@ export function bootstrapScript(input: BootstrapInput, section?: BootstrapSectio
     `IMAGE=${shellQuote(input.image)}`,
     ...(section?.facts ?? []),
   ].join('; ')
-  return `${facts}\n${PRELUDE}${FETCH}${section?.run ?? EXEC}`
+  const body = section?.stored ? section.run : bootstrapBody({package: true, run: section?.run ?? EXEC})
+  return `${facts}\n${PRELUDE}${body}`
 }
 
-/** The script without a package: the common prelude and the section's run step only. */
+/** The script without a package: the common prelude, then the section's steps. */
 export function sectionScript(image: string, section: BootstrapSection): string {
   const facts = [`IMAGE=${shellQuote(image)}`, ...section.facts].join('; ')
-  return `${facts}\n${PRELUDE}${section.run}`
+  const body = section.stored ? section.run : bootstrapBody({package: false, run: section.run})
+  return `${facts}\n${PRELUDE}${body}`
 }
 
 /** The job's command: the bootstrap, then the user's argv as its positional parameters. */
@@ -192,6 +223,20 @@ export function wrapCommand(command: readonly string[], input: BootstrapInput, s
 /** The job's command with a section's bootstrap and no package (`--output` without `--package`). */
 export function wrapSectionOnly(command: readonly string[], image: string, section: BootstrapSection): string[] {
   return ['sh', '-c', sectionScript(image, section), BOOTSTRAP_NAME, ...command]
+}
+
+/** The bootstrap with some of its facts given new values; undefined when it is not one or lacks one of them. */
+export function withFacts(command: readonly string[], facts: Readonly<Record<string, string>>): string[] | undefined {
+  if (!isBootstrap(command)) return undefined
+  const [first, ...rest] = command[2].split('\n')
+  let line = first
+  for (const [name, value] of Object.entries(facts)) {
+    const fact = new RegExp(`(^|; )${name}='(?:[^']|'\\\\'')*'`)
+    if (!fact.test(line)) return undefined
+    line = line.replace(fact, (_all, lead: string) => `${lead}${name}=${shellQuote(value)}`)
+  }
+
+  return [...command.slice(0, 2), [line, ...rest].join('\n'), ...command.slice(3)]
 }
 
 /** One single-quoted fact of a bootstrap's first line (`NAME='value'`), read back; undefined when absent. */

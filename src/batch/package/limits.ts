@@ -15,7 +15,16 @@ export const SHORT_PRESIGN_SECONDS = 12 * 3600
 /** How long a job may wait in its queue before its first attempt and still download with the URL. */
 export const START_ALLOWANCE_SECONDS = 24 * 3600
 
-export function checkSubmitSize(submitJob: {containerOverrides?: unknown}): void {
+interface Overrides {
+  command?: string[]
+  environment?: Array<{name?: string; value?: string}>
+}
+
+/**
+ * Refuses a request AWS would refuse (the payload) or accept and then fail when the job starts (the container
+ * overrides): one line with the sizes of the parts, so the user sees what to shorten.
+ */
+export function checkSubmitSize(submitJob: {containerOverrides?: Overrides}): void {
   const payload = Buffer.byteLength(JSON.stringify(submitJob))
   if (payload > MAX_SUBMIT_PAYLOAD_BYTES) {
     throw new InputError(
@@ -24,12 +33,19 @@ export function checkSubmitSize(submitJob: {containerOverrides?: unknown}): void
     )
   }
 
-  const overrides = JSON.stringify(submitJob.containerOverrides ?? {}).length
-  if (overrides > MAX_CONTAINER_OVERRIDES_CHARS) {
+  const overrides = submitJob.containerOverrides ?? {}
+  const size = JSON.stringify(overrides).length
+  if (size > MAX_CONTAINER_OVERRIDES_CHARS) {
+    const environment = overrides.environment ?? []
+    const urls = environment
+      .filter(({name}) => /^MFBATCH_\w+_URL$/.test(name ?? ''))
+      .reduce((sum, variable) => sum + JSON.stringify(variable).length, 0)
     throw new InputError(
-      `the container overrides (command with the package bootstrap, environment, resources) would be ${overrides} ` +
-        `characters, above AWS's limit of ${MAX_CONTAINER_OVERRIDES_CHARS} (AWS fails the job when it starts); ` +
-        'shorten the command or the environment',
+      `the command and --env would be ${size} characters of the job's container overrides, above AWS's limit of ` +
+        `${MAX_CONTAINER_OVERRIDES_CHARS} (AWS fails the job when it starts): the command ` +
+        `${JSON.stringify(overrides.command ?? []).length} (with mfbatch's wrappers), the environment ` +
+        `${JSON.stringify(environment).length}${urls > 0 ? ` (${urls} of it presigned URLs)` : ''}; shorten the ` +
+        'command or the --env values, or pass what is long in a file (--package, --input)',
     )
   }
 }

@@ -11,9 +11,10 @@ import type {Sourced} from '../../config/types'
 import type {S3Api} from '../clients'
 import type {OldJob, RerunRequests} from './plan'
 
+import {InputError} from '../../errors'
 import {DEFAULT_TIMEOUT_SECONDS} from '../definition/job'
 import {WRAPPER_NAME} from '../nodes/rendezvous'
-import {BOOTSTRAP_NAME, bootstrapLocation, PACKAGE_URL_ENV} from '../package/bootstrap'
+import {BOOTSTRAP_NAME, bootstrapFact, bootstrapLocation, PACKAGE_URL_ENV, withFacts} from '../package/bootstrap'
 import {checkSubmitSize, packageUrlSeconds} from '../package/limits'
 import {
   buildPackage,
@@ -134,24 +135,57 @@ export async function withRerunPackage(
   return {notices, pkg, requests: packaged, uploaded}
 }
 
-/** The requests with the package's bootstrap in the command and its URL in the environment (pure). */
+/**
+ * The requests with the package's bootstrap in the command and its URL in the environment (pure). A bootstrap that
+ * had a package keeps its script (its steps, its task table's) with the new package's facts, and gets a URL only if
+ * it had one (stored steps fetch with aws or boto3).
+ */
 export function packagedRerun(requests: RerunRequests, pkg: LocalPackage, url: string, image: string): RerunRequests {
   const copy = structuredClone(requests)
   const overrides = containerOverridesOf(copy)
-  overrides.command = repackaged(overrides.command ?? [], (user) => wrappedCommand(pkg, user, image))
+  const facts = {B: pkg.location.bucket, K: pkg.location.key, S: pkg.sha256}
+  let inPlace = false
+  overrides.command = repackaged(
+    overrides.command ?? [],
+    (user) => wrappedCommand(pkg, user, image),
+    (old) => {
+      const renewed = withFacts(old, facts)
+      if (renewed) inPlace = true
+      return renewed
+    },
+  )
+  const hadUrl = (overrides.environment ?? []).some((variable) => variable.name === PACKAGE_URL_ENV)
   overrides.environment = [
     ...(overrides.environment ?? []).filter((variable) => variable.name !== PACKAGE_URL_ENV),
-    {name: PACKAGE_URL_ENV, value: url},
+    ...(hadUrl || !inPlace ? [{name: PACKAGE_URL_ENV, value: url}] : []),
   ]
   return copy
 }
 
-/** The command with its package bootstrap (if any) replaced by `wrap`'s, inside the wrappers it had. */
-export function repackaged(command: readonly string[], wrap: (user: readonly string[]) => string[]): string[] {
+/**
+ * The command with its package bootstrap (if any) replaced by `wrap`'s, inside the wrappers it had; or, when
+ * `renew` gives one, the old bootstrap renewed in place. A bootstrap without a package (`--output`, `--tasks` with
+ * stored steps) cannot take one: refused, since wrapping it again would drop what it does.
+ */
+export function repackaged(
+  command: readonly string[],
+  wrap: (user: readonly string[]) => string[],
+  renew?: (bootstrap: readonly string[]) => string[] | undefined,
+): string[] {
   const wrapper = command[0] === 'sh' && command[1] === '-c' ? command[3] : undefined
-  if (wrapper === BOOTSTRAP_NAME) return wrap(command.slice(4))
+  if (wrapper === BOOTSTRAP_NAME) {
+    if (renew && bootstrapFact(command, 'B') === undefined) {
+      throw new InputError(
+        '--package: the job ran --input, --output or --tasks without a package, and its bootstrap cannot take one; ' +
+          'submit it again with --package',
+      )
+    }
+
+    return renew?.(command) ?? wrap(command.slice(4))
+  }
+
   if (wrapper !== undefined && OUTER_WRAPPERS.has(wrapper)) {
-    return [...command.slice(0, 4), ...repackaged(command.slice(4), wrap)]
+    return [...command.slice(0, 4), ...repackaged(command.slice(4), wrap, renew)]
   }
 
   return wrap(command)

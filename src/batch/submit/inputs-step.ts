@@ -10,7 +10,7 @@ import {inputsStep} from '../inputs/bootstrap-step'
 import {type PlacedInput, placeInputs} from '../inputs/local'
 import {parseInputs} from '../inputs/parse'
 import {resultsRoot} from '../outputs/layout'
-import {type BootstrapSection, EXEC} from '../package/bootstrap'
+import {bootstrapBody, type BootstrapSection, EXEC} from '../package/bootstrap'
 import {type StepsObject, stepsObject} from './steps-object'
 
 export async function planInputs(
@@ -24,22 +24,30 @@ export async function planInputs(
 }
 
 /**
- * What the bootstrap adds for inputs and outputs (undefined when neither is declared): the section the command
- * holds, a loader, and the steps it loads from S3 (steps-object.ts).
+ * What the bootstrap adds for inputs, outputs and a task table with a package (undefined when it adds nothing): a
+ * loader, and the steps it loads from S3 (steps-object.ts), which also fetch the package and the table's row. A
+ * package and a table alone go this way too: with two presigned URLs (package and table) in the environment, the
+ * bootstrap in the command is over AWS's 8192 characters. A table without a package, inputs or outputs needs no
+ * bootstrap: its own wrapper is shorter (tasks/wrapper.ts).
  */
 export function jobSection(
   inputs: readonly PlacedInput[],
   outputs: OutputsPlan | undefined,
-  where: {local?: boolean; settings: Pick<ResolvedSettings, 'packageRoot'>},
+  where: {
+    local?: boolean
+    package: boolean
+    settings: Pick<ResolvedSettings, 'packageRoot'>
+    tasks?: {facts: string[]; first: string}
+  },
 ): undefined | {section: BootstrapSection; steps: StepsObject} {
   const step = inputsStep(inputs)
-  if (!step && !outputs) return undefined
-  const full = {
-    facts: [...(step?.facts ?? []), ...(outputs?.section.facts ?? [])],
-    run: (step?.step ?? '') + (outputs?.section.run ?? EXEC),
-  }
+  const {tasks} = where
+  if (!step && !outputs && !(tasks && where.package)) return undefined
+  const facts = [...(tasks?.facts ?? []), ...(step?.facts ?? []), ...(outputs?.section.facts ?? [])]
+  const run = (step?.step ?? '') + (outputs?.section.run ?? EXEC)
   const {loader, object} = stepsObject(
-    full,
+    facts,
+    bootstrapBody({first: tasks?.first, package: where.package, run}),
     resultsRoot(where.settings.packageRoot, where.local, outputs ? '--output' : '--input'),
   )
   return {section: loader, steps: object}

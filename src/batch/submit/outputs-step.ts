@@ -5,12 +5,18 @@
  */
 import type {ResolvedSettings} from '../../config/types'
 import type {S3Api} from '../clients'
+import type {TaskTable} from '../tasks/table'
 
+import {invalid} from '../../errors'
 import {outputsSection, type OutputsTarget} from '../outputs/bootstrap-section'
 import {chooseAttempts, downloadAttempt, type Downloaded, listAttempts} from '../outputs/fetch'
 import {outputsTarget, parseOutputPaths, parseS3Outputs, resultsRoot, type S3Output} from '../outputs/layout'
+import {checkRowValues} from '../outputs/row-values'
 import {type BootstrapSection, wrapSectionOnly} from '../package/bootstrap'
 import {imageOf} from './package-step'
+
+// eslint-disable-next-line no-template-curly-in-string -- `${NAME}` is the user's syntax
+const S3_TEMPLATE = 'no $ in PATH=s3://...: ${NAME} is for the outputs that come back'
 
 export interface OutputsPlan {
   paths: string[]
@@ -20,16 +26,23 @@ export interface OutputsPlan {
   toS3: S3Output[]
 }
 
-/** Undefined without `--output`. The root is the package's (`--package-root`, or the emulator's bucket locally). */
+/**
+ * Undefined without `--output`. The root is the package's (`--package-root`, or the emulator's bucket locally).
+ * With `--tasks`, a path may use `${NAME}` for its row's value (row-values.ts); an output left in S3 may not.
+ */
 export function planOutputs(
   settings: Pick<ResolvedSettings, 'packageRoot'>,
   values: readonly string[] | undefined,
-  local: boolean | undefined,
+  where: {local: boolean | undefined; tasks?: {file: string; table: TaskTable}},
 ): OutputsPlan | undefined {
   const paths = parseOutputPaths(values)
   const toS3 = parseS3Outputs(values)
+  checkRowValues(paths, where.tasks)
+  const templated = toS3.find((output) => `${output.path}=${output.url}`.includes('$'))
+  if (templated) throw invalid('--output', `${templated.path}=${templated.url}`, S3_TEMPLATE)
+
   if (paths.length === 0 && toS3.length === 0) return undefined
-  const target = outputsTarget(resultsRoot(settings.packageRoot, local, '--output'))
+  const target = outputsTarget(resultsRoot(settings.packageRoot, where.local, '--output'))
   return {paths, section: outputsSection(target, paths, toS3), target, toS3}
 }
 

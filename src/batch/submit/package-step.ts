@@ -54,7 +54,10 @@ export interface PackagedJob {
   settings: Partial<ResolvedSettings>
 }
 
-/** The dry run's job: the URL is a placeholder (presigning needs credentials). */
+/**
+ * The dry run's job: the URL is a placeholder (presigning needs credentials). Stored steps (`section.stored`) fetch
+ * the package with aws or boto3, so the job gets no URL then.
+ */
 export function dryRunJob(
   pkg: LocalPackage,
   command: readonly string[],
@@ -63,7 +66,7 @@ export function dryRunJob(
 ): PackagedJob {
   return {
     command: wrappedCommand(pkg, command, imageOf(settings), section),
-    settings: withPackageUrl(settings, DRY_RUN_URL),
+    settings: section?.stored ? settings : withPackageUrl(settings, DRY_RUN_URL),
   }
 }
 
@@ -79,7 +82,7 @@ export async function publish(
   return {
     ...published,
     command: wrappedCommand(pkg, job.command, imageOf(job.settings), job.section),
-    settings: withPackageUrl(job.settings, url),
+    settings: job.section?.stored ? job.settings : withPackageUrl(job.settings, url),
   }
 }
 

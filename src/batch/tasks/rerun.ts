@@ -1,8 +1,9 @@
 /**
  * `rerun` of a `--tasks` job. With `--failed`: a new table of only the FAILED children's rows (in their order),
  * stored beside the old one, and the rerun is an array of that many children (a plain job for one). Without it: the
- * same table, presigned again (the old URL may have expired). Either way the wrapper in front of the command names
- * the new table, its URL replaces the old one in the environment and the job's tag points to it. `--failed` on
+ * same table, presigned again (the old URL may have expired). Either way the command (the bootstrap's facts, or the
+ * wrapper in front of it) names the new table, its URL replaces the old one in the environment and the job's tag
+ * points to it. `--failed` on
  * another array job reruns its FAILED children with their original indices (indices.ts); on a plain job it is
  * refused.
  */
@@ -13,11 +14,13 @@ import type {OldJob, RerunRequests} from '../rerun/plan'
 
 import {InputError, RuntimeError} from '../../errors'
 import {DEFAULT_TIMEOUT_SECONDS} from '../definition/job'
+import {withFacts} from '../package/bootstrap'
 import {checkSubmitSize, packageUrlSeconds} from '../package/limits'
+import {tasksFacts} from './bootstrap-step'
 import {taskChildrenOf, tasksUrlOf} from './children'
 import {rerunFailedIndices} from './indices'
 import {encodeTasks, parseS3Url, TASKS_PREFIX, tasksLocation} from './stored'
-import {DRY_RUN_TASKS_URL, type PreparedTasks, publishTasks, TASKS_TAG} from './submit-step'
+import {DRY_RUN_TASKS_URL, type PreparedTasks, publishTasks, TASKS_TAG, tasksObject} from './submit-step'
 import {TASKS_URL_ENV, unwrapTasks, wrapTasks} from './wrapper'
 
 export interface TasksRerunContext {
@@ -93,14 +96,20 @@ function rootOf(url: string): {bucket: string; prefix: string} {
   return {bucket: place.bucket, prefix: place.key.slice(0, at).replace(/\/+$/, '')}
 }
 
-/** The requests with the new table: wrapper, URL, tag, array size (pure). */
+/**
+ * The requests with the new table (pure): its place in the bootstrap's facts when the bootstrap holds the table's
+ * step, else in a wrapper; its URL where the old job had one (stored steps fetch with aws or boto3, and have none);
+ * the tag; the array size.
+ */
 export function withTable(requests: RerunRequests, tasks: PreparedTasks, url: string): RerunRequests {
   const copy = structuredClone(requests)
   const overrides = copy.submitJob.containerOverrides ?? {}
-  const {bucket, key} = tasks.location
-  overrides.command = wrapTasks(unwrapTasks(overrides.command ?? []), {bucket, key, sha256: tasks.stored.sha256})
+  const old = overrides.command ?? []
+  const inBootstrap = withFacts(old, tasksFacts(tasksObject(tasks)))
+  overrides.command = inBootstrap ?? wrapTasks(unwrapTasks(old), tasksObject(tasks))
+  const hadUrl = (overrides.environment ?? []).some((v) => v.name === TASKS_URL_ENV)
   const environment: KeyValuePair[] = (overrides.environment ?? []).filter((v) => v.name !== TASKS_URL_ENV)
-  overrides.environment = [...environment, {name: TASKS_URL_ENV, value: url}]
+  overrides.environment = hadUrl || !inBootstrap ? [...environment, {name: TASKS_URL_ENV, value: url}] : environment
   copy.submitJob.containerOverrides = overrides
   copy.submitJob.tags = {...copy.submitJob.tags, [TASKS_TAG]: tasks.location.url}
   const rows = tasks.table.rows.length

@@ -17,7 +17,7 @@ import {type PackageLocation, parsePackageRoot} from '../package/root'
 import {keyValues} from '../parse/values'
 import {encodeTasks, type StoredTasks, tasksLocation} from './stored'
 import {parseTaskTable, type TaskTable} from './table'
-import {TASKS_URL_ENV, wrapTasks} from './wrapper'
+import {TASKS_URL_ENV, type TasksObject, wrapTasks} from './wrapper'
 
 /** The tag that says where a job's task table is: `s3://BUCKET/KEY`. */
 export const TASKS_TAG = 'mfbatch:tasks'
@@ -103,19 +103,28 @@ function withPair(setting: Sourced | undefined, label: string, name: string, val
   return {origin, value: Object.fromEntries([...pairs.filter(([key]) => key !== name), [name, value]])}
 }
 
-/** The job with the wrapper in front of its command, the URL in its environment and the table's place in a tag. */
+/** Where the job finds its table, for the wrapper (wrapper.ts) or the bootstrap's step (bootstrap-step.ts). */
+export function tasksObject(tasks: PreparedTasks): TasksObject {
+  return {bucket: tasks.location.bucket, key: tasks.location.key, sha256: tasks.stored.sha256}
+}
+
+/**
+ * The job with the table's place in a tag and, for the wrapper or the command's bootstrap, the URL in its
+ * environment (undefined for stored steps, which fetch with aws or boto3). The wrapper goes in front of the
+ * command unless its bootstrap already holds the table's step (`inBootstrap`: submit/inputs-step.ts).
+ */
 export function tasksJob<T extends Partial<ResolvedSettings>>(
   job: {command: readonly string[]; settings: T},
   tasks: PreparedTasks,
-  url: string,
+  how: {inBootstrap: boolean; url?: string},
 ): {command: string[]; settings: T} {
-  const {bucket, key, url: s3Url} = tasks.location
+  const {url} = how
   const settings = {
     ...job.settings,
-    env: withPair(job.settings.env, '--env', TASKS_URL_ENV, url),
-    tags: withPair(job.settings.tags, '--tag', TASKS_TAG, s3Url),
+    ...(url === undefined ? {} : {env: withPair(job.settings.env, '--env', TASKS_URL_ENV, url)}),
+    tags: withPair(job.settings.tags, '--tag', TASKS_TAG, tasks.location.url),
   }
-  return {command: wrapTasks(job.command, {bucket, key, sha256: tasks.stored.sha256}), settings}
+  return {command: how.inBootstrap ? [...job.command] : wrapTasks(job.command, tasksObject(tasks)), settings}
 }
 
 export interface PublishedTasks {

@@ -1,6 +1,8 @@
 /**
- * The job's side of `--tasks`: a POSIX sh wrapper, on its own in front of whatever the job runs (the code package's
- * bootstrap, or the user's command), as the multi-node rendezvous wrapper is. It fetches the stored table
+ * The job's side of a plain `--tasks` (no package, `--input` or `--output`; with them, the bootstrap's stored steps
+ * take the row: bootstrap-step.ts): a POSIX sh wrapper in front of the user's command, as the multi-node
+ * rendezvous wrapper is. Jobs submitted before kept it in front of the package's bootstrap too, which `rerun`
+ * still reads (unwrapTasks, rerun/package.ts). It fetches the stored table
  * (stored.ts), checks its SHA-256, exports the child's row (line AWS_BATCH_JOB_ARRAY_INDEX + 2; 0 for a plain
  * job) and `exec`s the rest, so the command keeps the pid, the signals and the exit status.
  *

@@ -1,6 +1,6 @@
 import type {RerunRequests} from '../../../../src/batch/rerun/plan'
 
-import {wrapCommand} from '../../../../src/batch/package/bootstrap'
+import {wrapCommand, wrapSectionOnly} from '../../../../src/batch/package/bootstrap'
 import {packagedRerun, repackaged} from '../../../../src/batch/rerun/package'
 
 const SHA = 'a'.repeat(64)
@@ -14,6 +14,9 @@ const pkg = {
   warnings: [],
 }
 const wrap = (user: readonly string[]) => ['NEW', ...user]
+const requestsWith = (command: string[], environment: Array<{name: string; value: string}>): RerunRequests => ({
+  submitJob: {containerOverrides: {command, environment}, jobDefinition: 'd', jobName: 'n', jobQueue: 'q'},
+})
 
 describe('rerun --package: the new package in the old command', () => {
   test.each([
@@ -43,21 +46,15 @@ describe('rerun --package: the new package in the old command', () => {
     expect(repackaged(command, wrap)).toEqual(expected)
   })
 
+  const OLD_SHA = 'b'.repeat(64)
+  const oldPackage = {bucket: 'bkt', key: `p/mfbatch/packages/${OLD_SHA}.tar.gz`, url: ''}
+
   test('the URL replaces the old one in the environment; the command holds no URL', () => {
-    const requests: RerunRequests = {
-      submitJob: {
-        containerOverrides: {
-          command: ['sh', '-c', 'OLD', 'mfbatch-bootstrap', 'python', 'a.py'],
-          environment: [
-            {name: 'A', value: '1'},
-            {name: 'MFBATCH_PACKAGE_URL', value: 'https://old'},
-          ],
-        },
-        jobDefinition: 'd',
-        jobName: 'n',
-        jobQueue: 'q',
-      },
-    }
+    const old = wrapCommand(['python', 'a.py'], {image: 'img', location: oldPackage, sha256: OLD_SHA})
+    const requests = requestsWith(old, [
+      {name: 'A', value: '1'},
+      {name: 'MFBATCH_PACKAGE_URL', value: 'https://old'},
+    ])
     const packaged = packagedRerun(requests, pkg, 'https://new?X-Amz-Signature=1', 'img')
     expect(packaged.submitJob.containerOverrides).toEqual({
       command: wrapCommand(['python', 'a.py'], {image: 'img', location: pkg.location, sha256: SHA}),
@@ -67,6 +64,25 @@ describe('rerun --package: the new package in the old command', () => {
       ],
     })
     expect(JSON.stringify(packaged.submitJob.containerOverrides?.command)).not.toContain('X-Amz-Signature')
-    expect(requests.submitJob.containerOverrides?.command?.[2]).toBe('OLD')
+    expect(requests.submitJob.containerOverrides?.command).toEqual(old)
+  })
+
+  test("a bootstrap whose steps are stored (with a task table's facts) keeps them, and gets no URL", () => {
+    const facts = ["TB='bkt'", "TK='p/mfbatch/tasks/t.env'", "TS='c'", "XB='bkt'"]
+    const section = {facts, run: 'LOADER\n', stored: true}
+    const old = wrapCommand(['python', 'a.py'], {image: 'img', location: oldPackage, sha256: OLD_SHA}, section)
+    const packaged = packagedRerun(requestsWith(old, [{name: 'A', value: '1'}]), pkg, 'https://new', 'img')
+    expect(packaged.submitJob.containerOverrides).toEqual({
+      command: wrapCommand(['python', 'a.py'], {image: 'img', location: pkg.location, sha256: SHA}, section),
+      environment: [{name: 'A', value: '1'}],
+    })
+  })
+
+  test('a bootstrap without a package (--output, --tasks with stored steps) is refused: wrapping would drop it', () => {
+    const old = wrapSectionOnly(['python', 'a.py'], 'img', {facts: ["OB='bkt'"], run: 'LOADER\n', stored: true})
+    expect(() => packagedRerun(requestsWith(old, []), pkg, 'https://new', 'img')).toThrow(
+      '--package: the job ran --input, --output or --tasks without a package, and its bootstrap cannot take one; ' +
+        'submit it again with --package',
+    )
   })
 })
