@@ -3,9 +3,9 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command'
 import {recentJobs} from '../batch/history/recent'
 import {parseJobId} from '../batch/jobs/ids'
+import {readLogsByKind} from '../batch/logs/by-kind'
 import {followGraceMs, GRACE_ENV} from '../batch/logs/grace'
-import {readJobLogs} from '../batch/logs/job-logs'
-import {checkAllNodesTarget, NODE_WATCH_HOOKS, readAllNodeLogs} from '../batch/nodes/all-logs'
+import {checkAllNodesTarget, NODE_WATCH_HOOKS} from '../batch/nodes/all-logs'
 import {parseDuration, parseSince} from '../batch/parse/time'
 import {createWatcher, RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
@@ -19,14 +19,16 @@ import {onInterrupt} from '../output/interrupt'
 import {logPrinter, progressHooks, retryLine} from '../output/log-printer'
 import {guardBrokenPipe} from '../output/pipe'
 import {connectionArgs} from '../output/submit-report'
+import {arrayLogsEndLines} from '../wait/failed-children'
 import {killHint} from '../wait/kill-hint'
 
 export default class Logs extends BaseCommand {
   static override args = {
     job: Args.string({
       description:
-        'Job id (a multi-node job: its main node), JOBID:N for a child of an array job, JOBID#N for node N of a ' +
-        'multi-node job, or last / last~N (the jobs submitted from here; last:N for a child, last#N for a node).',
+        'Job id (a multi-node job: its main node; an array job: every child), JOBID:N for a child of an array ' +
+        'job, JOBID#N for node N of a multi-node job, or last / last~N (the jobs submitted from here; last:N for a ' +
+        'child, last#N for a node).',
     }),
   }
   static override description = `Reads the job's CloudWatch log stream: the log group from the job definition's \
@@ -47,6 +49,11 @@ for the main node (after the --timestamps time; --json gives it as "node"). Each
 together, so a line that reaches CloudWatch late comes out late, never lost or doubled. --tail N gives the last N \
 lines of all nodes together; --follow ends once the job and every node have ended, with the main node's exit code. \
 --all-nodes on any other job, or on a node or array child id, is refused (exit 2, or 125 with --follow).
+
+An array job: JOB reads every child's log (the first 100 children), interleaved by timestamp, each line prefixed \
+with the child's index, "[3] " (--json gives it as "node"); --tail N and --attempt N work as for nodes. JOB:N reads \
+child N alone. --follow ends once every child has ended, with the exit code of the lowest-index child that \
+failed, each failed child named on stderr.
 
 ENVIRONMENT
   ${'AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL*'.padEnd(44)} where to connect (the AWS SDK's own variables)
@@ -75,6 +82,10 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
     {
       command: '<%= config.bin %> <%= command.id %> 6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f:3 --attempt 1 --tail 20',
       description: 'The last 20 lines of the first attempt of array child 3.',
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> --tail 5 6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f',
+      description: 'An array job: the last 5 lines of all its children together, each as "[INDEX] line".',
     },
     {
       command: String.raw`<%= config.bin %> <%= command.id %> --all-nodes --follow 6b2b3a5e-0d1c-4f57-9f0e-1a2b3c4d5e6f | grep '^\[2\] '`,
@@ -144,17 +155,18 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
 
     const watcher = createWatcher(batch, [jobId], progress)
     const interrupt = flags.follow ? onInterrupt() : undefined
-    const read = flags['all-nodes'] ? readAllNodeLogs : readJobLogs
-    const reading = read(
-      {attempt: flags.attempt, follow: flags.follow, jobId, since, tail: flags.tail},
+    const members = (ids: readonly string[]) => createWatcher(batch, ids, NODE_WATCH_HOOKS)
+    const reading = readLogsByKind(
+      {allNodes: flags['all-nodes'], attempt: flags.attempt, follow: flags.follow, jobId, since, tail: flags.tail},
       {
         deadline: timeout === undefined ? undefined : Date.now() + timeout,
         graceMs,
         logs,
         onRetry: flags.verbose ? (error, delay) => note(retryLine('GetLogEvents', error, delay)) : undefined,
         signal: interrupt?.signal,
+        watchChildren: members,
         watcher,
-        watchNodes: (ids) => createWatcher(batch, ids, NODE_WATCH_HOOKS),
+        watchNodes: members,
       },
       logPrinter(process.stdout, flags),
     )
@@ -167,6 +179,7 @@ ${exitCodeHelp(true).replace('(--wait, --follow)', '(--follow)')}`
     }
 
     if (outcome.note) note(outcome.note)
+    for (const line of arrayLogsEndLines(jobId, outcome, this.config.bin)) note(line)
     if (flags.follow && outcome.exitCode !== 0) this.exit(outcome.exitCode)
   }
 

@@ -4,6 +4,8 @@
  */
 import type {FailedChild} from '../batch/watch/array-children'
 
+import {MAX_FOLLOWED_CHILDREN} from '../batch/logs/array-logs'
+
 /** More than this many failed children: the first ones, then how to see the rest. */
 const SHOWN = 10
 
@@ -15,4 +17,17 @@ export function failedChildLines(jobId: string, children: readonly FailedChild[]
   const rest = children.length - SHOWN
   if (rest > 0) lines.push(`and ${rest} more failed children: ${bin} status ${jobId}`)
   return lines
+}
+
+/** After an array job's logs (`logs JOB`, `submit --follow`): the children not read, then the ones that failed. */
+export function arrayLogsEndLines(
+  jobId: string,
+  outcome: {failed?: ReadonlyMap<string, readonly FailedChild[]>; unfollowed?: number},
+  bin = 'mfbatch',
+): string[] {
+  const unread =
+    outcome.unfollowed === undefined
+      ? []
+      : [`read the first ${MAX_FOLLOWED_CHILDREN} children's logs; ${bin} logs ${jobId}:N reads the others'`]
+  return [...unread, ...failedChildLines(jobId, outcome.failed?.get(jobId) ?? [], bin)]
 }

@@ -8,7 +8,6 @@ import type {JobDetail} from '@aws-sdk/client-batch'
 import type {Clients} from '../batch/clients'
 import type {Submission} from '../batch/submit/service'
 
-import {MAX_FOLLOWED_CHILDREN} from '../batch/logs/array-logs'
 import {terminateSubmitted, waitForSubmitted} from '../batch/submit/service'
 import {ExitCode} from '../exit-codes'
 import {onInterrupt} from '../output/interrupt'
@@ -17,7 +16,7 @@ import {logPrinter, progressHooks} from '../output/log-printer'
 import {startSpinner} from '../output/spinner'
 import {interruptedLines, type SubmitResult, submitWaitResult} from '../output/submit-report'
 import {writeNote} from '../output/width'
-import {failedChildLines} from './failed-children'
+import {arrayLogsEndLines} from './failed-children'
 import {killHint} from './kill-hint'
 
 export interface SubmitWaitOptions {
@@ -160,11 +159,7 @@ function reportEnd(
 ): void {
   if (outcome.end === 'timeout') note(`--wait-timeout ran out; job ${jobId} keeps running`)
   if ('note' in outcome && outcome.note) say(outcome.note)
-  if (outcome.unfollowed !== undefined) {
-    say(`followed the first ${MAX_FOLLOWED_CHILDREN} children's logs; ${bin} logs ${jobId}:N reads the others'`)
-  }
-
-  for (const line of failedChildLines(jobId, outcome.failed?.get(jobId) ?? [], bin)) say(line)
+  for (const line of arrayLogsEndLines(jobId, outcome, bin)) say(line)
 }
 
 async function withTimeout(work: Promise<void>, ms: number): Promise<void> {

@@ -91,13 +91,40 @@ describe('logs', () => {
     expect(typeof records[0].timestamp).toBe('number')
   })
 
-  test('array children are JOBID:N; the parent has no log of its own', async () => {
-    const id = await submit('echo "child $AWS_BATCH_JOB_ARRAY_INDEX"', {args: ['--array-size', '3'], wait: true})
+  test('array children are JOBID:N; the parent reads every child, "[i] " before each line', async () => {
+    const id = await submit('echo "child $AWS_BATCH_JOB_ARRAY_INDEX"; [ "$AWS_BATCH_JOB_ARRAY_INDEX" != 1 ]', {
+      args: ['--array-size', '3'],
+      wait: true,
+    })
     expect(await logs([`${id}:2`])).toEqual({code: 0, stderr: '', stdout: 'child 2\n'})
     expect(await logs([`${id}:0`])).toEqual({code: 0, stderr: '', stdout: 'child 0\n'})
-    expect(await logs([id])).toEqual({
-      code: 1,
-      stderr: `mfbatch: job ${id} is an array job of 3 children and has no logs of its own; read a child's with ${id}:0 to ${id}:2\n`,
+    // The children run at once: their lines come by timestamp, so the order is not fixed; each line once.
+    const all = await logs([id])
+    expect({...all, stdout: all.stdout.split('\n').sort()}).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: ['', '[0] child 0', '[1] child 1', '[2] child 2'],
+    })
+    expect((await logs(['--tail', '1', id])).stdout).toMatch(/^\[[0-2]] child [0-2]\n$/)
+    const records = (await logs(['--json', id])).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+    expect(records.map((r) => [r.node, r.message]).sort()).toEqual([
+      [0, 'child 0'],
+      [1, 'child 1'],
+      [2, 'child 2'],
+    ])
+    // Following a finished array: the same lines, then the failed child named, and its exit code.
+    const followed = await logs(['--follow', id])
+    expect(followed.code).toBe(1)
+    expect(followed.stdout.split('\n').sort()).toEqual(['', '[0] child 0', '[1] child 1', '[2] child 2'])
+    expect(followed.stderr).toContain(
+      `mfbatch: array child ${id}:1 FAILED (exit 1): Essential container in task exited\n`,
+    )
+    expect(await logs(['--all-nodes', id])).toEqual({
+      code: 2,
+      stderr: `mfbatch: --all-nodes: job ${id} is not a multi-node parallel job; drop --all-nodes to read its log\n`,
       stdout: '',
     })
   })

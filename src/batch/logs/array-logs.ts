@@ -1,8 +1,9 @@
 /**
- * Following an array job (`submit --array-size N --follow`): every child's log, interleaved by timestamp, each
- * line tagged with the child's index (printed `[i] `, as `logs --all-nodes` does for nodes). Each child has its own
- * stream and its own cursor (an AttemptFollower, retries included), so no line is lost or printed twice. A child
- * whose stream is known complete is not read again.
+ * An array job's log (`logs JOB`, `submit --array-size N --follow`): every child's log, interleaved by timestamp,
+ * each line tagged with the child's index (printed `[i] `, as `logs --all-nodes` does for nodes). Each child has its
+ * own stream and its own cursor (an AttemptFollower, retries included), so no line is lost or printed twice. A child
+ * whose stream is known complete is not read again. Without --follow it is one round: what every child's stream
+ * (latest attempt, or --attempt N) holds now, with --tail N the last N lines of all children together.
  *
  * Following ends once the parent has finished (its failed children looked up: the exit code is the lowest-index
  * failed child's, DESIGN.md section 5) and every child's log is complete: said so by the endpoint (the emulator),
@@ -14,6 +15,7 @@ import type {JobWatcher} from '../watch/job-watcher'
 import type {LogsContext, LogsOutcome, LogsRequest} from './job-logs'
 
 import {RuntimeError} from '../../errors'
+import {ExitCode} from '../../exit-codes'
 import {mapLimit} from '../jobs/pool'
 import {type Clock, systemClock} from '../pacing'
 import {childIds} from '../watch/array-children'
@@ -38,38 +40,81 @@ export interface ArrayLogsOutcome extends LogsOutcome {
   unfollowed?: number
 }
 
-export async function followArrayLogs(
+/** An array job's log: one round without --follow, else followed to the end. */
+export async function readArrayLogs(
   request: LogsRequest,
   context: ArrayLogsContext,
   sink: LogSink,
 ): Promise<ArrayLogsOutcome> {
-  const {clock = systemClock, deadline, graceMs = 0, signal, watcher} = context
-  const size = arraySize(watcher, request.jobId)
+  const children = await arrayChildren(request, context)
+  if (request.follow) return followChildren(request, context, children, sink)
+  await children.read(sink, request.tail)
+  return {end: 'read', exitCode: ExitCode.Ok, job: context.watcher.job(request.jobId), ...children.unfollowed}
+}
+
+/** The children read: their watcher and one follower each, and which ones are known complete. */
+interface Children {
+  /** Every child finished and its stream known complete (the endpoint said so). */
+  complete(): boolean
+  /** Every child's stream, latest attempt first or as the request says. */
+  followers: AttemptFollower[]
+  /** How many new lines; `tail`: the last N of what every child's stream holds now. */
+  read(sink: LogSink, tail?: number): Promise<number>
+  unfollowed: {unfollowed?: number}
+  /** --tail is for what was there at the start: a child that had not started yet is followed from its first line. */
+  untail(): void
+  watcher: JobWatcher
+}
+
+async function arrayChildren(request: LogsRequest, context: ArrayLogsContext): Promise<Children> {
+  const size = arraySize(context.watcher, request.jobId)
   const followed = Math.min(size, MAX_FOLLOWED_CHILDREN)
-  const unfollowed = size > followed ? {unfollowed: size - followed} : {}
-  const children = context.watchChildren(childIds(request.jobId, followed))
-  const followers = children.ids.map(
-    () => new AttemptFollower({from: 1}, (job, stream) => newReader(job, stream, request, context)),
-  )
+  const watcher = context.watchChildren(childIds(request.jobId, followed))
+  const {attempt, from, tail} = request
+  const follower = (first?: number) =>
+    new AttemptFollower({attempt, from, tail: first}, (job, stream) => newReader(job, stream, request, context))
   /** Children finished whose log is known complete: never read again. */
-  const complete = children.ids.map(() => false)
+  const complete = watcher.ids.map(() => false)
+  // The parent was described just now (its kind is what sent us here); the children not yet.
+  await watcher.pollIfDue()
+  const children: Children = {
+    complete: () => complete.every(Boolean),
+    followers: watcher.ids.map(() => follower(tail)),
+    read: (sink, first) => readRound({children: watcher, complete, followers: children.followers, tail: first}, sink),
+    unfollowed: size > followed ? {unfollowed: size - followed} : {},
+    untail() {
+      children.followers = children.followers.map((f) => (f.current ? f : follower()))
+    },
+    watcher,
+  }
+  return children
+}
+
+async function followChildren(
+  request: LogsRequest,
+  context: ArrayLogsContext,
+  children: Children,
+  sink: LogSink,
+): Promise<ArrayLogsOutcome> {
+  const {clock = systemClock, deadline, graceMs = 0, signal, watcher} = context
   let quiet: number | undefined
   let idle = FAST_POLL_MS
   let describedAt = Number.NEGATIVE_INFINITY
-  for (;;) {
+  for (let first = true; ; first = false) {
     if (signal?.aborted) return watcher.outcome('aborted')
     // eslint-disable-next-line no-await-in-loop -- one loop: describe when due, read, sleep
-    if (quiet === undefined) describedAt = await describeBoth([watcher, children], clock, describedAt)
+    if (quiet === undefined) describedAt = await describeBoth([watcher, children.watcher], clock, describedAt)
     const parent = watcher.job(request.jobId)!
     // Seen finished before this round's read: from now on every read is a drain.
-    const ended = watcher.finished && children.ids.every((id) => isFinished(children.job(id)?.status))
+    const ended = watcher.finished && children.watcher.ids.every((id) => isFinished(children.watcher.job(id)?.status))
     // eslint-disable-next-line no-await-in-loop
-    const moved = await readRound(children, followers, complete, sink)
+    const moved = await children.read(sink, first ? request.tail : undefined)
+    if (first) children.untail()
     const now = clock.now()
     if (ended && !signal?.aborted) {
-      const outcome = {...watcher.outcome('finished'), job: parent, ...unfollowed}
-      if (complete.every(Boolean)) return outcome
-      const lastIngestion = Math.max(0, ...followers.map((f) => f.current?.lastIngestionTime ?? 0))
+      const outcome = {...watcher.outcome('finished'), job: parent, ...children.unfollowed}
+      if (children.complete()) return outcome
+      const lastIngestion = Math.max(0, ...children.followers.map((f) => f.current?.lastIngestionTime ?? 0))
       quiet = quietSince(quiet, {lastIngestion, moved: moved > 0, now, stoppedAt: parent.stoppedAt})
       if (now - quiet >= graceMs) return outcome
     }
@@ -107,15 +152,19 @@ async function describeBoth(
 
 /**
  * What is new in every child's stream, sorted by timestamp (ties in index order, a stream's own order kept) and
- * handed to the sink in one call. A finished child whose stream the endpoint says is complete is marked and skipped
+ * handed to the sink in one call; `tail` (the first round of `--tail N`): each child's last N lines are read, and
+ * the last N of them all are kept. A finished child whose stream the endpoint says is complete is marked and skipped
  * from then on.
  */
-async function readRound(
-  children: JobWatcher,
-  followers: readonly AttemptFollower[],
-  complete: boolean[],
-  sink: LogSink,
-): Promise<number> {
+interface Round {
+  children: JobWatcher
+  /** Per child: finished, and its stream known complete; set here. */
+  complete: boolean[]
+  followers: readonly AttemptFollower[]
+  tail: number | undefined
+}
+
+async function readRound({children, complete, followers, tail}: Round, sink: LogSink): Promise<number> {
   const got = await mapLimit([...children.ids.keys()], READ_CONCURRENCY, async (index) => {
     const job: JobDetail | undefined = children.job(children.ids[index])
     const events: LogEvent[] = []
@@ -128,7 +177,8 @@ async function readRound(
     if (finished && (result.ended || followers[index].current === undefined)) complete[index] = true
     return events
   })
-  const merged = got.flat().sort((a, b) => a.timestamp - b.timestamp)
+  let merged = got.flat().sort((a, b) => a.timestamp - b.timestamp)
+  if (tail !== undefined) merged = tail === 0 ? [] : merged.slice(-tail)
   if (merged.length > 0) await sink(merged)
   return merged.length
 }

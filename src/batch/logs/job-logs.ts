@@ -69,7 +69,8 @@ export async function readJobLogs(request: LogsRequest, context: LogsContext, si
 }
 
 async function readOnce(request: LogsRequest, context: LogsContext, sink: LogSink): Promise<LogsOutcome> {
-  await context.watcher.poll()
+  // Not again when the caller has just described the job to learn its kind (by-kind.ts): one DescribeJobs.
+  await context.watcher.pollIfDue()
   const job = describedJob(context.watcher, request)
   const {attempt, stream} = chooseStream(job, request.attempt)
   if (!stream) return {end: 'read', exitCode: ExitCode.Ok, job, note: notStarted(job, attempt)}

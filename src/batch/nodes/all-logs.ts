@@ -61,7 +61,7 @@ export async function readAllNodeLogs(
   sink: LogSink,
 ): Promise<LogsOutcome> {
   const {clock = systemClock, deadline, signal, watcher} = context
-  await watcher.poll()
+  await watcher.pollIfDue()
   const count = parentOf(watcher, request.jobId).nodeProperties.numNodes
   const nodes = context.watchNodes(nodeIds(request.jobId, count))
   await nodes.poll()

@@ -19,7 +19,7 @@ import {
 } from '../definition/job-spec'
 import {buildRequests} from '../definition/requests'
 import {explainAwsError} from '../errors'
-import {followSubmitted} from '../logs/follow-submitted'
+import {readLogsByKind} from '../logs/by-kind'
 import {type LogsOutcome} from '../logs/job-logs'
 import {NODE_WATCH_HOOKS as MEMBER_WATCH_HOOKS} from '../nodes/all-logs'
 import {chooseQueue, platformOfEnvironment, type QueueChoice, QueueNotFoundError} from '../queues/platform'
@@ -247,7 +247,7 @@ const NEW_JOB_GRACE_MS = 10_000
 /**
  * `--wait` and `--follow`: the job's end as an exit code (DESIGN.md section 5), through the one DescribeJobs loop.
  * Following starts at attempt 1: a first attempt that failed before the first DescribeJobs is still printed. An
- * array job is followed child by child, a multi-node job with `allNodes` node by node (logs/follow-submitted.ts).
+ * array job is followed child by child, a multi-node job with `allNodes` node by node (logs/by-kind.ts).
  */
 export async function waitForSubmitted(
   clients: Clients,
@@ -259,7 +259,7 @@ export async function waitForSubmitted(
   const watcher = createWatcher(clients.batch, [jobId], {graceMs: NEW_JOB_GRACE_MS, ...hooks})
   if (!request.follow) return watcher.run({deadline, signal})
   const members = (ids: readonly string[]) => createWatcher(clients.batch, ids, MEMBER_WATCH_HOOKS)
-  return followSubmitted(
+  return readLogsByKind(
     {allNodes: request.allNodes, follow: true, from: 1, jobId},
     {deadline, graceMs, logs: clients.logs, signal, watchChildren: members, watcher, watchNodes: members},
     sink,
