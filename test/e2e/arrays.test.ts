@@ -5,12 +5,12 @@
  * from a fresh HOME as the README runs it, then against an emulator through its environment.
  */
 import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {stopDaemon} from '../../src/emulator/daemon'
 import {removeStateDir, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
+import {freePort} from '../helpers/ports'
 
 /** Child i prints two lines; children 1 and 2 fail with 3 and 5. */
 const SHARD = [
@@ -179,15 +179,4 @@ function filesUnder(dir: string): string[] {
   }
 
   return found
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }

@@ -4,13 +4,13 @@
  */
 import {spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {availableParallelism, tmpdir, totalmem} from 'node:os'
 import {join} from 'node:path'
 
 import {DaemonRecord, isAlive, isHealthy, stopDaemon} from '../../src/emulator/daemon'
 import {ensureLocalEmulator} from '../../src/emulator/local'
 import {cleanEnv, runCli, RunResult} from '../helpers/emulator'
+import {freePort} from '../helpers/ports'
 
 let dataHome: string
 let stateDir: string
@@ -208,25 +208,3 @@ describe('the detached emulator', () => {
     })
   })
 })
-
-/**
- * A port that is free now, below Linux's ephemeral range (32768+): the daemon binds it a moment later, and a port
- * from that range may meanwhile become the local end of some outgoing connection.
- */
-async function freePort(): Promise<number> {
-  for (let tries = 0; tries < 50; tries++) {
-    const candidate = 20_000 + Math.floor(Math.random() * 12_000)
-    // eslint-disable-next-line no-await-in-loop -- one candidate at a time
-    if (await canListen(candidate)) return candidate
-  }
-
-  throw new Error('no free port found between 20000 and 32000')
-}
-
-function canListen(candidate: number): Promise<boolean> {
-  return new Promise((done) => {
-    const server = createServer()
-    server.once('error', () => done(false))
-    server.listen(candidate, '127.0.0.1', () => server.close(() => done(true)))
-  })
-}

@@ -5,12 +5,12 @@
  */
 import {spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, rmSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {stopDaemon} from '../../src/emulator/daemon'
 import {cleanEnv, ROOT} from '../helpers/emulator'
+import {freePort} from '../helpers/ports'
 
 let work: string
 
@@ -72,14 +72,3 @@ describe('the packed package', () => {
     expect([version.status, version.stdout]).toMatchObject([0, expect.stringMatching(/^mfbatch\/0\.1\.0 /)])
   }, 60_000)
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}

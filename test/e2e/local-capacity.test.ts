@@ -5,11 +5,11 @@
  * HOME with no AWS_* variables, on a free port.
  */
 import {mkdtempSync, rmSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {availableParallelism, tmpdir, totalmem} from 'node:os'
 import {join} from 'node:path'
 
 import {runCli} from '../helpers/emulator'
+import {freePort} from '../helpers/ports'
 
 let data: string
 let env: Record<string, string>
@@ -71,19 +71,3 @@ describe('what the background emulator offers', () => {
     })
   })
 })
-
-/** A port free now, below Linux's ephemeral range, for the emulator --local starts. */
-async function freePort(): Promise<number> {
-  for (let tries = 0; tries < 50; tries++) {
-    const candidate = 20_000 + Math.floor(Math.random() * 12_000)
-    // eslint-disable-next-line no-await-in-loop -- one candidate at a time
-    const free = await new Promise<boolean>((done) => {
-      const server = createServer()
-      server.once('error', () => done(false))
-      server.listen(candidate, '127.0.0.1', () => server.close(() => done(true)))
-    })
-    if (free) return candidate
-  }
-
-  throw new Error('no free port found between 20000 and 32000')
-}

@@ -4,11 +4,11 @@
  * given as `--queue` stays an error naming the queues there are; a queue the emulator has is used as set.
  */
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {runCli} from '../helpers/emulator'
+import {freePort} from '../helpers/ports'
 
 let work: string
 let project: string
@@ -134,14 +134,3 @@ describe('--local with a Metaflow config made for AWS', () => {
     expect((JSON.parse(run.stdout) as {submitJob: {jobQueue: string}}).submitJob.jobQueue).toBe('local')
   })
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}

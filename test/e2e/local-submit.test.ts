@@ -4,12 +4,12 @@
  * `--quiet --follow` prints the job's log alone, and `logs --since` prints only what is in its window.
  */
 import {mkdtempSync, rmSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {stopDaemon} from '../../src/emulator/daemon'
 import {emulatorCredentials, httpJson, runCli} from '../helpers/emulator'
+import {freePort} from '../helpers/ports'
 
 let home: string
 let port: number
@@ -81,15 +81,4 @@ async function statsSinceLast(): Promise<Record<string, number>> {
 function call(method: string, path: string): Promise<unknown> {
   const credentials = emulatorCredentials(join(home, 'mfbatch', 'emulator'))
   return httpJson(method, `http://127.0.0.1:${port}${path}`, credentials)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }

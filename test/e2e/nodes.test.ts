@@ -5,12 +5,12 @@
  */
 import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {stripAnsi} from '../../src/output/color'
 import {cleanEnv, removeStateDir, ROOT, RUN, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
+import {freePort} from '../helpers/ports'
 
 let emulator: TestEmulator
 let home: string
@@ -20,18 +20,6 @@ let finished = ''
 const PROGRAM = join(ROOT, 'test/e2e/fixtures/rendezvous.py')
 const mfbatch = (args: string[], timeoutMs = 60_000) =>
   runCli(args, {cwd: home, env: {...emulator.env, HOME: home}, timeoutMs})
-
-/** A TCP port nothing listens on now (bound on 127.0.0.1, then released). */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer()
-    server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as {port: number}
-      server.close(() => done(port))
-    })
-  })
-}
 
 const describeJob = async (id: string): Promise<Record<string, unknown>> => {
   const result = await mfbatch(['status', id, '--json'])

@@ -8,12 +8,12 @@
 import {type ChildProcess, execFileSync, spawn} from 'node:child_process'
 import {createHash, randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 
 import {stopDaemon} from '../../src/emulator/daemon'
 import {runCli} from '../helpers/emulator'
+import {freePort} from '../helpers/ports'
 
 let work: string
 let env: Record<string, string>
@@ -385,15 +385,4 @@ pass()
         child.kill('SIGTERM')
       }),
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }

@@ -7,11 +7,11 @@
  */
 import {spawn} from 'node:child_process'
 import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {emulatorCredentials, httpJson, ROOT, RUN} from '../helpers/emulator'
+import {freePort} from '../helpers/ports'
 
 interface ShellResult {
   code: number
@@ -213,17 +213,6 @@ function bash(line: string, cwd: string, env: Record<string, string>): Promise<S
     child.on('close', (code, signal) => {
       clearTimeout(timer)
       done({code: code ?? (signal ? 128 : 0), stderr, stdout})
-    })
-  })
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
     })
   })
 }

@@ -7,11 +7,11 @@ import type {BatchClient} from '@aws-sdk/client-batch'
 
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {cleanEnv, removeStateDir, RUN, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
+import {freePort} from '../helpers/ports'
 import {batchClient, describeAll, waitUntil} from './jobs-fixture'
 
 let emulator: TestEmulator
@@ -160,19 +160,3 @@ describe('last with the local emulator', () => {
     expect((JSON.parse(viaEnv.stdout) as {jobs: {jobId: string}[]}).jobs.map((job) => job.jobId)).toEqual([b])
   }, 60_000)
 })
-
-/** A port free now, below Linux's ephemeral range, for the emulator --local starts. */
-async function freePort(): Promise<number> {
-  for (let tries = 0; tries < 50; tries++) {
-    const candidate = 20_000 + Math.floor(Math.random() * 12_000)
-    // eslint-disable-next-line no-await-in-loop -- one candidate at a time
-    const free = await new Promise<boolean>((done) => {
-      const server = createServer()
-      server.once('error', () => done(false))
-      server.listen(candidate, '127.0.0.1', () => server.close(() => done(true)))
-    })
-    if (free) return candidate
-  }
-
-  throw new Error('no free port found between 20000 and 32000')
-}

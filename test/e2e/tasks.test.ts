@@ -4,12 +4,12 @@
  * row; bad tables refused before anything is started or called.
  */
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {stopDaemon} from '../../src/emulator/daemon'
 import {runCli} from '../helpers/emulator'
+import {freePort} from '../helpers/ports'
 
 let home: string
 let project: string
@@ -166,15 +166,4 @@ describe('submit --tasks', () => {
 async function refused(...args: string[]): Promise<[number, string]> {
   const run = await mfbatch('submit', ...args, '--', 'true')
   return [run.code, run.stderr]
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }
