@@ -5,7 +5,7 @@
  * (unpack.ts) and removed.
  */
 import {randomBytes} from 'node:crypto'
-import {mkdirSync, rmSync} from 'node:fs'
+import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {BatchApi, S3Api} from '../clients'
@@ -14,6 +14,7 @@ import type {OutputsTarget} from './bootstrap-section'
 import {RuntimeError} from '../../errors'
 import {explainAwsError} from '../errors'
 import {bootstrapFact} from '../package/bootstrap'
+import {withPartial} from './partial-files'
 import {fileSha256, type Unpacked, unpackOutputs} from './unpack'
 
 export interface AttemptOutputs {
@@ -132,9 +133,7 @@ export async function downloadAttempt(
   const manifest = await readManifest(s3, bucket, attempt)
   mkdirSync(into, {recursive: true})
   const temp = join(into, `.${randomBytes(6).toString('hex')}.mfbatch-outputs.tar.gz`)
-  const removeTemp = () => rmSync(temp, {force: true})
-  process.once('exit', removeTemp)
-  try {
+  return withPartial(temp, async () => {
     await s3.download(bucket, attempt.key, temp)
     const sum = fileSha256(temp)
     if (sum !== manifest.sha256) {
@@ -145,8 +144,5 @@ export async function downloadAttempt(
     }
 
     return {...(await unpackOutputs(temp, into)), attempt, manifest}
-  } finally {
-    removeTemp()
-    process.removeListener('exit', removeTemp)
-  }
+  })
 }

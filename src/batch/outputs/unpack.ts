@@ -24,6 +24,7 @@ import {
 import {dirname, join, posix, relative, resolve, sep} from 'node:path'
 
 import {RuntimeError} from '../../errors'
+import {track, untrack} from './partial-files'
 
 export interface Unpacked {
   /** Files already there with the same bytes. */
@@ -128,7 +129,7 @@ export async function unpackOutputs(archive: string, into: string): Promise<Unpa
       const full = target(member.path)
       const temp = tempName(full)
       symlinkSync(member.link!, temp)
-      renameSync(temp, full)
+      place(temp, full)
       result.written.push(member.path)
     }
   }
@@ -160,17 +161,31 @@ export async function unpackOutputs(archive: string, into: string): Promise<Unpa
       }
 
       const hash = createHash('sha256')
+      let failed = false
+      const fail = (error: Error) => {
+        failed = true
+        failures.push(error)
+        closeSync(fd)
+        drop(temp)
+      }
+
       entry.on('data', (chunk: Buffer) => {
+        if (failed) return
         hash.update(chunk)
-        writeSync(fd, chunk)
+        try {
+          writeSync(fd, chunk)
+        } catch (error) {
+          fail(error as Error)
+        }
       })
       entry.on('end', () => {
+        if (failed) return
         closeSync(fd)
         if (sameBytes(full, hash.digest('hex'))) {
-          rmSync(temp, {force: true})
+          drop(temp)
           result.unchanged.push(member.path)
         } else {
-          renameSync(temp, full)
+          place(temp, full)
           result.written.push(member.path)
         }
       })
@@ -195,13 +210,33 @@ function placeCopy(source: string, full: string, path: string, result: Unpacked)
   }
 
   const temp = tempName(full)
-  copyFileSync(source, temp)
-  renameSync(temp, full)
+  try {
+    copyFileSync(source, temp)
+  } catch (error) {
+    drop(temp)
+    throw error
+  }
+
+  place(temp, full)
   result.written.push(path)
 }
 
+/** A fresh temporary name beside `full`, tracked until it is placed or dropped (partial-files.ts). */
 function tempName(full: string): string {
-  return join(dirname(full), `.${randomBytes(6).toString('hex')}.mfbatch-tmp`)
+  const temp = join(dirname(full), `.${randomBytes(6).toString('hex')}.mfbatch-tmp`)
+  track(temp)
+  return temp
+}
+
+/** The temporary file renamed into place: whole, in one step. */
+function place(temp: string, full: string): void {
+  renameSync(temp, full)
+  untrack(temp)
+}
+
+function drop(temp: string): void {
+  rmSync(temp, {force: true})
+  untrack(temp)
 }
 
 /** Whether `path` is a regular file (not a link) with these bytes. */
