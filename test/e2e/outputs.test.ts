@@ -203,6 +203,54 @@ describe('submit --output', () => {
   }, 120_000)
 })
 
+/** About 300 MiB, then the file: out of memory at 256 MiB before it is written, made by the rerun at 512 MiB. */
+const NEEDS_300 = String.raw`x = b'x' * (300 << 20); open('result.txt', 'w').write('made with %d MiB\n' % (len(x) >> 20))`
+/** The job an OOM chain's rerun line names. */
+const rerunOf = (stderr: string): string => /as job ([\da-f-]{36})\n/.exec(stderr)?.[1] ?? 'no rerun said'
+
+describe('submit --output --oom-retry', () => {
+  test('the rerun that succeeds has its outputs unpacked here, as a plain --wait does; outputs of either job', async () => {
+    const dir = project()
+    const args = ['--memory', '256', '--oom-retry', '1', '--output', 'result.txt', '--wait']
+    const run = await mfbatch(dir, 'submit', '--local', ...args, '--', 'python3', '-c', NEEDS_300)
+    const first = run.stdout.trim()
+    const second = rerunOf(run.stderr)
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain(
+      `: job ${first} ran out of memory at 256 MiB; rerunning it with 512 MiB (--oom-retry 1 of 1) as job ${second}\n`,
+    )
+    expect(run.stderr).toMatch(new RegExp(`: outputs of job ${second} attempt 1: 1 file written here\n$`))
+    expect(tree(dir)).toEqual({'result.txt': 'made with 300 MiB\n'})
+
+    const again = await mfbatch(dir, 'outputs', second, '--local', '--to', 'again')
+    expect([again.code, again.stdout]).toEqual([0, 'again/result.txt\n'])
+    // The first job ran out of memory before it wrote the file: it uploaded an archive that says so.
+    const old = await mfbatch(dir, 'outputs', first, '--local', '--to', 'old')
+    expect(old).toEqual({
+      code: 0,
+      stderr:
+        `mfbatch: outputs of job ${first} attempt 1: 0 files written into old\n` +
+        'mfbatch: warning: the job did not make result.txt\n',
+      stdout: '',
+    })
+  }, 180_000)
+
+  test('a last job that fails: the failed-job line naming it, nothing unpacked', async () => {
+    const dir = project()
+    const args = ['--memory', '256', '--oom-retry', '1', '--oom-factor', '1.1', '--output', 'result.txt', '--wait']
+    const run = await mfbatch(dir, 'submit', '--local', ...args, '--', 'python3', '-c', NEEDS_300)
+    const second = rerunOf(run.stderr)
+    expect(run.code).toBe(137)
+    expect(run.stderr).toMatch(
+      new RegExp(
+        ` again; --oom-retry 1 is used up\nmfbatch: the job failed, so its outputs were not unpacked here; ` +
+          `mfbatch outputs ${second} --local --to DIR brings them\n$`,
+      ),
+    )
+    expect(tree(dir)).toEqual({})
+  }, 180_000)
+})
+
 describe('bad --output and --input values: one line, exit 2 (125 when waiting), before any API call', () => {
   test.each([
     [['--output', '../up.txt'], 2, '--output: "../up.txt" is not allowed; use a file, directory or glob relative'],
