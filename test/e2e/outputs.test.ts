@@ -23,6 +23,7 @@ import {dirname, join} from 'node:path'
 
 import {stopDaemon} from '../../src/emulator/daemon'
 import {cleanEnv, emulatorCredentials, emulatorEnv, RUN, runCli} from '../helpers/emulator'
+import {pause, Running} from '../helpers/running'
 
 /** Where an absolute member of a planted archive would land. */
 const ESCAPE_DIR = join(tmpdir(), 'mfbatch-outputs-escape')
@@ -249,6 +250,111 @@ describe('submit --output --oom-retry', () => {
     )
     expect(tree(dir)).toEqual({})
   }, 180_000)
+})
+
+/** Every name under `dir`, folders included, relative and sorted. */
+const names = (dir: string): string[] =>
+  existsSync(dir) ? (readdirSync(dir, {recursive: true}) as string[]).sort() : []
+
+/** Starts mfbatch with `args` and sends `signal` once a temporary file matching `temp` shows in `watched`. */
+async function interrupted(
+  cwd: string,
+  args: string[],
+  {signal, temp, watched = 'got'}: {signal: NodeJS.Signals; temp: RegExp; watched?: string},
+) {
+  const run = new Running(args, {cwd, env})
+  try {
+    const until = Date.now() + 120_000
+    while (!names(join(cwd, watched)).some((name) => temp.test(name))) {
+      if (Date.now() > until) throw new Error(`no file like ${temp} showed: ${run.stderr}`)
+      // eslint-disable-next-line no-await-in-loop -- polled until the download is under way
+      await pause(2)
+    }
+
+    run.kill(signal)
+    return {...(await run.done), stderr: run.stderr, stdout: run.stdout}
+  } finally {
+    await run.stop()
+  }
+}
+
+describe('an interrupted download', () => {
+  /** 128 MiB of random bytes (an archive as large), a small file beside it; the log line is big.bin's SHA-256. */
+  const MAKES_BIG =
+    'mkdir -p out && head -c 134217728 /dev/urandom > out/big.bin && echo m > model.txt && sha256sum out/big.bin'
+
+  test('Ctrl-C or SIGTERM mid-download leaves no half file; again finishes; a third time changes nothing', async () => {
+    const dir = project()
+    const made = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--quiet',
+      '--output',
+      'out/',
+      '--output',
+      'model.txt',
+      '--follow',
+      '--',
+      'sh',
+      '-c',
+      MAKES_BIG,
+    )
+    expect(made.code).toBe(0)
+    const sha256 = made.stdout.split(' ')[0]
+    const job = (await mfbatch(dir, 'outputs', 'last', '--local', '--list')).stdout.split('\t')[0]
+    rmSync(join(dir, 'out'), {force: true, recursive: true})
+    rmSync(join(dir, 'model.txt'))
+    const fetch = ['outputs', job, '--local', '--to', 'got']
+    const left = 'mfbatch: interrupted; no half file was left in got; the same command again finishes the download\n'
+
+    // Ctrl-C while the archive comes: it is removed, and nothing was unpacked yet.
+    const archive = await interrupted(dir, fetch, {signal: 'SIGINT', temp: /\.mfbatch-outputs\.tar\.gz$/})
+    expect(names(join(dir, 'got'))).toEqual([])
+    expect([archive.code, archive.stderr, archive.stdout]).toEqual([130, left, ''])
+
+    // SIGTERM while big.bin is written under its temporary name: that name goes, big.bin never shows half made.
+    const file = await interrupted(dir, fetch, {signal: 'SIGTERM', temp: /^out\/\.[\da-f]+\.mfbatch-tmp$/})
+    expect(names(join(dir, 'got')).filter((name) => name !== 'model.txt')).toEqual(['out'])
+    expect([file.code, file.stderr]).toEqual([143, left])
+
+    const again = await mfbatch(dir, 'outputs', job, '--local', '--to', 'got')
+    expect([again.code, again.stdout]).toEqual([0, 'got/model.txt\ngot/out/big.bin\n'])
+    expect(names(join(dir, 'got'))).toEqual(['model.txt', 'out', 'out/big.bin'])
+    expect(
+      createHash('sha256')
+        .update(readFileSync(join(dir, 'got', 'out', 'big.bin')))
+        .digest('hex'),
+    ).toBe(sha256)
+    const before = statSync(join(dir, 'got', 'out', 'big.bin')).mtimeMs
+
+    const third = await mfbatch(dir, 'outputs', job, '--local', '--to', 'got')
+    expect(third).toEqual({
+      code: 0,
+      stderr: `mfbatch: outputs of job ${job} attempt 1: 0 files written into got, 2 already there unchanged\n`,
+      stdout: 'got/model.txt\ngot/out/big.bin\n',
+    })
+    expect(statSync(join(dir, 'got', 'out', 'big.bin')).mtimeMs).toBe(before)
+  }, 240_000)
+
+  test('Ctrl-C while submit --wait brings the outputs back: no half file here, and how to fetch them', async () => {
+    const dir = project()
+    const submit = ['submit', '--local', '--quiet', '--output', 'out/', '--output', 'model.txt', '--wait', '--']
+    const run = await interrupted(dir, [...submit, 'sh', '-c', MAKES_BIG], {
+      signal: 'SIGINT',
+      temp: /\.mfbatch-/,
+      watched: '.',
+    })
+    expect(names(dir).filter((name) => /\.mfbatch-/.test(name))).toEqual([])
+    expect(existsSync(join(dir, 'out', 'big.bin'))).toBe(false)
+    const job = run.stdout.trim()
+    expect([run.code, run.stderr]).toEqual([
+      130,
+      `mfbatch: interrupted while bringing the outputs back; no half file was left; mfbatch outputs ${job} --local brings them\n`,
+    ])
+    const again = await mfbatch(dir, 'outputs', job, '--local')
+    expect([again.code, again.stdout]).toEqual([0, 'model.txt\nout/big.bin\n'])
+  }, 240_000)
 })
 
 describe('bad --output and --input values: one line, exit 2 (125 when waiting), before any API call', () => {
