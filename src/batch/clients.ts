@@ -233,6 +233,8 @@ export interface S3Api {
   presignGet(bucket: string, key: string, expiresInSeconds: number): Promise<string>
   /** A small text object (a script), in one PutObject. */
   putText(bucket: string, key: string, text: string): Promise<void>
+  /** The object's bytes as they arrive (one GetObject), never held whole. */
+  read(bucket: string, key: string): Promise<Readable>
   /** A small object (a manifest) as text; undefined on 404. */
   readText(bucket: string, key: string): Promise<string | undefined>
   /** The file at `path`, streamed; multipart above 8 MiB (lib-storage); `progress` gets bytes sent so far. */
@@ -297,6 +299,10 @@ export async function createS3(options: ClientOptions = {}): Promise<S3Api> {
       s3.getSignedUrl(client, new s3.GetObjectCommand({Bucket: bucket, Key: key}), {expiresIn}),
     async putText(bucket, key, text) {
       await client.send(new s3.PutObjectCommand({Body: text, Bucket: bucket, ContentType: 'text/plain', Key: key}))
+    },
+    async read(bucket, key) {
+      const answer = await client.send(new s3.GetObjectCommand({Bucket: bucket, Key: key}))
+      return answer.Body as Readable
     },
     async readText(bucket, key) {
       try {

@@ -308,15 +308,14 @@ describe('an interrupted download', () => {
     const fetch = ['outputs', job, '--local', '--to', 'got']
     const left = 'mfbatch: interrupted; no half file was left in got; the same command again finishes the download\n'
 
-    // Ctrl-C while the archive comes: it is removed, and nothing was unpacked yet.
-    const archive = await interrupted(dir, fetch, {signal: 'SIGINT', temp: /\.mfbatch-outputs\.tar\.gz$/})
+    // Ctrl-C as the archive starts to come, SIGTERM while big.bin is on its way: its staging folder goes, and
+    // nothing shows in got (a file is put in place only once the whole archive is in and checked).
+    const started = await interrupted(dir, fetch, {signal: 'SIGINT', temp: /^\.[\da-f]+\.mfbatch-staging$/})
     expect(names(join(dir, 'got'))).toEqual([])
-    expect([archive.code, archive.stderr, archive.stdout]).toEqual([130, left, ''])
-
-    // SIGTERM while big.bin is written under its temporary name: that name goes, big.bin never shows half made.
-    const file = await interrupted(dir, fetch, {signal: 'SIGTERM', temp: /^out\/\.[\da-f]+\.mfbatch-tmp$/})
-    expect(names(join(dir, 'got')).filter((name) => name !== 'model.txt')).toEqual(['out'])
-    expect([file.code, file.stderr]).toEqual([143, left])
+    expect([started.code, started.stderr, started.stdout]).toEqual([130, left, ''])
+    const midway = await interrupted(dir, fetch, {signal: 'SIGTERM', temp: /\.mfbatch-staging\/\d+$/})
+    expect(names(join(dir, 'got'))).toEqual([])
+    expect([midway.code, midway.stderr]).toEqual([143, left])
 
     const again = await mfbatch(dir, 'outputs', job, '--local', '--to', 'got')
     expect([again.code, again.stdout]).toEqual([0, 'got/model.txt\ngot/out/big.bin\n'])
