@@ -34,10 +34,7 @@ export async function waitAfterSubmit(
     last = await waitWithOomRetry(clients, job, submitted, {...options, oom})
   } else last = {exitCode: await waitAndReport(clients, job, submitted, options), jobId: job.jobId}
 
-  if (outputs) {
-    const {bringOutputsBack} = await import('./outputs-back.js')
-    await bringOutputsBack(clients, outputs, last, options)
-  }
-
-  return last.exitCode
+  if (!outputs) return last.exitCode
+  const {bringOutputsBack} = await import('./outputs-back.js')
+  return bringOutputsBack(clients, outputs, last, options)
 }

@@ -27,24 +27,24 @@ export interface WaitEnd {
   jobId: string
 }
 
-/** After the wait on `last`; sets exit code 125 when a SUCCEEDED job uploaded no outputs. */
+/** After the wait on `last`: the exit code to leave with (the wait's; 125 when a SUCCEEDED job uploaded none). */
 export async function bringOutputsBack(
   clients: Clients,
   outputs: OutputsPlan,
   {exitCode: code, jobId}: WaitEnd,
   {bin, children, connection, quiet}: OutputsBackOptions,
-): Promise<void> {
+): Promise<number> {
   const say = (line: string) => quiet || process.stderr.write(`${bin}: ${line}\n`)
   const fetch = `${bin} outputs ${jobId}${connection}`
-  if (code === ExitCode.WaitTimeout || code === ExitCode.Interrupted || code === ExitCode.ToolFailure) return
+  if (code === ExitCode.WaitTimeout || code === ExitCode.Interrupted || code === ExitCode.ToolFailure) return code
   if (children) {
     say(`each child's outputs are in S3: ${fetch} --all brings them here`)
-    return
+    return code
   }
 
   if (code !== ExitCode.Ok) {
     say(`the job failed, so its outputs were not unpacked here; ${fetch} --to DIR brings them`)
-    return
+    return code
   }
 
   const {bringBack} = await import('../batch/submit/outputs-step.js')
@@ -56,10 +56,10 @@ export async function bringOutputsBack(
     process.stderr.write(
       `${bin}: warning: job ${jobId} uploaded no outputs; see its log: ${bin} logs ${jobId}${connection}\n`,
     )
-    process.exitCode = ExitCode.ToolFailure
-    return
+    return ExitCode.ToolFailure
   }
 
   for (const line of outputsLines(got)) say(line)
   for (const {path, url} of outputs.toS3) say(`${path} was left in S3 at ${url}`)
+  return code
 }
