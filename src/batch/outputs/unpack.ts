@@ -80,6 +80,8 @@ export function memberProblem(type: string, path: string, link?: string): string
 }
 
 const AGAIN = 'download it again, or run the job again'
+/** tar's own limit on how many times its size an archive may inflate to. */
+const MAX_RATIO = 1000
 
 /** A file of the archive, written whole under a private name in the staging folder. */
 interface Staged {
@@ -166,8 +168,24 @@ async function stream(body: Readable, {describe, root, staging}: {describe: stri
   // Node's own gunzip, in large pieces, on its thread pool: the inflating runs beside the hashing and writing here
   // (tar's built-in one inflates on this thread in 16 KiB pieces, twice as slow for a large archive).
   const gunzip = createGunzip({chunkSize: 1024 * 1024})
+  let packed = 0
+  let unpacked = 0
   await new Promise<void>((resolve, reject) => {
-    body.on('data', (chunk: Buffer) => hash.update(chunk))
+    body.on('data', (chunk: Buffer) => {
+      hash.update(chunk)
+      packed += chunk.length
+    })
+    // A gzip bomb is refused as tar's own inflating would refuse it: past 1000 times the bytes that came in.
+    gunzip.on('data', (chunk: Buffer) => {
+      unpacked += chunk.length
+      if (unpacked > MAX_RATIO * packed) {
+        body.unpipe(gunzip)
+        gunzip.destroy()
+        reject(
+          new RuntimeError(`refused the outputs archive ${describe}: it inflates to over ${MAX_RATIO} times its size`),
+        )
+      }
+    })
     body.once('error', reject)
     gunzip.once('error', (error) =>
       reject(new RuntimeError(`the outputs archive ${describe} is not a readable tar.gz (${error.message}); ${AGAIN}`)),

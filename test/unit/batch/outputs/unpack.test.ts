@@ -70,6 +70,16 @@ describe('unpackOutputs', () => {
     expect(names(into)).toEqual([])
   })
 
+  test('a gzip bomb (past 1000 times its size) is refused as tar refuses it, nothing left', async () => {
+    const into = mkdtempSync(join(dir, 'into-'))
+    const script = 'head -c 67108864 /dev/zero > zeros && tar -cf - zeros | gzip -9n && rm zeros'
+    const bomb = execFileSync('sh', ['-c', script], {cwd: mkdtempSync(join(dir, 'bomb-'))})
+    await expect(unpackOutputs(body(bomb), into, {describe: 's3://b/k', sha256: sha256(bomb)})).rejects.toThrow(
+      'refused the outputs archive s3://b/k: it inflates to over 1000 times its size',
+    )
+    expect(names(into)).toEqual([])
+  })
+
   test('a download that breaks half-way: the error, and nothing left', async () => {
     const into = mkdtempSync(join(dir, 'into-'))
     const half = archive.subarray(0, Math.floor(archive.length / 2))
