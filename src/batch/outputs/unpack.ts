@@ -119,15 +119,15 @@ export async function unpackOutputs(
   try {
     mkdirSync(staging)
     const streamed = await stream(body, {describe, root, staging})
-    if (streamed.failures.length > 0) throw streamed.failures[0]
-    if (streamed.problems.length > 0) {
-      throw new RuntimeError(`refused the outputs archive, nothing was written: ${streamed.problems[0]}`)
-    }
-
     if (streamed.sha256 !== sha256) {
       throw new RuntimeError(
         `the outputs archive ${describe} has sha256 ${streamed.sha256}, its manifest says ${sha256}: it is corrupt; ${AGAIN}`,
       )
+    }
+
+    if (streamed.failures.length > 0) throw streamed.failures[0]
+    if (streamed.problems.length > 0) {
+      throw new RuntimeError(`refused the outputs archive, nothing was written: ${streamed.problems[0]}`)
     }
 
     return place(streamed, root, into)
@@ -142,6 +142,8 @@ async function stream(body: Readable, {describe, root, staging}: {describe: stri
   const {Parser} = await import('tar')
   const hash = createHash('sha256')
   const result: Streamed = {failures: [], members: [], problems: [], sha256: '', staged: []}
+  // Files whose entry has not ended: closed if the archive breaks off in the middle of one.
+  const open = new Set<Writer>()
   const parser = new Parser({
     onReadEntry(entry) {
       const problem = memberProblem(entry.type, entry.path, entry.linkpath)
@@ -161,8 +163,19 @@ async function stream(body: Readable, {describe, root, staging}: {describe: stri
         return
       }
 
+      open.add(writer)
       entry.on('data', writer.write)
-      entry.on('end', writer.end)
+      entry.on('end', () => {
+        writer.end()
+        open.delete(writer)
+      })
+    },
+    // Other warnings are tar's leniency (an archive of no files is "unrecognized"); a cut-off file is not.
+    onwarn(code, message, data) {
+      if (code === 'TAR_BAD_ARCHIVE' && message.startsWith('Truncated input')) {
+        const path = (data as {entry?: {path?: string}}).entry?.path ?? 'a file'
+        result.failures.push(new RuntimeError(`the outputs archive ends in the middle of ${path}; ${AGAIN}`))
+      }
     },
   })
   // Node's own gunzip, in large pieces, on its thread pool: the inflating runs beside the hashing and writing here
@@ -194,9 +207,19 @@ async function stream(body: Readable, {describe, root, staging}: {describe: stri
     parser.once('abort', reject)
     parser.once('end', () => resolve())
     body.pipe(gunzip).pipe(parser as unknown as NodeJS.WritableStream)
+  }).finally(() => {
+    for (const writer of open) writer.abandon()
   })
   result.sha256 = hash.digest('hex')
   return result
+}
+
+/** Where a file's pieces go as they come, and its end (the file closed; kept when it came whole). */
+interface Writer {
+  /** The archive broke off inside the file: closed, not kept, and the unpacking fails saying so. */
+  abandon(): void
+  end(): void
+  write(chunk: Buffer): void
 }
 
 /**
@@ -206,7 +229,7 @@ async function stream(body: Readable, {describe, root, staging}: {describe: stri
 function stageFile(
   member: Member,
   {result, root, staging}: {result: Streamed; root: string; staging: string},
-): undefined | {end(): void; write(chunk: Buffer): void} {
+): undefined | Writer {
   const staged = join(staging, String(result.members.length))
   let fd: number
   try {
@@ -221,6 +244,10 @@ function stageFile(
   const hash = existsSync(resolve(root, ...member.path.split('/'))) ? createHash('sha256') : undefined
   let failed = false
   return {
+    abandon() {
+      closeSync(fd)
+      result.failures.push(new RuntimeError(`the outputs archive ends in the middle of ${member.path}; ${AGAIN}`))
+    },
     end() {
       closeSync(fd)
       if (!failed) result.staged.push({member, sha256: hash?.digest('hex'), staged})

@@ -70,6 +70,16 @@ describe('unpackOutputs', () => {
     expect(names(into)).toEqual([])
   })
 
+  test('an archive that ends in the middle of a file (its manifest agreeing): refused, nothing left', async () => {
+    const into = mkdtempSync(join(dir, 'into-'))
+    const tar = execFileSync('sh', ['-c', 'gzip -dc'], {input: archive, maxBuffer: 64 * 1024 * 1024})
+    const cut = execFileSync('sh', ['-c', 'gzip -n'], {input: tar.subarray(0, 2 * 1024 * 1024)})
+    await expect(unpackOutputs(body(cut), into, {describe: 's3://b/k', sha256: sha256(cut)})).rejects.toThrow(
+      'the outputs archive ends in the middle of out/big.bin; download it again, or run the job again',
+    )
+    expect(names(into)).toEqual([])
+  })
+
   test('a gzip bomb (past 1000 times its size) is refused as tar refuses it, nothing left', async () => {
     const into = mkdtempSync(join(dir, 'into-'))
     const script = 'head -c 67108864 /dev/zero > zeros && tar -cf - zeros | gzip -9n && rm zeros'
