@@ -26,6 +26,7 @@ const BENCHMARKS = {
   B7: './b7-s3-put',
   B8: './b8-package',
   B9: './b9-docker',
+  B10: './b10-outputs',
 }
 
 function parseArgs(argv) {
@@ -50,8 +51,8 @@ function parseArgs(argv) {
 
       default: {
         if (arg.startsWith('--runs=')) options.runs = Number(arg.slice(7))
-        else if (/^b\d$/i.test(arg) && BENCHMARKS[arg.toUpperCase()]) options.ids.push(arg.toUpperCase())
-        else throw new Error(`unknown argument ${arg}; use B1..B9, --runs N, --quick, --no-aws`)
+        else if (/^b\d+$/i.test(arg) && BENCHMARKS[arg.toUpperCase()]) options.ids.push(arg.toUpperCase())
+        else throw new Error(`unknown argument ${arg}; use B1..B10, --runs N, --quick, --no-aws`)
       }
     }
   }

@@ -11,6 +11,8 @@ export const ExitCode = {
   JobFailedNoCode: 126,
   /** Success; for a waited job: it SUCCEEDED. */
   Ok: 0,
+  /** Stopped by SIGTERM while it had files to tidy up (a download): 128 + 15, what a shell shows for that signal. */
+  Terminated: 143,
   /** A command that waits on a job failed itself, or was misused: no job code is mimicked. */
   ToolFailure: 125,
   /** Bad usage or bad input, found before any API call. */

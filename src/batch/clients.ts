@@ -37,10 +37,9 @@ import type {
   GetLogEventsCommandInput,
   GetLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs'
+import type {Readable} from 'node:stream'
 
-import {createReadStream, createWriteStream} from 'node:fs'
-import {Readable} from 'node:stream'
-import {pipeline} from 'node:stream/promises'
+import {createReadStream} from 'node:fs'
 
 import {nameProfileOnCredentialFailure} from './errors'
 import {withFastGetLogEvents} from './logs/events-protocol'
@@ -222,8 +221,6 @@ function traceCalls(stack: MiddlewareStackLike, trace: (line: string) => void): 
 export interface S3Api {
   /** When the credentials that sign expire (temporary credentials), else undefined. */
   credentialsExpiry(): Promise<Date | undefined>
-  /** The object streamed into a new file at `path` (flag 'wx': never over an existing one). */
-  download(bucket: string, key: string, path: string): Promise<void>
   /** True when the object exists; false on 404. */
   exists(bucket: string, key: string): Promise<boolean>
   /** A small text object (a task table), whole. */
@@ -233,6 +230,8 @@ export interface S3Api {
   presignGet(bucket: string, key: string, expiresInSeconds: number): Promise<string>
   /** A small text object (a script), in one PutObject. */
   putText(bucket: string, key: string, text: string): Promise<void>
+  /** The object's bytes as they arrive (one GetObject), never held whole. */
+  read(bucket: string, key: string): Promise<Readable>
   /** A small object (a manifest) as text; undefined on 404. */
   readText(bucket: string, key: string): Promise<string | undefined>
   /** The file at `path`, streamed; multipart above 8 MiB (lib-storage); `progress` gets bytes sent so far. */
@@ -261,10 +260,6 @@ export async function createS3(options: ClientOptions = {}): Promise<S3Api> {
     async credentialsExpiry() {
       const credentials = await client.config.credentials()
       return credentials.expiration
-    },
-    async download(bucket, key, path) {
-      const answer = await client.send(new s3.GetObjectCommand({Bucket: bucket, Key: key}))
-      await pipeline(answer.Body as Readable, createWriteStream(path, {flags: 'wx', mode: 0o600}))
     },
     async exists(bucket, key) {
       try {
@@ -297,6 +292,10 @@ export async function createS3(options: ClientOptions = {}): Promise<S3Api> {
       s3.getSignedUrl(client, new s3.GetObjectCommand({Bucket: bucket, Key: key}), {expiresIn}),
     async putText(bucket, key, text) {
       await client.send(new s3.PutObjectCommand({Body: text, Bucket: bucket, ContentType: 'text/plain', Key: key}))
+    },
+    async read(bucket, key) {
+      const answer = await client.send(new s3.GetObjectCommand({Bucket: bucket, Key: key}))
+      return answer.Body as Readable
     },
     async readText(bucket, key) {
       try {

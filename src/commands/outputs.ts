@@ -8,6 +8,7 @@ import {resolveFromEnvironment} from '../config/load'
 import {exitCodeHelp} from '../exit-codes'
 import {awsFlags} from '../flags/aws'
 import {connectFlags} from '../flags/connect'
+import {leaveOnSignal} from '../output/interrupt'
 import {outputsLines} from '../output/outputs-report'
 import {guardBrokenPipe, writeLines} from '../output/pipe'
 
@@ -24,7 +25,8 @@ export default class Outputs extends BaseCommand {
 attempt's by default. The archive's SHA-256 is checked against its manifest, every file is written to a temporary \
 name and renamed into place, and nothing is written outside the directory (an archive with an absolute path, .. or \
 a link leading out is refused whole). A file already there with the same bytes is left alone, so a second download \
-changes nothing. A FAILED job's outputs are fetched the same way.
+changes nothing. A FAILED job's outputs are fetched the same way. Ctrl-C (exit 130) or SIGTERM (exit 143) during a \
+download removes its temporary files: each file is whole or absent, and the same command again finishes the job.
 
 stdout: the files placed, one a line (--list: one line per attempt: job id, attempt, bytes, S3 URL). stderr: what \
 was written and what the job did not make. --json: {"downloads": [{jobId, attempt, into, written, unchanged, \
@@ -72,7 +74,10 @@ ${exitCodeHelp(false)}`
       return {attempts}
     }
 
-    const downloads = await service.downloadOutputs(s3, found, flags.to, flags.all)
+    const leave = leaveOnSignal(
+      `${this.config.bin}: interrupted; no half file was left in ${flags.to}; the same command again finishes the download`,
+    )
+    const downloads = await service.downloadOutputs(s3, found, flags.to, flags.all).finally(() => leave.dispose())
     for (const got of downloads) {
       for (const line of outputsLines(got, got.into)) process.stderr.write(`${this.config.bin}: ${line}\n`)
     }

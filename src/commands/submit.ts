@@ -60,7 +60,6 @@ import {
 import {inert} from '../output/inert'
 import {onInterrupt} from '../output/interrupt'
 import {jsonDocument} from '../output/json'
-import {outputsLines} from '../output/outputs-report'
 import {guardBrokenPipe} from '../output/pipe'
 import {
   connectionArgs,
@@ -230,44 +229,6 @@ ${exitCodeHelp(true)}`
     return (end === -1 ? this.argv : this.argv.slice(0, end)).some((arg) => WAITING_FLAGS.test(arg))
   }
 
-  /**
-   * After the wait: a SUCCEEDED job's outputs unpacked into the working directory; a FAILED job's left in S3, with
-   * the command that fetches them. An array's children are many: `mfbatch outputs JOB --all` brings them.
-   */
-  private async bringOutputsBack(
-    clients: Clients,
-    jobId: string,
-    outputs: OutputsPlan,
-    {array, code, flags}: {array: boolean; code: number; flags: SubmitFlags},
-  ): Promise<void> {
-    const say = (line: string) => flags.quiet || process.stderr.write(`${this.config.bin}: ${line}\n`)
-    const fetch = `${this.config.bin} outputs ${jobId}${connectionArgs(flags)}`
-    if (code === ExitCode.WaitTimeout || code === ExitCode.Interrupted || code === ExitCode.ToolFailure) return
-    if (array || flags.nodes !== undefined) {
-      say(`each child's outputs are in S3: ${fetch} --all brings them here`)
-      return
-    }
-
-    if (code !== ExitCode.Ok) {
-      say(`the job failed, so its outputs were not unpacked here; ${fetch} --to DIR brings them`)
-      return
-    }
-
-    const {bringBack} = await import('../batch/submit/outputs-step.js')
-    const got = await bringBack(await clients.s3!(), outputs, jobId, process.cwd())
-    if (!got) {
-      process.stderr.write(
-        `${this.config.bin}: warning: job ${jobId} uploaded no outputs; see its log: ` +
-          `${this.config.bin} logs ${jobId}${connectionArgs(flags)}\n`,
-      )
-      process.exitCode = ExitCode.ToolFailure
-      return
-    }
-
-    for (const line of outputsLines(got)) say(line)
-    for (const {path, url} of outputs.toS3) say(`${path} was left in S3 at ${url}`)
-  }
-
   /** --dry-run: the requests as they would go, on stdout, after the same checks as a real submit (no AWS call). */
   private dryRun(
     command: readonly string[],
@@ -407,10 +368,9 @@ ${exitCodeHelp(true)}`
     const timeout = flags['wait-timeout']
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
     const graceMs = flags.follow ? followGraceMs(flags.grace) : undefined
-    const [{connect, connectSettings}, {submitPrepared}, {waitAndReport}, {SubmitTracker}] = await Promise.all([
+    const [{connect, connectSettings}, {submitPrepared}, {SubmitTracker}] = await Promise.all([
       import('../connect.js'),
       import('../batch/submit/service.js'),
-      import('../wait/submit-wait.js'),
       import('../batch/submit/interrupted.js'),
     ])
     const clients = await connect(connectSettings(settings, flags))
@@ -449,20 +409,13 @@ ${exitCodeHelp(true)}`
     // With --follow, stdout is the job's log (the id is in the stderr lines above).
     if (!this.jsonEnabled() && !flags.follow) process.stdout.write(`${job.jobId}\n`)
     if (!waits) return result
-    const wait = {bin: this.config.bin, connection, graceMs, timeoutMs}
-    const {oom} = this
-    if (oom) {
-      const {waitWithOomRetry} = await import('../wait/oom-retry.js')
-      const record = (made: Submission) =>
-        recordSubmitted(settings, flags.local, {...made, jobQueue: made.jobQueue.split('/').pop() ?? made.jobQueue})
-      return this.exit(
-        await waitWithOomRetry(clients, job, result, {...flags, ...wait, json: this.jsonEnabled(), oom, record}),
-      )
-    }
-
-    const code = await waitAndReport(clients, job, result, {...flags, ...wait, json: this.jsonEnabled()})
-    if (outputs) await this.bringOutputsBack(clients, job.jobId, outputs, {array: isArray(settings), code, flags})
-    return this.exit(code)
+    const {waitAfterSubmit} = await import('../wait/after-submit.js')
+    const record = (made: Submission) =>
+      recordSubmitted(settings, flags.local, {...made, jobQueue: made.jobQueue.split('/').pop() ?? made.jobQueue})
+    // An array (--array-size, or --tasks of more than one row) or a multi-node job: its children's outputs.
+    const children = isArray(settings) || flags.nodes !== undefined
+    const after = {...flags, bin: this.config.bin, children, connection, graceMs, json: this.jsonEnabled(), timeoutMs}
+    return this.exit(await waitAfterSubmit(clients, job, result, {...after, oom: this.oom, outputs, record}))
   }
 
   /** `--tasks`: the table read and checked, the array size set from it (before any API call). */

@@ -48,3 +48,29 @@ export function onInterrupt(exit: (code: number) => void = (code) => process.exi
     signal: controller.signal,
   }
 }
+
+/** The exit code of each signal that ends a command that is writing files. */
+const SIGNAL_EXIT = {SIGINT: ExitCode.Interrupted, SIGTERM: ExitCode.Terminated} as const
+
+/**
+ * While files are written (a download of outputs): Ctrl-C or SIGTERM says `line` on stderr and leaves at once with
+ * 130 or 143. Leaving runs the process's `exit` listeners, where the writer removes its temporary files
+ * (batch/outputs/partial-files.ts): a file is whole or absent, never half written. Dispose once the files are placed.
+ */
+export function leaveOnSignal(line: string): {dispose(): void} {
+  const handlers = Object.entries(SIGNAL_EXIT).map(([signal, code]) => {
+    const handler = (): void => {
+      sawInterrupt = true
+      process.stderr.write(`${line}\n`)
+      process.exit(code)
+    }
+
+    process.on(signal, handler)
+    return () => process.off(signal, handler)
+  })
+  return {
+    dispose() {
+      for (const off of handlers) off()
+    },
+  }
+}

@@ -29,13 +29,19 @@ type ChainFlags = WaitAndReport & {oom: OomRetry; record: (made: Submission) => 
 /** What to do after a job ended: rerun what ran out of memory (and say so), or stop (saying why, if it matters). */
 type Next = {line: string; made: Submission} | {line?: string; made?: undefined}
 
-/** Waits on `job`, then on each rerun with more memory; resolves with the last job's exit code. */
+/** How the chain ended: the last job's exit code, and that job (its outputs are the ones to bring back). */
+export interface OomChainEnd {
+  exitCode: number
+  jobId: string
+}
+
+/** Waits on `job`, then on each rerun with more memory; resolves with the last job and its exit code. */
 export async function waitWithOomRetry(
   clients: Clients,
   job: Submission,
   submitted: SubmitResult,
   flags: ChainFlags,
-): Promise<number> {
+): Promise<OomChainEnd> {
   let current = job
   let result = submitted
   const ceiling = lazyCeiling(clients)
@@ -60,7 +66,7 @@ export async function waitWithOomRetry(
     process.stdout.write(jsonDocument({...submitWaitResult(result, waited, Date.now()), oomChain: chain}))
   }
 
-  return waited.exitCode
+  return {exitCode: waited.exitCode, jobId: current.jobId}
 }
 
 /** The queue's memory ceiling, asked for once, when the first OOM calls for it. */

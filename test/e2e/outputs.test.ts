@@ -23,6 +23,7 @@ import {dirname, join} from 'node:path'
 
 import {stopDaemon} from '../../src/emulator/daemon'
 import {cleanEnv, emulatorCredentials, emulatorEnv, RUN, runCli} from '../helpers/emulator'
+import {pause, Running} from '../helpers/running'
 
 /** Where an absolute member of a planted archive would land. */
 const ESCAPE_DIR = join(tmpdir(), 'mfbatch-outputs-escape')
@@ -201,6 +202,158 @@ describe('submit --output', () => {
     expect(readFileSync(join(dir, 'model.txt'), 'utf8')).toBe('model=0.1\n')
     expect(make().toString()).toBe("make: 'model.txt' is up to date.\n")
   }, 120_000)
+})
+
+/** About 300 MiB, then the file: out of memory at 256 MiB before it is written, made by the rerun at 512 MiB. */
+const NEEDS_300 = String.raw`x = b'x' * (300 << 20); open('result.txt', 'w').write('made with %d MiB\n' % (len(x) >> 20))`
+/** The job an OOM chain's rerun line names. */
+const rerunOf = (stderr: string): string => /as job ([\da-f-]{36})\n/.exec(stderr)?.[1] ?? 'no rerun said'
+
+describe('submit --output --oom-retry', () => {
+  test('the rerun that succeeds has its outputs unpacked here, as a plain --wait does; outputs of either job', async () => {
+    const dir = project()
+    const args = ['--memory', '256', '--oom-retry', '1', '--output', 'result.txt', '--wait']
+    const run = await mfbatch(dir, 'submit', '--local', ...args, '--', 'python3', '-c', NEEDS_300)
+    const first = run.stdout.trim()
+    const second = rerunOf(run.stderr)
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain(
+      `: job ${first} ran out of memory at 256 MiB; rerunning it with 512 MiB (--oom-retry 1 of 1) as job ${second}\n`,
+    )
+    expect(run.stderr).toMatch(new RegExp(`: outputs of job ${second} attempt 1: 1 file written here\n$`))
+    expect(tree(dir)).toEqual({'result.txt': 'made with 300 MiB\n'})
+
+    const again = await mfbatch(dir, 'outputs', second, '--local', '--to', 'again')
+    expect([again.code, again.stdout]).toEqual([0, 'again/result.txt\n'])
+    // The first job ran out of memory before it wrote the file: it uploaded an archive that says so.
+    const old = await mfbatch(dir, 'outputs', first, '--local', '--to', 'old')
+    expect(old).toEqual({
+      code: 0,
+      stderr:
+        `mfbatch: outputs of job ${first} attempt 1: 0 files written into old\n` +
+        'mfbatch: warning: the job did not make result.txt\n',
+      stdout: '',
+    })
+  }, 180_000)
+
+  test('a last job that fails: the failed-job line naming it, nothing unpacked', async () => {
+    const dir = project()
+    const args = ['--memory', '256', '--oom-retry', '1', '--oom-factor', '1.1', '--output', 'result.txt', '--wait']
+    const run = await mfbatch(dir, 'submit', '--local', ...args, '--', 'python3', '-c', NEEDS_300)
+    const second = rerunOf(run.stderr)
+    expect(run.code).toBe(137)
+    expect(run.stderr).toMatch(
+      new RegExp(
+        ` again; --oom-retry 1 is used up\nmfbatch: the job failed, so its outputs were not unpacked here; ` +
+          `mfbatch outputs ${second} --local --to DIR brings them\n$`,
+      ),
+    )
+    expect(tree(dir)).toEqual({})
+  }, 180_000)
+})
+
+/** Every name under `dir`, folders included, relative and sorted. */
+const names = (dir: string): string[] =>
+  existsSync(dir) ? (readdirSync(dir, {recursive: true}) as string[]).sort() : []
+
+/** Starts mfbatch with `args` and sends `signal` once a temporary file matching `temp` shows in `watched`. */
+async function interrupted(
+  cwd: string,
+  args: string[],
+  {signal, temp, watched = 'got'}: {signal: NodeJS.Signals; temp: RegExp; watched?: string},
+) {
+  const run = new Running(args, {cwd, env})
+  try {
+    const until = Date.now() + 120_000
+    while (!names(join(cwd, watched)).some((name) => temp.test(name))) {
+      if (Date.now() > until) throw new Error(`no file like ${temp} showed: ${run.stderr}`)
+      // eslint-disable-next-line no-await-in-loop -- polled until the download is under way
+      await pause(2)
+    }
+
+    run.kill(signal)
+    return {...(await run.done), stderr: run.stderr, stdout: run.stdout}
+  } finally {
+    await run.stop()
+  }
+}
+
+describe('an interrupted download', () => {
+  /** 128 MiB of random bytes (an archive as large), a small file beside it; the log line is big.bin's SHA-256. */
+  const MAKES_BIG =
+    'mkdir -p out && head -c 134217728 /dev/urandom > out/big.bin && echo m > model.txt && sha256sum out/big.bin'
+
+  test('Ctrl-C or SIGTERM mid-download leaves no half file; again finishes; a third time changes nothing', async () => {
+    const dir = project()
+    const made = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--quiet',
+      '--output',
+      'out/',
+      '--output',
+      'model.txt',
+      '--follow',
+      '--',
+      'sh',
+      '-c',
+      MAKES_BIG,
+    )
+    expect(made.code).toBe(0)
+    const sha256 = made.stdout.split(' ')[0]
+    const job = (await mfbatch(dir, 'outputs', 'last', '--local', '--list')).stdout.split('\t')[0]
+    rmSync(join(dir, 'out'), {force: true, recursive: true})
+    rmSync(join(dir, 'model.txt'))
+    const fetch = ['outputs', job, '--local', '--to', 'got']
+    const left = 'mfbatch: interrupted; no half file was left in got; the same command again finishes the download\n'
+
+    // Ctrl-C as the archive starts to come, SIGTERM while big.bin is on its way: its staging folder goes, and
+    // nothing shows in got (a file is put in place only once the whole archive is in and checked).
+    const started = await interrupted(dir, fetch, {signal: 'SIGINT', temp: /^\.[\da-f]+\.mfbatch-staging$/})
+    expect(names(join(dir, 'got'))).toEqual([])
+    expect([started.code, started.stderr, started.stdout]).toEqual([130, left, ''])
+    const midway = await interrupted(dir, fetch, {signal: 'SIGTERM', temp: /\.mfbatch-staging\/\d+$/})
+    expect(names(join(dir, 'got'))).toEqual([])
+    expect([midway.code, midway.stderr]).toEqual([143, left])
+
+    const again = await mfbatch(dir, 'outputs', job, '--local', '--to', 'got')
+    expect([again.code, again.stdout]).toEqual([0, 'got/model.txt\ngot/out/big.bin\n'])
+    expect(names(join(dir, 'got'))).toEqual(['model.txt', 'out', 'out/big.bin'])
+    expect(
+      createHash('sha256')
+        .update(readFileSync(join(dir, 'got', 'out', 'big.bin')))
+        .digest('hex'),
+    ).toBe(sha256)
+    const before = statSync(join(dir, 'got', 'out', 'big.bin')).mtimeMs
+
+    const third = await mfbatch(dir, 'outputs', job, '--local', '--to', 'got')
+    expect(third).toEqual({
+      code: 0,
+      stderr: `mfbatch: outputs of job ${job} attempt 1: 0 files written into got, 2 already there unchanged\n`,
+      stdout: 'got/model.txt\ngot/out/big.bin\n',
+    })
+    expect(statSync(join(dir, 'got', 'out', 'big.bin')).mtimeMs).toBe(before)
+  }, 240_000)
+
+  test('Ctrl-C while submit --wait brings the outputs back: no half file here, and how to fetch them', async () => {
+    const dir = project()
+    const submit = ['submit', '--local', '--quiet', '--output', 'out/', '--output', 'model.txt', '--wait', '--']
+    const run = await interrupted(dir, [...submit, 'sh', '-c', MAKES_BIG], {
+      signal: 'SIGINT',
+      temp: /\.mfbatch-/,
+      watched: '.',
+    })
+    expect(names(dir).filter((name) => /\.mfbatch-/.test(name))).toEqual([])
+    expect(existsSync(join(dir, 'out', 'big.bin'))).toBe(false)
+    const job = run.stdout.trim()
+    expect([run.code, run.stderr]).toEqual([
+      130,
+      `mfbatch: interrupted while bringing the outputs back; no half file was left; mfbatch outputs ${job} --local brings them\n`,
+    ])
+    const again = await mfbatch(dir, 'outputs', job, '--local')
+    expect([again.code, again.stdout]).toEqual([0, 'model.txt\nout/big.bin\n'])
+  }, 240_000)
 })
 
 describe('bad --output and --input values: one line, exit 2 (125 when waiting), before any API call', () => {

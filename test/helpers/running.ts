@@ -40,6 +40,11 @@ export class Running {
     this.child.kill('SIGINT')
   }
 
+  /** Another signal (SIGTERM: what `kill`, a CI runner or a container stop sends). */
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal)
+  }
+
   /** Makes sure the process is gone (a test that failed half-way must not leave it behind). */
   async stop(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL')

@@ -1,16 +1,20 @@
 /**
- * Unpacks a job's outputs archive into a local directory, safely (DESIGN.md section 12). The archive was made by a
- * job, so it is checked whole first: every entry a file, directory or link with a relative path, no `..`, no link
- * that leads out; one bad entry refuses the archive before anything is written. Then each file is streamed into a
- * temporary name beside its target and renamed into place (a file is whole or absent, never half written), and a
- * file whose bytes are already there is left alone (its SHA-256 compared), so a second download changes nothing
- * and `make` sees no new mtime. Files get the time they are written, not the archive's fixed date, so `make` sees
- * them as new.
+ * Unpacks a job's outputs archive into a local directory, safely (DESIGN.md section 12), in one pass as it is
+ * downloaded: no copy of the archive on disk, each byte read once. The archive was made by a job, so every entry is
+ * checked: a file, directory or link with a relative path, no `..`, no link that leads out. Files are streamed into
+ * a private staging folder inside the directory; only when the whole archive is in, its SHA-256 matches the
+ * manifest's and no entry was refused are they renamed into place (a file is whole or absent, never half written;
+ * one bad entry or a corrupt archive leaves nothing). A file whose bytes are already there is left alone (its
+ * SHA-256 compared), so a second download changes nothing and `make` sees no new mtime. Files get the time they are
+ * written, not the archive's fixed date, so `make` sees them as new.
  */
+import type {Readable} from 'node:stream'
+
 import {createHash, randomBytes} from 'node:crypto'
 import {
   closeSync,
   copyFileSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -22,8 +26,10 @@ import {
   writeSync,
 } from 'node:fs'
 import {dirname, join, posix, relative, resolve, sep} from 'node:path'
+import {createGunzip} from 'node:zlib'
 
 import {RuntimeError} from '../../errors'
+import {track, untrack} from './partial-files'
 
 export interface Unpacked {
   /** Files already there with the same bytes. */
@@ -73,42 +79,194 @@ export function memberProblem(type: string, path: string, link?: string): string
   return undefined
 }
 
-/** Every entry, checked; throws naming the first bad one. */
-async function readMembers(archive: string): Promise<Member[]> {
-  const {list} = await import('tar')
-  const members: Member[] = []
-  const problems: string[] = []
-  await list({
-    file: archive,
-    onReadEntry(entry) {
-      const problem = memberProblem(entry.type, entry.path, entry.linkpath)
-      if (problem) problems.push(problem)
-      else if (posix.normalize(entry.path) !== '.') {
-        members.push({
-          kind: KINDS[entry.type],
-          link: entry.linkpath,
-          // Permission bits only (no setuid, setgid or sticky bit from a job's archive).
-          mode: (entry.mode ?? 0o644) % 0o1000,
-          path: posix.normalize(entry.path).replace(/\/$/, ''),
-        })
-      }
+const AGAIN = 'download it again, or run the job again'
+/** tar's own limit on how many times its size an archive may inflate to. */
+const MAX_RATIO = 1000
 
-      entry.resume()
-    },
-  })
-  if (problems.length > 0) {
-    throw new RuntimeError(`refused the outputs archive, nothing was written: ${problems[0]}`)
-  }
-
-  return members
+/** A file of the archive, written whole under a private name in the staging folder. */
+interface Staged {
+  member: Member
+  /** Its SHA-256, when its target existed as the file came (to leave the same bytes alone). */
+  sha256?: string
+  staged: string
 }
 
-/** Checks the archive whole, then writes its files into `into` one by one (temporary name, then rename). */
-export async function unpackOutputs(archive: string, into: string): Promise<Unpacked> {
-  const members = await readMembers(archive)
+/** What one pass over the archive leaves: every entry checked, every file staged, the archive's own SHA-256. */
+interface Streamed {
+  failures: Error[]
+  members: Member[]
+  problems: string[]
+  sha256: string
+  staged: Staged[]
+}
+
+/**
+ * Unpacks the archive coming in `body` into `into`, in one pass as its bytes arrive: the archive's SHA-256 is
+ * computed, each entry checked, each file written whole into a private staging folder inside `into` (so nothing
+ * appears at any target while the archive comes). Only once the last byte is in, the SHA-256 matches `sha256` and
+ * every entry passed, are the files renamed into place; otherwise the staging folder goes and nothing was written.
+ * `describe` names the archive in the errors.
+ */
+export async function unpackOutputs(
+  body: Readable,
+  into: string,
+  {describe, sha256}: {describe: string; sha256: string},
+): Promise<Unpacked> {
   mkdirSync(into, {recursive: true})
   const root = realpathSync(into)
-  const files = new Map(members.filter((m) => m.kind === 'file').map((m) => [m.path, m]))
+  const staging = join(root, `.${randomBytes(6).toString('hex')}.mfbatch-staging`)
+  track(staging)
+  try {
+    mkdirSync(staging)
+    const streamed = await stream(body, {describe, root, staging})
+    if (streamed.sha256 !== sha256) {
+      throw new RuntimeError(
+        `the outputs archive ${describe} has sha256 ${streamed.sha256}, its manifest says ${sha256}: it is corrupt; ${AGAIN}`,
+      )
+    }
+
+    if (streamed.failures.length > 0) throw streamed.failures[0]
+    if (streamed.problems.length > 0) {
+      throw new RuntimeError(`refused the outputs archive, nothing was written: ${streamed.problems[0]}`)
+    }
+
+    return place(streamed, root, into)
+  } finally {
+    rmSync(staging, {force: true, recursive: true})
+    untrack(staging)
+  }
+}
+
+/** The one pass: hashed, parsed, checked, each file staged as it comes. */
+async function stream(body: Readable, {describe, root, staging}: {describe: string; root: string; staging: string}) {
+  const {Parser} = await import('tar')
+  const hash = createHash('sha256')
+  const result: Streamed = {failures: [], members: [], problems: [], sha256: '', staged: []}
+  // Files whose entry has not ended: closed if the archive breaks off in the middle of one.
+  const open = new Set<Writer>()
+  const parser = new Parser({
+    onReadEntry(entry) {
+      const problem = memberProblem(entry.type, entry.path, entry.linkpath)
+      if (problem) result.problems.push(problem)
+      const path = posix.normalize(entry.path).replace(/\/$/, '')
+      if (problem || path === '.' || result.problems.length > 0 || result.failures.length > 0) {
+        entry.resume()
+        return
+      }
+
+      // Permission bits only (no setuid, setgid or sticky bit from a job's archive).
+      const member: Member = {kind: KINDS[entry.type], link: entry.linkpath, mode: (entry.mode ?? 0o644) % 0o1000, path}
+      result.members.push(member)
+      const writer = member.kind === 'file' ? stageFile(member, {result, root, staging}) : undefined
+      if (!writer) {
+        entry.resume()
+        return
+      }
+
+      open.add(writer)
+      entry.on('data', writer.write)
+      entry.on('end', () => {
+        writer.end()
+        open.delete(writer)
+      })
+    },
+    // Other warnings are tar's leniency (an archive of no files is "unrecognized"); a cut-off file is not.
+    onwarn(code, message, data) {
+      if (code === 'TAR_BAD_ARCHIVE' && message.startsWith('Truncated input')) {
+        const path = (data as {entry?: {path?: string}}).entry?.path ?? 'a file'
+        result.failures.push(new RuntimeError(`the outputs archive ends in the middle of ${path}; ${AGAIN}`))
+      }
+    },
+  })
+  // Node's own gunzip, in large pieces, on its thread pool: the inflating runs beside the hashing and writing here
+  // (tar's built-in one inflates on this thread in 16 KiB pieces, twice as slow for a large archive).
+  const gunzip = createGunzip({chunkSize: 1024 * 1024})
+  let packed = 0
+  let unpacked = 0
+  await new Promise<void>((resolve, reject) => {
+    body.on('data', (chunk: Buffer) => {
+      hash.update(chunk)
+      packed += chunk.length
+    })
+    // A gzip bomb is refused as tar's own inflating would refuse it: past 1000 times the bytes that came in.
+    gunzip.on('data', (chunk: Buffer) => {
+      unpacked += chunk.length
+      if (unpacked > MAX_RATIO * packed) {
+        body.unpipe(gunzip)
+        gunzip.destroy()
+        reject(
+          new RuntimeError(`refused the outputs archive ${describe}: it inflates to over ${MAX_RATIO} times its size`),
+        )
+      }
+    })
+    body.once('error', reject)
+    gunzip.once('error', (error) =>
+      reject(new RuntimeError(`the outputs archive ${describe} is not a readable tar.gz (${error.message}); ${AGAIN}`)),
+    )
+    parser.once('error', reject)
+    parser.once('abort', reject)
+    parser.once('end', () => resolve())
+    body.pipe(gunzip).pipe(parser as unknown as NodeJS.WritableStream)
+  }).finally(() => {
+    for (const writer of open) writer.abandon()
+  })
+  result.sha256 = hash.digest('hex')
+  return result
+}
+
+/** Where a file's pieces go as they come, and its end (the file closed; kept when it came whole). */
+interface Writer {
+  /** The archive broke off inside the file: closed, not kept, and the unpacking fails saying so. */
+  abandon(): void
+  end(): void
+  write(chunk: Buffer): void
+}
+
+/**
+ * One file of the archive, to be streamed into the staging folder under a number (hashed when its target exists):
+ * what to do with each piece and at the end; undefined when it cannot be created (the failure is kept).
+ */
+function stageFile(
+  member: Member,
+  {result, root, staging}: {result: Streamed; root: string; staging: string},
+): undefined | Writer {
+  const staged = join(staging, String(result.members.length))
+  let fd: number
+  try {
+    // The mode applies to later opens only: this descriptor writes even a read-only file.
+    fd = openSync(staged, 'wx', member.mode)
+  } catch (error) {
+    result.failures.push(error as Error)
+    return undefined
+  }
+
+  // A file not there yet needs no hash: nothing to compare it with.
+  const hash = existsSync(resolve(root, ...member.path.split('/'))) ? createHash('sha256') : undefined
+  let failed = false
+  return {
+    abandon() {
+      closeSync(fd)
+      result.failures.push(new RuntimeError(`the outputs archive ends in the middle of ${member.path}; ${AGAIN}`))
+    },
+    end() {
+      closeSync(fd)
+      if (!failed) result.staged.push({member, sha256: hash?.digest('hex'), staged})
+    },
+    write(chunk) {
+      if (failed) return
+      hash?.update(chunk)
+      try {
+        writeSync(fd, chunk)
+      } catch (error) {
+        failed = true
+        result.failures.push(error as Error)
+      }
+    },
+  }
+}
+
+/** Everything checked: directories made, links and files put in place (a rename each), hard links copied. */
+function place({members, staged}: Streamed, root: string, into: string): Unpacked {
   const result: Unpacked = {unchanged: [], written: []}
   const target = (path: string): string => {
     const full = resolve(root, ...path.split('/'))
@@ -128,55 +286,32 @@ export async function unpackOutputs(archive: string, into: string): Promise<Unpa
       const full = target(member.path)
       const temp = tempName(full)
       symlinkSync(member.link!, temp)
-      renameSync(temp, full)
+      placeTemp(temp, full)
       result.written.push(member.path)
     }
   }
 
-  // Then the files, the archive streamed once more, each file written as it comes; hard links after them.
-  const {list} = await import('tar')
-  const failures: Error[] = []
-  await list({
-    file: archive,
-    onReadEntry(entry) {
-      const member = KINDS[entry.type] === 'file' ? files.get(posix.normalize(entry.path)) : undefined
-      if (!member || failures.length > 0) {
-        entry.resume()
-        return
-      }
+  const files = new Map<string, Member>()
+  for (const {member, sha256, staged: from} of staged) {
+    files.set(member.path, member)
+    const full = target(member.path)
+    if (sameBytes(full, sha256 ?? (existsSync(full) ? fileSha256(from) : undefined))) {
+      result.unchanged.push(member.path)
+      continue
+    }
 
-      let full: string
-      let fd: number
-      let temp: string
-      try {
-        full = target(member.path)
-        temp = tempName(full)
-        // The mode applies to later opens only: this descriptor writes even a read-only file.
-        fd = openSync(temp, 'wx', member.mode)
-      } catch (error) {
-        failures.push(error as Error)
-        entry.resume()
-        return
-      }
+    try {
+      renameSync(from, full)
+    } catch (error) {
+      // Another file system under `into` (a mount): copied beside the target, then renamed.
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error
+      placeCopy(from, full, member.path, result)
+      continue
+    }
 
-      const hash = createHash('sha256')
-      entry.on('data', (chunk: Buffer) => {
-        hash.update(chunk)
-        writeSync(fd, chunk)
-      })
-      entry.on('end', () => {
-        closeSync(fd)
-        if (sameBytes(full, hash.digest('hex'))) {
-          rmSync(temp, {force: true})
-          result.unchanged.push(member.path)
-        } else {
-          renameSync(temp, full)
-          result.written.push(member.path)
-        }
-      })
-    },
-  })
-  if (failures.length > 0) throw failures[0]
+    result.written.push(member.path)
+  }
+
   for (const member of members.filter((m) => m.kind === 'hardlink')) {
     // A second name for a file of the archive: a copy of it here (the first name is written by then).
     const source = files.get(posix.normalize(member.link!))
@@ -195,13 +330,33 @@ function placeCopy(source: string, full: string, path: string, result: Unpacked)
   }
 
   const temp = tempName(full)
-  copyFileSync(source, temp)
-  renameSync(temp, full)
+  try {
+    copyFileSync(source, temp)
+  } catch (error) {
+    drop(temp)
+    throw error
+  }
+
+  placeTemp(temp, full)
   result.written.push(path)
 }
 
+/** A fresh temporary name beside `full`, tracked until it is placed or dropped (partial-files.ts). */
 function tempName(full: string): string {
-  return join(dirname(full), `.${randomBytes(6).toString('hex')}.mfbatch-tmp`)
+  const temp = join(dirname(full), `.${randomBytes(6).toString('hex')}.mfbatch-tmp`)
+  track(temp)
+  return temp
+}
+
+/** The temporary file renamed into place: whole, in one step. */
+function placeTemp(temp: string, full: string): void {
+  renameSync(temp, full)
+  untrack(temp)
+}
+
+function drop(temp: string): void {
+  rmSync(temp, {force: true})
+  untrack(temp)
 }
 
 /** Whether `path` is a regular file (not a link) with these bytes. */
