@@ -17,12 +17,12 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 
 import {stopDaemon} from '../../src/emulator/daemon'
 import {cleanEnv, emulatorCredentials, emulatorEnv, RUN, runCli} from '../helpers/emulator'
+import {freePort} from '../helpers/ports'
 import {pause, Running} from '../helpers/running'
 
 /** Where an absolute member of a planted archive would land. */
@@ -606,15 +606,4 @@ with tarfile.open(sys.argv[1], "w:gz") as t:
 
 function escapeRegExp(text: string): string {
   return text.replaceAll(/[$()*+.?[\\\]^{|}]/g, String.raw`\$&`)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }

@@ -6,12 +6,12 @@
  * largest realistic submit stay well under AWS's 8192 characters.
  */
 import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {stopDaemon} from '../../src/emulator/daemon'
 import {runCli} from '../helpers/emulator'
+import {freePort} from '../helpers/ports'
 
 let home: string
 let project: string
@@ -271,15 +271,4 @@ function tree(dir: string): Record<string, string> {
   }
 
   return found
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as {port: number}
-      server.close(() => resolve(port))
-    })
-  })
 }
