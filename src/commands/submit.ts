@@ -1,50 +1,36 @@
 import type {Interfaces} from '@oclif/core'
 
-import type {Clients} from '../batch/clients'
-import type {PlacedInput} from '../batch/inputs/local'
 import type {OomRetry} from '../batch/oom/grow'
 import type {BootstrapSection} from '../batch/package/bootstrap'
 import type {SubmitInputs} from '../batch/submit/dry-run'
 import type {SubmitTracker} from '../batch/submit/interrupted'
 import type {PreparedSubmit, Submission} from '../batch/submit/service'
-import type {StepsObject} from '../batch/submit/steps-object'
+import type {Extras} from '../batch/submit/ship'
 import type {ResolvedSettings} from '../config/types'
 
 import {BaseCommand} from '../base-command'
-import {buildJobControls} from '../batch/definition/job'
-import {buildJobSpec} from '../batch/definition/job-spec'
 import {type BatchRequests} from '../batch/definition/requests'
-import {buildRequests} from '../batch/definition/requests'
 import {recordSubmitted} from '../batch/history/recent'
 import {followGraceMs, GRACE_ENV} from '../batch/logs/grace'
 import {parseOomRetry} from '../batch/oom/grow'
-import {checkSubmitSize, packageUrlSeconds} from '../batch/package/limits'
+import {checkSubmitSize} from '../batch/package/limits'
 import {type LocalPackage} from '../batch/package/prepare'
 import {parseDuration} from '../batch/parse/time'
 import {maskEnvironments} from '../batch/secrets'
 import {CACHE_DIR_ENV, NO_CACHE_ENV, openSubmitCache} from '../batch/submit/cache'
 import {planDryRun} from '../batch/submit/dry-run'
 import {jobSection, planInputs} from '../batch/submit/inputs-step'
-import {localNames, queueGaveWayNotice, queueMayGiveWay} from '../batch/submit/local-names'
-import {type OutputsPlan, planOutputs, wrapWithoutPackage} from '../batch/submit/outputs-step'
+import {localNames, queueMayGiveWay} from '../batch/submit/local-names'
+import {submitNotes} from '../batch/submit/notes'
+import {planOutputs} from '../batch/submit/outputs-step'
 import {checkOverridesSize} from '../batch/submit/overrides-size'
-import {dryRunJob, localFileHint, packageSummary, preparePackage, publish} from '../batch/submit/package-step'
-import {unusedImageNote} from '../batch/submit/unused-image'
+import {localFileHint, packageSummary, preparePackage} from '../batch/submit/package-step'
+import {placeholderJob} from '../batch/submit/placeholder-job'
 import {tasksStep} from '../batch/tasks/bootstrap-step'
-import {
-  DRY_RUN_TASKS_URL,
-  oneRowNote,
-  type PreparedTasks,
-  prepareTasks,
-  tasksJob,
-  tasksObject,
-  withTaskRows,
-} from '../batch/tasks/submit-step'
+import {oneRowNote, type PreparedTasks, prepareTasks, tasksObject, withTaskRows} from '../batch/tasks/submit-step'
 import {RUNNABLE_AFTER_ENV} from '../batch/watch/create-watcher'
 import {settingsFromFlags} from '../config/catalog'
 import {resolveFromEnvironment} from '../config/load'
-import {readFidelity} from '../emulator/batch/engine/fidelity'
-import {defaultStateDir} from '../emulator/local'
 import {InputError} from '../errors'
 import {ExitCode, exitCodeHelp} from '../exit-codes'
 import {
@@ -68,6 +54,7 @@ import {
   type SubmitResult,
   submittedLines,
 } from '../output/submit-report'
+import {uploadProgress} from '../output/upload-progress'
 import {writeNote} from '../output/width'
 
 type SubmitFlags = Interfaces.InferredFlags<typeof submitFlags>
@@ -174,7 +161,6 @@ ${exitCodeHelp(true)}`
   static override summary = "Run a command on AWS Batch with @batch's parameters."
   /** `--oom-retry`/`--oom-factor`, checked before any call. */
   private oom?: OomRetry
-  private uploaded?: boolean
 
   async run(): Promise<BatchRequests | SubmitResult> {
     const {argv, flags} = await this.parse(Submit)
@@ -286,78 +272,6 @@ ${exitCodeHelp(true)}`
     }
   }
 
-  /** Everything the job needs in S3 (inputs, its steps, the package, the task table), the command wrapped for it. */
-  private async ship(
-    clients: Clients,
-    checked: PreparedSubmit,
-    flags: SubmitFlags,
-    {extras, packaged, tasks}: {extras: Extras; packaged?: LocalPackage; tasks?: PreparedTasks},
-  ): Promise<PreparedSubmit> {
-    const {prepareSubmit} = await import('../batch/submit/service.js')
-    const {inputs, section, steps} = extras
-    if (steps) {
-      const [{uploadInputs}, {publishSteps}, s3] = await Promise.all([
-        import('../batch/inputs/local.js'),
-        import('../batch/submit/steps-object.js'),
-        clients.s3!(),
-      ])
-      await uploadInputs(s3, inputs)
-      await publishSteps(s3, steps)
-    }
-
-    const withPackage = packaged
-      ? await this.shipPackage(clients, checked, flags, {pkg: packaged, section})
-      : section
-        ? withSectionOnly(checked, section, prepareSubmit)
-        : checked
-    return tasks ? this.shipTasks(clients, withPackage, {section, tasks}) : withPackage
-  }
-
-  /** Uploads the package if S3 lacks it and puts the bootstrap in front of the command (checked again, sized). */
-  private async shipPackage(
-    clients: Clients,
-    checked: PreparedSubmit,
-    flags: SubmitFlags,
-    {pkg, section}: {pkg: LocalPackage; section?: BootstrapSection},
-  ) {
-    const {prepareSubmit} = await import('../batch/submit/service.js')
-    const s3 = await clients.s3!()
-    const progress = process.stderr.isTTY && !flags.quiet && !this.jsonEnabled() ? uploadProgress : undefined
-    const published = await publish(s3, pkg, {...checked, section}, progress)
-    this.uploaded = published.uploaded
-    for (const notice of published.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
-    const prepared = prepareSubmit(published.settings, published.command, checked.inputs)
-    const spec =
-      prepared.spec ?? buildJobSpec(published.settings, published.command, {...checked.inputs, platform: 'EC2'})
-    checkSubmitSize(buildRequests(spec, prepared.queue ?? 'queue').submitJob)
-    return prepared
-  }
-
-  /** Uploads the task table if S3 lacks it; its wrapper, or its URL for the bootstrap (checked again, sized). */
-  private async shipTasks(
-    clients: Clients,
-    checked: PreparedSubmit,
-    {section, tasks}: {section?: BootstrapSection; tasks: PreparedTasks},
-  ) {
-    const [{prepareSubmit}, {publishTasks}] = await Promise.all([
-      import('../batch/submit/service.js'),
-      import('../batch/tasks/submit-step.js'),
-    ])
-    const s3 = await clients.s3!()
-    const urlSeconds = packageUrlSeconds(buildJobControls(checked.settings, checked.command))
-    const published = await publishTasks(s3, tasks, urlSeconds)
-    for (const notice of published.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
-    const job = tasksJob(
-      {command: checked.command, settings: checked.settings},
-      tasks,
-      tasksHow(section, published.url),
-    )
-    const prepared = prepareSubmit(job.settings, job.command, checked.inputs)
-    const spec = prepared.spec ?? buildJobSpec(job.settings, job.command, {...checked.inputs, platform: 'EC2'})
-    checkSubmitSize(buildRequests(spec, prepared.queue ?? 'queue').submitJob)
-    return prepared
-  }
-
   /** Submits, reports (stdout: the id alone), and with --wait/--follow waits and exits with the job's code. */
   private async submitToAws(
     checked: PreparedSubmit,
@@ -368,16 +282,20 @@ ${exitCodeHelp(true)}`
     const timeout = flags['wait-timeout']
     const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, '--wait-timeout')
     const graceMs = flags.follow ? followGraceMs(flags.grace) : undefined
-    const [{connect, connectSettings}, {submitPrepared}, {SubmitTracker}] = await Promise.all([
+    const [{connect, connectSettings}, {submitPrepared}, {SubmitTracker}, {ship}] = await Promise.all([
       import('../connect.js'),
       import('../batch/submit/service.js'),
       import('../batch/submit/interrupted.js'),
+      import('../batch/submit/ship.js'),
     ])
     const clients = await connect(connectSettings(settings, flags))
     guardBrokenPipe()
     const connection = connectionArgs(flags)
     const {outputs} = extras
-    const prepared = await this.ship(clients, checked, flags, {extras, packaged, tasks})
+    const progress = process.stderr.isTTY && !flags.quiet && !this.jsonEnabled() ? uploadProgress : undefined
+    const shipped = await ship(clients, checked, {extras, packaged, progress, tasks})
+    for (const notice of shipped.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
+    const {prepared} = shipped
     const tracker = new SubmitTracker(clients.batch)
     const interrupt = onInterrupt()
     const cache = openSubmitCache(settings, flags.local)
@@ -393,19 +311,13 @@ ${exitCodeHelp(true)}`
 
     const job = submitted
     recordSubmitted(settings, flags.local, job)
-    const unusedImage = flags.local ? unusedImageNote(settings, readFidelity(defaultStateDir())?.runtime) : undefined
+    // Queue names come from AWS (or the user's files): shown as text, never as escape sequences.
     const notes = [
-      ...(unusedImage ? [unusedImage] : []),
-      ...(job.replacedQueue ? [inert(queueGaveWayNotice(settings.queue, job.jobQueue))] : []),
-      // Said once per endpoint (remembered in the submit cache; every time when there is no cache).
-      ...(job.defaultedQueue && (cache?.firstTime(`defaulted-queue:${job.jobQueue}`) ?? true)
-        ? [inert(`no queue set; using ${job.jobQueue}, the first ENABLED and VALID queue`)]
-        : []),
-      ...job.warnings.map((warning) => `warning: ${warning}`),
+      ...submitNotes(job, settings, {cache, local: flags.local}).map((note) => inert(note)),
       ...submittedLines(job, this.config.bin, connection),
     ]
     if (!flags.quiet) for (const line of notes) writeNote(`${this.config.bin}: ${line}`)
-    const result = {...submitResult(job), ...(packaged ? {package: packageSummary(packaged, this.uploaded)} : {})}
+    const result = {...submitResult(job), ...(packaged ? {package: packageSummary(packaged, shipped.uploaded)} : {})}
     // With --follow, stdout is the job's log (the id is in the stderr lines above).
     if (!this.jsonEnabled() && !flags.follow) process.stdout.write(`${job.jobId}\n`)
     if (!waits) return result
@@ -444,57 +356,7 @@ function checkFollowFlags(flags: SubmitFlags): void {
   if (flags.grace !== undefined) parseDuration(flags.grace, '--grace')
 }
 
-/** The inputs and outputs declared for the job. */
-interface Extras {
-  inputs: PlacedInput[]
-  outputs?: OutputsPlan
-  /** The bootstrap's section for both (inputs-step.ts), when either is declared, and the steps it loads. */
-  section?: BootstrapSection
-  steps?: StepsObject
-}
-
-/** No package, but inputs or outputs: the command in the bootstrap, the submit prepared around it (and sized). */
-function withSectionOnly(
-  checked: PreparedSubmit,
-  section: BootstrapSection,
-  prepareSubmit: (typeof import('../batch/submit/service.js'))['prepareSubmit'],
-): PreparedSubmit {
-  const command = wrapWithoutPackage(checked.command, checked.settings, section)
-  const prepared = prepareSubmit(checked.settings, command, checked.inputs)
-  const spec = prepared.spec ?? buildJobSpec(checked.settings, command, {...checked.inputs, platform: 'EC2'})
-  checkSubmitSize(buildRequests(spec, prepared.queue ?? 'queue').submitJob)
-  return prepared
-}
-
-/**
- * The job as it will go, the presigned URLs as placeholders: the dry run's, and the size checked before any API
- * call (the placeholders are shorter than real URLs, so what is refused here would be refused with them too).
- */
-function placeholderJob(
-  command: readonly string[],
-  settings: ResolvedSettings,
-  {packaged, section, tasks}: {packaged?: LocalPackage; section?: BootstrapSection; tasks?: PreparedTasks},
-): {command: string[]; settings: Partial<ResolvedSettings>} {
-  const shipped = packaged
-    ? dryRunJob(packaged, command, settings, section)
-    : {command: section ? wrapWithoutPackage(command, settings, section) : [...command], settings}
-  return tasks ? tasksJob(shipped, tasks, tasksHow(section, DRY_RUN_TASKS_URL)) : shipped
-}
-
 /** An array job: from --array-size (or the settings), or from a --tasks table of more than one row. */
 function isArray(settings: ResolvedSettings): boolean {
   return settings.arraySize.value !== undefined && settings.arraySize.value !== null
-}
-
-/**
- * With stored steps (a package, inputs or outputs: inputs-step.ts) the table's step is in them, and they fetch with
- * aws or boto3; else the table's wrapper goes in front of the command, with the table's URL for its fallbacks.
- */
-function tasksHow(section: BootstrapSection | undefined, url: string): {inBootstrap: boolean; url?: string} {
-  return section?.stored ? {inBootstrap: true} : {inBootstrap: false, url}
-}
-
-function uploadProgress(sent: number, total: number): void {
-  const share = total > 0 ? Math.floor((sent / total) * 100) : 100
-  process.stderr.write(`\rmfbatch: uploading the package ${share}%${sent >= total ? '\n' : ''}`)
 }
