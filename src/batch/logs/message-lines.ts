@@ -51,9 +51,9 @@ export function messageLines(events: RawEvents): MessageLines | undefined {
 }
 
 /**
- * One pass over the events array that copies each message as it reads it: a page is read once, byte by byte, and a
- * second pass (or a copy call per message) would cost about as much as the whole rest of a page's work. One function
- * with its state in locals and inner loops without calls: split into helpers, the same scan took half as long again.
+ * One pass over the events array that copies each message as it reads it: a page is read once, byte by byte. One
+ * function with its state in locals: a class with the state in fields, or a copy call per message, took longer
+ * (bench/README.md, B2).
  */
 // eslint-disable-next-line complexity -- a JSON subset read in one loop on purpose (see above)
 function scan(body: Buffer, open: number, close: number): MessageLines | undefined {
@@ -80,6 +80,8 @@ function scan(body: Buffer, open: number, close: number): MessageLines | undefin
         // A string. The last "message" of an event is its message, as in JSON.parse: its bytes are copied to the
         // line as they are read; any other string's go past the text's end, where nothing is kept.
         const message = sameBytes(body, keyStart, keyEnd, MESSAGE)
+        // An ingestionTime that is not a number is left to the parsed events, as anything unusual is.
+        if (!message && sameBytes(body, keyStart, keyEnd, INGESTION_TIME)) return undefined
         const start = ++at
         let to = message ? line : size
         // One read of each byte (a store to `text` would make V8 read `body` again), up to a quote, a backslash
@@ -103,6 +105,8 @@ function scan(body: Buffer, open: number, close: number): MessageLines | undefin
         const digits = at
         while (at < close && body[at] >= ZERO && body[at] <= NINE) at++
         if (at === digits || (body[digits] === ZERO && at - digits > 1)) return undefined
+        // A message that is not a string is left to the parsed events too.
+        if (sameBytes(body, keyStart, keyEnd, MESSAGE)) return undefined
         if (sameBytes(body, keyStart, keyEnd, INGESTION_TIME)) {
           ingestionStart = start
           ingestionEnd = at

@@ -121,6 +121,8 @@ describe('a page as lines from its bytes', () => {
     ['an unterminated string', '{"events":[{"message":"a}]}'],
     ['a raw control character', '{"events":[{"message":"a\tb"}]}'],
     ['something that is not an object', '{"events":["a"]}'],
+    ['a message that is a number', '{"events":[{"message":5}]}'],
+    ['an ingestionTime that is a string', '{"events":[{"message":"a","ingestionTime":"5"}]}'],
   ])('%s is refused', (_name, text) => {
     expect(messageLines(rawOf(Buffer.from(text)))).toBeUndefined()
   })
