@@ -7,8 +7,9 @@ const {run} = require('./proc')
 const {median} = require('./stats')
 
 /**
- * `commands`: {key: {command, args, options}}. Resolves with {key: {median, samples, rssKb}} (rssKb: the median
- * peak RSS when `options.rss`).
+ * `commands`: {key: {command, args, options}}, or {key: {measure}} for something timed inside this process
+ * (`measure()` resolves with its milliseconds), run in the same rounds. Resolves with {key: {median, samples,
+ * rssKb}} (rssKb: the median peak RSS when `options.rss`).
  */
 async function timeInterleaved(commands, {log = () => {}, runs, warmup = 1}) {
   // A command given as undefined is left out (a baseline not wanted in this run): its median is NaN.
@@ -17,9 +18,9 @@ async function timeInterleaved(commands, {log = () => {}, runs, warmup = 1}) {
   const rss = Object.fromEntries(keys.map((k) => [k, []]))
   for (let round = -warmup; round < runs; round++) {
     for (const key of keys) {
-      const {args, command, options = {}} = commands[key]
+      const {args, command, measure, options = {}} = commands[key]
       // eslint-disable-next-line no-await-in-loop -- one process at a time: concurrent runs would time each other
-      const result = await run(command, args, options)
+      const result = measure ? {ms: await measure()} : await run(command, args, options)
       if (round < 0) continue
       samples[key].push(result.ms)
       if (result.maxRssKb !== undefined) rss[key].push(result.maxRssKb)

@@ -8,6 +8,7 @@ import {once} from 'node:events'
 import type {LogEvent, LogSink} from '../batch/logs/reader'
 import type {Diagnosis, StatusChange} from '../batch/watch/job-watcher'
 
+import {lineOf} from '../batch/logs/message-lines'
 import {runnableAfterMs, type WatcherHooks} from '../batch/watch/create-watcher'
 import {isFinished} from '../batch/watch/job-watcher'
 import {colorEnabled, type Palette, palette} from './color'
@@ -39,7 +40,7 @@ export function formatEvent(event: LogEvent, format: LogFormat = {}): string {
 
 /** The message as a line shows it, without its newline. */
 function plainMessage(event: LogEvent): string {
-  const message = event.message.endsWith('\n') ? event.message.replace(/\r?\n$/, '') : event.message
+  const message = lineOf(event.message)
   // `--all-nodes`: "[2] " in front of the message, after any timestamp, so `grep '\[2\] '` picks one node.
   return event.node === undefined ? message : `[${event.node}] ${message}`
 }
@@ -52,11 +53,18 @@ export function logPrinter(stream: NodeJS.WritableStream, format: LogFormat = {}
   const terminal = Boolean((stream as {isTTY?: boolean}).isTTY)
   const shown: LogFormat = {...format, inert: format.inert ?? (terminal && !format.raw && !format.json)}
   const plain = !shown.json && !shown.timestamps
-  return async (events) => {
-    if (events.length === 0) return
-    const text = plain ? plainText(events, shown.inert) : events.map((event) => formatEvent(event, shown)).join('')
-    if (!stream.write(text)) await once(stream, 'drain')
+  const write = async (chunk: Buffer | string) => {
+    if (!stream.write(chunk)) await once(stream, 'drain')
   }
+
+  const sink: LogSink = async (events) => {
+    if (events.length === 0) return
+    await write(plain ? plainText(events, shown.inert) : events.map((event) => formatEvent(event, shown)).join(''))
+  }
+
+  // Lines as they are, so a page can come as its lines' bytes (message-lines.ts): no event or string made for it.
+  if (plain && !shown.inert) sink.lines = write
+  return sink
 }
 
 /**

@@ -62,6 +62,36 @@ describe('logs', () => {
     expect((await emulator.stats())['logs:GetLogEvents']).toBe(6)
   })
 
+  test('lines with quotes, tabs, escape sequences, CRs and other scripts: what their messages are, byte for byte', async () => {
+    // Pages of 3,000 such lines are large enough to be read as lines from the answer's bytes; with --since the same
+    // pages are read as events: both must print the messages (as --json gives them), each on its own line.
+    const lines = String.raw`awk 'BEGIN { for (i = 1; i <= 3000; i++) {
+      if (i % 3 == 0) printf "%05d plain é 漢字 🙂 },{ ] : x\n", i
+      else if (i % 3 == 1) printf "%05d \"quoted\" and a back\\slash\n", i
+      else printf "%05d tab\there, \033[31mred\033[0m, a CR\r\n", i } }'`
+    const id = await submit(lines, {wait: true})
+    const json = await logs(['--json', id])
+    const messages = json.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as {message: string}).message)
+    expect(messages).toHaveLength(3000)
+    expect(messages.slice(0, 3)).toEqual([
+      String.raw`00001 "quoted" and a back\slash`,
+      '00002 tab\there, \u001B[31mred\u001B[0m, a CR\r',
+      '00003 plain é 漢字 🙂 },{ ] : x',
+    ])
+    const expected = messages.map((message) => `${message.replace(/\r?\n$/, '')}\n`).join('')
+    const plain = await logs([id])
+    const since = await logs(['--since', '2000-01-01T00:00:00Z', id])
+    expect({code: plain.code, stderr: plain.stderr, stdout: plain.stdout}).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: expected,
+    })
+    expect(since.stdout === plain.stdout).toBe(true)
+  })
+
   test('--follow of a job printing a line every 100 ms for 10 s loses and doubles nothing, and ends by itself', async () => {
     const id = await submit('i=1; while [ $i -le 100 ]; do echo "tick $i"; i=$((i+1)); sleep 0.1; done')
     const started = Date.now()

@@ -11,6 +11,7 @@
  * a `,`, `}` or `]` follows, never a letter. Anything unexpected (whitespace, another shape, a piece that does not
  * parse) falls back to one `JSON.parse` of the whole answer, so the result is always what JSON.parse gives.
  */
+import type {RawEvents} from './message-lines'
 
 /** Answers smaller than this are parsed whole: nothing to gain. */
 export const SPLIT_ABOVE = 128 * 1024
@@ -20,18 +21,40 @@ const PIECE_BYTES = 64 * 1024
 const EVENTS_KEY = Buffer.from('"events":[')
 const BOUNDARY = Buffer.from('},{"')
 
+/**
+ * Where a page parsed by parsePage keeps its events array's bytes (message-lines.ts reads the messages from them).
+ * Not enumerable: the page looks like any other answer.
+ */
+export const RAW_EVENTS = Symbol('rawEvents')
+
+/**
+ * The answer as JSON.parse gives it, except that a large answer's events are parsed when `events` is first read,
+ * not before: a sink that prints only the messages reads them from the bytes (`page[RAW_EVENTS]`) and never makes
+ * 10,000 event objects. A broken events array throws at that first read, as JSON.parse would.
+ */
 export function parsePage(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {}
-  if (body.length > SPLIT_ABOVE) {
-    const split = parseSplit(body)
-    if (split) return split
-  }
-
-  return JSON.parse(body.toString('utf8')) as Record<string, unknown>
+  const split = body.length > SPLIT_ABOVE ? splitAnswer(body) : undefined
+  if (!split) return JSON.parse(body.toString('utf8')) as Record<string, unknown>
+  const {close, open, rest} = split
+  let events: undefined | unknown[]
+  Object.defineProperty(rest, 'events', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      events ??= eventsOf(body, open, close)
+      return events
+    },
+    set(value: unknown[]) {
+      events = value
+    },
+  })
+  Object.defineProperty(rest, RAW_EVENTS, {value: {body, close, open} satisfies RawEvents})
+  return rest
 }
 
-/** The answer parsed piece by piece, or undefined when it is not the shape the pieces are cut for. */
-function parseSplit(body: Buffer): Record<string, unknown> | undefined {
+/** The events array's place and everything around it parsed, or undefined when the answer is not that shape. */
+function splitAnswer(body: Buffer): undefined | {close: number; open: number; rest: Record<string, unknown>} {
   const key = body.indexOf(EVENTS_KEY)
   // The tokens after the events hold no `]`: the last one closes the events array.
   const close = body.lastIndexOf(0x5d)
@@ -43,10 +66,18 @@ function parseSplit(body: Buffer): Record<string, unknown> | undefined {
       unknown
     >
     if (!Array.isArray(rest.events) || rest.events.length > 0) return undefined
-    rest.events = parseEvents(body, open, close)
-    return rest
+    return {close, open, rest}
   } catch {
     return undefined
+  }
+}
+
+/** The events, in pieces; a piece that does not parse leaves it to one JSON.parse of the whole answer. */
+function eventsOf(body: Buffer, open: number, close: number): unknown[] {
+  try {
+    return parseEvents(body, open, close)
+  } catch {
+    return (JSON.parse(body.toString('utf8')) as {events: unknown[]}).events
   }
 }
 

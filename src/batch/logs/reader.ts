@@ -13,6 +13,8 @@ import {RuntimeError} from '../../errors'
 import {explainKnownFailure} from '../errors'
 import {backoffDelay, type Clock, errorName, isTransient, systemClock} from '../pacing'
 import {type StreamEndNote} from './events-protocol'
+import {messageLines, type MessageLines, type RawEvents} from './message-lines'
+import {RAW_EVENTS} from './page-json'
 
 /** GetLogEvents' largest page. */
 export const PAGE_SIZE = 10_000
@@ -27,7 +29,15 @@ export interface LogEvent {
 }
 
 /** Receives each page in order. Awaited: a slow reader of stdout slows the tail instead of filling memory. */
-export type LogSink = (events: LogEvent[]) => Promise<void> | void
+export interface LogSink {
+  (events: LogEvent[]): Promise<void> | void
+  /**
+   * A sink that prints each message as a line and nothing else may take a page as those lines' bytes instead
+   * (message-lines.ts): `drain()` hands it each page it can read so (no --since, the shape the scan accepts), and
+   * the others as events.
+   */
+  lines?: (text: Buffer) => Promise<void> | void
+}
 
 export interface ReaderOptions {
   clock?: Clock
@@ -99,19 +109,19 @@ export class StreamReader {
     let forward: string | undefined
     do {
       // eslint-disable-next-line no-await-in-loop -- each page's token is the next page's cursor
-      const page = await this.call({
+      const answer = await this.call({
         limit: Math.max(1, Math.min(this.pageSize, n - count)),
         nextToken: backward,
         startFromHead: false,
         startTime: this.options.startTime,
       })
-      if (page === 'aborted') return {events: 0, exists: true}
-      if (page === 'missing') return {events: 0, exists: false}
-      if (forward === undefined) forward = page.nextForwardToken ?? ''
-      const batch = this.toEvents(page)
+      if (answer === 'aborted') return {events: 0, exists: true}
+      if (answer === 'missing') return {events: 0, exists: false}
+      if (forward === undefined) forward = answer.nextForwardToken ?? ''
+      const batch = this.eventsOf(answer)
       if (n > 0 && batch.length > 0) pages.unshift(batch)
       count += batch.length
-      const next = page.nextBackwardToken
+      const next = answer.nextBackwardToken
       if (!next || next === backward) break
       backward = next
     } while (count < n)
@@ -139,14 +149,7 @@ export class StreamReader {
         return page
       } catch (error) {
         if (errorName(error) === 'ResourceNotFoundException') return 'missing' as const
-        if (!isTransient(error)) {
-          const known = explainKnownFailure(error, `reading log stream ${this.stream}`)
-          if (known) throw known
-          const name = errorName(error) ?? 'error'
-          throw new RuntimeError(
-            `CloudWatch Logs refused GetLogEvents on ${this.group} ${this.stream} (${name}): ${(error as Error).message}`,
-          )
-        }
+        if (!isTransient(error)) throw this.refused(error)
 
         this.failures++
         const delay = backoffDelay(this.failures, {random})
@@ -164,22 +167,37 @@ export class StreamReader {
    * page would outlive a young-generation collection, and a long stream would grow the heap.
    */
   private async deliver(pending: ReturnType<StreamReader['fetch']>, sent: string | undefined, sink: LogSink) {
-    const page = await pending
-    if (page === 'aborted' || page === 'missing') return page
-    const next = page.nextForwardToken
+    const answer = await pending
+    if (answer === 'aborted' || answer === 'missing') return answer
+    const next = answer.nextForwardToken
     // The same token back means the end: nothing to ask for ahead.
     const following = next && next !== sent ? this.fetch(next) : undefined
     // The SDK sends a request only after a run of its own promise steps, and the sink formats and writes a whole
     // page before it first waits: without this turn of the event loop the request for the next page would leave
     // only after this page is printed, and AWS would start on it only then (bench/README.md, B2).
     if (following) await setImmediate()
-    const batch = this.toEvents(page)
-    const ingested = page.events?.at(-1)?.ingestionTime
+    // As lines for a sink that takes them, when nothing is filtered out (--since) and the answer allows it.
+    const lines = sink.lines && this.options.startTime === undefined ? this.linesOf(answer) : undefined
+    const batch = lines ? [] : this.eventsOf(answer)
+    const ingested = lines ? lines.lastIngestionTime : answer.events?.at(-1)?.ingestionTime
     if (ingested !== undefined && ingested > this.lastIngestionTime) this.lastIngestionTime = ingested
-    if (batch.length > 0) await sink(batch)
+    const events = lines ? lines.count : batch.length
+    if (events > 0) await (lines ? sink.lines?.(lines.text) : sink(batch))
     // Caught up (nothing asked for ahead) with an answer that said the stream is complete.
-    const ended = !following && (page as StreamEndNote).$streamEnded === true
-    return {ended, events: batch.length, following, next}
+    const ended = !following && (answer as StreamEndNote).$streamEnded === true
+    return {ended, events, following, next}
+  }
+
+  /**
+   * The answer's events. page-json.ts parses a large answer's events at their first use, here: one that does not
+   * parse fails as the call it is.
+   */
+  private eventsOf(answer: GetLogEventsCommandOutput): LogEvent[] {
+    try {
+      return this.toEvents(answer)
+    } catch (error) {
+      throw this.refused(error)
+    }
   }
 
   /** GetLogEvents forward from `token` (the head, or --since, without one). A failure waits to be awaited. */
@@ -193,6 +211,22 @@ export class StreamReader {
     // Asked for ahead: if the sink fails first, nobody awaits this one, and its failure must not go unhandled.
     page.catch(() => {})
     return page
+  }
+
+  /** The answer's messages as lines (message-lines.ts), when page-json.ts kept its bytes and the scan accepts them. */
+  private linesOf(answer: GetLogEventsCommandOutput): MessageLines | undefined {
+    const raw = (answer as {[RAW_EVENTS]?: RawEvents})[RAW_EVENTS]
+    return raw ? messageLines(raw) : undefined
+  }
+
+  /** The error to throw for a failure that waiting will not cure. */
+  private refused(error: unknown): Error {
+    const known = explainKnownFailure(error, `reading log stream ${this.stream}`)
+    if (known) return known
+    const name = errorName(error) ?? 'error'
+    return new RuntimeError(
+      `CloudWatch Logs refused GetLogEvents on ${this.group} ${this.stream} (${name}): ${(error as Error).message}`,
+    )
   }
 
   /**

@@ -118,6 +118,17 @@ describe('progress lines', () => {
     expect(await printed(false)).toBe(`${escaped.message}\n`)
   })
 
+  test('a page as lines (their bytes as they are) only where lines are printed as they are: a pipe, or --raw', async () => {
+    const takes = (terminal: boolean, format = {}) =>
+      logPrinter(Object.assign(new PassThrough(), {isTTY: terminal}), format).lines !== undefined
+    expect([takes(false), takes(true, {raw: true})]).toEqual([true, true])
+    expect([takes(true), takes(false, {json: true}), takes(false, {timestamps: true})]).toEqual([false, false, false])
+    const out = new PassThrough()
+    const bytes = Buffer.from('one\n\u001B[31mtwo\u001B[0m\n')
+    await logPrinter(out).lines?.(bytes)
+    expect(out.read()).toEqual(bytes)
+  })
+
   test('a diagnosis: a header and one line per finding', () => {
     expect(diagnosisLines({findings: ['a', 'b'], job: job({status: 'RUNNABLE'}), runnableForMs: 65_000})).toEqual([
       'job hello job-1 has been RUNNABLE for 1m05s:',

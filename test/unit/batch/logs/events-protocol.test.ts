@@ -12,6 +12,8 @@ import {AwsJson1_1Protocol as SdkProtocol} from '@aws-sdk/core/protocols'
 import {Readable} from 'node:stream'
 
 import {STREAM_ENDED_HEADER, withFastGetLogEvents} from '../../../../src/batch/logs/events-protocol'
+import {messageLines, type RawEvents} from '../../../../src/batch/logs/message-lines'
+import {RAW_EVENTS, SPLIT_ABOVE} from '../../../../src/batch/logs/page-json'
 import {STREAM_ENDED_HEADER as EMULATOR_STREAM_ENDED_HEADER} from '../../../../src/emulator/contract'
 
 const FAST = withFastGetLogEvents(SdkProtocol)
@@ -100,6 +102,25 @@ describe('the GetLogEvents shortcut', () => {
     expect(fast).toEqual(sdk)
     expect(fast).toMatchObject(page)
     expect((fast as {$metadata: {requestId: string}}).$metadata.requestId).toBe('request-1')
+  })
+
+  test("a large page: the SDK's output, with the answer's bytes kept for reading its messages as lines", async () => {
+    const page = {
+      events: Array.from({length: 3000}, (_, i) => ({
+        ingestionTime: 1_800_000_000_100 + i,
+        message: `${String(i).padStart(8, '0')} ${'x'.repeat(69)}${i % 10 === 0 ? ' "quoted"\t' : ''}`,
+        timestamp: 1_800_000_000_000 + i,
+      })),
+      nextBackwardToken: `b/${'0'.repeat(56)}`,
+      nextForwardToken: `f/${'0'.repeat(52)}3000`,
+    }
+    const body = JSON.stringify(page)
+    expect(body.length).toBeGreaterThan(SPLIT_ABOVE)
+    const fast = await client(FAST, {body, status: 200}).send(getLogEvents())
+    const raw = (fast as {[RAW_EVENTS]?: RawEvents})[RAW_EVENTS]
+    const lines = raw && messageLines(raw)
+    expect(lines?.text.toString()).toBe(page.events.map((e) => `${e.message}\n`).join(''))
+    expect(fast).toEqual((await both({body, status: 200}, getLogEvents)).sdk)
   })
 
   test('an empty page and an empty body', async () => {

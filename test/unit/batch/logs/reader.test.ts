@@ -1,5 +1,9 @@
-import {type LogEvent, StreamReader} from '../../../../src/batch/logs/reader'
+import type {GetLogEventsCommandOutput} from '@aws-sdk/client-cloudwatch-logs'
+
+import {parsePage} from '../../../../src/batch/logs/page-json'
+import {type LogEvent, type LogSink, StreamReader} from '../../../../src/batch/logs/reader'
 import {RuntimeError} from '../../../../src/errors'
+import {plainText} from '../../../../src/output/log-printer'
 import {awsError, FakeClock, FakeLogs, T0} from './logs-fakes'
 
 const G = '/aws/batch/job'
@@ -180,5 +184,84 @@ describe('StreamReader.tail', () => {
     logs.append(G, S, ['after'])
     await reader.drain(out.sink)
     expect(out.text()).toEqual(['after'])
+  })
+})
+
+/** The fake's answers as the Logs client hands them over: parsed from their bytes by page-json.ts. */
+function asBytes(logs: FakeLogs, edit: (text: string) => string = (text) => text): FakeLogs {
+  const fromBytes: FakeLogs = Object.create(logs) as FakeLogs
+  fromBytes.getLogEvents = async (input) => {
+    const {$metadata, ...answer} = await logs.getLogEvents(input)
+    // Assigned, not spread: a spread would read the events, and leave the bytes behind.
+    return Object.assign(parsePage(Buffer.from(edit(JSON.stringify(answer)))), {$metadata}) as GetLogEventsCommandOutput
+  }
+
+  return fromBytes
+}
+
+/** A sink that keeps each page as it came: ['lines', text] or ['events', their lines]. */
+function both() {
+  const pages: Array<['events' | 'lines', string]> = []
+  const sink: LogSink = (events) => {
+    pages.push(['events', plainText(events)])
+  }
+
+  sink.lines = (text) => {
+    pages.push(['lines', text.toString('utf8')])
+  }
+
+  return {pages, sink, text: () => pages.map(([, text]) => text).join('')}
+}
+
+const messages = (from: number, to: number): string[] =>
+  numbered(from, to).map((line, i) => (i % 7 === 0 ? `${line}\t"quoted" é 🙂\r\n` : line))
+
+describe('StreamReader.drain into a sink that takes lines', () => {
+  test('large pages come as lines, printed as their events would be; the same calls, counts and ingestion time', async () => {
+    const logs = new FakeLogs()
+    logs.append(G, S, messages(0, 25_000), T0)
+    logs.append(G, S, ['last'], T0 + 5)
+    const out = both()
+    const reader = new StreamReader(asBytes(logs), G, S)
+    expect(await reader.drain(out.sink)).toEqual({events: 25_001, exists: true})
+    expect(out.pages.map(([kind]) => kind)).toEqual(['lines', 'lines', 'lines'])
+    expect(out.text()).toBe(
+      plainText([...messages(0, 25_000), 'last'].map((message) => ({message, stream: S, timestamp: 0}))),
+    )
+    expect(reader.lastIngestionTime).toBe(T0 + 5)
+    expect(logs.calls.map((c) => c.nextToken)).toEqual([undefined, 'f/10000', 'f/20000', 'f/25001'])
+  })
+
+  test('with --since, or answers too small to be split, pages come as events', async () => {
+    const logs = new FakeLogs()
+    logs.append(G, S, messages(0, 12_000), T0 + 1)
+    const since = both()
+    await new StreamReader(asBytes(logs), G, S, {startTime: T0}).drain(since.sink)
+    expect(since.pages.map(([kind]) => kind)).toEqual(['events', 'events'])
+    const small = both()
+    await new StreamReader(asBytes(logs), G, S, {pageSize: 100}).drain(small.sink)
+    expect(new Set(small.pages.map(([kind]) => kind))).toEqual(new Set(['events']))
+    expect(small.text()).toBe(since.text())
+  })
+
+  test('an answer the scan refuses comes as events; one whose events do not parse fails as the call', async () => {
+    const logs = new FakeLogs()
+    logs.append(G, S, messages(0, 10_000))
+    // Spacing inside the events: valid JSON the scan does not read.
+    const spaced = both()
+    await new StreamReader(
+      asBytes(logs, (text) => text.replace('"message":', '"message": ')),
+      G,
+      S,
+    ).drain(spaced.sink)
+    expect(spaced.pages.map(([kind]) => kind)).toEqual(['events'])
+    expect(spaced.text()).toBe(plainText(messages(0, 10_000).map((message) => ({message, stream: S, timestamp: 0}))))
+    const broken = asBytes(logs, (text) => text.replace('"message":', '"message":,'))
+    await expect(new StreamReader(broken, G, S).drain(both().sink)).rejects.toThrow(
+      new RuntimeError(
+        `reading log stream ${S}: the endpoint answered a body that is not JSON, not the AWS API; check --endpoint-url ` +
+          '(or AWS_ENDPOINT_URL*) and --region: a proxy, a login page or another service answers there',
+      ),
+    )
   })
 })
