@@ -70,6 +70,21 @@ describe('unpackOutputs', () => {
     expect(names(into)).toEqual([])
   })
 
+  test('encoding none: a plain tar unpacked as it is; bytes that are not a tar refused saying so', async () => {
+    const into = mkdtempSync(join(dir, 'into-'))
+    const tar = execFileSync('sh', ['-c', 'gzip -dc'], {input: archive, maxBuffer: 64 * 1024 * 1024})
+    const plain = {describe: 's3://b/k', encoding: 'none' as const, sha256: sha256(tar)}
+    expect(await unpackOutputs(body(tar), into, plain)).toEqual({unchanged: [], written: ['model.txt', 'out/big.bin']})
+    expect(readFileSync(join(into, 'out', 'big.bin'))).toEqual(Buffer.alloc(3 * 1024 * 1024, 7))
+
+    const junk = Buffer.from('not an archive\n')
+    const empty = mkdtempSync(join(dir, 'into-'))
+    await expect(unpackOutputs(body(junk), empty, {...plain, sha256: sha256(junk)})).rejects.toThrow(
+      'the outputs archive s3://b/k is not a readable tar; download it again, or run the job again',
+    )
+    expect(names(empty)).toEqual([])
+  })
+
   test('an archive that ends in the middle of a file (its manifest agreeing): refused, nothing left', async () => {
     const into = mkdtempSync(join(dir, 'into-'))
     const tar = execFileSync('sh', ['-c', 'gzip -dc'], {input: archive, maxBuffer: 64 * 1024 * 1024})
