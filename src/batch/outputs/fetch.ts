@@ -23,7 +23,7 @@ export interface AttemptOutputs {
 
 export interface Manifest {
   bytes: number
-  /** `gzip` (a tar.gz) or `none` (a plain tar, for a large archive); manifests of earlier versions have no field: gzip. */
+  /** `gzip` (a tar.gz) or `none` (a plain tar, when large); a manifest of earlier versions has none: gzip. */
   encoding: 'gzip' | 'none'
   exitCode: number
   missing: string[]
