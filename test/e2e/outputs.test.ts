@@ -412,6 +412,67 @@ describe('mfbatch outputs', () => {
     expect(statSync(join(dir, 'got', 'model.txt')).mtimeMs).toBe(before)
   }, 120_000)
 
+  test('an archive over 64 MiB travels as a plain tar (attempt-1.tar), a small one gzipped; both come back whole', async () => {
+    const dir = project()
+    // One byte over the limit (bootstrap-section.ts, GZIP_LIMIT): random bytes, so gzip would not shrink them.
+    const big = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--quiet',
+      '--output',
+      'big.bin',
+      '--output',
+      'model.txt',
+      '--follow',
+      '--',
+      'sh',
+      '-c',
+      'head -c 67108865 /dev/urandom > big.bin && echo m > model.txt && sha256sum big.bin',
+    )
+    expect(big.code).toBe(0)
+    expect(readFileSync(join(dir, 'model.txt'), 'utf8')).toBe('m\n')
+    const sha256 = createHash('sha256')
+      .update(readFileSync(join(dir, 'big.bin')))
+      .digest('hex')
+    expect(big.stdout).toBe(`${sha256}  big.bin\n`)
+    const [bigJob, , bigBytes, bigUrl] = (await mfbatch(dir, 'outputs', 'last', '--local', '--list')).stdout
+      .trim()
+      .split('\t')
+    expect(bigUrl).toMatch(new RegExp(`^s3://mfbatch-local/mfbatch/outputs/[\\da-f-]{36}/${bigJob}/attempt-1\\.tar$`))
+    expect(Number(bigBytes)).toBeGreaterThan(67_108_865)
+    expect(JSON.parse(awsCli(['s3', 'cp', bigUrl.replace(/\.tar$/, '.json'), '-']))).toMatchObject({encoding: 'none'})
+    const again = await mfbatch(dir, 'outputs', bigJob, '--local', '--to', 'got')
+    expect([again.code, again.stdout]).toEqual([0, 'got/big.bin\ngot/model.txt\n'])
+    expect(
+      createHash('sha256')
+        .update(readFileSync(join(dir, 'got', 'big.bin')))
+        .digest('hex'),
+    ).toBe(sha256)
+
+    const small = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--output',
+      'small.txt',
+      '--wait',
+      '--',
+      'sh',
+      '-c',
+      'echo s > small.txt',
+    )
+    expect(small.code).toBe(0)
+    const smallListed = (await mfbatch(dir, 'outputs', 'last', '--local', '--list')).stdout.trim().split('\t')
+    const smallUrl = smallListed[3]
+    expect(smallListed[0]).toBe(small.stdout.trim())
+    expect(smallUrl).toMatch(/\/attempt-1\.tar\.gz$/)
+    expect(JSON.parse(awsCli(['s3', 'cp', smallUrl.replace(/\.tar\.gz$/, '.json'), '-']))).toMatchObject({
+      encoding: 'gzip',
+    })
+    expect(readFileSync(join(dir, 'small.txt'), 'utf8')).toBe('s\n')
+  }, 240_000)
+
   test('an array job: each child uploads its own, --all brings child N into DIR/N/, JOB:N one child', async () => {
     const dir = project()
     const run = await mfbatch(

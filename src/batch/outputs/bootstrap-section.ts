@@ -1,10 +1,11 @@
 /**
  * The job's side of `--output` (DESIGN.md section 12): the bootstrap's last step when outputs are declared. It runs
  * the command as a child instead of `exec`ing it, because something must run after it: the declared outputs that
- * exist are packed into one deterministic tar.gz (see the notes on the script) and uploaded with the job's own role (`aws s3 cp`, else boto3) to
- * `OK/$AWS_BATCH_JOB_ID/attempt-$AWS_BATCH_JOB_ATTEMPT.tar.gz` (AWS_BATCH_JOB_ID is `ID:N` for an array child and
- * `ID#N` for a node), then a small JSON manifest beside it (its SHA-256, size, what was missing, the command's exit
- * code), written last, so a manifest means a whole archive.
+ * exist are packed into one deterministic tar (see the notes on the script), gzipped when small (GZIP_LIMIT), and
+ * uploaded with the job's own role (`aws s3 cp`, else boto3) to `OK/$AWS_BATCH_JOB_ID/attempt-$AWS_BATCH_JOB_ATTEMPT`
+ * `.tar.gz` or `.tar` (AWS_BATCH_JOB_ID is `ID:N` for an array child and `ID#N` for a node), its SHA-256 computed by
+ * a background `sha256sum` while it uploads; then a small JSON manifest beside it (its SHA-256, size, encoding
+ * `gzip` or `none`, what was missing, the command's exit code), written last, so a manifest means a whole archive.
  *
  * As a child the command would lose what `exec` gave it, so the script gives it back: TERM and INT (Batch's stop,
  * Ctrl-C in a terminal) are passed on, stdin is handed down (an asynchronous list's stdin is /dev/null otherwise),
@@ -23,6 +24,14 @@ export interface OutputsTarget {
 }
 
 /**
+ * Archives up to this size are gzipped (`attempt-N.tar.gz`), larger ones uploaded as a plain tar (`attempt-N.tar`).
+ * gzip runs at about 45 MiB/s whatever its level and gains nothing on the large binary outputs jobs make (models,
+ * checkpoints, arrays): for 1 GiB of such bytes it took 22 s of a 39 s upload (bench/README.md, B10). Up to 64 MiB it
+ * costs at most 1.5 s and keeps small text outputs (logs, metrics, CSV) small in S3 and on the way down.
+ */
+export const GZIP_LIMIT = 64 * 1024 * 1024
+
+/**
  * Notes on the script (stored in S3 beside the package, submit/steps-object.ts, so its length costs nothing in the
  * command): the paths are split on spaces (submit refuses paths with spaces or quotes) and globbed by sh; one that
  * matches nothing is listed as missing. With `--tasks`, `xp` puts the row's value (TR, exported only in a
@@ -30,10 +39,12 @@ export interface OutputsTarget {
  * place of each `${NAME}`, literally: never evaluated, and its glob characters bracketed (`[*]`), so only the
  * user's own pattern globs; the list is then split on line breaks only, so a value's spaces stay (submit refuses
  * line breaks, quotes and backslashes in the values a path uses, and a path that a row leads out of the
- * directory; the `case` here is the last guard). The command itself runs with TR exported in its own subshell. GNU tar gives the deterministic archive (names sorted, one fixed mtime, no owners; gzip -n: no
- * name or date); another tar an ordinary one. `put` uploads with aws, else boto3, with the job's own role. OS holds
- * `PATH,URL` words of the outputs left in S3 (`--output PATH=s3://...`), each copied there (a directory
- * recursively); one that is missing is listed in the manifest as the others are.
+ * directory; the `case` here is the last guard). The command itself runs with TR exported in its own subshell. GNU
+ * tar gives the deterministic archive (names sorted, one fixed mtime, no owners; gzip -n: no name or date); another
+ * tar an ordinary one. The archive is hashed beside its upload (a second reader of the file on the other core,
+ * instead of a pass before it), and the manifest is written only once both are done. `put` uploads with aws, else
+ * boto3, with the job's own role. OS holds `PATH,URL` words of the outputs left in S3 (`--output PATH=s3://...`),
+ * each copied there (a directory recursively); one that is missing is listed in the manifest as the others are.
  */
 const RUN = String.raw`[ -n "$v" ] || have "${'$'}{1:-}" || printf '%s' "$log" >&2
 exec 3<&0
@@ -43,7 +54,7 @@ trap 'kill -TERM $c' TERM
 trap 'kill -INT $c' INT
 wait $c; rc=$?
 while [ $rc -gt 128 ] && kill -0 $c 2>/dev/null; do wait $c; rc=$?; done
-fail() { say "$*"; [ -n "$v" ] || printf '%s' "$log" >&2; rm -rf "$dir"; [ $rc -ne 0 ] || rc=1; exit $rc; }
+fail() { say "$*"; [ -n "$v" ] || printf '%s' "$log" >&2; [ -z "${'$'}{hp:-}" ] || kill $hp 2>/dev/null; rm -rf "$dir"; [ $rc -ne 0 ] || rc=1; exit $rc; }
 A=$dir/o.tar; n=$dir/o.list; m=''; : >"$n"
 xp() { (eval "${'$'}{TR:-}"; MFBATCH_t=$1; MFBATCH_r=''
   while :; do
@@ -71,9 +82,11 @@ for q in $OP; do
   [ -n "$f" ] || m="${'$'}{m:+$m,}\"$l\""
 done
 set +f
-{ tar --sort=name --mtime=@946684800 --owner=0 --group=0 --numeric-owner -cf "$A" -T "$n" || tar -cf "$A" -T "$n"; } >"$out" 2>&1 && gzip -nf "$A" || fail "could not pack the outputs: $(said)"
-s=$( (sha256sum || shasum -a 256) <"$A.gz" 2>/dev/null | cut -c1-64)
-[ -n "$s" ] || fail "no sha256sum or shasum in image $IMAGE: cannot check the outputs; add one"
+{ tar --sort=name --mtime=@946684800 --owner=0 --group=0 --numeric-owner -cf "$A" -T "$n" || tar -cf "$A" -T "$n"; } >"$out" 2>&1 || fail "could not pack the outputs: $(said)"
+b=$(wc -c <"$A"); X=tar; E=none
+[ ${'$'}{b##* } -gt ${GZIP_LIMIT} ] || { gzip -nf "$A" >"$out" 2>&1 || fail "could not pack the outputs: $(said)"; A=$A.gz; X=tar.gz; E=gzip; }
+if have sha256sum; then H=sha256sum; elif have shasum; then H='shasum -a 256'; else fail "no sha256sum or shasum in image $IMAGE: cannot check the outputs; add one"; fi
+$H <"$A" >"$dir/o.sha" 2>"$dir/o.err" & hp=$!
 for e in ${'$'}{OS:-}; do
   p=${'$'}{e%%,*}; u=${'$'}{e#*,}; r=''; [ -d "$p" ] && r=--recursive
   [ -e "$p" ] || { m="${'$'}{m:+$m,}\"$p\""; continue; }
@@ -85,11 +98,16 @@ d = os.path.isdir(p)
 for f in [os.path.join(r, n) for r, _, ns in os.walk(p) for n in ns] if d else [p]:
   s.upload_file(f, b, k + (os.path.relpath(f, p) if d else os.path.basename(f)))' "$p" "$u"; fi >"$out" 2>&1 || fail "could not upload the output $p to $u: $(said); check that the job role may write there"
 done
-printf '{"bytes":%s,"exitCode":%s,"missing":[%s],"sha256":"%s"}' $(wc -c <"$A.gz") $rc "$m" "$s" >"$dir/o.json"
 k="$OK/${'$'}{AWS_BATCH_JOB_ID:-job}/attempt-${'$'}{AWS_BATCH_JOB_ATTEMPT:-1}"
 put() { if have aws; then aws ${'$'}{ep:+--endpoint-url "$ep"} s3 cp --only-show-errors "$1" "s3://$OB/$k$2"; else "${'$'}{boto:-false}" -c 'import os, sys, boto3
 boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")).upload_file(*sys.argv[1:])' "$1" "$OB" "$k$2"; fi >"$out" 2>&1; }
-put "$A.gz" .tar.gz && put "$dir/o.json" .json || fail "could not upload the outputs to s3://$OB/$k.tar.gz: $(said); check that the job role may write there (and that the image has aws or python with boto3)"
+up="could not upload the outputs to s3://$OB/$k.$X"
+put "$A" ".$X" || fail "$up: $(said); check that the job role may write there (and that the image has aws or python with boto3)"
+wait $hp; while kill -0 $hp 2>/dev/null; do wait $hp; done; hp=''
+s=$(cut -c1-64 <"$dir/o.sha")
+[ ${'$'}{#s} -eq 64 ] || fail "could not hash the outputs with $H: $(tail -n 1 "$dir/o.err" 2>/dev/null)"
+printf '{"bytes":%s,"encoding":"%s","exitCode":%s,"missing":[%s],"sha256":"%s"}' $(wc -c <"$A") $E $rc "$m" "$s" >"$dir/o.json"
+put "$dir/o.json" .json || fail "$up: $(said); check that the job role may write there (and that the image has aws or python with boto3)"
 rm -rf "$dir"; exit $rc
 `
 

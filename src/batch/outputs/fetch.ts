@@ -16,16 +16,64 @@ export interface AttemptOutputs {
   bytes: number
   /** The job id as the job saw it: `ID`, `ID:N` for an array child, `ID#N` for a node. */
   jobId: string
-  /** The archive's key; the manifest is the same with `.json`. */
+  /** The archive's key (`.tar.gz`, or `.tar` when large); the manifest is the same with `.json`. */
   key: string
   url: string
 }
 
 export interface Manifest {
   bytes: number
+  /** `gzip` (a tar.gz) or `none` (a plain tar, when large); a manifest of earlier versions has none: gzip. */
+  encoding: 'gzip' | 'none'
   exitCode: number
   missing: string[]
   sha256: string
+}
+
+const ENCODINGS = new Set(['gzip', 'none'])
+
+/**
+ * A manifest's JSON (written by the job's bootstrap, bootstrap-section.ts), checked: a manifest without `encoding`
+ * (from earlier versions) is gzip; one that is not what the bootstrap writes is an error naming `describe`.
+ */
+export function parseManifest(text: string, describe: string): Manifest {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    value = undefined
+  }
+
+  const found = (value ?? {}) as Partial<Record<keyof Manifest, unknown>>
+  const encoding = found.encoding ?? 'gzip'
+  if (typeof encoding === 'string' && !ENCODINGS.has(encoding)) {
+    throw new RuntimeError(
+      `the outputs manifest ${describe} says encoding ${JSON.stringify(encoding)}, which this mfbatch does not know ` +
+        '(it reads gzip and none): update mfbatch',
+    )
+  }
+
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof found.bytes !== 'number' ||
+    typeof found.exitCode !== 'number' ||
+    !Array.isArray(found.missing) ||
+    !found.missing.every((m) => typeof m === 'string') ||
+    typeof found.sha256 !== 'string' ||
+    !/^[\da-f]{64}$/.test(found.sha256) ||
+    typeof encoding !== 'string'
+  ) {
+    throw new RuntimeError(`the outputs manifest ${describe} is not one mfbatch wrote; run the job again`)
+  }
+
+  return {
+    bytes: found.bytes,
+    encoding: encoding as Manifest['encoding'],
+    exitCode: found.exitCode,
+    missing: found.missing as string[],
+    sha256: found.sha256,
+  }
 }
 
 /** Where the job's bootstrap uploads its outputs; undefined when the job declared none. */
@@ -61,7 +109,8 @@ function childIndex(id: string): number {
   return Number(/[:#](\d+)$/.exec(id)?.[1] ?? -1)
 }
 
-const ATTEMPT_KEY = /\/([^/]+)\/attempt-(\d+)\.tar\.gz$/
+/** `.../<job id>/attempt-<n>.tar.gz`, or `.tar` for a large archive (bootstrap-section.ts, GZIP_LIMIT). */
+const ATTEMPT_KEY = /\/([^/]+)\/attempt-(\d+)\.tar(?:\.gz)?$/
 
 /**
  * The attempts that uploaded outputs: of `jobId` alone, or with `children` of every child of an array (`ID:N`)
@@ -100,7 +149,7 @@ export function chooseAttempts(attempts: readonly AttemptOutputs[], attempt?: nu
 }
 
 export async function readManifest(s3: S3Api, bucket: string, attempt: AttemptOutputs): Promise<Manifest> {
-  const key = attempt.key.replace(/\.tar\.gz$/, '.json')
+  const key = attempt.key.replace(/\.tar(?:\.gz)?$/, '.json')
   const text = await s3.readText(bucket, key)
   if (text === undefined) {
     throw new RuntimeError(
@@ -109,7 +158,7 @@ export async function readManifest(s3: S3Api, bucket: string, attempt: AttemptOu
     )
   }
 
-  return JSON.parse(text) as Manifest
+  return parseManifest(text, `s3://${bucket}/${key}`)
 }
 
 export interface Downloaded extends Unpacked {
@@ -128,8 +177,10 @@ export async function downloadAttempt(
   // One GET, streamed: ranged GETs in parallel (as aws s3 cp does) measured slower here, the hashing and unpacking
   // on this thread being the bottleneck, not the connection (bench/README.md, B10).
   const body = await s3.read(bucket, attempt.key)
-  const unpacked = await unpackOutputs(body, into, {describe: attempt.url, sha256: manifest.sha256}).finally(() =>
-    body.destroy(),
-  )
+  const unpacked = await unpackOutputs(body, into, {
+    describe: attempt.url,
+    encoding: manifest.encoding,
+    sha256: manifest.sha256,
+  }).finally(() => body.destroy())
   return {...unpacked, attempt, manifest}
 }

@@ -1,8 +1,9 @@
 /**
  * Where a job's outputs live (DESIGN.md section 12): `<root>/mfbatch/outputs/<submission>/<job id>/attempt-<n>.tar.gz`
- * and its manifest `attempt-<n>.json`, the root the package's (`--package-root`, the emulator's bucket with
- * `--local`). The submission is a fresh random id per submit: the job id is not known until SubmitJob answers, and
- * the job adds its own id and attempt (AWS_BATCH_JOB_ID, AWS_BATCH_JOB_ATTEMPT) when it uploads.
+ * (`.tar` when large: bootstrap-section.ts, GZIP_LIMIT) and its manifest `attempt-<n>.json`, the root the package's
+ * (`--package-root`, the emulator's bucket with `--local`). The submission is a fresh random id per submit: the job
+ * id is not known until SubmitJob answers, and the job adds its own id and attempt (AWS_BATCH_JOB_ID,
+ * AWS_BATCH_JOB_ATTEMPT) when it uploads.
  */
 import {randomUUID} from 'node:crypto'
 
@@ -19,7 +20,7 @@ export function outputsTarget(root: PackageRoot, submission = randomUUID()): Out
   return {bucket: root.bucket, prefix: `${root.prefix ? `${root.prefix}/` : ''}${OUTPUTS_PREFIX}${submission}`}
 }
 
-/** The key of one attempt's archive (`.tar.gz`) or manifest (`.json`), without the extension. */
+/** The key of one attempt's archive (`.tar.gz` or `.tar`) or manifest (`.json`), without the extension. */
 export function attemptKey(target: OutputsTarget, jobId: string, attempt: number): string {
   return `${target.prefix}/${jobId}/attempt-${attempt}`
 }

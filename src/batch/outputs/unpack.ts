@@ -1,6 +1,7 @@
 /**
- * Unpacks a job's outputs archive into a local directory, safely (DESIGN.md section 12), in one pass as it is
- * downloaded: no copy of the archive on disk, each byte read once. The archive was made by a job, so every entry is
+ * Unpacks a job's outputs archive (a tar.gz, or a plain tar when it was large: its manifest's encoding) into a local
+ * directory, safely (DESIGN.md section 12), in one pass as it is downloaded: no copy of the archive on disk, each
+ * byte read once. The archive was made by a job, so every entry is
  * checked: a file, directory or link with a relative path, no `..`, no link that leads out. Files are streamed into
  * a private staging folder inside the directory; only when the whole archive is in, its SHA-256 matches the
  * manifest's and no entry was refused are they renamed into place (a file is whole or absent, never half written;
@@ -105,12 +106,12 @@ interface Streamed {
  * computed, each entry checked, each file written whole into a private staging folder inside `into` (so nothing
  * appears at any target while the archive comes). Only once the last byte is in, the SHA-256 matches `sha256` and
  * every entry passed, are the files renamed into place; otherwise the staging folder goes and nothing was written.
- * `describe` names the archive in the errors.
+ * `describe` names the archive in the errors; `encoding` is the manifest's (`none`: a plain tar, not inflated).
  */
 export async function unpackOutputs(
   body: Readable,
   into: string,
-  {describe, sha256}: {describe: string; sha256: string},
+  {describe, encoding = 'gzip', sha256}: {describe: string; encoding?: 'gzip' | 'none'; sha256: string},
 ): Promise<Unpacked> {
   mkdirSync(into, {recursive: true})
   const root = realpathSync(into)
@@ -118,7 +119,7 @@ export async function unpackOutputs(
   track(staging)
   try {
     mkdirSync(staging)
-    const streamed = await stream(body, {describe, root, staging})
+    const streamed = await stream(body, {describe, gzip: encoding === 'gzip', root, staging})
     if (streamed.sha256 !== sha256) {
       throw new RuntimeError(
         `the outputs archive ${describe} has sha256 ${streamed.sha256}, its manifest says ${sha256}: it is corrupt; ${AGAIN}`,
@@ -137,8 +138,11 @@ export async function unpackOutputs(
   }
 }
 
-/** The one pass: hashed, parsed, checked, each file staged as it comes. */
-async function stream(body: Readable, {describe, root, staging}: {describe: string; root: string; staging: string}) {
+/** The one pass: hashed, inflated when `gzip`, parsed, checked, each file staged as it comes. */
+async function stream(
+  body: Readable,
+  {describe, gzip, root, staging}: {describe: string; gzip: boolean; root: string; staging: string},
+) {
   const {Parser} = await import('tar')
   const hash = createHash('sha256')
   const result: Streamed = {failures: [], members: [], problems: [], sha256: '', staged: []}
@@ -170,17 +174,21 @@ async function stream(body: Readable, {describe, root, staging}: {describe: stri
         open.delete(writer)
       })
     },
-    // Other warnings are tar's leniency (an archive of no files is "unrecognized"); a cut-off file is not.
+    // Other warnings are tar's leniency (an archive of no files is "unrecognized"); a cut-off file is not, nor an
+    // unrecognized plain tar: the job sends one only when it is large (bootstrap-section.ts, GZIP_LIMIT), never empty.
     onwarn(code, message, data) {
       if (code === 'TAR_BAD_ARCHIVE' && message.startsWith('Truncated input')) {
         const path = (data as {entry?: {path?: string}}).entry?.path ?? 'a file'
         result.failures.push(new RuntimeError(`the outputs archive ends in the middle of ${path}; ${AGAIN}`))
+      } else if (code === 'TAR_BAD_ARCHIVE' && !gzip && result.members.length === 0 && result.problems.length === 0) {
+        result.failures.push(new RuntimeError(`the outputs archive ${describe} is not a readable tar; ${AGAIN}`))
       }
     },
   })
   // Node's own gunzip, in large pieces, on its thread pool: the inflating runs beside the hashing and writing here
-  // (tar's built-in one inflates on this thread in 16 KiB pieces, twice as slow for a large archive).
-  const gunzip = createGunzip({chunkSize: 1024 * 1024})
+  // (tar's built-in one inflates on this thread in 16 KiB pieces, twice as slow for a large archive). A plain tar
+  // goes straight to the parser.
+  const gunzip = gzip ? createGunzip({chunkSize: 1024 * 1024}) : undefined
   let packed = 0
   let unpacked = 0
   await new Promise<void>((resolve, reject) => {
@@ -188,6 +196,15 @@ async function stream(body: Readable, {describe, root, staging}: {describe: stri
       hash.update(chunk)
       packed += chunk.length
     })
+    body.once('error', reject)
+    parser.once('error', reject)
+    parser.once('abort', reject)
+    parser.once('end', () => resolve())
+    if (!gunzip) {
+      body.pipe(parser as unknown as NodeJS.WritableStream)
+      return
+    }
+
     // A gzip bomb is refused as tar's own inflating would refuse it: past 1000 times the bytes that came in.
     gunzip.on('data', (chunk: Buffer) => {
       unpacked += chunk.length
@@ -199,13 +216,9 @@ async function stream(body: Readable, {describe, root, staging}: {describe: stri
         )
       }
     })
-    body.once('error', reject)
     gunzip.once('error', (error) =>
       reject(new RuntimeError(`the outputs archive ${describe} is not a readable tar.gz (${error.message}); ${AGAIN}`)),
     )
-    parser.once('error', reject)
-    parser.once('abort', reject)
-    parser.once('end', () => resolve())
     body.pipe(gunzip).pipe(parser as unknown as NodeJS.WritableStream)
   }).finally(() => {
     for (const writer of open) writer.abandon()

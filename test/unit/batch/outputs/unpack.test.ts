@@ -5,7 +5,7 @@
  */
 import {execFileSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Readable} from 'node:stream'
@@ -68,6 +68,38 @@ describe('unpackOutputs', () => {
       /^the outputs archive s3:\/\/b\/k is not a readable tar\.gz \(incorrect header check\); download it again/,
     )
     expect(names(into)).toEqual([])
+  })
+
+  test('encoding none: a plain tar unpacked as it is; bytes that are not a tar refused saying so', async () => {
+    const into = mkdtempSync(join(dir, 'into-'))
+    const tar = execFileSync('sh', ['-c', 'gzip -dc'], {input: archive, maxBuffer: 64 * 1024 * 1024})
+    const plain = {describe: 's3://b/k', encoding: 'none' as const, sha256: sha256(tar)}
+    expect(await unpackOutputs(body(tar), into, plain)).toEqual({unchanged: [], written: ['model.txt', 'out/big.bin']})
+    expect(readFileSync(join(into, 'out', 'big.bin'))).toEqual(Buffer.alloc(3 * 1024 * 1024, 7))
+
+    const junk = Buffer.from('not an archive\n')
+    const empty = mkdtempSync(join(dir, 'into-'))
+    await expect(unpackOutputs(body(junk), empty, {...plain, sha256: sha256(junk)})).rejects.toThrow(
+      'the outputs archive s3://b/k is not a readable tar; download it again, or run the job again',
+    )
+    expect(names(empty)).toEqual([])
+  })
+
+  test('encoding none: a member leading out of the directory is refused as in a tar.gz, nothing written', async () => {
+    const into = mkdtempSync(join(dir, 'into-'))
+    const made = join(dir, 'evil.tar')
+    execFileSync('python3', [
+      '-c',
+      'import io, sys, tarfile\nwith tarfile.open(sys.argv[1], "w") as t:\n  for n in ("ok.txt", "../up.txt"):\n' +
+        String.raw`    i = tarfile.TarInfo(n); i.size = 3; t.addfile(i, io.BytesIO(b"hi\n"))`,
+      made,
+    ])
+    const evil = readFileSync(made)
+    await expect(
+      unpackOutputs(body(evil), into, {describe: 's3://b/k', encoding: 'none', sha256: sha256(evil)}),
+    ).rejects.toThrow('refused the outputs archive, nothing was written: "../up.txt" leads out of the directory')
+    expect(names(into)).toEqual([])
+    expect(existsSync(join(dir, 'up.txt'))).toBe(false)
   })
 
   test('an archive that ends in the middle of a file (its manifest agreeing): refused, nothing left', async () => {
