@@ -16,7 +16,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import path from 'node:path'
 
-import {busyboxRoot, dockerRequired, python3Root, startDockerd} from '../helpers/dockerd'
+import {boto3Root, busyboxRoot, dockerRequired, python3Root, startDockerd} from '../helpers/dockerd'
 import {removeStateDir, runCli, type RunResult, startEmulator, type TestEmulator} from '../helpers/emulator'
 
 const started = startDockerd()
@@ -30,6 +30,7 @@ const describeDocker = started.dockerd ? describe : describe.skip
 
 const BUSYBOX = 'mfbatch-test/busybox:1'
 const PYTHON = 'mfbatch-test/python:1'
+const BOTO3 = 'mfbatch-test/boto3:1'
 const STATE_LABEL = 'mfbatch.emulator.state-dir'
 const FINAL = new Set(['FAILED', 'SUCCEEDED'])
 
@@ -151,6 +152,9 @@ describeDocker('emulator --runtime docker', () => {
     const python = path.join(scratch, 'python-root')
     python3Root(python)
     dockerd.importImage(PYTHON, python, ['ENV PATH=/usr/bin:/bin'])
+    const boto3 = path.join(scratch, 'boto3-root')
+    boto3Root(boto3)
+    dockerd.importImage(BOTO3, boto3, ['ENV PATH=/usr/bin:/bin'])
     emulator = await startEmulator({args: ['--runtime', 'docker', '--vcpus', '4'], env: dockerd.env})
     batch = new BatchClient({
       credentials: emulator.credentials,
@@ -292,6 +296,38 @@ describeDocker('emulator --runtime docker', () => {
     ])
     const logs = await cli(['logs', terminated])
     expect(logs.stdout).toBe('started\ngot TERM\n')
+  })
+
+  test('--output: TERM reaches the command (a child of the bootstrap), and what it writes on the way out comes back', async () => {
+    const project = fs.mkdtempSync(path.join(scratch, 'term-'))
+    const trapping =
+      'trap "echo got TERM; echo written on TERM > out.txt; exit 143" TERM; echo started; sleep 600 & wait'
+    const root = ['--package-root', 's3://mfbatch-local/docker-term']
+    const run = await submit([...root, '--image', BOTO3, '--output', 'out.txt', '--', 'sh', '-c', trapping], {
+      cwd: project,
+    })
+    const jobId = run.stdout.trim()
+    expect([run.code, jobId]).toEqual([0, expect.stringMatching(/^[\da-f-]{36}$/)])
+    await waitFor(jobId, (job) => job.status === 'RUNNING', 60_000)
+    // The trap is set once "started" is in the log: only then is TERM the command's to handle.
+    const deadline = Date.now() + 30_000
+    let seen = await cli(['logs', jobId])
+    while (seen.stdout !== 'started\n') {
+      if (Date.now() > deadline) throw new Error(`the job never printed "started": ${seen.stdout}${seen.stderr}`)
+      // eslint-disable-next-line no-await-in-loop
+      seen = await cli(['logs', jobId])
+      // eslint-disable-next-line no-await-in-loop
+      await pause(100)
+    }
+
+    expect((await cli(['kill', jobId])).code).toBe(0)
+    const job = await finished(jobId, 60_000)
+    expect([job.status, job.statusReason, job.container?.exitCode]).toEqual(['FAILED', 'Terminated by mfbatch', 143])
+    expect((await cli(['logs', jobId])).stdout).toBe('started\ngot TERM\n')
+    const back = path.join(project, 'back')
+    const outputs = await cli(['outputs', jobId, '--to', back])
+    expect({code: outputs.code, stderr: outputs.stderr}).toEqual({code: 0, stderr: expect.any(String)})
+    expect(fs.readFileSync(path.join(back, 'out.txt'), 'utf8')).toBe('written on TERM\n')
   })
 
   test('--package works in an image with only sh and python3', async () => {

@@ -177,6 +177,34 @@ export function python3Root(dir: string): void {
   }
 }
 
+/**
+ * python3Root, plus boto3 from the host's Debian packages (CI installs python3-boto3) and busybox's applets but
+ * its sh (dash stays /bin/sh): an image as an AWS Batch job's often is, with what the stored steps and the outputs
+ * step need (tar, gzip, sha256sum; boto3 for S3) and no AWS CLI.
+ */
+export function boto3Root(dir: string): void {
+  python3Root(dir)
+  const bin = path.join(dir, 'bin')
+  copyFile(busyboxBinary(), path.join(bin, 'busybox'))
+  const applets = spawnSync(busyboxBinary(), ['--list'], {encoding: 'utf8'}).stdout.split('\n').filter(Boolean)
+  for (const applet of applets) {
+    const link = path.join(bin, applet)
+    if (applet !== 'busybox' && applet !== 'sh' && !fs.existsSync(link)) fs.symlinkSync('busybox', link)
+  }
+
+  const packages = '/usr/lib/python3/dist-packages'
+  // Debian's botocore uses requests (and what requests needs) where upstream vendors it: taken when there.
+  const debundled = ['requests', 'certifi', 'chardet', 'charset_normalizer', 'idna']
+  const needed = ['boto3', 'botocore', 's3transfer', 'jmespath', 'dateutil', 'urllib3', 'six.py']
+  for (const name of [...needed, ...debundled.filter((name) => fs.existsSync(path.join(packages, name)))]) {
+    const from = path.join(packages, name)
+    if (!fs.existsSync(from)) throw new Error(`${from} is missing (apt-get install python3-boto3)`)
+    fs.mkdirSync(path.join(dir, packages), {recursive: true})
+    const copy = spawnSync('cp', ['-R', from, path.join(dir, packages)], {encoding: 'utf8'})
+    if (copy.status !== 0) throw new Error(`copying ${from}: ${copy.stderr}`)
+  }
+}
+
 function copyFile(from: string, to: string): void {
   fs.mkdirSync(path.dirname(to), {recursive: true})
   // The copy keeps the file's permission bits.

@@ -41,7 +41,9 @@ export const GZIP_LIMIT = 64 * 1024 * 1024
  * line breaks, quotes and backslashes in the values a path uses, and a path that a row leads out of the
  * directory; the `case` here is the last guard). The command itself runs with TR exported in its own subshell. GNU
  * tar gives the deterministic archive (names sorted, one fixed mtime, no owners; gzip -n: no name or date); another
- * tar an ordinary one. The archive is hashed beside its upload (a second reader of the file on the other core,
+ * tar an ordinary one, from the list (-T) or, as busybox's has no -T, from the names kept as the script's own
+ * arguments (the command has run by then); with no names, busybox refuses an empty archive, so it is written as
+ * tar's end-of-archive blocks alone (10240 zero bytes). The archive is hashed beside its upload (a second reader of the file on the other core,
  * instead of a pass before it), and the manifest is written only once both are done. `put` uploads with aws, else
  * boto3, with the job's own role. OS holds `PATH,URL` words of the outputs left in S3 (`--output PATH=s3://...`),
  * each copied there (a directory recursively); one that is missing is listed in the manifest as the others are.
@@ -55,7 +57,7 @@ trap 'kill -INT $c' INT
 wait $c; rc=$?
 while [ $rc -gt 128 ] && kill -0 $c 2>/dev/null; do wait $c; rc=$?; done
 fail() { say "$*"; [ -n "$v" ] || printf '%s' "$log" >&2; [ -z "${'$'}{hp:-}" ] || kill $hp 2>/dev/null; rm -rf "$dir"; [ $rc -ne 0 ] || rc=1; exit $rc; }
-A=$dir/o.tar; n=$dir/o.list; m=''; : >"$n"
+A=$dir/o.tar; n=$dir/o.list; m=''; : >"$n"; set --
 xp() { (eval "${'$'}{TR:-}"; MFBATCH_t=$1; MFBATCH_r=''
   while :; do
     case $MFBATCH_t in *'${'$'}{'*'}'*) ;; *) break ;; esac
@@ -77,12 +79,12 @@ for q in $OP; do
   case /$l/ in //*|*/../*) say "the output $q of this row is $l, outside the working directory: left out"; m="${'$'}{m:+$m,}\"$l\""; continue ;; esac
   set +f; IFS='
 '; f=''
-  for p in $x; do [ -e "$p" ] && echo "$p" >>"$n" && f=1; done
+  for p in $x; do [ -e "$p" ] && echo "$p" >>"$n" && set -- "$@" "$p" && f=1; done
   IFS=$D; set -f
   [ -n "$f" ] || m="${'$'}{m:+$m,}\"$l\""
 done
 set +f
-{ tar --sort=name --mtime=@946684800 --owner=0 --group=0 --numeric-owner -cf "$A" -T "$n" || tar -cf "$A" -T "$n"; } >"$out" 2>&1 || fail "could not pack the outputs: $(said)"
+{ tar --sort=name --mtime=@946684800 --owner=0 --group=0 --numeric-owner -cf "$A" -T "$n" || tar -cf "$A" -T "$n" || if [ $# -gt 0 ]; then tar -cf "$A" -- "$@"; else head -c 10240 /dev/zero >"$A"; fi; } >"$out" 2>&1 || fail "could not pack the outputs: $(said)"
 b=$(wc -c <"$A"); X=tar; E=none
 [ ${'$'}{b##* } -gt ${GZIP_LIMIT} ] || { gzip -nf "$A" >"$out" 2>&1 || fail "could not pack the outputs: $(said)"; A=$A.gz; X=tar.gz; E=gzip; }
 if have sha256sum; then H=sha256sum; elif have shasum; then H='shasum -a 256'; else fail "no sha256sum or shasum in image $IMAGE: cannot check the outputs; add one"; fi
