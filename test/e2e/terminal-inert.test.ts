@@ -1,8 +1,8 @@
 /**
  * Text from AWS or a job is data: on a terminal its escape sequences must not act. A job prints OSC 52 (set the
  * clipboard), OSC 0 (set the title), CSI cursor moves and erases, then "FAKE: job SUCCEEDED"; another job is
- * terminated with a reason made of the same; a queue carries them in its name (AWS's own model refuses such a
- * name, the emulator takes it). Every command that prints them shows them as `cat -v` does on a pseudo-terminal,
+ * terminated with a reason made of the same; a queue carries them in its name (AWS refuses such a name, and so does
+ * the emulator: the queue is planted in its saved state, as a hostile endpoint could answer with it). Every command that prints them shows them as `cat -v` does on a pseudo-terminal,
  * and passes them through untouched in a pipe and in `--json`.
  */
 import {
@@ -11,6 +11,8 @@ import {
   DescribeComputeEnvironmentsCommand,
   TerminateJobCommand,
 } from '@aws-sdk/client-batch'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {removeStateDir, runCli, startEmulator, type TestEmulator} from '../helpers/emulator'
 import {runOnTerminal} from '../helpers/terminal'
@@ -24,6 +26,8 @@ const PRINTF = String.raw`printf '\033]52;c;aGVsbG8=\007\033]0;owned\007\033[2K\
 const ACTIVE = /[\u0007\u001B]/
 const QUEUE = 'evil\u001B[31mred\u001B]0;queue\u0007'
 const QUEUE_SHOWN = 'evil^[[31mred^[]0;queue^G'
+/** A name the emulator takes, in QUEUE's place until the emulator has saved it. */
+const PLANTED = 'planted-queue-name'
 
 let emulator: TestEmulator
 let batch: BatchClient
@@ -49,10 +53,16 @@ beforeAll(async () => {
   await batch.send(
     new CreateJobQueueCommand({
       computeEnvironmentOrder: [{computeEnvironment: computeEnvironments![0].computeEnvironmentName!, order: 1}],
-      jobQueueName: QUEUE,
+      jobQueueName: PLANTED,
       priority: 1,
     }),
   )
+  // The emulator refuses QUEUE as AWS does: it is put in the saved state while the emulator is stopped.
+  await emulator.stop()
+  const control = join(emulator.stateDir, 'batch', 'batch-control.json')
+  writeFileSync(control, readFileSync(control, 'utf8').replaceAll(PLANTED, JSON.stringify(QUEUE).slice(1, -1)))
+  emulator = await startEmulator({args: ['--vcpus', '8'], port: emulator.port, stateDir: emulator.stateDir})
+  batch = batchClient(emulator)
 }, 90_000)
 
 afterAll(async () => {

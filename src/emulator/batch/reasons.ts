@@ -31,6 +31,13 @@ export const platformMismatch = (capability: string): string =>
   `Job Queue is attached to Compute Environment that can not run Jobs with capability ${capability}.`
 export const missingParameter = (name: string): string =>
   `Unable to substitute value. No parameter found for reference ${name}`
+/**
+ * (emulator wording) A queue or compute environment name outside AWS's documented form: up to 128 letters, numbers,
+ * hyphens and underscores (API reference, CreateJobQueue and CreateComputeEnvironment).
+ */
+export const RESOURCE_NAME = /^[\w-]{1,128}$/
+export const invalidResourceName = (what: string, name: string): string =>
+  `${what} ${JSON.stringify(name)} is not valid: use 1 to 128 letters, numbers, hyphens (-) and underscores (_).`
 export const ALREADY_EXISTS = 'Object already exists'
 export const CE_IN_USE = 'Cannot delete, found existing JobQueue relationship'
 export const bothSet = (list: string): string => `${list} and MaxResults cannot both be set`

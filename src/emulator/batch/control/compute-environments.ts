@@ -4,7 +4,7 @@ import {randomUUID} from 'node:crypto'
 import {ApiError} from '../../contract'
 import {batchArn, ecsArn, nameFrom} from '../arn'
 import {BatchContext, Input} from '../context'
-import {ALREADY_EXISTS, CE_IN_USE} from '../reasons'
+import {ALREADY_EXISTS, CE_IN_USE, invalidResourceName, RESOURCE_NAME} from '../reasons'
 import {ComputeEnvironmentRecord, Tags} from '../types'
 import {describePage} from './describe-page'
 
@@ -55,6 +55,10 @@ export function newComputeEnvironment(
 
 export function createComputeEnvironment(ctx: BatchContext, input: Input): unknown {
   const name = input.computeEnvironmentName as string
+  if (!RESOURCE_NAME.test(name)) {
+    throw new ApiError('ClientException', invalidResourceName('Compute environment name', name))
+  }
+
   if (ctx.store.computeEnvironments.has(name)) throw new ApiError('ClientException', ALREADY_EXISTS)
   const type = input.type as 'MANAGED' | 'UNMANAGED'
   if (type === 'MANAGED' && input.computeResources === undefined) {

@@ -2,7 +2,7 @@
 import {ApiError} from '../../contract'
 import {batchArn, nameFrom} from '../arn'
 import {BatchContext, Input} from '../context'
-import {ALREADY_EXISTS, queueNotFound} from '../reasons'
+import {ALREADY_EXISTS, invalidResourceName, queueNotFound, RESOURCE_NAME} from '../reasons'
 import {ComputeEnvironmentOrder, ComputeEnvironmentRecord, isFinal, JobQueueRecord, Tags} from '../types'
 import {findComputeEnvironment} from './compute-environments'
 import {describePage} from './describe-page'
@@ -56,6 +56,7 @@ export function newJobQueue(
 
 export function createJobQueue(ctx: BatchContext, input: Input): unknown {
   const name = input.jobQueueName as string
+  if (!RESOURCE_NAME.test(name)) throw new ApiError('ClientException', invalidResourceName('Job queue name', name))
   if (ctx.store.jobQueues.has(name)) throw new ApiError('ClientException', ALREADY_EXISTS)
   const queue = newJobQueue(ctx, {
     computeEnvironmentOrder: resolveOrder(ctx, (input.computeEnvironmentOrder as ComputeEnvironmentOrder[]) ?? []),

@@ -153,6 +153,36 @@ describe('Batch control plane', () => {
     await h.service.stop!()
   })
 
+  test('queue and compute environment names: up to 128 letters, numbers, - and _, as AWS documents them', async () => {
+    const h = await harness()
+    const order = [{computeEnvironment: 'local-ec2', order: 1}]
+    const queue = (jobQueueName: string) =>
+      h.call('CreateJobQueue', {computeEnvironmentOrder: order, jobQueueName, priority: 1})
+    const ce = (computeEnvironmentName: string) =>
+      h.call('CreateComputeEnvironment', {
+        computeEnvironmentName,
+        computeResources: {maxvCpus: 1, subnets: [], type: 'EC2'},
+        type: 'MANAGED',
+      })
+    const rule = 'use 1 to 128 letters, numbers, hyphens (-) and underscores (_).'
+    expect(await refused(queue('evil\u001B[31mred'))).toEqual([
+      'ClientException',
+      `Job queue name "evil\\u001b[31mred" is not valid: ${rule}`,
+    ])
+    expect(await refused(queue('a'.repeat(129)))).toEqual([
+      'ClientException',
+      `Job queue name "${'a'.repeat(129)}" is not valid: ${rule}`,
+    ])
+    expect(await refused(queue(''))).toEqual(['ClientException', `Job queue name "" is not valid: ${rule}`])
+    expect(await refused(ce('gpu pool'))).toEqual([
+      'ClientException',
+      `Compute environment name "gpu pool" is not valid: ${rule}`,
+    ])
+    expect(await queue(`Q_${'a'.repeat(124)}-9`)).toMatchObject({jobQueueName: `Q_${'a'.repeat(124)}-9`})
+    expect(await ce('gpu_pool-2')).toMatchObject({computeEnvironmentName: 'gpu_pool-2'})
+    await h.service.stop!()
+  })
+
   test('tags on definitions, queues, environments and jobs, by ARN', async () => {
     const h = await harness()
     await register(h)
