@@ -295,6 +295,8 @@ ${exitCodeHelp(true)}`
     const progress = process.stderr.isTTY && !flags.quiet && !this.jsonEnabled() ? uploadProgress : undefined
     const shipped = await ship(clients, checked, {extras, packaged, progress, tasks})
     for (const notice of shipped.notices) this.logToStderr(`${this.config.bin}: ${notice}`)
+    // A warning reaches stderr under --json too (oclif's logToStderr drops it there).
+    for (const warning of shipped.warnings) process.stderr.write(`${this.config.bin}: warning: ${warning}\n`)
     const {prepared} = shipped
     const tracker = new SubmitTracker(clients.batch)
     const interrupt = onInterrupt()

@@ -169,6 +169,30 @@ describe('submit --package', () => {
     expect(await emulator.stats()).toEqual({})
   })
 
+  test("a job that fits only without the package's presigned URL goes without it, saying so; it runs", async () => {
+    // Pad the command until the job, with the dry run's short placeholder for the URL, is 300 characters under
+    // AWS's 8192: the real URL (about 540 characters with the emulator's keys, 1,600 with session credentials)
+    // then takes it over, and the job can still go without it.
+    const sized = async (pad: string) => {
+      const dry = await run(['--dry-run', '--platform', 'ec2', '--package', ...ROOT, '--json', '--', 'echo', pad])
+      return JSON.stringify(JSON.parse(dry.stdout).submitJob.containerOverrides).length
+    }
+
+    const pad = 'x'.repeat(8192 - 300 - (await sized('x')) + 1)
+    expect(await sized(pad)).toBe(8192 - 300)
+    const result = await run(['--package', ...ROOT, '--follow', '--', 'echo', pad])
+    expect(result.stderr).toContain(
+      "mfbatch: warning: the package's presigned URL would make the job too large for AWS (8192 characters of " +
+        'container overrides), so the job goes without it: the image needs aws or python with boto3 to fetch the ' +
+        'package\n',
+    )
+    expect([result.code, jobOutput(result.stdout)]).toEqual([0, `${pad}\n`])
+    // A command too long even without the URL is refused, before the job is made, counting the URL.
+    const over = await run(['--package', ...ROOT, '--follow', '--', 'echo', `${pad}${'y'.repeat(400)}`])
+    expect([over.code, over.stdout]).toEqual([125, ''])
+    expect(over.stderr).toMatch(/^mfbatch: the command and --env would be \d+ characters .* presigned URLs\); /m)
+  }, 60_000)
+
   test('--dry-run --package makes no AWS call and shows the wrapped command', async () => {
     await emulator.resetStats()
     const result = await run([

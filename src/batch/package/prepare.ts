@@ -142,6 +142,20 @@ export function withPackageUrl<T extends {env?: Sourced}>(settings: T, url: stri
   return {...settings, env: {origin, value}}
 }
 
+/** The settings without the package's URL (the bootstrap then fetches with aws or boto3 only). */
+export function withoutPackageUrl<T extends {env?: Sourced}>(settings: T): T {
+  let pairs: Array<[string, string]>
+  try {
+    pairs = keyValues(settings.env, '=', 'use NAME=VALUE')
+  } catch {
+    return settings
+  }
+
+  if (!pairs.some(([name]) => name === PACKAGE_URL_ENV)) return settings
+  const origin = settings.env?.origin ?? {kind: 'default' as const, label: '--env'}
+  return {...settings, env: {origin, value: Object.fromEntries(pairs.filter(([name]) => name !== PACKAGE_URL_ENV))}}
+}
+
 export interface Published {
   notices: string[]
   uploaded: boolean

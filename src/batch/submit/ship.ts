@@ -14,10 +14,12 @@ import type {OutputsPlan} from './outputs-step'
 import type {StepsObject} from './steps-object'
 
 import {type ResolvedSettings} from '../../config/types'
+import {InputError} from '../../errors'
 import {buildJobControls} from '../definition/job'
 import {buildJobSpec} from '../definition/job-spec'
 import {buildRequests} from '../definition/requests'
 import {checkSubmitSize, packageUrlSeconds} from '../package/limits'
+import {withoutPackageUrl} from '../package/prepare'
 import {tasksJob} from '../tasks/submit-step'
 import {wrapWithoutPackage} from './outputs-step'
 import {publish} from './package-step'
@@ -47,6 +49,8 @@ export interface Shipped {
   prepared: PreparedSubmit
   /** The package was uploaded now (false: S3 had it); undefined without a package. */
   uploaded?: boolean
+  /** What the job goes without (for stderr, under --json too). */
+  warnings: string[]
 }
 
 /** Everything the job needs in S3, the command wrapped for it, the request prepared and sized. */
@@ -64,13 +68,14 @@ export async function ship(clients: Clients, checked: PreparedSubmit, request: S
   }
 
   const notices: string[] = []
+  const warnings: string[] = []
   let prepared = checked
   let uploaded: boolean | undefined
   if (packaged) {
     const published = await publish(await clients.s3!(), packaged, {...checked, section}, request.progress)
     notices.push(...published.notices)
     uploaded = published.uploaded
-    prepared = sized(published.settings, published.command, checked)
+    prepared = fitted(published, checked, warnings)
   } else if (section) {
     prepared = sized(checked.settings, wrapWithoutPackage(checked.command, checked.settings, section), checked)
   }
@@ -84,7 +89,38 @@ export async function ship(clients: Clients, checked: PreparedSubmit, request: S
     prepared = sized(job.settings, job.command, checked)
   }
 
-  return {notices, prepared, uploaded}
+  return {notices, prepared, uploaded, warnings}
+}
+
+/**
+ * The packaged job sized. The package's presigned URL is only the bootstrap's fallback for an image with neither aws
+ * nor boto3, and with session credentials it is about 1,600 characters of AWS's 8192: when it alone makes the job
+ * too large, the job goes without it (and says so) rather than not at all. Still too large: the first refusal,
+ * which counts the URL.
+ */
+function fitted(
+  published: {command: readonly string[]; settings: Partial<ResolvedSettings>},
+  checked: PreparedSubmit,
+  warnings: string[],
+): PreparedSubmit {
+  try {
+    return sized(published.settings, published.command, checked)
+  } catch (error) {
+    const without = withoutPackageUrl(published.settings)
+    if (!(error instanceof InputError) || without === published.settings) throw error
+    let prepared: PreparedSubmit
+    try {
+      prepared = sized(without, published.command, checked)
+    } catch {
+      throw error
+    }
+
+    warnings.push(
+      "the package's presigned URL would make the job too large for AWS (8192 characters of container " +
+        'overrides), so the job goes without it: the image needs aws or python with boto3 to fetch the package',
+    )
+    return prepared
+  }
 }
 
 /** The submit prepared again around the wrapped command, and refused if AWS would find it too large. */
