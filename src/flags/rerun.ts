@@ -53,18 +53,14 @@ export const rerunFlags = {
     summary:
       'Ship the working directory as submit --package does, in place of the job’s package (or around its command).',
   }),
-  'package-dir': Flags.string({
-    helpGroup: PACKAGE,
-    helpValue: 'DIR',
-    summary: 'Ship this directory instead of the working directory (implies --package).',
-  }),
+  'package-dir': submitFlags['package-dir'],
   'package-exclude': Flags.string({
     helpGroup: PACKAGE,
     helpValue: 'GLOB',
     multiple: true,
     // Not greedy: `rerun --package-exclude data/ JOB` keeps JOB as the job.
     multipleNonGreedy: true,
-    summary: 'Leave these files out of the package, gitignore syntax (repeatable; see also .mfbatchignore).',
+    summary: submitFlags['package-exclude'].summary,
   }),
   'package-max-size': submitFlags['package-max-size'],
   'package-root': Flags.string({
