@@ -31,6 +31,7 @@ let home: string
 let env: Record<string, string>
 
 const mfbatch = (cwd: string, ...args: string[]) => runCli(args, {cwd, env, timeoutMs: 120_000})
+const fileSha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex')
 
 /** A fresh project folder (a git repository, as most are) under this file's HOME. */
 function project(): string {
@@ -320,11 +321,7 @@ describe('an interrupted download', () => {
     const again = await mfbatch(dir, 'outputs', job, '--local', '--to', 'got')
     expect([again.code, again.stdout]).toEqual([0, 'got/model.txt\ngot/out/big.bin\n'])
     expect(names(join(dir, 'got'))).toEqual(['model.txt', 'out', 'out/big.bin'])
-    expect(
-      createHash('sha256')
-        .update(readFileSync(join(dir, 'got', 'out', 'big.bin')))
-        .digest('hex'),
-    ).toBe(sha256)
+    expect(fileSha256(join(dir, 'got', 'out', 'big.bin'))).toBe(sha256)
     const before = statSync(join(dir, 'got', 'out', 'big.bin')).mtimeMs
 
     const third = await mfbatch(dir, 'outputs', job, '--local', '--to', 'got')
@@ -432,9 +429,7 @@ describe('mfbatch outputs', () => {
     )
     expect(big.code).toBe(0)
     expect(readFileSync(join(dir, 'model.txt'), 'utf8')).toBe('m\n')
-    const sha256 = createHash('sha256')
-      .update(readFileSync(join(dir, 'big.bin')))
-      .digest('hex')
+    const sha256 = fileSha256(join(dir, 'big.bin'))
     expect(big.stdout).toBe(`${sha256}  big.bin\n`)
     const [bigJob, , bigBytes, bigUrl] = (await mfbatch(dir, 'outputs', 'last', '--local', '--list')).stdout
       .trim()
@@ -444,11 +439,7 @@ describe('mfbatch outputs', () => {
     expect(JSON.parse(awsCli(['s3', 'cp', bigUrl.replace(/\.tar$/, '.json'), '-']))).toMatchObject({encoding: 'none'})
     const again = await mfbatch(dir, 'outputs', bigJob, '--local', '--to', 'got')
     expect([again.code, again.stdout]).toEqual([0, 'got/big.bin\ngot/model.txt\n'])
-    expect(
-      createHash('sha256')
-        .update(readFileSync(join(dir, 'got', 'big.bin')))
-        .digest('hex'),
-    ).toBe(sha256)
+    expect(fileSha256(join(dir, 'got', 'big.bin'))).toBe(sha256)
 
     const small = await mfbatch(
       dir,

@@ -20,6 +20,9 @@ let env: Record<string, string>
 let made = 0
 
 const mfbatch = (cwd: string, ...args: string[]) => runCli(args, {cwd, env})
+/** `submit --local --quiet --package --follow -- sh -c SCRIPT` from `dir`. */
+const followPackaged = (dir: string, script: string) =>
+  mfbatch(dir, 'submit', '--local', '--quiet', '--package', '--follow', '--', 'sh', '-c', script)
 
 /** A project folder (not in a git work tree) holding these files. */
 function project(files: Record<string, string>): string {
@@ -88,18 +91,7 @@ describe('the presigned URL is on no command line', () => {
 describe('quiet when it works, every step when it fails', () => {
   test('a job that works: its own output only; the package was in its scratch space, gone once it ended', async () => {
     const dir = project({'hello.txt': 'hello\n'})
-    const result = await mfbatch(
-      dir,
-      'submit',
-      '--local',
-      '--quiet',
-      '--package',
-      '--follow',
-      '--',
-      'sh',
-      '-c',
-      'cat hello.txt; pwd',
-    )
+    const result = await followPackaged(dir, 'cat hello.txt; pwd')
     const [hello, where, ...rest] = result.stdout.split('\n')
     expect([result.code, result.stderr, hello, rest]).toEqual([0, '', 'hello', ['']])
     expect(where).toMatch(/\/mfbatch-package\.\w+\/code$/)
@@ -224,18 +216,7 @@ describe('what ships', () => {
       'sub/keep.log': 'keep\n',
       'train.py': 'print("train")\n',
     })
-    const result = await mfbatch(
-      dir,
-      'submit',
-      '--local',
-      '--quiet',
-      '--package',
-      '--follow',
-      '--',
-      'sh',
-      '-c',
-      'find . -type f | sort',
-    )
+    const result = await followPackaged(dir, 'find . -type f | sort')
     expect(result).toEqual({
       code: 0,
       stderr:

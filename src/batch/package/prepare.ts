@@ -130,20 +130,15 @@ export function wrappedCommand(
  * not parse is left as it is: building the job spec names the problem.
  */
 export function withPackageUrl<T extends {env?: Sourced}>(settings: T, url: string): T {
-  let pairs: Array<[string, string]>
-  try {
-    pairs = keyValues(settings.env, '=', 'use NAME=VALUE')
-  } catch {
-    return settings
-  }
-
-  const origin = settings.env?.origin ?? {kind: 'default' as const, label: '--env'}
-  const value = Object.fromEntries([...pairs.filter(([name]) => name !== PACKAGE_URL_ENV), [PACKAGE_URL_ENV, url]])
-  return {...settings, env: {origin, value}}
+  return replacePackageUrl(settings, url)
 }
 
-/** The settings without the package's URL (the bootstrap then fetches with aws or boto3 only). */
+/** The settings without the package's URL (the bootstrap then fetches with aws or boto3 only); the same object when they had none. */
 export function withoutPackageUrl<T extends {env?: Sourced}>(settings: T): T {
+  return replacePackageUrl(settings)
+}
+
+function replacePackageUrl<T extends {env?: Sourced}>(settings: T, url?: string): T {
   let pairs: Array<[string, string]>
   try {
     pairs = keyValues(settings.env, '=', 'use NAME=VALUE')
@@ -151,9 +146,13 @@ export function withoutPackageUrl<T extends {env?: Sourced}>(settings: T): T {
     return settings
   }
 
-  if (!pairs.some(([name]) => name === PACKAGE_URL_ENV)) return settings
+  const kept = pairs.filter(([name]) => name !== PACKAGE_URL_ENV)
+  if (url === undefined && kept.length === pairs.length) return settings
   const origin = settings.env?.origin ?? {kind: 'default' as const, label: '--env'}
-  return {...settings, env: {origin, value: Object.fromEntries(pairs.filter(([name]) => name !== PACKAGE_URL_ENV))}}
+  return {
+    ...settings,
+    env: {origin, value: Object.fromEntries(url === undefined ? kept : [...kept, [PACKAGE_URL_ENV, url]])},
+  }
 }
 
 export interface Published {
