@@ -20,11 +20,6 @@ export function outputsTarget(root: PackageRoot, submission = randomUUID()): Out
   return {bucket: root.bucket, prefix: `${root.prefix ? `${root.prefix}/` : ''}${OUTPUTS_PREFIX}${submission}`}
 }
 
-/** The key of one attempt's archive (`.tar.gz` or `.tar`) or manifest (`.json`), without the extension. */
-export function attemptKey(target: OutputsTarget, jobId: string, attempt: number): string {
-  return `${target.prefix}/${jobId}/attempt-${attempt}`
-}
-
 const ALLOWED =
   'use a file, directory or glob relative to the working directory: no leading / or -, no .., no spaces, quotes or ' +
   'backslashes (a glob such as "my?file" matches those)'

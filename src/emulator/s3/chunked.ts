@@ -6,6 +6,7 @@
  */
 import {createHash, type Hash} from 'node:crypto'
 
+import {sameSignature} from '../auth/sigv4'
 import {S3Error} from './errors'
 
 export interface ChunkVerifier {
@@ -84,7 +85,7 @@ export class AwsChunkedDecoder {
     if (!this.verifier) return
     const hash = (this.chunkHash ?? createHash('sha256')).digest('hex')
     const expected = this.verifier.chunk(this.previous, hash)
-    if (this.chunkSignature !== expected) throw signatureMismatch()
+    if (!sameSignature(this.chunkSignature, expected)) throw signatureMismatch()
     this.previous = expected
   }
 
@@ -96,7 +97,7 @@ export class AwsChunkedDecoder {
         .map((line) => `${line}\n`)
         .join('')
       const expected = this.verifier.trailer(this.previous, createHash('sha256').update(canonical).digest('hex'))
-      if (given !== expected) throw signatureMismatch()
+      if (!sameSignature(given ?? '', expected)) throw signatureMismatch()
     }
 
     this.state = 'done'
