@@ -12,7 +12,7 @@ import {terminateSubmitted, waitForSubmitted} from '../batch/submit/service'
 import {ExitCode} from '../exit-codes'
 import {onInterrupt} from '../output/interrupt'
 import {jsonDocument} from '../output/json'
-import {logPrinter, progressHooks} from '../output/log-printer'
+import {logPrinter, progressHooks, retryLine} from '../output/log-printer'
 import {startSpinner} from '../output/spinner'
 import {interruptedLines, type SubmitResult, submitWaitResult} from '../output/submit-report'
 import {writeNote} from '../output/width'
@@ -116,6 +116,7 @@ export async function waitOnSubmitted(
         follow,
         graceMs: options.graceMs,
         jobId: job.jobId,
+        onLogsRetry: options.verbose ? (error, delay) => say(retryLine('GetLogEvents', error, delay)) : undefined,
         signal: interrupt.signal,
       },
       progress,

@@ -238,6 +238,8 @@ export interface WaitRequest {
   /** `--follow`: how long a finished job's stream must stay quiet before following ends (logs/grace.ts). */
   graceMs?: number
   jobId: string
+  /** `--follow --verbose`: a GetLogEvents that failed for now, and when it is tried again. */
+  onLogsRetry?: (error: unknown, delayMs: number) => void
   signal?: AbortSignal
 }
 
@@ -255,13 +257,22 @@ export async function waitForSubmitted(
   hooks: WatcherHooks,
   sink: LogSink,
 ): Promise<LogsOutcome | WatchOutcome> {
-  const {deadline, graceMs, jobId, signal} = request
+  const {deadline, graceMs, jobId, onLogsRetry, signal} = request
   const watcher = createWatcher(clients.batch, [jobId], {graceMs: NEW_JOB_GRACE_MS, ...hooks})
   if (!request.follow) return watcher.run({deadline, signal})
   const members = (ids: readonly string[]) => createWatcher(clients.batch, ids, MEMBER_WATCH_HOOKS)
   return readLogsByKind(
     {allNodes: request.allNodes, follow: true, from: 1, jobId},
-    {deadline, graceMs, logs: clients.logs, signal, watchChildren: members, watcher, watchNodes: members},
+    {
+      deadline,
+      graceMs,
+      logs: clients.logs,
+      onRetry: onLogsRetry,
+      signal,
+      watchChildren: members,
+      watcher,
+      watchNodes: members,
+    },
     sink,
   )
 }
