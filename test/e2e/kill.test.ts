@@ -15,6 +15,8 @@ let batch: BatchClient
 const UNKNOWN = '00000000-0000-4000-8000-000000000000'
 const lines = (text: string): string[] => (text === '' ? [] : text.replace(/\n$/, '').split('\n'))
 const finished = (status?: string): boolean => status === 'SUCCEEDED' || status === 'FAILED'
+/** Waiting for a compute environment that none of these jobs fits: RUNNABLE, where they stay. */
+const queued = (status?: string): boolean => status === 'RUNNABLE'
 const kill = (args: string[], timeoutMs?: number) => runCli(['kill', ...args], {env: emulator.env, timeoutMs})
 
 // One emulator for the whole file: jobs submitted once serve every test.
@@ -93,6 +95,8 @@ describe('kill', () => {
   test('--queue --yes with a name filter terminates only the matching jobs', async () => {
     const keep = await submitJobs(batch, {command: 'true', count: 3, name: 'keep', vcpus: 64})
     const drop = await submitJobs(batch, {command: 'true', count: 3, name: 'drop', vcpus: 64})
+    // The emulator moves a job from SUBMITTED to RUNNABLE a moment after accepting it, as AWS does.
+    await waitUntil(batch, [...keep, ...drop], queued)
     const result = await kill(['--queue', 'local', '--name', 'drop-*', '--yes'])
     expect(result.code).toBe(0)
     expect(lines(result.stdout).sort()).toEqual([...drop].sort())
@@ -103,6 +107,7 @@ describe('kill', () => {
 
   test('--queue on a terminal asks first; declining terminates nothing', async () => {
     const ids = await submitJobs(batch, {command: 'true', count: 2, name: 'asked', vcpus: 64})
+    await waitUntil(batch, ids, queued)
     // `script` gives the CLI a pseudo-terminal, as a user's shell would; the user answers "n" once asked.
     const command = [process.execPath, RUN, 'kill', '--queue', 'local', '--name', 'asked-'].map((a) => `'${a}'`)
     const result = await answerOnTerminal(command.join(' '), '[y/N] ', 'n\n')
@@ -118,6 +123,7 @@ describe('kill', () => {
 
   test('--queue on a terminal lists at most 20 jobs, then how many more; "y" terminates them all', async () => {
     const ids = await submitJobs(batch, {command: 'true', count: 23, name: 'listed', vcpus: 64})
+    await waitUntil(batch, ids, queued)
     const command = [process.execPath, RUN, 'kill', '--queue', 'local', '--name', 'listed-'].map((a) => `'${a}'`)
     const result = await answerOnTerminal(command.join(' '), '[y/N] ', 'y\n')
     expect(result.code).toBe(0)
