@@ -1,8 +1,8 @@
 /**
  * B10 a job's outputs, round trip through the emulator (issue 24): a job writes 1 GiB of random bytes and declares
  * it with `--output`; its side is the time from its command's end (the last log line is the clock then) to the
- * job's stoppedAt: the bootstrap packs (tar; gzip only up to 64 MiB, so not here) and uploads the archive with the
- * AWS CLI, hashing it beside the upload. mfbatch's side is `mfbatch outputs JOB --to DIR` of that archive (download,
+ * job's stoppedAt: the bootstrap streams tar's archive (gzip only up to 64 MiB, so not here) through tee to the
+ * hasher and to `aws s3 cp -`, then puts the manifest. mfbatch's side is `mfbatch outputs JOB --to DIR` of that archive (download,
  * SHA-256 checked, unpacked). The baselines are `aws s3 cp` of a 1 GiB file up to the same emulator, and of the
  * job's archive down. The job side's steps are also timed one by one on this machine (the emulator runs jobs as local
  * processes), to show where its time goes. Peak RSS of `outputs` at 256 MiB and at 1 GiB shows whether it stays
@@ -10,6 +10,9 @@
  *
  * The job runs with PATH=/usr/bin:/bin so its `aws` is the baseline's (/usr/bin/aws, v2), not an older one first on
  * this machine's PATH.
+ *
+ * MFBATCH_BENCH_BEFORE=/other/checkout/bin/run.js submits the same job with that build in the same rounds: its job
+ * side is its own bootstrap's, so the rows compare the two bootstraps against one `aws s3 cp`.
  */
 const {mkdirSync, mkdtempSync, rmSync} = require('node:fs')
 const {tmpdir} = require('node:os')
@@ -40,31 +43,37 @@ module.exports = {
     const emu = await startEmulator()
     // mfbatch's own files (recent jobs, the submit cache) and the AWS CLI's stay in the bench's folder.
     const env = {...emu.env, HOME: base, MFBATCH_CACHE_DIR: join(base, 'cache'), XDG_DATA_HOME: join(base, 'data')}
-    const cli = (args, options = {}) => run(process.execPath, [RUN, ...args], {env, stdout: 'pipe', ...options})
+    const before = process.env.MFBATCH_BENCH_BEFORE
+    const cli = (args, options = {}, build = RUN) =>
+      run(process.execPath, [build, ...args], {env, stdout: 'pipe', ...options})
     const awsCli = (args, options = {}) =>
       run(AWS, ['--endpoint-url', emu.url, ...args], {env: {...awsEnv(emu), HOME: base}, stdout: 'pipe', ...options})
 
     /** A job that writes `mebibytes` of random bytes to big.bin; resolves once it SUCCEEDED, with its side's time. */
-    async function outputsJob(mebibytes) {
+    async function outputsJob(mebibytes, build = RUN) {
       const script = `head -c ${mebibytes * MIB} /dev/urandom > big.bin && date +%s%3N`
-      const submitted = await cli([
-        'submit',
-        '--queue',
-        'local',
-        '--quiet',
-        '--package-root',
-        `s3://${BUCKET}/root`,
-        '--env',
-        'PATH=/usr/bin:/bin',
-        '--memory',
-        '2048',
-        '--output',
-        'big.bin',
-        '--',
-        'sh',
-        '-c',
-        script,
-      ])
+      const submitted = await cli(
+        [
+          'submit',
+          '--queue',
+          'local',
+          '--quiet',
+          '--package-root',
+          `s3://${BUCKET}/root`,
+          '--env',
+          'PATH=/usr/bin:/bin',
+          '--memory',
+          '2048',
+          '--output',
+          'big.bin',
+          '--',
+          'sh',
+          '-c',
+          script,
+        ],
+        {},
+        build,
+      )
       const jobId = submitted.stdout.trim()
       for (;;) {
         // eslint-disable-next-line no-await-in-loop -- polled until the job has ended
@@ -106,6 +115,8 @@ module.exports = {
         // eslint-disable-next-line no-await-in-loop -- one step at a time: each would slow the others
         const job = await outputsJob(big)
         // eslint-disable-next-line no-await-in-loop
+        const beforeJob = before ? await outputsJob(big, before) : undefined
+        // eslint-disable-next-line no-await-in-loop
         const listed = await cli(['outputs', job.jobId, '--list'])
         const fields = listed.stdout.trim().split('\t')
         const [bytes, url] = [fields[2], fields[3]]
@@ -121,12 +132,14 @@ module.exports = {
           archiveBytes: Number(bytes),
           awsDownMs: awsDown.ms,
           awsUpMs: up.ms,
+          ...(beforeJob ? {beforeJobSideMs: beforeJob.sideMs} : {}),
           jobSideMs: job.sideMs,
           outputsMs: down.ms,
           outputsRssKb: down.maxRssKb,
         }
         log(
-          `  round ${round + 1}/${runs}: job side ${ms(sample.jobSideMs)}, aws up ${ms(up.ms)}; ` +
+          `  round ${round + 1}/${runs}: job side ${ms(sample.jobSideMs)}` +
+            `${beforeJob ? ` (before: ${ms(beforeJob.sideMs)})` : ''}, aws up ${ms(up.ms)}; ` +
             `outputs ${ms(down.ms)} (peak ${mb(down.maxRssKb)}), aws down ${ms(awsDown.ms)}`,
         )
         samples.push(sample)
@@ -138,12 +151,19 @@ module.exports = {
         steps[name] = (await run('sh', ['-c', command], {cwd: local, env: {...awsEnv(emu), HOME: base}})).ms
       }
 
-      await step('tar', 'tar --sort=name --mtime=@946684800 --owner=0 --group=0 --numeric-owner -cf o.tar big.bin')
-      // As the bootstrap does above GZIP_LIMIT: no gzip, sha256sum reading the file while aws uploads it.
+      // As the bootstrap does above GZIP_LIMIT: tar's stream through tee to the hasher (openssl, as this machine has
+      // it) and to `aws s3 cp -`; then the same without the hasher, and the way before it (an archive file, hashed
+      // beside its upload).
+      const tar = 'tar --sort=name --mtime=@946684800 --owner=0 --group=0 --numeric-owner'
+      const cp = `${AWS} --endpoint-url ${emu.url} s3 cp --only-show-errors`
       await step(
-        'sha256sum beside aws s3 cp',
-        `sha256sum < o.tar > o.sha & ${AWS} --endpoint-url ${emu.url} s3 cp --only-show-errors o.tar ` +
-          `s3://${BUCKET}/o.tar; wait`,
+        'tar | tee (openssl) | aws s3 cp -',
+        `rm -f h; mkfifo h; openssl dgst -sha256 -r <h >o.sha & ${tar} -cf - big.bin | tee h | ${cp} - s3://${BUCKET}/s1; wait`,
+      )
+      await step('tar | aws s3 cp -', `${tar} -cf - big.bin | ${cp} - s3://${BUCKET}/s2`)
+      await step(
+        'tar to a file, then aws s3 cp (openssl beside)',
+        `${tar} -cf o.tar big.bin && { openssl dgst -sha256 -r <o.tar >o.sha & ${cp} o.tar s3://${BUCKET}/s3; wait; }; rm -f o.tar h`,
       )
       log(
         `  job side step by step: ${Object.entries(steps)
@@ -168,6 +188,17 @@ module.exports = {
       const awsTrip = m('awsUpMs') + m('awsDownMs')
       const bigRss = m('outputsRssKb')
       const smallPeak = median(smallRss)
+      const beforeRows = before
+        ? [
+            {
+              baseline: `aws s3 cp up ${ms(m('awsUpMs'))} (${rate(m('awsUpMs'))})`,
+              mfbatch: `${ms(m('beforeJobSideMs'))} (${rate(m('beforeJobSideMs'))})`,
+              ratio: `${(share(m('beforeJobSideMs'), m('awsUpMs')) * 100).toFixed(0)} %`,
+              target: '-',
+              what: `the job's side of MFBATCH_BENCH_BEFORE, in the same rounds`,
+            },
+          ]
+        : []
       return [
         {
           baseline: `aws s3 cp up ${ms(m('awsUpMs'))} (${rate(m('awsUpMs'))})`,
@@ -177,6 +208,7 @@ module.exports = {
           target: '≥ 80 %',
           what: `the job's side: pack, hash and upload a ${size} output (${mb(m('archiveBytes') / 1024)} archive)`,
         },
+        ...beforeRows,
         {
           baseline: `aws s3 cp down ${ms(m('awsDownMs'))} (${rate(m('awsDownMs'))})`,
           met: share(m('outputsMs'), m('awsDownMs')) >= 0.8,

@@ -162,7 +162,7 @@ export const submitFlags = {
       'files under their paths). With --tasks, ' +
       // eslint-disable-next-line no-template-curly-in-string -- the user's syntax, not a template
       "${NAME} in PATH is the child's value of column NAME (quote it: 'model-${lr}.pt'). The image needs tar, " +
-      'gzip, sha256sum (or shasum), and aws or python with boto3.',
+      'gzip, openssl, sha256sum or shasum, and aws or python with boto3.',
     helpGroup: RESULTS,
     helpValue: 'PATH[=s3://BUCKET/PREFIX/]',
     multiple: true,

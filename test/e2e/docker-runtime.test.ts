@@ -12,6 +12,7 @@ import {
   SubmitJobCommand,
   type SubmitJobCommandInput,
 } from '@aws-sdk/client-batch'
+import {createHash} from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import path from 'node:path'
@@ -328,6 +329,35 @@ describeDocker('emulator --runtime docker', () => {
     const outputs = await cli(['outputs', jobId, '--to', back])
     expect({code: outputs.code, stderr: outputs.stderr}).toEqual({code: 0, stderr: expect.any(String)})
     expect(fs.readFileSync(path.join(back, 'out.txt'), 'utf8')).toBe('written on TERM\n')
+  })
+
+  test('--output over 64 MiB in an image of busybox and boto3: streamed by busybox tar and tee to boto3, back whole', async () => {
+    const project = fs.mkdtempSync(path.join(scratch, 'big-'))
+    const make = 'head -c 67108865 /dev/urandom > big.bin && sha256sum big.bin'
+    const root = ['--package-root', 's3://mfbatch-local/docker-big']
+    const args = [
+      ...root,
+      '--image',
+      BOTO3,
+      '--memory',
+      '512',
+      '--output',
+      'big.bin',
+      '--follow',
+      '--',
+      'sh',
+      '-c',
+      make,
+    ]
+    const run = await submit(args, {cwd: project})
+    expect([run.code, run.stderr]).toEqual([0, expect.any(String)])
+    // The job's own sha256sum line names the file that came back.
+    const sum = createHash('sha256')
+      .update(fs.readFileSync(path.join(project, 'big.bin')))
+      .digest('hex')
+    expect(run.stdout).toBe(`${sum}  big.bin\n`)
+    const listed = (await cli(['outputs', 'last', '--list'], {cwd: project})).stdout.trim().split('\t')
+    expect(listed[3]).toMatch(/\/attempt-1\.tar$/)
   })
 
   test('--package works in an image with only sh and python3', async () => {

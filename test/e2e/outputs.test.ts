@@ -74,7 +74,7 @@ afterAll(async () => {
 })
 
 const FAKE_AWS = `#!/bin/sh
-case "$*" in *s3://*/attempt-*.tar.gz*) echo "AccessDenied: refused" >&2; exit 1;; esac
+case "$*" in *s3://*/attempt-*.tar*) echo "AccessDenied: refused" >&2; exit 1;; esac
 exec ${execFileSync('sh', ['-c', 'command -v aws']).toString().trim()} "$@"
 `
 
@@ -163,6 +163,40 @@ describe('submit --output', () => {
     expect(s3List('boto/')).toEqual(['boto/ck/s/c'])
   }, 120_000)
 
+  test('an image with openssl but neither sha256sum nor shasum: the archive is hashed by openssl and checks out', async () => {
+    const dir = project()
+    // The job's PATH: every tool of the directory that holds sh, but not sha256sum or shasum.
+    const tools = dirname(execFileSync('sh', ['-c', 'command -v sh']).toString().trim())
+    const bin = mkdtempSync(join(home, 'no-sha256sum-'))
+    for (const name of readdirSync(tools).filter((n) => n !== 'sha256sum' && n !== 'shasum')) {
+      symlinkSync(join(tools, name), join(bin, name))
+    }
+
+    const run = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--quiet',
+      '--env',
+      `PATH=${bin}`,
+      '--output',
+      'data.bin',
+      '--follow',
+      '--',
+      'sh',
+      '-c',
+      'command -v sha256sum shasum || echo no sha256sum; head -c 3000000 /dev/urandom > data.bin; openssl dgst -sha256 -r data.bin',
+    )
+    // The job's own openssl line gives the file's hash: the file here is the one the job made.
+    const [said, digest] = run.stdout.split('\n')
+    expect([run.code, said, digest]).toEqual([0, 'no sha256sum', `${fileSha256(join(dir, 'data.bin'))} *data.bin`])
+    // The manifest holds openssl's digest of the archive: `outputs` checks the archive against it on every download.
+    const again = await mfbatch(dir, 'outputs', 'last', '--local', '--to', join(dir, 'again'))
+    expect(again.code).toBe(0)
+    expect(again.stderr).toMatch(/: 1 file written into /)
+    expect(fileSha256(join(dir, 'again', 'data.bin'))).toBe(fileSha256(join(dir, 'data.bin')))
+  }, 120_000)
+
   test('an upload that fails fails the attempt, and its log says why', async () => {
     const dir = project()
     // An aws that refuses to upload the archive (and runs the real one for everything else), first on the job's PATH.
@@ -187,6 +221,69 @@ describe('submit --output', () => {
     expect(run.stdout).toMatch(
       /^ran\nmfbatch-bootstrap: could not upload the outputs to s3:\/\/mfbatch-local\/mfbatch\/outputs\/[\da-f-]{36}\/[\da-f-]{36}\/attempt-1\.tar\.gz: AccessDenied: refused ; check that the job role may write there/,
     )
+    expect(tree(dir)).toEqual({})
+  }, 120_000)
+
+  test('over 64 MiB (streamed as it is packed): a failed upload fails the attempt, and nothing is left in S3', async () => {
+    const dir = project()
+    const bin = mkdtempSync(join(home, 'bin-'))
+    writeFileSync(join(bin, 'aws'), FAKE_AWS, {mode: 0o755})
+    const before = s3List('mfbatch/outputs/')
+    const run = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--quiet',
+      '--env',
+      `PATH=${bin}:/usr/bin:/bin`,
+      '--output',
+      'big.bin',
+      '--follow',
+      '--',
+      'sh',
+      '-c',
+      'head -c 67108865 /dev/urandom > big.bin; echo ran',
+    )
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(
+      /^ran\nmfbatch-bootstrap: could not upload the outputs to s3:\/\/mfbatch-local\/mfbatch\/outputs\/[\da-f-]{36}\/[\da-f-]{36}\/attempt-1\.tar: AccessDenied: refused ; check that the job role may write there/,
+    )
+    expect(s3List('mfbatch/outputs/')).toEqual(before)
+    expect(tree(dir)).toEqual({})
+  }, 120_000)
+
+  test('over 64 MiB: a tar that fails after part of the stream has gone up fails the attempt; no archive is made', async () => {
+    const dir = project()
+    // A tar that writes 70 MB of its archive, then fails; the probes (-cf /dev/null) go to the real one.
+    const bin = mkdtempSync(join(home, 'bin-'))
+    const realTar = execFileSync('sh', ['-c', 'command -v tar']).toString().trim()
+    const failingTar = `#!/bin/sh
+case " $* " in *" -cf - "*) head -c 70000000 /dev/zero; echo "tar: big.bin: Read error at byte 70000000" >&2; exit 2;; esac
+exec ${realTar} "$@"
+`
+    writeFileSync(join(bin, 'tar'), failingTar, {mode: 0o755})
+    const before = s3List('mfbatch/outputs/')
+    const run = await mfbatch(
+      dir,
+      'submit',
+      '--local',
+      '--quiet',
+      '--env',
+      `PATH=${bin}:/usr/bin:/bin`,
+      '--output',
+      'big.bin',
+      '--follow',
+      '--',
+      'sh',
+      '-c',
+      'head -c 67108865 /dev/urandom > big.bin; echo ran',
+    )
+    expect([run.code, run.stdout]).toEqual([
+      1,
+      'ran\nmfbatch-bootstrap: could not pack the outputs: tar: big.bin: Read error at byte 70000000 \n',
+    ])
+    // The stream's first 70 MB went up as parts of an upload that was never completed: no object, no manifest.
+    expect(s3List('mfbatch/outputs/')).toEqual(before)
     expect(tree(dir)).toEqual({})
   }, 120_000)
 
@@ -436,7 +533,16 @@ describe('mfbatch outputs', () => {
       .split('\t')
     expect(bigUrl).toMatch(new RegExp(`^s3://mfbatch-local/mfbatch/outputs/[\\da-f-]{36}/${bigJob}/attempt-1\\.tar$`))
     expect(Number(bigBytes)).toBeGreaterThan(67_108_865)
-    expect(JSON.parse(awsCli(['s3', 'cp', bigUrl.replace(/\.tar$/, '.json'), '-']))).toMatchObject({encoding: 'none'})
+    // Streamed as it was packed: the manifest's size (counted by wc on the way) is the object's.
+    const bigKey = bigUrl.replace('s3://mfbatch-local/', '')
+    const head = JSON.parse(awsCli(['s3api', 'head-object', '--bucket', 'mfbatch-local', '--key', bigKey])) as {
+      ContentLength: number
+    }
+    expect(JSON.parse(awsCli(['s3', 'cp', bigUrl.replace(/\.tar$/, '.json'), '-']))).toMatchObject({
+      bytes: head.ContentLength,
+      encoding: 'none',
+    })
+    expect(Number(bigBytes)).toBe(head.ContentLength)
     const again = await mfbatch(dir, 'outputs', bigJob, '--local', '--to', 'got')
     expect([again.code, again.stdout]).toEqual([0, 'got/big.bin\ngot/model.txt\n'])
     expect(fileSha256(join(dir, 'got', 'big.bin'))).toBe(sha256)
@@ -621,8 +727,9 @@ function awsCli(args: string[]): string {
   }).toString()
 }
 
-/** The keys under a prefix of the emulator's bucket. */
+/** The keys under a prefix of the emulator's bucket (none before the first submit has started the emulator). */
 function s3List(prefix: string): string[] {
+  if (!existsSync(join(home, 'mfbatch', 'emulator', 'credentials'))) return []
   const out = awsCli(['s3api', 'list-objects-v2', '--bucket', 'mfbatch-local', '--prefix', prefix])
   return ((out.trim() ? JSON.parse(out) : {}) as {Contents?: Array<{Key: string}>}).Contents?.map((c) => c.Key) ?? []
 }

@@ -6,7 +6,9 @@
  *
  * Notes (short: the script counts against the 8192 characters of a job's container overrides): IN holds one
  * `KIND,URL,SHA256,PATH` word per input (parse.ts refuses spaces and commas in them); KIND o (object), p (prefix),
- * f (local file), d (local directory). boto3's prefix download skips folder markers and keys with `..`.
+ * f (local file), d (local directory). boto3's prefix download skips folder markers and keys with `..`. The check
+ * hashes with openssl first (the CPU's SHA instructions: about 4x faster on a large input), else sha256sum or shasum;
+ * each of them fails before reading stdin when it is missing or does not know its options.
  */
 import type {PlacedInput} from './local'
 
@@ -26,7 +28,7 @@ for p in s.get_paginator("list_objects_v2").paginate(Bucket=b, Prefix=k) if r el
     os.makedirs(os.path.dirname(d) or ".", exist_ok=True); s.download_file(b, o["Key"], d)`
 
 const STEP = String.raw`get() { if have aws; then aws ${'$'}{ep:+--endpoint-url "$ep"} s3 cp --only-show-errors ${'$'}{3:-} "$1" "$2"; else "${'$'}{boto:-false}" -c '${GET_PY}' "$1" "$2" ${'$'}{3:-}; fi >"$out" 2>&1; }
-ck() { [ "$( (sha256sum || shasum -a 256) <"$1" 2>/dev/null | cut -c1-64)" = "$h" ] || { echo "$u has not sha256 $h: it is corrupt" >"$out"; false; }; }
+ck() { [ "$( (openssl dgst -sha256 -r || sha256sum || shasum -a 256) <"$1" 2>/dev/null | cut -c1-64)" = "$h" ] || { echo "$u has not sha256 $h: it is corrupt" >"$out"; false; }; }
 for e in $IN; do
   t=${'$'}{e%%,*}; r=${'$'}{e#*,}; u=${'$'}{r%%,*}; r=${'$'}{r#*,}; h=${'$'}{r%%,*}; p=${'$'}{r#*,}
   say "input $u to $p"

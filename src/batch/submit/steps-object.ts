@@ -26,7 +26,7 @@ export interface StepsObject {
 const LOADER = String.raw`xs=$dir/steps.sh
 if have aws; then aws ${'$'}{ep:+--endpoint-url "$ep"} s3 cp --only-show-errors "s3://$XB/$XK" "$xs"; else "${'$'}{boto:-false}" -c 'import os, sys, boto3
 boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")).download_file(*sys.argv[1:])' "$XB" "$XK" "$xs"; fi >"$out" 2>&1 || die "could not download s3://$XB/$XK: $(said); --input, --output, and --tasks with --package, need aws or python with boto3 in image $IMAGE, and a job role that may use that bucket"
-[ "$( (sha256sum || shasum -a 256) <"$xs" 2>/dev/null | cut -c1-64)" = "$XH" ] || die "s3://$XB/$XK is corrupt, or the image lacks sha256sum and shasum; submit again"
+[ "$( (openssl dgst -sha256 -r || sha256sum || shasum -a 256) <"$xs" 2>/dev/null | cut -c1-64)" = "$XH" ] || die "s3://$XB/$XK is corrupt, or the image lacks openssl, sha256sum and shasum; submit again"
 . "$xs"
 `
 
