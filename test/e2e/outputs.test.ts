@@ -73,6 +73,19 @@ afterAll(async () => {
   rmSync(home, {force: true, recursive: true})
 })
 
+/** A python3 that sends boto3 to a port where nothing listens (and so fails its uploads), first on the job's PATH. */
+const DEAD_S3_PYTHON = `#!/bin/sh
+AWS_ENDPOINT_URL_S3=http://127.0.0.1:9 AWS_MAX_ATTEMPTS=1 exec /usr/bin/python3 "$@"
+`
+
+/** A folder whose boto3 module fails to import: first on a job's PYTHONPATH, the job has no boto3. */
+function noBoto3(): string {
+  const dir = join(home, 'no-boto3')
+  mkdirSync(dir, {recursive: true})
+  writeFileSync(join(dir, 'boto3.py'), 'raise ImportError("boto3 hidden by the test")\n')
+  return dir
+}
+
 const FAKE_AWS = `#!/bin/sh
 case "$*" in *s3://*/attempt-*.tar*) echo "AccessDenied: refused" >&2; exit 1;; esac
 exec ${execFileSync('sh', ['-c', 'command -v aws']).toString().trim()} "$@"
@@ -224,68 +237,103 @@ describe('submit --output', () => {
     expect(tree(dir)).toEqual({})
   }, 120_000)
 
-  test('over 64 MiB (streamed as it is packed): a failed upload fails the attempt, and nothing is left in S3', async () => {
-    const dir = project()
-    const bin = mkdtempSync(join(home, 'bin-'))
-    writeFileSync(join(bin, 'aws'), FAKE_AWS, {mode: 0o755})
-    const before = s3List('mfbatch/outputs/')
-    const run = await mfbatch(
-      dir,
-      'submit',
-      '--local',
-      '--quiet',
-      '--env',
-      `PATH=${bin}:/usr/bin:/bin`,
-      '--output',
-      'big.bin',
-      '--follow',
-      '--',
-      'sh',
-      '-c',
-      'head -c 67108865 /dev/urandom > big.bin; echo ran',
-    )
-    expect(run.code).toBe(1)
-    expect(run.stdout).toMatch(
-      /^ran\nmfbatch-bootstrap: could not upload the outputs to s3:\/\/mfbatch-local\/mfbatch\/outputs\/[\da-f-]{36}\/[\da-f-]{36}\/attempt-1\.tar: AccessDenied: refused ; check that the job role may write there/,
-    )
-    expect(s3List('mfbatch/outputs/')).toEqual(before)
-    expect(tree(dir)).toEqual({})
-  }, 120_000)
+  // Over 64 MiB the archive is streamed from tar as it is packed: by one python process where the image has boto3
+  // (as /usr/bin/python3 has on this machine and in CI), else through tee to a hasher and `aws s3 cp -`. The aws way
+  // is taken by hiding boto3 (a boto3 module that fails to import, first on PYTHONPATH, which aws itself never loads).
+  describe.each([
+    ['boto3', () => []],
+    ['aws', () => ['--env', `PYTHONPATH=${noBoto3()}`]],
+  ])('over 64 MiB, streamed by %s', (uploader, hide) => {
+    /** A job that writes 64 MiB + 1 of random bytes to big.bin, declared as its one output. */
+    const bigJob = (dir: string, path: string, ...extra: string[]) =>
+      mfbatch(
+        dir,
+        'submit',
+        '--local',
+        '--quiet',
+        '--env',
+        `PATH=${path}`,
+        ...hide(),
+        ...extra,
+        '--output',
+        'big.bin',
+        '--follow',
+        '--',
+        'sh',
+        '-c',
+        'head -c 67108865 /dev/urandom > big.bin; echo ran',
+      )
 
-  test('over 64 MiB: a tar that fails after part of the stream has gone up fails the attempt; no archive is made', async () => {
-    const dir = project()
-    // A tar that writes 70 MB of its archive, then fails; the probes (-cf /dev/null) go to the real one.
-    const bin = mkdtempSync(join(home, 'bin-'))
-    const realTar = execFileSync('sh', ['-c', 'command -v tar']).toString().trim()
-    const failingTar = `#!/bin/sh
+    test('the archive comes back whole; its manifest has the size of the object and its SHA-256', async () => {
+      const dir = project()
+      const run = await bigJob(dir, '/usr/bin:/bin')
+      expect([run.code, run.stdout]).toEqual([0, 'ran\n'])
+      const [job, , bytes, url] = (await mfbatch(dir, 'outputs', 'last', '--local', '--list')).stdout.trim().split('\t')
+      const key = url.replace('s3://mfbatch-local/', '')
+      const head = JSON.parse(awsCli(['s3api', 'head-object', '--bucket', 'mfbatch-local', '--key', key])) as {
+        ContentLength: number
+      }
+      expect(url).toMatch(/\/attempt-1\.tar$/)
+      expect(Number(bytes)).toBe(head.ContentLength)
+      const manifest = JSON.parse(awsCli(['s3', 'cp', url.replace(/\.tar$/, '.json'), '-'])) as Record<string, unknown>
+      expect(Object.keys(manifest)).toEqual(['bytes', 'encoding', 'exitCode', 'missing', 'sha256'])
+      expect(manifest).toEqual({
+        bytes: head.ContentLength,
+        encoding: 'none',
+        exitCode: 0,
+        missing: [],
+        sha256: manifest.sha256,
+      })
+      // The object's own SHA-256 is the manifest's.
+      const copy = join(home, `${uploader}-copy.tar`)
+      awsCli(['s3', 'cp', url, copy])
+      expect(fileSha256(copy)).toBe(manifest.sha256)
+      rmSync(copy)
+      const again = await mfbatch(dir, 'outputs', job, '--local', '--to', 'got')
+      expect([again.code, again.stdout]).toEqual([0, 'got/big.bin\n'])
+      expect(fileSha256(join(dir, 'got', 'big.bin'))).toBe(fileSha256(join(dir, 'big.bin')))
+    }, 120_000)
+
+    test('a failed upload fails the attempt, saying so, and nothing is left in S3', async () => {
+      const dir = project()
+      const bin = mkdtempSync(join(home, 'bin-'))
+      // aws refuses the archive; boto3 is sent to a port where nothing listens.
+      writeFileSync(join(bin, 'aws'), FAKE_AWS, {mode: 0o755})
+      writeFileSync(join(bin, 'python3'), DEAD_S3_PYTHON, {mode: 0o755})
+      const before = s3List('mfbatch/outputs/')
+      const run = await bigJob(dir, `${bin}:/usr/bin:/bin`)
+      expect(run.code).toBe(1)
+      const why = uploader === 'aws' ? 'AccessDenied: refused ' : '.*Could not connect to the endpoint URL.*'
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `^ran\nmfbatch-bootstrap: could not upload the outputs to s3://mfbatch-local/mfbatch/outputs/[\\da-f-]{36}/[\\da-f-]{36}/attempt-1\\.tar: ${why}; check that the job role may write there`,
+        ),
+      )
+      expect(s3List('mfbatch/outputs/')).toEqual(before)
+      expect(tree(dir)).toEqual({})
+    }, 120_000)
+
+    test('a tar that fails after part of the stream has gone up fails the attempt; no archive is made', async () => {
+      const dir = project()
+      // A tar that writes 70 MB of its archive, then fails; the probes (-cf /dev/null) go to the real one.
+      const bin = mkdtempSync(join(home, 'bin-'))
+      const realTar = execFileSync('sh', ['-c', 'command -v tar']).toString().trim()
+      const failingTar = `#!/bin/sh
 case " $* " in *" -cf - "*) head -c 70000000 /dev/zero; echo "tar: big.bin: Read error at byte 70000000" >&2; exit 2;; esac
 exec ${realTar} "$@"
 `
-    writeFileSync(join(bin, 'tar'), failingTar, {mode: 0o755})
-    const before = s3List('mfbatch/outputs/')
-    const run = await mfbatch(
-      dir,
-      'submit',
-      '--local',
-      '--quiet',
-      '--env',
-      `PATH=${bin}:/usr/bin:/bin`,
-      '--output',
-      'big.bin',
-      '--follow',
-      '--',
-      'sh',
-      '-c',
-      'head -c 67108865 /dev/urandom > big.bin; echo ran',
-    )
-    expect([run.code, run.stdout]).toEqual([
-      1,
-      'ran\nmfbatch-bootstrap: could not pack the outputs: tar: big.bin: Read error at byte 70000000 \n',
-    ])
-    // The stream's first 70 MB went up as parts of an upload that was never completed: no object, no manifest.
-    expect(s3List('mfbatch/outputs/')).toEqual(before)
-    expect(tree(dir)).toEqual({})
-  }, 120_000)
+      writeFileSync(join(bin, 'tar'), failingTar, {mode: 0o755})
+      const before = s3List('mfbatch/outputs/')
+      const run = await bigJob(dir, `${bin}:/usr/bin:/bin`)
+      expect([run.code, run.stdout]).toEqual([
+        1,
+        'ran\nmfbatch-bootstrap: could not pack the outputs: tar: big.bin: Read error at byte 70000000 \n',
+      ])
+      // The stream's first 70 MB went up as parts of an upload that was never completed: no object, no manifest.
+      expect(s3List('mfbatch/outputs/')).toEqual(before)
+      expect(tree(dir)).toEqual({})
+    }, 120_000)
+  })
 
   test('a Makefile target made by a job: built once, then make says it is up to date', async () => {
     const dir = project()
