@@ -1,8 +1,9 @@
 /**
  * B10 a job's outputs, round trip through the emulator (issue 24): a job writes 1 GiB of random bytes and declares
  * it with `--output`; its side is the time from its command's end (the last log line is the clock then) to the
- * job's stoppedAt: the bootstrap streams tar's archive (gzip only up to 64 MiB, so not here) through tee to the
- * hasher and to `aws s3 cp -`, then puts the manifest. mfbatch's side is `mfbatch outputs JOB --to DIR` of that archive (download,
+ * job's stoppedAt: the bootstrap streams tar's archive (gzip only up to 64 MiB, so not here) to one python process
+ * that uploads, hashes and counts it and puts the manifest (the job's /usr/bin/python3 has boto3 here; without it,
+ * tee, a hasher and `aws s3 cp -`, timed among the steps). mfbatch's side is `mfbatch outputs JOB --to DIR` of that archive (download,
  * SHA-256 checked, unpacked). The baselines are `aws s3 cp` of a 1 GiB file up to the same emulator, and of the
  * job's archive down. The job side's steps are also timed one by one on this machine (the emulator runs jobs as local
  * processes), to show where its time goes. Peak RSS of `outputs` at 256 MiB and at 1 GiB shows whether it stays
