@@ -245,7 +245,7 @@ describe('submit --output', () => {
     ['aws', () => ['--env', `PYTHONPATH=${noBoto3()}`]],
   ])('over 64 MiB, streamed by %s', (uploader, hide) => {
     /** A job that writes 64 MiB + 1 of random bytes to big.bin, declared as its one output. */
-    const bigJob = (dir: string, path: string, ...extra: string[]) =>
+    const bigJob = (dir: string, path: string) =>
       mfbatch(
         dir,
         'submit',
@@ -254,7 +254,6 @@ describe('submit --output', () => {
         '--env',
         `PATH=${path}`,
         ...hide(),
-        ...extra,
         '--output',
         'big.bin',
         '--follow',
@@ -581,16 +580,7 @@ describe('mfbatch outputs', () => {
       .split('\t')
     expect(bigUrl).toMatch(new RegExp(`^s3://mfbatch-local/mfbatch/outputs/[\\da-f-]{36}/${bigJob}/attempt-1\\.tar$`))
     expect(Number(bigBytes)).toBeGreaterThan(67_108_865)
-    // Streamed as it was packed: the manifest's size (counted by wc on the way) is the object's.
-    const bigKey = bigUrl.replace('s3://mfbatch-local/', '')
-    const head = JSON.parse(awsCli(['s3api', 'head-object', '--bucket', 'mfbatch-local', '--key', bigKey])) as {
-      ContentLength: number
-    }
-    expect(JSON.parse(awsCli(['s3', 'cp', bigUrl.replace(/\.tar$/, '.json'), '-']))).toMatchObject({
-      bytes: head.ContentLength,
-      encoding: 'none',
-    })
-    expect(Number(bigBytes)).toBe(head.ContentLength)
+    expect(JSON.parse(awsCli(['s3', 'cp', bigUrl.replace(/\.tar$/, '.json'), '-']))).toMatchObject({encoding: 'none'})
     const again = await mfbatch(dir, 'outputs', bigJob, '--local', '--to', 'got')
     expect([again.code, again.stdout]).toEqual([0, 'got/big.bin\ngot/model.txt\n'])
     expect(fileSha256(join(dir, 'got', 'big.bin'))).toBe(sha256)
