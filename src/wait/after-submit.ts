@@ -8,9 +8,8 @@ import type {OomRetry} from '../batch/oom/grow'
 import type {OutputsPlan} from '../batch/submit/outputs-step'
 import type {Submission} from '../batch/submit/service'
 import type {SubmitResult} from '../output/submit-report'
-import type {WaitEnd} from './outputs-back'
 
-import {waitAndReport, type WaitAndReport} from './submit-wait'
+import {waitAndReport, type WaitAndReport, type WaitEnd} from './submit-wait'
 
 export interface AfterSubmit extends WaitAndReport {
   /** An array or multi-node job: its children's outputs are fetched with `outputs --all`. */

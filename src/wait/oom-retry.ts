@@ -16,7 +16,7 @@ import {queueMemoryCeiling, rerunWithMemory} from '../batch/oom/rerun'
 import {isArrayParent} from '../batch/watch/array-children'
 import {jsonDocument} from '../output/json'
 import {type SubmitResult, submitResult, submitWaitResult} from '../output/submit-report'
-import {type SubmitWaitOutcome, type WaitAndReport, waitOnSubmitted, waitOptionsOf} from './submit-wait'
+import {type SubmitWaitOutcome, type WaitAndReport, type WaitEnd, waitOnSubmitted, waitOptionsOf} from './submit-wait'
 
 export interface OomChainLink {
   jobId: string
@@ -29,19 +29,13 @@ type ChainFlags = WaitAndReport & {oom: OomRetry; record: (made: Submission) => 
 /** What to do after a job ended: rerun what ran out of memory (and say so), or stop (saying why, if it matters). */
 type Next = {line: string; made: Submission} | {line?: string; made?: undefined}
 
-/** How the chain ended: the last job's exit code, and that job (its outputs are the ones to bring back). */
-export interface OomChainEnd {
-  exitCode: number
-  jobId: string
-}
-
 /** Waits on `job`, then on each rerun with more memory; resolves with the last job and its exit code. */
 export async function waitWithOomRetry(
   clients: Clients,
   job: Submission,
   submitted: SubmitResult,
   flags: ChainFlags,
-): Promise<OomChainEnd> {
+): Promise<WaitEnd> {
   let current = job
   let result = submitted
   const ceiling = lazyCeiling(clients)

@@ -7,6 +7,7 @@
  */
 import type {Clients} from '../batch/clients'
 import type {OutputsPlan} from '../batch/submit/outputs-step'
+import type {WaitEnd} from './submit-wait'
 
 import {ExitCode} from '../exit-codes'
 import {leaveOnSignal} from '../output/interrupt'
@@ -19,12 +20,6 @@ export interface OutputsBackOptions {
   /** The connection flags as typed (" --local"), for the commands suggested. */
   connection: string
   quiet: boolean
-}
-
-/** The job the wait ended on (the last of an OOM chain) and the wait's exit code. */
-export interface WaitEnd {
-  exitCode: number
-  jobId: string
 }
 
 /** After the wait on `last`: the exit code to leave with (the wait's; 125 when a SUCCEEDED job uploaded none). */

@@ -44,6 +44,12 @@ export interface SubmitWaitOutcome {
 }
 
 /** The flags of `submit` and `rerun` that shape a wait, as each command has them, and where the job is. */
+/** The job a wait ended on (the last of an `--oom-retry` chain) and the wait's exit code. */
+export interface WaitEnd {
+  exitCode: number
+  jobId: string
+}
+
 export interface WaitAndReport extends Pick<SubmitWaitOptions, 'bin' | 'connection' | 'graceMs' | 'timeoutMs'> {
   'all-nodes'?: boolean
   follow: boolean

@@ -78,6 +78,22 @@ const DEAD_S3_PYTHON = `#!/bin/sh
 AWS_ENDPOINT_URL_S3=http://127.0.0.1:9 AWS_MAX_ATTEMPTS=1 exec /usr/bin/python3 "$@"
 `
 
+/** A folder of executable scripts (name to text), to put first on a job's PATH. */
+function fakeTools(scripts: Record<string, string>): string {
+  const bin = mkdtempSync(join(home, 'bin-'))
+  for (const [name, text] of Object.entries(scripts)) writeFileSync(join(bin, name), text, {mode: 0o755})
+  return bin
+}
+
+/** A job's whole PATH: every tool of the directory that holds sh, linked, but for `left`. */
+function toolsWithout(...left: string[]): string {
+  const tools = dirname(execFileSync('sh', ['-c', 'command -v sh']).toString().trim())
+  const bin = mkdtempSync(join(home, `no-${left[0]}-`))
+  for (const name of readdirSync(tools).filter((n) => !left.includes(n)))
+    symlinkSync(join(tools, name), join(bin, name))
+  return bin
+}
+
 /** A folder whose boto3 module fails to import: first on a job's PYTHONPATH, the job has no boto3. */
 function noBoto3(): string {
   const dir = join(home, 'no-boto3')
@@ -148,9 +164,7 @@ describe('submit --output', () => {
   test('an image without aws: inputs, outputs and S3 outputs go through python and boto3', async () => {
     const dir = project()
     // The job's PATH: every tool of the directory that holds sh (and a python3 with boto3), but not aws.
-    const tools = dirname(execFileSync('sh', ['-c', 'command -v sh']).toString().trim())
-    const bin = mkdtempSync(join(home, 'no-aws-'))
-    for (const name of readdirSync(tools).filter((n) => n !== 'aws')) symlinkSync(join(tools, name), join(bin, name))
+    const bin = toolsWithout('aws')
     writeFileSync(join(home, 'in.txt'), 'in\n')
     const run = await mfbatch(
       dir,
@@ -179,11 +193,7 @@ describe('submit --output', () => {
   test('an image with openssl but neither sha256sum nor shasum: the archive is hashed by openssl and checks out', async () => {
     const dir = project()
     // The job's PATH: every tool of the directory that holds sh, but not sha256sum or shasum.
-    const tools = dirname(execFileSync('sh', ['-c', 'command -v sh']).toString().trim())
-    const bin = mkdtempSync(join(home, 'no-sha256sum-'))
-    for (const name of readdirSync(tools).filter((n) => n !== 'sha256sum' && n !== 'shasum')) {
-      symlinkSync(join(tools, name), join(bin, name))
-    }
+    const bin = toolsWithout('sha256sum', 'shasum')
 
     const run = await mfbatch(
       dir,
@@ -213,8 +223,7 @@ describe('submit --output', () => {
   test('an upload that fails fails the attempt, and its log says why', async () => {
     const dir = project()
     // An aws that refuses to upload the archive (and runs the real one for everything else), first on the job's PATH.
-    const bin = mkdtempSync(join(home, 'bin-'))
-    writeFileSync(join(bin, 'aws'), FAKE_AWS, {mode: 0o755})
+    const bin = fakeTools({aws: FAKE_AWS})
     const run = await mfbatch(
       dir,
       'submit',
@@ -295,10 +304,8 @@ describe('submit --output', () => {
 
     test('a failed upload fails the attempt, saying so, and nothing is left in S3', async () => {
       const dir = project()
-      const bin = mkdtempSync(join(home, 'bin-'))
       // aws refuses the archive; boto3 is sent to a port where nothing listens.
-      writeFileSync(join(bin, 'aws'), FAKE_AWS, {mode: 0o755})
-      writeFileSync(join(bin, 'python3'), DEAD_S3_PYTHON, {mode: 0o755})
+      const bin = fakeTools({aws: FAKE_AWS, python3: DEAD_S3_PYTHON})
       const before = s3List('mfbatch/outputs/')
       const run = await bigJob(dir, `${bin}:/usr/bin:/bin`)
       expect(run.code).toBe(1)
@@ -315,13 +322,13 @@ describe('submit --output', () => {
     test('a tar that fails after part of the stream has gone up fails the attempt; no archive is made', async () => {
       const dir = project()
       // A tar that writes 70 MB of its archive, then fails; the probes (-cf /dev/null) go to the real one.
-      const bin = mkdtempSync(join(home, 'bin-'))
       const realTar = execFileSync('sh', ['-c', 'command -v tar']).toString().trim()
-      const failingTar = `#!/bin/sh
+      const bin = fakeTools({
+        tar: `#!/bin/sh
 case " $* " in *" -cf - "*) head -c 70000000 /dev/zero; echo "tar: big.bin: Read error at byte 70000000" >&2; exit 2;; esac
 exec ${realTar} "$@"
-`
-      writeFileSync(join(bin, 'tar'), failingTar, {mode: 0o755})
+`,
+      })
       const before = s3List('mfbatch/outputs/')
       const run = await bigJob(dir, `${bin}:/usr/bin:/bin`)
       expect([run.code, run.stdout]).toEqual([

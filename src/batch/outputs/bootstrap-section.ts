@@ -74,7 +74,7 @@ s.put_object(Bucket=b, Key=k + ".json", Body=json.dumps(f, separators=(",", ":")
  * the end of its input, so a cut-off stream never completes an object in S3; an uploader that failed by itself (any
  * exit but the 137 of that kill) is the reason given, as tar then dies of the broken pipe.
  * `put` always runs in a subshell that it `exec`s, so that `$!` is the uploader itself. It uploads with aws, else
- * boto3, with the job's own role. OS holds `PATH,URL` words of the outputs left in S3 (`--output PATH=s3://...`),
+ * boto3, with the job's own role (a stream only with aws: with boto3, STREAM_PY takes it). OS holds `PATH,URL` words of the outputs left in S3 (`--output PATH=s3://...`),
  * each copied there (a directory recursively); one that is missing is listed in the manifest as the others are.
  */
 const RUN = String.raw`[ -n "$v" ] || have "${'$'}{1:-}" || printf '%s' "$log" >&2
@@ -128,9 +128,7 @@ for f in [os.path.join(r, n) for r, _, ns in os.walk(p) for n in ns] if d else [
 done
 k="$OK/${'$'}{AWS_BATCH_JOB_ID:-job}/attempt-${'$'}{AWS_BATCH_JOB_ATTEMPT:-1}"
 put() { if have aws; then exec aws ${'$'}{ep:+--endpoint-url "$ep"} s3 cp --only-show-errors "$1" "s3://$OB/$k$2"; else exec "${'$'}{boto:-false}" -c 'import os, sys, boto3
-s = boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL"))
-f, b, k = sys.argv[1:]
-s.upload_fileobj(sys.stdin.buffer, b, k) if f == "-" else s.upload_file(f, b, k)' "$1" "$OB" "$k$2"; fi; }
+boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")).upload_file(*sys.argv[1:])' "$1" "$OB" "$k$2"; fi; }
 g='--sort=name --mtime=@946684800 --owner=0 --group=0 --numeric-owner'
 tar $g -cf /dev/null -T /dev/null 2>/dev/null || g=''
 pk() { if [ -n "$g" ] || tar -cf /dev/null -T /dev/null 2>/dev/null; then tar $g -cf - -T "$n"; elif [ $# -gt 0 ]; then tar -cf - -- "$@"; else head -c 10240 /dev/zero; fi; }
